@@ -1,0 +1,27 @@
+// Lint enforces the layering: `vscode` may only be imported under src/extension (and the in-host
+// tests); src/core and media stay pure so they run in plain Node, the worker, the CLI and the browser.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  'no-restricted-imports': ['error', {
+    paths: [{ name: 'vscode', message: 'src/core, src/cli, src/worker and media/ must not depend on the VS Code API; inject a narrow port from src/extension instead.' }],
+  }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'media/build/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'examples/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  { files: ['src/core/**', 'src/cli/**', 'src/worker/**', 'media/**'], rules: noVscode },
+  // Tests must never be committed focused: a stray .only would silently skip the rest of the suite.
+  { files: ['test/**'], rules: { 'no-restricted-properties': ['error', { object: 'describe', property: 'only' }, { object: 'it', property: 'only' }, { object: 'suite', property: 'only' }, { object: 'test', property: 'only' }] } },
+);

@@ -1,0 +1,7 @@
+import type { CliCommand } from '../args';
+
+/**
+ * Every `hpstudio` sub-command, in the order `--help` lists them. A command module exports one
+ * `CliCommand`; adding a command is one import and one entry here.
+ */
+export const commands: readonly CliCommand[] = [];

@@ -1,0 +1,72 @@
+/**
+ * The vocabulary every tuning strategy speaks. Samplers and pruners are pure strategies over
+ * frozen (immutable) trial snapshots, as in Optuna: they never mutate a trial and never do I/O,
+ * so the same code runs in the worker, the CLI and the benchmarks, and is tested in plain Node.
+ */
+
+/** One tunable dimension of a search space. */
+export type Distribution =
+  | { readonly type: 'float'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number }
+  | { readonly type: 'int'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number }
+  | { readonly type: 'categorical'; readonly choices: readonly ParamValue[] };
+
+export type ParamValue = number | string | boolean | null;
+
+/**
+ * A parameter of the space. `condition` makes it conditional: it is only sampled when the
+ * named parent parameter took one of the listed values (e.g. `momentum` only when optimizer=sgd).
+ */
+export interface ParamSpec {
+  readonly name: string;
+  readonly distribution: Distribution;
+  readonly condition?: { readonly parent: string; readonly values: readonly ParamValue[] };
+}
+
+export interface SearchSpace {
+  readonly params: readonly ParamSpec[];
+}
+
+export type Direction = 'minimize' | 'maximize';
+
+export type TrialState = 'waiting' | 'running' | 'complete' | 'pruned' | 'fail';
+
+export function isFinished(state: TrialState): boolean {
+  return state === 'complete' || state === 'pruned' || state === 'fail';
+}
+
+/** An immutable snapshot of a trial as the strategies see it. */
+export interface FrozenTrial {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Objective value; set for complete trials (and the last reported value of pruned ones). */
+  readonly value?: number;
+  /** Intermediate values reported by step (epoch, iteration…), in the study's direction. */
+  readonly intermediate: ReadonlyMap<number, number>;
+}
+
+/** What a sampler is told about the study when asked for the next point. */
+export interface StudyView {
+  readonly space: SearchSpace;
+  readonly direction: Direction;
+  /** Every trial so far, in number order, including running ones (for parallel awareness). */
+  readonly trials: readonly FrozenTrial[];
+  /** The planned total number of trials when known (lets `auto` pick a strategy for the budget). */
+  readonly budget?: number;
+}
+
+/**
+ * A sampler proposes the parameters of the next trial. It is constructed with a seed and must be
+ * deterministic: the same seed and the same history give the same proposal.
+ */
+export interface Sampler {
+  readonly name: string;
+  sample(study: StudyView): Record<string, ParamValue>;
+}
+
+/** A pruner decides, on the step it is given, whether a running trial should stop early. */
+export interface Pruner {
+  readonly name: string;
+  /** `trial.intermediate` holds the values reported so far, including `step`. */
+  shouldPrune(study: StudyView, trial: FrozenTrial, step: number): boolean;
+}
