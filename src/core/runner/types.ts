@@ -1,0 +1,67 @@
+import type { ParamValue } from '../search/types';
+import type { MetricPoint } from '../metrics/types';
+
+/** How to start one trial of a study; built from the study file. */
+export interface LaunchSpec {
+  /**
+   * argv template (W&B macros): `${env}`, `${interpreter}`, `${program}`, `${args}`,
+   * `${args_no_hyphens}`, `${args_json}`, `${args_json_file}`. Default
+   * `['${env}', '${interpreter}', '${program}', '${args}']`.
+   */
+  readonly command?: readonly string[];
+  readonly program?: string;
+  /** Interpreter for `${interpreter}`; resolved to an absolute path before spawning. */
+  readonly interpreter?: string;
+  /** How parameters are handed to the program when `command` has no args macro: flags, hydra overrides or an override file. */
+  readonly argStyle?: 'flags' | 'hydra' | 'override-file';
+  /** Working directory (the study file's folder by default). */
+  readonly cwd: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface TrialLaunch {
+  readonly study: string;
+  readonly trialNumber: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Created by the executor if missing; stdout.log / stderr.log and metric files live here. */
+  readonly trialDir: string;
+  readonly spec: LaunchSpec;
+  /** Hard limit; the trial is stopped (SIGTERM, then SIGKILL) when it passes. */
+  readonly timeoutMs?: number;
+  /** Value for CUDA_VISIBLE_DEVICES, when the study hands out GPUs. */
+  readonly gpu?: string;
+  /** Regex for metric lines, passed to the metric collector. */
+  readonly metricRegex?: string;
+}
+
+export type StopReason = 'cancel' | 'prune' | 'timeout';
+
+export interface TrialOutcome {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** Why the executor stopped it, when it did. */
+  readonly stopReason?: StopReason;
+  /** Set when the trial could not start (missing program, bad interpreter…): a message for the user. */
+  readonly error?: string;
+  readonly durationMs: number;
+  /** Last lines of stderr, for the flapping guard and error messages. */
+  readonly stderrTail: string;
+}
+
+export interface TrialHandle {
+  readonly trialNumber: number;
+  /** Subscribes to metrics as they arrive (stdout lines, tfevents, csv…). */
+  onMetric(listener: (point: MetricPoint) => void): void;
+  /** Resolves when the trial has ended and every process of it is gone. */
+  readonly done: Promise<TrialOutcome>;
+  /** SIGTERM to the whole process group (or scancel), SIGKILL after the grace period; resolves when gone. */
+  stop(reason: StopReason): Promise<void>;
+}
+
+/** Where trials run: the local machine (process groups) or a Slurm cluster (sbatch/scancel). */
+export interface TrialExecutor {
+  readonly name: string;
+  launch(trial: TrialLaunch): TrialHandle;
+  /** Stops every trial still running and waits until they are gone. */
+  dispose(): Promise<void>;
+}
