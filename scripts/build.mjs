@@ -2,7 +2,7 @@
 // the CLI (node), the webviews (browser/iife, chart.js bundled) and, with --tests, the in-host test suite.
 // Usage: node scripts/build.mjs [--watch] [--production] [--tests]
 import * as esbuild from 'esbuild';
-import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,12 +47,20 @@ if (!watch) {
   rmSync(join(root, 'media/build'), { recursive: true, force: true });
 }
 
+// Codicons are served from media/ like everything else a webview loads (localResourceRoots is media/ only).
+function copyCodicons() {
+  mkdirSync(join(root, 'media/build'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'media/build', f));
+}
+
 if (watch) {
+  copyCodicons();
   const contexts = await Promise.all(targets.map(t => esbuild.context(t)));
   await Promise.all(contexts.map(c => c.watch()));
   console.log(`[watch] building ${targets.length} targets; waiting for changes…`);
 } else {
   const started = Date.now();
   await Promise.all(targets.map(t => esbuild.build(t)));
+  copyCodicons();
   console.log(`built ${targets.length} targets in ${Date.now() - started} ms`);
 }

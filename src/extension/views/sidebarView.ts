@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { parseMessage } from '../../core/protocol/validate';
+import { sidebarToHost, type HostToSidebar, type SidebarState, type SidebarToHost } from '../../core/protocol/sidebar';
+import { renderWebviewHtml, webviewOptions } from './html';
+
+/** What the sidebar shows; the composition root backs it with the workspace index and trust state. */
+export interface SidebarModel {
+  getState(): SidebarState;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export interface Logger {
+  warn(message: string): void;
+}
+
+/**
+ * The activity-bar view. Stateless by design: the webview restores its last render from
+ * getState/setState while it waits for the `ready` handshake, then the host pushes the current state.
+ */
+export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'hpstudio.sidebar';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: SidebarModel,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(model.onDidChange(() => this.push()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, { script: 'sidebar', title: 'Hyperparameter Studio', styles: ['sidebar/style.css'] });
+    this.disposables.push(
+      view.webview.onDidReceiveMessage(raw => this.receive(raw)),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+      // A hidden webview cannot receive messages; refresh it when it becomes visible again.
+      view.onDidChangeVisibility(() => view.visible && this.push()),
+    );
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseMessage(sidebarToHost, raw);
+    if (!parsed.ok) {
+      this.log.warn(`sidebar: dropped a message: ${parsed.error}`);
+      return;
+    }
+    void this.handle(parsed.message);
+  }
+
+  private async handle(message: SidebarToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.push();
+        return;
+      case 'scan':
+        await vscode.commands.executeCommand('hpstudio.scanWorkspace');
+        return;
+      case 'openConfig': {
+        const uri = vscode.Uri.parse(message.uri, true);
+        const position = new vscode.Position(message.line, message.character);
+        await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
+        return;
+      }
+      case 'command':
+        // Only the fixed set of our own commands (the protocol enumerates them); never an arbitrary id.
+        await vscode.commands.executeCommand(`hpstudio.${message.command}`, message.uri ? vscode.Uri.parse(message.uri, true) : undefined);
+        return;
+    }
+  }
+
+  private push(): void {
+    if (!this.view || !this.ready) return;
+    const message: HostToSidebar = { type: 'state', state: this.model.getState() };
+    void this.view.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

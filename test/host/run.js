@@ -1,0 +1,57 @@
+// @ts-check
+// `npm run test:host`: runs the mocha suites in test/host/suite INSIDE a real VS Code extension host, through
+// @vscode/test-electron's runTests. On these machines desktop VS Code cannot be downloaded, so runTests is
+// pointed at test/host/code-shim (code-server + chromium); HPSTUDIO_DESKTOP_VSCODE=1 makes the very same
+// call download and use desktop VS Code instead, on a machine with internet.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { runTests } = require('@vscode/test-electron');
+const { ROOT, ensureInstalled } = require('./codeServer');
+
+/** Each suite: which workspace fixture it opens and whether the folder is trusted. */
+const suites = [
+  { name: 'trusted', workspace: 'test/fixtures/host-workspace', trust: 'trusted' },
+];
+
+function copyWorkspace(rel) {
+  // Tests edit files (apply best, quick fixes): run them on a throwaway copy.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-ws-'));
+  fs.cpSync(path.join(ROOT, rel), dir, { recursive: true });
+  return dir;
+}
+
+async function main() {
+  const desktop = process.env.HPSTUDIO_DESKTOP_VSCODE === '1';
+  if (!desktop) ensureInstalled();
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--tests'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+  const only = process.argv[2];
+  let failed = 0;
+  for (const suite of suites.filter(s => !only || s.name === only)) {
+    const workspace = copyWorkspace(suite.workspace);
+    console.log(`\n=== host suite "${suite.name}" (${suite.trust}) in ${workspace} ===`);
+    try {
+      await runTests({
+        ...(desktop ? {} : { vscodeExecutablePath: path.join(__dirname, 'code-shim') }),
+        extensionDevelopmentPath: ROOT,
+        extensionTestsPath: path.join(ROOT, 'out/host/suite/index.js'),
+        launchArgs: [workspace, '--disable-extensions'],
+        extensionTestsEnv: { HPSTUDIO_SUITE: suite.name, HPSTUDIO_TRUST: suite.trust, HPSTUDIO_WORKSPACE: workspace },
+      });
+    } catch (err) {
+      failed++;
+      console.error(`host suite "${suite.name}" failed: ${err instanceof Error ? err.message : err}`);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch(err => {
+  console.error(err);
+  process.exit(1);
+});
