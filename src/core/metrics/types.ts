@@ -26,6 +26,14 @@ export interface MetricCollector {
 export interface MetricCollectorOptions {
   /** Directory whose tfevents / metrics.csv / trainer_state.json files are followed (recursively, shallow). */
   readonly trialDir?: string;
-  /** Extra regex with named groups `name` and `value` (optionally `step`), or one group per metric name. */
+  /**
+   * Extra regex with named groups `name` and `value` (optionally `step`), or one group per metric name.
+   * Tried first on every line; lines it does not match go through the built-in formats.
+   * An invalid regex makes `createMetricCollector` throw an Error with a readable message.
+   */
   readonly regex?: string;
+  /** Told about what was skipped (corrupt tfevents record, overlong line, unreadable file…). */
+  readonly onWarning?: (message: string) => void;
+  /** How deep below `trialDir` metric files are looked for (default 4: `lightning_logs/version_0/…`). */
+  readonly maxDepth?: number;
 }

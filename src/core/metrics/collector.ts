@@ -1,0 +1,139 @@
+/**
+ * The metric collector a trial executor runs next to each trial: it turns console output and the
+ * files the trial writes into `MetricPoint`s, so users get live curves with no change to their code.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { MetricCollector, MetricCollectorOptions, MetricPoint } from './types';
+import { LineSplitter, MAX_LINE_LENGTH, MetricRegex, parseMetricLine, type LineMetric } from './lines';
+import {
+  CsvFollower,
+  metricFileKind,
+  StepCounter,
+  TfEventsFollower,
+  TrainerStateDedup,
+  TrainerStateFollower,
+  type FileFollower,
+} from './followers';
+
+/** Directories never worth descending into while looking for metric files. */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', 'wandb', '.ipynb_checkpoints']);
+/** A trial directory with more entries than this is not scanned further (a dataset written into it…). */
+const MAX_SCANNED_ENTRIES = 5000;
+
+export function createMetricCollector(options: MetricCollectorOptions): MetricCollector {
+  return new Collector(options);
+}
+
+class Collector implements MetricCollector {
+  private readonly regex: MetricRegex | undefined;
+  private readonly splitters: Record<'stdout' | 'stderr', LineSplitter>;
+  private readonly counter = new StepCounter();
+  private readonly followers = new Map<string, FileFollower>();
+  private readonly trainerStateDedup = new TrainerStateDedup();
+  private polling: Promise<MetricPoint[]> = Promise.resolve([]);
+  private warnedScanLimit = false;
+  private ended = false;
+
+  constructor(private readonly options: MetricCollectorOptions) {
+    this.regex = options.regex ? new MetricRegex(options.regex) : undefined;
+    const overlong = (stream: string) => (length: number) =>
+      this.warn(`${stream}: a line of more than ${MAX_LINE_LENGTH} characters (${length} so far) was cut`);
+    this.splitters = { stdout: new LineSplitter(overlong('stdout')), stderr: new LineSplitter(overlong('stderr')) };
+  }
+
+  pushText(stream: 'stdout' | 'stderr', chunk: string): MetricPoint[] {
+    return this.fromLines(stream, this.splitters[stream].push(chunk));
+  }
+
+  pollFiles(): Promise<MetricPoint[]> {
+    // Polls are serialised: two overlapping reads of one file would emit its points twice.
+    const next = this.polling.then(() => this.pollOnce(false));
+    this.polling = next.catch(() => []);
+    return next;
+  }
+
+  async end(): Promise<MetricPoint[]> {
+    const lines = [
+      ...this.fromLines('stdout', this.splitters.stdout.flush()),
+      ...this.fromLines('stderr', this.splitters.stderr.flush()),
+    ];
+    if (this.ended) return lines;
+    this.ended = true;
+    const next = this.polling.then(() => this.pollOnce(true));
+    this.polling = next.catch(() => []);
+    return [...lines, ...(await next)];
+  }
+
+  private fromLines(stream: 'stdout' | 'stderr', lines: string[]): MetricPoint[] {
+    const out: MetricPoint[] = [];
+    for (const line of lines) {
+      let found: LineMetric[] = this.regex ? this.regex.parse(line) : [];
+      if (found.length === 0) found = parseMetricLine(line);
+      if (found.length === 0) continue;
+      const wallTime = Date.now() / 1000;
+      for (const m of found) {
+        const step = m.step ?? this.counter.take(m.name);
+        out.push({ name: m.name, step, value: m.value, wallTime, source: stream });
+      }
+    }
+    return out;
+  }
+
+  private async pollOnce(final: boolean): Promise<MetricPoint[]> {
+    const dir = this.options.trialDir;
+    if (!dir) return [];
+    await this.discover(dir);
+    const points: MetricPoint[] = [];
+    for (const follower of this.followers.values()) {
+      try {
+        const result = await follower.poll(final);
+        points.push(...result.points);
+        for (const w of result.warnings) this.warn(w);
+      } catch (e) {
+        this.warn(`could not read ${follower.path}: ${(e as Error).message}`);
+      }
+    }
+    return points;
+  }
+
+  /** Finds metric files below the trial directory that are not followed yet. */
+  private async discover(root: string): Promise<void> {
+    const maxDepth = this.options.maxDepth ?? 4;
+    let seen = 0;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        return; // not created yet, or vanished: the next poll looks again
+      }
+      // Sorted so checkpoint-500 is read before checkpoint-1000 and event files in creation order.
+      entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+      for (const entry of entries) {
+        if (++seen > MAX_SCANNED_ENTRIES) {
+          if (!this.warnedScanLimit) {
+            this.warnedScanLimit = true;
+            this.warn(`${root} holds more than ${MAX_SCANNED_ENTRIES} entries; metric files beyond them are not followed`);
+          }
+          return;
+        }
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (depth < maxDepth && !SKIPPED_DIRS.has(entry.name)) await walk(full, depth + 1);
+          continue;
+        }
+        if (!entry.isFile() || this.followers.has(full)) continue;
+        const kind = metricFileKind(entry.name);
+        if (kind === 'tfevents') this.followers.set(full, new TfEventsFollower(full));
+        else if (kind === 'csv') this.followers.set(full, new CsvFollower(full));
+        else if (kind === 'trainer_state') this.followers.set(full, new TrainerStateFollower(full, this.trainerStateDedup));
+      }
+    };
+    await walk(root, 0);
+  }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(message);
+  }
+}
