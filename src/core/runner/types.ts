@@ -14,6 +14,8 @@ export interface LaunchSpec {
   readonly interpreter?: string;
   /** How parameters are handed to the program when `command` has no args macro: flags, hydra overrides or an override file. */
   readonly argStyle?: 'flags' | 'hydra' | 'override-file';
+  /** With argStyle 'override-file': write `override.yaml` (default) or `override.json` into the trial dir. */
+  readonly overrideFormat?: 'yaml' | 'json';
   /** Working directory (the study file's folder by default). */
   readonly cwd: string;
   readonly env?: Readonly<Record<string, string>>;
