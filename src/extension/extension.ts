@@ -19,6 +19,9 @@ function comingSoon(feature: string): () => Thenable<unknown> {
   return () => vscode.window.showInformationMessage(`Hyperparameter Studio: ${feature} is not available in this version yet.`);
 }
 
+/** Async clean-ups deactivate() must await (stopping trial processes), registered by the services. */
+const shutdownTasks: Array<() => Promise<void>> = [];
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Hyperparameter Studio', { log: true });
   context.subscriptions.push(log);
@@ -34,19 +37,22 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  const changed = new vscode.EventEmitter<void>();
+  const sidebarChanged = new vscode.EventEmitter<void>();
   const sidebarModel = {
-    onDidChange: changed.event,
+    onDidChange: sidebarChanged.event,
     getState: (): SidebarState => ({ scanning: false, trusted: vscode.workspace.isTrusted, configs: [], problems: [], message: null }),
   };
   const sidebar = new SidebarViewProvider(context.extensionUri, sidebarModel, { warn: m => log.warn(m) });
   context.subscriptions.push(
-    changed,
+    sidebarChanged,
     sidebar,
     vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => sidebarChanged.fire()),
   );
 
+  // --- studies (tuning) -------------------------------------------------------------------------
+
+  // --- the command table --------------------------------------------------------------------------
   const commands: Record<string, CommandSpec> = {
     'hpstudio.scanWorkspace': { run: comingSoon('workspace scanning') },
     'hpstudio.tuneFile': { needsTrust: true, run: comingSoon('tuning') },
@@ -61,6 +67,12 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   }
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions; VS Code disposes it.
+export async function deactivate(): Promise<void> {
+  // Disposables are disposed by VS Code; processes (trials, the worker) must be stopped and awaited here.
+  await Promise.allSettled(shutdownTasks.splice(0).map(task => task()));
+}
+
+/** Services that own processes register how to stop them when the extension goes away. */
+export function onShutdown(task: () => Promise<void>): void {
+  shutdownTasks.push(task);
 }
