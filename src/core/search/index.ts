@@ -1,0 +1,35 @@
+/** Entry points of the search engine: sampler and pruner factories. */
+import { AutoSampler } from './samplers/auto';
+import { GridSampler, RandomSampler, SobolSampler } from './samplers/basic';
+import { GpSampler } from './samplers/gp';
+import { TpeSampler } from './samplers/tpe';
+import type { Sampler } from './types';
+
+export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto'] as const;
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
+
+/** Creates a seeded sampler by name; `bayes` (W&B) means `auto`. */
+export function createSampler(name: string, seed: number): Sampler {
+  if (!Number.isFinite(seed)) throw new Error(`sampler seed must be a finite number, got ${seed}`);
+  switch (name.trim().toLowerCase()) {
+    case 'grid':
+      return new GridSampler(seed);
+    case 'random':
+      return new RandomSampler(seed);
+    case 'sobol':
+    case 'qmc':
+      return new SobolSampler(seed);
+    case 'tpe':
+      return new TpeSampler(seed);
+    case 'tpe-mv':
+    case 'tpe_mv':
+      return new TpeSampler(seed, { multivariate: true });
+    case 'gp':
+      return new GpSampler(seed);
+    case 'auto':
+    case 'bayes':
+      return new AutoSampler(seed);
+    default:
+      throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes)`);
+  }
+}

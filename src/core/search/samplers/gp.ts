@@ -1,0 +1,233 @@
+/**
+ * Gaussian-process Bayesian optimisation. Inputs: the one-hot unit-cube encoding (log params are
+ * already warped, integers live on cell centres, categoricals are one-hot so the ARD Matérn term
+ * acts as a per-category Hamming distance). Outputs: heavy-tailed objectives are log-warped, then
+ * standardised. Acquisition: log-EI, maximised over Sobol candidates plus lengthscale-scaled
+ * perturbations of the best points, then refined by a shrinking local search.
+ * Running trials enter as "constant liars" at the incumbent value so parallel proposals differ.
+ */
+import { fitHyper, defaultHyper, GaussianProcess, type GpHyper, logExpectedImprovement } from '../gp';
+import type { Rng } from '../rng';
+import { Sobol } from '../sobol';
+import type { SpaceEncoder } from '../space';
+import type { FrozenTrial, ParamValue, Sampler, StudyView } from '../types';
+import { encoderFor, isCompleteWithValue, lastIntermediate, minimizing, rngFor } from './common';
+import { SobolSampler } from './basic';
+
+export interface GpOptions {
+  /** Sobol startup trials (default: between 5 and 10 depending on dimension). */
+  readonly nStartupTrials?: number;
+  /** Random/Sobol candidates for the acquisition (default 1024). */
+  readonly nCandidates?: number;
+}
+
+interface FitCache {
+  readonly n: number;
+  readonly hyper: GpHyper;
+}
+
+/** Warps skewed objective values (rosenbrock-like) with a log, then standardises. */
+export function transformObjective(values: readonly number[]): Float64Array {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  const min = sorted[0];
+  const median = sorted[Math.floor((n - 1) / 2)];
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  let m2 = 0;
+  let m3 = 0;
+  for (const v of values) {
+    m2 += (v - mean) ** 2;
+    m3 += (v - mean) ** 3;
+  }
+  m2 /= n;
+  m3 /= n;
+  const skew = m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
+  let t: number[] = [...values];
+  const spread = median - min;
+  if (n >= 4 && skew > 1 && spread > 0) {
+    t = values.map(v => Math.log((v - min) / spread + 0.05));
+  }
+  const tm = t.reduce((a, b) => a + b, 0) / n;
+  let sd = Math.sqrt(t.reduce((a, b) => a + (b - tm) ** 2, 0) / n);
+  if (!(sd > 1e-12)) sd = 1;
+  return Float64Array.from(t, v => (v - tm) / sd);
+}
+
+export class GpSampler implements Sampler {
+  readonly name = 'gp';
+  private readonly startup: SobolSampler;
+  private fit: FitCache | undefined;
+
+  constructor(private readonly seed: number, private readonly opts: GpOptions = {}) {
+    this.startup = new SobolSampler(seed);
+  }
+
+  startupTrials(enc: SpaceEncoder): number {
+    return this.opts.nStartupTrials ?? Math.min(10, Math.max(5, enc.dims + 2));
+  }
+
+  sample(study: StudyView): Record<string, ParamValue> {
+    const enc = encoderFor(study.space, 'onehot');
+    const done: { x: Float64Array; y: number }[] = [];
+    const pending: Float64Array[] = [];
+    const completeValues: number[] = [];
+    for (const t of study.trials) if (isCompleteWithValue(t)) completeValues.push(minimizing(study, t.value));
+    const sortedComplete = [...completeValues].sort((a, b) => a - b);
+    for (const t of study.trials) {
+      if (isCompleteWithValue(t)) done.push({ x: enc.encode(t.params), y: minimizing(study, t.value) });
+      else if (t.state === 'pruned') {
+        const y = prunedValue(study, t, sortedComplete);
+        if (y !== undefined) done.push({ x: enc.encode(t.params), y });
+      } else if ((t.state === 'running' || t.state === 'waiting') && Object.keys(t.params).length > 0) pending.push(enc.encode(t.params));
+    }
+    if (done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
+    const rng = rngFor(this.seed, study, 0x6770);
+    return enc.decode(this.propose(enc, done, pending, rng));
+  }
+
+  /** The next point in the encoded cube, given finished observations and pending points. */
+  propose(enc: SpaceEncoder, done: readonly { x: Float64Array; y: number }[], pending: readonly Float64Array[], rng: Rng): Float64Array {
+    const dims = enc.dims;
+    const yT = transformObjective(done.map(d => d.y));
+    const bestIdx = argmin(yT);
+    const best = yT[bestIdx];
+    const n = done.length + pending.length;
+    const x = new Float64Array(n * dims);
+    const y = new Float64Array(n);
+    done.forEach((d, i) => x.set(d.x, i * dims));
+    y.set(yT);
+    pending.forEach((p, i) => {
+      x.set(p, (done.length + i) * dims);
+      y[done.length + i] = best; // constant liar
+    });
+    const hyper = this.hyperFor(x, y, n, dims, done.length);
+    const gp = new GaussianProcess(x, y, n, dims, hyper);
+    const acq = (p: Float64Array) => {
+      const { mean, variance } = gp.predict(p);
+      return logExpectedImprovement(mean, variance, best);
+    };
+    const discrete = !enc.isPlainNumeric || enc.params.some(p => p.distribution.type === 'int' || (p.distribution.type === 'float' && p.distribution.step !== undefined));
+    const snap = discrete ? (p: Float64Array) => enc.snap(p) : (p: Float64Array) => p;
+    const ls = hyper.logLengthscales.map(Math.exp);
+    const candidates: Float64Array[] = [];
+    // Global: a fresh scrambled Sobol set per proposal (seeded by the history length).
+    const nGlobal = this.opts.nCandidates ?? 1024;
+    const sobol = new Sobol(Math.min(dims, 64), { scramble: true, seed: rng.nextU32() });
+    for (let i = 0; i < nGlobal; i++) {
+      const p = new Float64Array(dims);
+      p.set(sobol.point(i).subarray(0, Math.min(dims, 64)));
+      for (let q = 64; q < dims; q++) p[q] = rng.next();
+      candidates.push(snap(p));
+    }
+    // Local: perturb the best few points along their lengthscales, at several radii (trust-region-like).
+    const order = Array.from(yT.keys()).sort((a, b) => yT[a] - yT[b]).slice(0, 5);
+    const perDim = Math.min(1, Math.max(2 / dims, 0.5));
+    order.forEach((idx, rank) => {
+      const count = rank === 0 ? 200 : 60;
+      for (let c = 0; c < count; c++) {
+        const radius = Math.exp(Math.log(0.002) + rng.next() * (Math.log(0.3) - Math.log(0.002)));
+        candidates.push(snap(perturb(enc, done[idx].x, ls, radius, perDim, rng)));
+      }
+    });
+    const scored = candidates.map(p => ({ p, v: acq(p) }));
+    scored.sort((a, b) => b.v - a.v);
+    // Refine the best few with a shrinking random local search on the acquisition.
+    const refined: { p: Float64Array; v: number }[] = [];
+    for (const s of scored.slice(0, 5)) {
+      let cur = s;
+      let radius = 0.1;
+      for (let it = 0; it < 40; it++) {
+        const q = snap(perturb(enc, cur.p, ls, radius, perDim, rng));
+        const v = acq(q);
+        if (v > cur.v) {
+          cur = { p: q, v };
+          radius *= 1.3;
+        } else {
+          radius *= 0.8;
+        }
+      }
+      refined.push(cur);
+    }
+    const all = [...refined, ...scored].sort((a, b) => b.v - a.v);
+    for (const c of all) if (!isNear(c.p, x, n, dims)) return c.p;
+    const p = new Float64Array(dims);
+    for (let q = 0; q < dims; q++) p[q] = rng.next();
+    return snap(p);
+  }
+
+  /**
+   * Hyperparameters: refitted every trial while data is scarce (they move a lot), then every few
+   * trials, warm-started from the previous fit. Each fit is deterministic in the data.
+   */
+  private hyperFor(x: Float64Array, y: Float64Array, n: number, dims: number, nDone: number): GpHyper {
+    const prev = this.fit && this.fit.hyper.logLengthscales.length === dims ? this.fit : undefined;
+    const every = nDone < 30 ? 1 : nDone < 80 ? 3 : 8;
+    if (prev && nDone - prev.n < every && nDone >= prev.n) return prev.hyper;
+    const starts: GpHyper[] = [];
+    if (prev) starts.push(prev.hyper);
+    starts.push(defaultHyper(dims));
+    if (!prev || nDone % 10 === 0) starts.push({ ...defaultHyper(dims), logLengthscales: new Float64Array(dims).fill(Math.log(0.15)) });
+    const r = fitHyper(x, y, n, dims, starts, prev ? 30 : 60);
+    this.fit = { n: nDone, hyper: r.hyper };
+    return r.hyper;
+  }
+}
+
+function prunedValue(study: StudyView, t: FrozenTrial, sortedComplete: readonly number[]): number | undefined {
+  const last = lastIntermediate(t);
+  if (!last) return undefined;
+  const v = minimizing(study, last.value);
+  if (sortedComplete.length === 0) return v;
+  // A pruned trial lost at some rung: treat it as at least median-bad, at most the worst seen.
+  const median = sortedComplete[Math.floor((sortedComplete.length - 1) / 2)];
+  return Math.min(sortedComplete[sortedComplete.length - 1], Math.max(median, v));
+}
+
+function argmin(a: ArrayLike<number>): number {
+  let k = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] < a[k]) k = i;
+  return k;
+}
+
+function perturb(enc: SpaceEncoder, base: Float64Array, ls: Float64Array, radius: number, perDim: number, rng: Rng): Float64Array {
+  const p = Float64Array.from(base);
+  let changed = false;
+  let lsMean = 0;
+  for (const v of ls) lsMean += Math.log(v);
+  lsMean = Math.exp(lsMean / ls.length);
+  for (let pi = 0; pi < enc.params.length; pi++) {
+    const { start, width } = enc.offsets[pi];
+    if (rng.next() > perDim) continue;
+    changed = true;
+    if (width > 1) {
+      // One-hot: occasionally switch category.
+      if (rng.next() < Math.min(0.5, radius * 3)) {
+        const c = rng.int(width);
+        for (let q = 0; q < width; q++) p[start + q] = q === c ? 1 : 0;
+      }
+    } else {
+      const scale = Math.min(4, Math.max(0.25, ls[start] / lsMean));
+      const v = p[start] + radius * scale * rng.normal();
+      // Reflect at the faces of the cube.
+      p[start] = v < 0 ? Math.min(1, -v) : v > 1 ? Math.max(0, 2 - v) : v;
+    }
+  }
+  if (!changed) {
+    const pi = rng.int(enc.params.length);
+    const { start, width } = enc.offsets[pi];
+    if (width === 1) p[start] = Math.min(1, Math.max(0, p[start] + radius * rng.normal()));
+  }
+  return p;
+}
+
+function isNear(p: Float64Array, x: Float64Array, n: number, dims: number): boolean {
+  for (let i = 0; i < n; i++) {
+    let d2 = 0;
+    for (let q = 0; q < dims; q++) {
+      const d = p[q] - x[i * dims + q];
+      d2 += d * d;
+    }
+    if (d2 < 1e-14) return true;
+  }
+  return false;
+}
