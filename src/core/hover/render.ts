@@ -1,0 +1,213 @@
+import type { DetectedFile, SearchDomain, Setting } from '../detect/types';
+import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagnostics/pyyaml';
+import { assessValue, formatNumber, type Assessment } from '../knowledge/assess';
+import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
+import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
+import { computeFacts } from './facts';
+
+/** What a finished or running study knows about this key (from the study store). */
+export interface HoverStudy {
+  readonly name: string;
+  /** Best objective value of the study. */
+  readonly bestValue: number;
+  /** This key's value in the best trial. */
+  readonly bestParamValue: unknown;
+  /** The range the study searched, as text ("1e-5 … 1e-1") or [low, high]. */
+  readonly rangeTried: string | readonly [number, number];
+  /** 1 = most important parameter of the study. */
+  readonly importanceRank?: number;
+  readonly parameterCount?: number;
+  readonly curvesCommandUri?: string;
+}
+
+export interface HoverExtras {
+  readonly study?: HoverStudy;
+  readonly commandUris?: { readonly tune: string; readonly explain: string };
+}
+
+const LEVEL_ICON: Record<Assessment['level'], string> = { ok: '✓', low: '⚠', high: '⚠', invalid: '⛔', unusual: '❔' };
+
+function code(text: string): string {
+  const clean = text.replace(/\r?\n/g, ' ');
+  const short = clean.length > 60 ? `${clean.slice(0, 57)}…` : clean;
+  return short.includes('`') ? `\`\` ${short} \`\`` : `\`${short}\``;
+}
+
+/** Escapes characters that would turn free text from a config into markdown or links. */
+function escapeMd(text: string): string {
+  return text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
+}
+
+function showValue(value: unknown, scale?: string): string {
+  if (typeof value === 'number') return formatNumber(value, scale);
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return 'unset';
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
+}
+
+/** Entry for a setting: its canonical id, else an alias lookup with the file as context. */
+export function entryForSetting(setting: Setting, file?: DetectedFile): KnowledgeEntry | undefined {
+  if (setting.canonical) {
+    const byId = getEntry(setting.canonical);
+    if (byId) return byId;
+  }
+  const siblings = file?.settings.filter(s => s !== setting).map(s => s.name) ?? [];
+  const found = findEntry(setting.name, { framework: setting.framework, key: setting.key, siblings });
+  return found.status === 'found' ? found.entry : undefined;
+}
+
+/** "log-uniform 1e-5 … 1e-1", "choice of 4: 16, 32, 64, 128", "int 1 … 3 (step 1)". */
+export function describeSearch(domain: SearchDomain): string {
+  if (domain.type === 'categorical') {
+    const choices = domain.choices ?? [];
+    const listed = choices.slice(0, 6).map(c => showValue(c)).join(', ');
+    return `choice of ${choices.length}${choices.length ? `: ${listed}${choices.length > 6 ? ', …' : ''}` : ''}`;
+  }
+  const low = domain.low !== undefined ? formatNumber(domain.low, domain.log ? 'log' : undefined) : '?';
+  const high = domain.high !== undefined ? formatNumber(domain.high, domain.log ? 'log' : undefined) : '?';
+  const shape = domain.type === 'int' ? (domain.log ? 'log-scaled int' : 'int') : domain.log ? 'log-uniform' : 'uniform';
+  const step = domain.step !== undefined ? ` (step ${formatNumber(domain.step)})` : '';
+  const source = domain.source ? ` · \`${domain.source}\`` : '';
+  return `${shape} ${low} … ${high}${step}${source}`;
+}
+
+/** DeepSpeed keys that HF fills in when they say "auto", and the TrainingArguments they come from. */
+const DEEPSPEED_AUTO_SOURCE: Readonly<Record<string, string>> = {
+  train_micro_batch_size_per_gpu: 'per_device_train_batch_size',
+  gradient_accumulation_steps: 'gradient_accumulation_steps',
+  train_batch_size: 'per_device_train_batch_size × gradient_accumulation_steps × world size',
+  gradient_clipping: 'max_grad_norm',
+  lr: 'learning_rate',
+  betas: 'adam_beta1 and adam_beta2',
+  eps: 'adam_epsilon',
+  weight_decay: 'weight_decay',
+  warmup_num_steps: 'warmup_steps (or warmup_ratio × total steps)',
+  warmup_max_lr: 'learning_rate',
+  total_num_steps: 'the number of training steps',
+  enabled: 'fp16 / bf16',
+};
+
+function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: DetectedFile): string | undefined {
+  const origin = setting.origin;
+  if (!origin) return undefined;
+  const last = setting.key.split('.').pop() ?? setting.name;
+  switch (origin.kind) {
+    case 'reference': {
+      const resolved = setting.value !== null && setting.value !== undefined && setting.value !== setting.raw;
+      return resolved
+        ? `**Value:** **${escapeMd(showValue(setting.value, entry?.range.scale))}**, taken from the reference ${code(origin.text)}`
+        : `**Value:** ${code(setting.raw)}: unresolved reference; the real value is set where ${code(origin.text)} points`;
+    }
+    case 'auto': {
+      const source = DEEPSPEED_AUTO_SOURCE[last];
+      return file.format === 'deepspeed' || setting.framework === 'deepspeed'
+        ? `**Value:** ${code(setting.raw)}: filled in at launch from the HF TrainingArguments${source ? ` (\`${source}\`)` : ''}`
+        : `**Value:** ${code(setting.raw)}: chosen by the framework at run time${origin.text && origin.text !== setting.raw ? ` (${escapeMd(origin.text)})` : ''}`;
+    }
+    case 'mandatory':
+      return `**Value:** ${code('???')}: mandatory and missing here; it must come from another config or an override such as \`${setting.key}=…\``;
+    case 'schedule':
+      return `**Value:** ${code(setting.raw)}: a schedule (${escapeMd(origin.text)})`;
+    case 'inherited':
+      return `**Value:** **${escapeMd(showValue(setting.value, entry?.range.scale))}**, inherited from ${escapeMd(origin.text)}`;
+    default:
+      return undefined;
+  }
+}
+
+function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string {
+  switch (setting.kind) {
+    case 'search-setting':
+      return '*Search setting*: about the search, not the model';
+    case 'logged': {
+      const index = /\[(\d+)\]/.exec(setting.key)?.[1];
+      return `*Logged value*: ${index !== undefined ? `entry ${index} of the run log` : 'written by a run'}, read-only`;
+    }
+    case 'system':
+      return '*System setting*: not a model hyperparameter';
+    case 'hyperparameter':
+      return '*Hyperparameter*';
+    default:
+      return entry?.kind === 'system' ? '*System setting*: not a model hyperparameter' : entry ? '*Hyperparameter*' : '*Setting*';
+  }
+}
+
+/** For `log_history[i].learning_rate`: the step that entry was logged at, from its sibling `step`. */
+function loggedStep(setting: Setting, file: DetectedFile): number | undefined {
+  const m = /^(.*\[\d+\])\.[^.]+$/.exec(setting.key);
+  if (!m) return undefined;
+  const step = file.settings.find(s => s.key === `${m[1]}.step`);
+  return typeof step?.value === 'number' ? step.value : undefined;
+}
+
+function defaultLine(entry: KnowledgeEntry, framework: string | undefined): string {
+  const defaults = entry.defaults as Partial<Record<string, string>>;
+  if (framework && defaults[framework]) {
+    return `**Default (${FRAMEWORK_LABELS[framework as FrameworkId] ?? framework}):** ${escapeMd(defaults[framework] as string)}`;
+  }
+  const shown = Object.entries(defaults).slice(0, 3).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${escapeMd(text ?? '')}`);
+  return `**Defaults:** ${shown.join(' · ')}`;
+}
+
+function studyLine(study: HoverStudy, entry: KnowledgeEntry | undefined): string {
+  const range = typeof study.rangeTried === 'string' ? study.rangeTried : `${formatNumber(study.rangeTried[0], entry?.range.scale)} … ${formatNumber(study.rangeTried[1], entry?.range.scale)}`;
+  const parts = [
+    `**Study ${escapeMd(study.name)}:** best ${escapeMd(showValue(study.bestParamValue, entry?.range.scale))} (objective ${formatNumber(study.bestValue)})`,
+    `tried ${escapeMd(range)}`,
+  ];
+  if (study.importanceRank !== undefined) parts.push(`importance #${study.importanceRank}${study.parameterCount ? ` of ${study.parameterCount}` : ''}`);
+  if (study.curvesCommandUri) parts.push(`[Show curves](${study.curvesCommandUri})`);
+  return parts.join(' · ');
+}
+
+/**
+ * Hover markdown for one detected setting: what it is and whether its value looks right first,
+ * then effects, default, main pitfall, study results and links. Aims at 8–12 short lines.
+ */
+export function renderHover(setting: Setting, file: DetectedFile, extras: HoverExtras = {}): string {
+  const entry = entryForSetting(setting, file);
+  const variant = entry ? variantFor(entry, setting.framework) : undefined;
+  const title = variant?.title ?? entry?.title ?? setting.name;
+  const lines: string[] = [];
+
+  lines.push(`**${escapeMd(title)}** · ${kindBadge(setting, entry)} · ${code(setting.key)}`);
+  if (entry) lines.push(escapeMd(variant?.summary ?? entry.summary));
+  else lines.push(`No knowledge-base entry for ${code(setting.name)}; it was detected from its name and position.`);
+
+  if (setting.kind === 'logged') {
+    const step = loggedStep(setting, file);
+    const what = entry?.id === 'learning_rate' ? 'logged LR' : 'logged value';
+    lines.push(`**${what}${step !== undefined ? ` at step ${step}` : ''}:** ${escapeMd(showValue(setting.value, entry?.range.scale))}: produced by the run (e.g. the scheduler), not a configured value; read-only`);
+  } else if (setting.search) {
+    lines.push(`**Searched:** ${escapeMd(describeSearch(setting.search))}`);
+  } else {
+    const origin = originLine(setting, entry, file);
+    if (origin) {
+      lines.push(origin);
+    } else if (entry) {
+      const a = assessValue(entry, setting.value, { framework: setting.framework, optimizer: setting.optimizer, key: setting.name });
+      lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}: ${LEVEL_ICON[a.level]} ${escapeMd(a.message)}`);
+    } else {
+      lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}`);
+    }
+  }
+  if (setting.kind !== 'logged' && isPyyamlConsumer(file.format, file.path) && pyyamlReadsAsString(setting.raw)) {
+    lines.push(`⚠ PyYAML reads ${code(setting.raw)} as a string, not a number: write ${code(pyyamlFloatText(setting.raw))}`);
+  }
+  for (const fact of computeFacts(setting, file)) lines.push(`**${fact.label}:** ${escapeMd(fact.text)}`);
+
+  if (entry) {
+    lines.push(`↑ ${escapeMd(entry.effects.raise)} · ↓ ${escapeMd(entry.effects.lower)}`);
+    lines.push(defaultLine(entry, setting.framework));
+    lines.push(`⚠ ${escapeMd(entry.pitfalls[0])}`);
+  }
+  if (extras.study) lines.push(studyLine(extras.study, entry));
+
+  const links: string[] = [];
+  if (extras.commandUris && setting.kind !== 'logged') links.push(`[Tune this…](${extras.commandUris.tune})`);
+  if (extras.commandUris && entry) links.push(`[Explain more](${extras.commandUris.explain})`);
+  if (entry) links.push(`[Docs](${entry.docs[0]})`);
+  if (links.length) lines.push(links.join(' · '));
+  return lines.join('\n\n');
+}
