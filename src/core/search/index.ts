@@ -33,3 +33,6 @@ export function createSampler(name: string, seed: number): Sampler {
       throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes)`);
   }
 }
+
+export { createPruner, PrunerConfigError, type PrunerConfig } from './pruners';
+export { SearchSpaceError, defineSpace, floatParam, intParam, categoricalParam, when, validateSpace } from './space';

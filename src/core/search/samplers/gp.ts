@@ -19,6 +19,11 @@ export interface GpOptions {
   readonly nStartupTrials?: number;
   /** Random/Sobol candidates for the acquisition (default 1024). */
   readonly nCandidates?: number;
+  /**
+   * How pruned trials enter the model: 'liar' (default) like running ones — their region is not
+   * re-proposed but the model is not told a made-up final value; 'value' as a pessimistic value.
+   */
+  readonly prunedAs?: 'liar' | 'value';
 }
 
 interface FitCache {
@@ -76,8 +81,10 @@ export class GpSampler implements Sampler {
     for (const t of study.trials) {
       if (isCompleteWithValue(t)) done.push({ x: enc.encode(t.params), y: minimizing(study, t.value) });
       else if (t.state === 'pruned') {
-        const y = prunedValue(study, t, sortedComplete);
-        if (y !== undefined) done.push({ x: enc.encode(t.params), y });
+        if (this.opts.prunedAs === 'value') {
+          const y = prunedValue(study, t, sortedComplete);
+          if (y !== undefined) done.push({ x: enc.encode(t.params), y });
+        } else pending.push(enc.encode(t.params));
       } else if ((t.state === 'running' || t.state === 'waiting') && Object.keys(t.params).length > 0) pending.push(enc.encode(t.params));
     }
     if (done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
@@ -111,7 +118,8 @@ export class GpSampler implements Sampler {
     const ls = hyper.logLengthscales.map(Math.exp);
     const candidates: Float64Array[] = [];
     // Global: a fresh scrambled Sobol set per proposal (seeded by the history length).
-    const nGlobal = this.opts.nCandidates ?? 1024;
+    // Each candidate costs O(n²) (a triangular solve for the variance): fewer as the data grows.
+    const nGlobal = this.opts.nCandidates ?? (n <= 60 ? 1024 : n <= 120 ? 640 : 384);
     const sobol = new Sobol(Math.min(dims, 64), { scramble: true, seed: rng.nextU32() });
     for (let i = 0; i < nGlobal; i++) {
       const p = new Float64Array(dims);
@@ -123,7 +131,7 @@ export class GpSampler implements Sampler {
     const order = Array.from(yT.keys()).sort((a, b) => yT[a] - yT[b]).slice(0, 5);
     const perDim = Math.min(1, Math.max(2 / dims, 0.5));
     order.forEach((idx, rank) => {
-      const count = rank === 0 ? 200 : 60;
+      const count = (rank === 0 ? 200 : 60) * (n <= 60 ? 1 : 0.6);
       for (let c = 0; c < count; c++) {
         const radius = Math.exp(Math.log(0.002) + rng.next() * (Math.log(0.3) - Math.log(0.002)));
         candidates.push(snap(perturb(enc, done[idx].x, ls, radius, perDim, rng)));
@@ -161,12 +169,13 @@ export class GpSampler implements Sampler {
    */
   private hyperFor(x: Float64Array, y: Float64Array, n: number, dims: number, nDone: number): GpHyper {
     const prev = this.fit && this.fit.hyper.logLengthscales.length === dims ? this.fit : undefined;
-    const every = nDone < 30 ? 1 : nDone < 80 ? 3 : 8;
+    // Fits cost O(n³) per likelihood evaluation, so they get rarer as the study grows.
+    const every = nDone < 30 ? 1 : nDone < 60 ? 2 : nDone < 100 ? 5 : 10;
     if (prev && nDone - prev.n < every && nDone >= prev.n) return prev.hyper;
     const starts: GpHyper[] = [];
     if (prev) starts.push(prev.hyper);
-    starts.push(defaultHyper(dims));
-    if (!prev || nDone % 10 === 0) starts.push({ ...defaultHyper(dims), logLengthscales: new Float64Array(dims).fill(Math.log(0.15)) });
+    if (!prev || nDone < 100) starts.push(defaultHyper(dims));
+    if (!prev || (nDone < 100 && nDone % 10 === 0)) starts.push({ ...defaultHyper(dims), logLengthscales: new Float64Array(dims).fill(Math.log(0.15)) });
     const r = fitHyper(x, y, n, dims, starts, prev ? 30 : 60);
     this.fit = { n: nDone, hyper: r.hyper };
     return r.hyper;
