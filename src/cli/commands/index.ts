@@ -1,7 +1,12 @@
 import type { CliCommand } from '../args';
+import { benchCommand } from './bench';
+import { explainCommand } from './explain';
 
 /**
  * Every `hpstudio` sub-command, in the order `--help` lists them. A command module exports one
  * `CliCommand`; adding a command is one import and one entry here.
  */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [
+  explainCommand,
+  benchCommand,
+];
