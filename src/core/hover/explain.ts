@@ -18,8 +18,10 @@ function kindText(entry: KnowledgeEntry): string {
   return entry.kind === 'system' ? 'System setting (not a model hyperparameter)' : 'Hyperparameter';
 }
 
-export function renderExplanationPage(entry: KnowledgeEntry, options: { framework?: string } = {}): string {
-  const variant = variantFor(entry, options.framework);
+export function renderExplanationPage(entry: KnowledgeEntry, options: { framework?: string; name?: string } = {}): string {
+  const variant = variantFor(entry, options.framework, options.name);
+  const effects = variant?.effects ?? entry.effects;
+  const pitfalls = variant?.pitfalls ?? entry.pitfalls;
   const out: string[] = [];
   out.push(`# ${variant?.title ?? entry.title}`);
   out.push(`*${kindText(entry)}* · id \`${entry.id}\``);
@@ -30,11 +32,11 @@ export function renderExplanationPage(entry: KnowledgeEntry, options: { framewor
   out.push('## Typical range');
   out.push([entry.range, ...(entry.ranges ?? [])].map(r => `- ${rangeLine(r)}`).join('\n'));
   out.push('## Effects');
-  out.push(`- **Raise:** ${entry.effects.raise}\n- **Lower:** ${entry.effects.lower}`);
+  out.push(`- **Raise:** ${effects.raise}\n- **Lower:** ${effects.lower}`);
   out.push('## Defaults');
   out.push(['| Framework | Default |', '|---|---|', ...Object.entries(entry.defaults).map(([fw, text]) => `| ${frameworkLabel(fw)} | ${String(text).replace(/\|/g, '\\|')} |`)].join('\n'));
   out.push('## Pitfalls');
-  out.push(entry.pitfalls.map(p => `- ${p}`).join('\n'));
+  out.push(pitfalls.map(p => `- ${p}`).join('\n'));
   if (entry.notes?.length) {
     out.push('## Notes');
     out.push(entry.notes.map(n => `- ${n}`).join('\n'));
@@ -47,8 +49,10 @@ export function renderExplanationPage(entry: KnowledgeEntry, options: { framewor
 }
 
 /** Plain text for terminals: same content as the page, no markdown. */
-export function renderPlainText(entry: KnowledgeEntry, options: { framework?: string; value?: string; assessment?: Assessment } = {}): string {
-  const variant = variantFor(entry, options.framework);
+export function renderPlainText(entry: KnowledgeEntry, options: { framework?: string; name?: string; value?: string; assessment?: Assessment } = {}): string {
+  const variant = variantFor(entry, options.framework, options.name);
+  const effects = variant?.effects ?? entry.effects;
+  const pitfalls = variant?.pitfalls ?? entry.pitfalls;
   const lines: string[] = [];
   const title = variant?.title ?? entry.title;
   lines.push(`${title} (${entry.id}) — ${kindText(entry)}`);
@@ -63,8 +67,8 @@ export function renderPlainText(entry: KnowledgeEntry, options: { framework?: st
   lines.push('');
   lines.push('Typical range:');
   for (const r of [entry.range, ...(entry.ranges ?? [])]) lines.push(`  ${rangeLine(r)}`);
-  lines.push(`Raise: ${entry.effects.raise}`);
-  lines.push(`Lower: ${entry.effects.lower}`);
+  lines.push(`Raise: ${effects.raise}`);
+  lines.push(`Lower: ${effects.lower}`);
   lines.push('Defaults:');
   const defaults = Object.entries(entry.defaults);
   const width = Math.max(...defaults.map(([fw]) => frameworkLabel(fw).length));
@@ -73,7 +77,7 @@ export function renderPlainText(entry: KnowledgeEntry, options: { framework?: st
     lines.push(` ${mark}${frameworkLabel(fw).padEnd(width)}  ${text}`);
   }
   lines.push('Pitfalls:');
-  for (const p of entry.pitfalls) lines.push(`  - ${p}`);
+  for (const p of pitfalls) lines.push(`  - ${p}`);
   for (const n of entry.notes ?? []) lines.push(`Note: ${n}`);
   lines.push(`Also written as: ${entry.aliases.join(', ')}`);
   lines.push(`Docs: ${entry.docs.join('  ')}`);

@@ -167,7 +167,9 @@ function studyLine(study: HoverStudy, entry: KnowledgeEntry | undefined): string
  */
 export function renderHover(setting: Setting, file: DetectedFile, extras: HoverExtras = {}): string {
   const entry = entryForSetting(setting, file);
-  const variant = entry ? variantFor(entry, setting.framework) : undefined;
+  const variant = entry ? variantFor(entry, setting.framework, setting.name) : undefined;
+  // `eta` alone says "boosting": judge it against the boosting range even without a framework.
+  const framework = setting.framework ?? variant?.frameworks[0];
   const title = variant?.title ?? entry?.title ?? setting.name;
   const lines: string[] = [];
 
@@ -186,7 +188,7 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
     if (origin) {
       lines.push(origin);
     } else if (entry) {
-      const a = assessValue(entry, setting.value, { framework: setting.framework, optimizer: setting.optimizer, key: setting.name });
+      const a = assessValue(entry, setting.value, { framework, optimizer: setting.optimizer, key: setting.name });
       lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}: ${LEVEL_ICON[a.level]} ${escapeMd(a.message)}`);
     } else {
       lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}`);
@@ -198,9 +200,10 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
   for (const fact of computeFacts(setting, file)) lines.push(`**${fact.label}:** ${escapeMd(fact.text)}`);
 
   if (entry) {
-    lines.push(`↑ ${escapeMd(entry.effects.raise)} · ↓ ${escapeMd(entry.effects.lower)}`);
-    lines.push(defaultLine(entry, setting.framework));
-    lines.push(`⚠ ${escapeMd(entry.pitfalls[0])}`);
+    const effects = variant?.effects ?? entry.effects;
+    lines.push(`↑ ${escapeMd(effects.raise)} · ↓ ${escapeMd(effects.lower)}`);
+    lines.push(defaultLine(entry, framework));
+    lines.push(`⚠ ${escapeMd((variant?.pitfalls ?? entry.pitfalls)[0])}`);
   }
   if (extras.study) lines.push(studyLine(extras.study, entry));
 

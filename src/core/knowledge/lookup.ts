@@ -104,9 +104,14 @@ export function findEntry(idOrAlias: string, context: LookupContext = {}): FindR
 }
 
 /** Title/summary/explanation as they read under a framework (boosting `learning_rate`, …). */
-export function variantFor(entry: KnowledgeEntry, framework: string | undefined): EntryVariant | undefined {
-  if (!framework) return undefined;
-  return entry.variants?.find(v => v.frameworks.includes(framework));
+export function variantFor(entry: KnowledgeEntry, framework: string | undefined, name?: string): EntryVariant | undefined {
+  if (framework) {
+    const byFramework = entry.variants?.find(v => v.frameworks.includes(framework));
+    if (byFramework) return byFramework;
+  }
+  if (name === undefined) return undefined;
+  const n = normalizeName(lastSegment(name));
+  return entry.variants?.find(v => v.aliases?.some(a => normalizeName(a) === n));
 }
 
 function editDistance(a: string, b: string): number {

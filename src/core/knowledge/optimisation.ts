@@ -17,7 +17,7 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     kind: 'hyperparameter',
     section: 'optimisation',
     aliases: ['lr', 'learning_rate', 'lr0', 'base_lr', 'BASE_LR', 'initial_learning_rate', 'learn_rate', 'learning_rate_init', 'init_lr', 'max_lr', 'eta', 'shrinkage_rate', 'shrinkage'],
-    range: { low: 1e-6, high: 1, scale: 'log', text: '1e-6 – 1 (search on a log scale)' },
+    range: { low: 1e-6, high: 1, scale: 'log', text: '1e-6 – 1' },
     ranges: [
       { label: 'gradient boosting', low: 0.005, high: 0.3, scale: 'log', text: '0.005 – 0.3', when: { frameworks: ['xgboost', 'lightgbm', 'catboost', 'sklearn'] } },
       { label: 'Stable-Baselines3', low: 1e-5, high: 1e-3, scale: 'log', text: '1e-5 – 1e-3', when: { frameworks: ['sb3', 'rl-zoo'] } },
@@ -56,10 +56,19 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     variants: [
       {
         frameworks: ['xgboost', 'lightgbm', 'catboost', 'sklearn'],
+        aliases: ['eta', 'shrinkage_rate', 'shrinkage'],
         title: 'Learning rate (boosting shrinkage)',
         summary: 'Weight given to each new tree; smaller values need more trees but usually generalise better.',
         explanation:
           'Each boosting round adds a tree whose predictions are multiplied by this factor before being added to the ensemble. Shrinking every tree leaves room for later trees to correct mistakes, which usually improves generalisation at the cost of more rounds. Tune it together with the number of trees, ideally with early stopping on a validation set.',
+        effects: {
+          raise: 'each tree counts more: fewer rounds needed, but the ensemble overfits sooner',
+          lower: 'needs more trees (slower), usually generalises better',
+        },
+        pitfalls: [
+          'Re-tune the number of trees whenever you change it: halving the rate roughly doubles the rounds needed.',
+          'CatBoost picks a rate from the data when none is given; copying an XGBoost value (0.3) into CatBoost changes its behaviour.',
+        ],
       },
     ],
     docs: [TORCH_OPTIM, 'https://xgboost.readthedocs.io/en/stable/parameter.html'],
@@ -367,7 +376,7 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     kind: 'hyperparameter',
     section: 'optimisation',
     aliases: ['batch_size', 'per_device_train_batch_size', 'train_micro_batch_size_per_gpu', 'micro_batch_size', 'batch', 'samples_per_gpu', 'IMS_PER_BATCH', 'train_batch_size', 'batch-size', 'BATCHSIZE', 'bs', 'per_gpu_train_batch_size', 'total_batch_size'],
-    range: { low: 1, high: 4096, scale: 'log2', text: 'powers of two, 8 – 512 typical' },
+    range: { low: 1, high: 4096, scale: 'log2', text: '1 – 4096, powers of two (8 – 512 most common)' },
     valid: { min: 1, integer: true, sentinels: [{ value: -1, meaning: 'AutoBatch: Ultralytics picks the largest batch that fits' }] },
     effects: { raise: 'smoother gradients, more memory, usually needs a higher LR; may generalise worse', lower: 'noisier gradients (some regularisation), less memory, slower epochs' },
     pitfalls: ['Global vs per-device: the effective batch is micro × accumulation × devices.', 'Rescale the LR when you change it (linear scaling rule for SGD).', 'Evaluation batch size does not change training and is not a hyperparameter.'],

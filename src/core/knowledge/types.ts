@@ -82,9 +82,13 @@ export interface ValidLimits {
 /** How an entry reads in another framework (e.g. `learning_rate` as boosting shrinkage). */
 export interface EntryVariant {
   readonly frameworks: readonly string[];
+  /** Names that only ever mean this variant (`eta`), whatever the framework. */
+  readonly aliases?: readonly string[];
   readonly title: string;
   readonly summary: string;
   readonly explanation?: string;
+  readonly effects?: { readonly raise: string; readonly lower: string };
+  readonly pitfalls?: readonly string[];
 }
 
 export type Section = 'optimisation' | 'regularisation' | 'architecture' | 'trees' | 'classical' | 'rl' | 'data' | 'systems';
