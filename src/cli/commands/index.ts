@@ -1,5 +1,6 @@
 import type { CliCommand } from '../args';
 import { benchCommand } from './bench';
+import { detectCommand } from './detect';
 import { explainCommand } from './explain';
 
 /**
@@ -7,6 +8,7 @@ import { explainCommand } from './explain';
  * `CliCommand`; adding a command is one import and one entry here.
  */
 export const commands: readonly CliCommand[] = [
+  detectCommand,
   explainCommand,
   benchCommand,
 ];

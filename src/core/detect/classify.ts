@@ -1,0 +1,331 @@
+/**
+ * Key → (canonical id, kind). Exact aliases first; generic names (`gamma`, `alpha`, `eps`, …) are
+ * decided by their context — parent keys, siblings, constructor class, framework, help text —
+ * because the same spelling means different things in different libraries.
+ */
+import type { SettingKind } from './types';
+import { VOCABULARY, nonHyperparameterKind, normaliseName } from './vocabulary';
+
+export interface KeyContext {
+  /** Normalised enclosing key names, outermost first, wrappers (`init_args`, `params`) removed. */
+  readonly parents?: readonly string[];
+  /** Normalised names of the keys next to this one. */
+  readonly siblings?: ReadonlySet<string>;
+  /** Constructor / registry type in effect, lower-cased last segment: `steplr`, `svc`, `loraconfig`. */
+  readonly className?: string;
+  /** File-level framework hint: 'xgboost', 'sb3', 'sklearn', 'ultralytics', 'keras', … */
+  readonly framework?: string;
+  /** argparse help text, when there is one. */
+  readonly help?: string;
+  readonly value?: unknown;
+  readonly raw?: string;
+}
+
+export interface Classification {
+  readonly canonical: string | null;
+  readonly kind: SettingKind;
+}
+
+const GBDT_SIBLINGS = ['booster', 'eta', 'min_child_weight', 'colsample_bytree', 'num_leaves', 'l2_leaf_reg', 'num_round', 'num_boost_round', 'tree_method', 'min_data_in_leaf', 'bagging_fraction', 'feature_fraction', 'grow_policy', 'reg_lambda', 'reg_alpha', 'scale_pos_weight', 'max_bin', 'border_count', 'boosting_type', 'lambda_l1', 'lambda_l2', 'n_estimators'];
+const RL_SIBLINGS = ['gae_lambda', 'ent_coef', 'n_steps', 'clip_range', 'vf_coef', 'n_envs', 'buffer_size', 'learning_starts', 'n_timesteps', 'target_update_interval', 'exploration_fraction', 'train_freq', 'use_sde', 'tau', 'gradient_steps', 'entropy_coeff', 'clip_param', 'vf_loss_coeff', 'rollout_fragment_length', 'num_sgd_iter', 'sgd_minibatch_size', 'lambda_'];
+const SVM_SIBLINGS = ['kernel', 'c', 'degree', 'coef0', 'probability', 'shrinking'];
+const AUG_SIBLINGS = ['degrees', 'translate', 'shear', 'perspective', 'hsv_h', 'hsv_s', 'hsv_v', 'mosaic', 'fliplr', 'flipud', 'mixup', 'copy_paste'];
+const OPTIMIZER_SIBLINGS = ['betas', 'lr', 'weight_decay', 'amsgrad', 'learning_rate', 'beta1', 'beta2', 'momentum'];
+const GBDT_FRAMEWORKS = new Set(['xgboost', 'lightgbm', 'catboost', 'gbdt']);
+const RL_FRAMEWORKS = new Set(['sb3', 'rllib', 'rl', 'cleanrl']);
+const SKLEARN_LINEAR = /^(ridge|lasso|elasticnet|sgdclassifier|sgdregressor|mlpclassifier|mlpregressor|lassocv|ridgeclassifier|perceptron|passiveaggressive)/;
+const SKLEARN_SOLVERS = /^(logisticregression|svc|svr|linearsvc|linearsvr|nusvc|nusvr|mlp|kmeans|minibatchkmeans|nmf|gaussianmixture)/;
+
+function hasAny(set: ReadonlySet<string> | undefined, names: readonly string[]): boolean {
+  if (!set) return false;
+  for (const n of names) if (set.has(n)) return true;
+  return false;
+}
+
+function contextText(ctx: KeyContext): string {
+  return [...(ctx.parents ?? []), ctx.className ?? ''].join(' ');
+}
+
+function isRl(ctx: KeyContext): boolean {
+  return RL_FRAMEWORKS.has(ctx.framework ?? '') || hasAny(ctx.siblings, RL_SIBLINGS) || /ppo|a2c|sac|dqn|td3|ddpg|trpo/.test(ctx.className ?? '');
+}
+function isGbdt(ctx: KeyContext): boolean {
+  return GBDT_FRAMEWORKS.has(ctx.framework ?? '') || hasAny(ctx.siblings, GBDT_SIBLINGS) || /xgb|lgbm|lightgbm|catboost|gradientboosting|histgradient/.test(ctx.className ?? '');
+}
+function isSvm(ctx: KeyContext): boolean {
+  return /^(svc|svr|nusvc|nusvr|kernelridge|oneclasssvm|kernelpca|rbfsampler|spectralclustering)$/.test(ctx.className ?? '') || hasAny(ctx.siblings, SVM_SIBLINGS);
+}
+function isScheduler(ctx: KeyContext): boolean {
+  return /sched|steplr|multisteplr|exponentiallr|plateau|lr_config|lr_policy|cosine|onecycle|warmup/.test(contextText(ctx)) || hasAny(ctx.siblings, ['milestones', 'step_size', 'step']);
+}
+function isOptimizer(ctx: KeyContext): boolean {
+  const text = contextText(ctx);
+  return /optim|adam|sgd|rmsprop|lamb|lion|adagrad|adafactor|solver/.test(text) || hasAny(ctx.siblings, OPTIMIZER_SIBLINGS);
+}
+function isLora(ctx: KeyContext): boolean {
+  return /lora|peft|adapter/.test(contextText(ctx)) || hasAny(ctx.siblings, ['lora_dropout', 'target_modules', 'lora_alpha', 'r']);
+}
+function isSklearn(ctx: KeyContext): boolean {
+  return ctx.framework === 'sklearn' || SKLEARN_LINEAR.test(ctx.className ?? '') || SKLEARN_SOLVERS.test(ctx.className ?? '');
+}
+function isAugmentation(ctx: KeyContext): boolean {
+  return ctx.framework === 'ultralytics' || hasAny(ctx.siblings, AUG_SIBLINGS) || /aug|transform|random|resize|crop|pipeline/.test(contextText(ctx));
+}
+
+const hp = (canonical: string | null): Classification => ({ canonical, kind: 'hyperparameter' });
+const sys = (canonical: string | null): Classification => ({ canonical, kind: 'system' });
+const other: Classification = { canonical: null, kind: 'other' };
+
+/** Rules for spellings whose meaning depends on where they are. Undefined: not a generic name. */
+function disambiguate(name: string, ctx: KeyContext): Classification | undefined {
+  const cls = ctx.className ?? '';
+  const parent = ctx.parents?.[ctx.parents.length - 1] ?? '';
+  const help = (ctx.help ?? '').toLowerCase();
+  switch (name) {
+    case 'gamma':
+    case 'lr_gamma_factor':
+      if (/focal/.test(contextText(ctx)) || ctx.siblings?.has('fl_gamma')) return hp('focal_gamma');
+      if (isScheduler(ctx) || /decay/.test(help)) return hp('lr_decay_factor');
+      if (isSvm(ctx)) return hp('rbf_gamma');
+      if (isGbdt(ctx)) return hp('min_split_gain');
+      if (isRl(ctx) || /discount/.test(help)) return hp('discount_factor');
+      if (ctx.framework === 'sklearn') return hp('rbf_gamma');
+      return hp(null);
+    case 'fl_gamma':
+      return hp('focal_gamma');
+    case 'alpha':
+      if (isLora(ctx)) return hp('lora_alpha');
+      if (/focal/.test(contextText(ctx))) return hp('focal_alpha');
+      if (isGbdt(ctx)) return hp('reg_alpha');
+      if (isSklearn(ctx) || hasAny(ctx.siblings, ['l1_ratio'])) return hp('regularization_alpha');
+      return hp(null);
+    case 'lambda':
+    case 'lambda_':
+      if (isRl(ctx) && !isGbdt(ctx)) return hp('gae_lambda');
+      if (isGbdt(ctx) || name === 'lambda') return hp('reg_lambda');
+      return hp(null);
+    case 'depth':
+      if (/resnet|backbone|regnet|resnext|vit|swin|convnext/.test(contextText(ctx))) return hp('num_layers');
+      if (isGbdt(ctx) || hasAny(ctx.siblings, ['iterations', 'learning_rate'])) return hp('max_depth');
+      return hp('num_layers');
+    case 'eps':
+    case 'epsilon':
+      if (/dbscan|optics/.test(cls) || (ctx.siblings?.has('min_samples') && !isOptimizer(ctx))) return hp('dbscan_eps');
+      if (/norm|bn|batchnorm|layernorm/.test(contextText(ctx))) return hp('normalization');
+      if (isRl(ctx) && !isOptimizer(ctx)) return hp('exploration');
+      if (name === 'epsilon' && /huber|svr/.test(cls)) return hp(null);
+      return hp('optimizer_eps');
+    case 'decay':
+      if (/ema/.test(contextText(ctx))) return hp('ema_decay');
+      if (ctx.framework === 'keras' || /keras/.test(cls)) return hp('lr_decay_factor');
+      return hp('weight_decay');
+    case 'n_epochs':
+    case 'epochs':
+      if (isRl(ctx) && name === 'n_epochs') return hp('update_epochs');
+      return hp('epochs');
+    case 'scale':
+      if (isAugmentation(ctx)) return hp('geometric_augmentation');
+      if (/init/.test(contextText(ctx))) return hp('init_scale');
+      return hp(null);
+    case 'p':
+      if (/dropout/.test(cls)) return hp('dropout');
+      if (/erasing/.test(cls)) return hp('random_erasing');
+      if (/flip/.test(cls)) return hp('flip');
+      if (/neighbors|knn/.test(cls)) return hp('n_neighbors');
+      if (/random|aug/.test(cls)) return hp('auto_augment');
+      return undefined;
+    case 'k':
+      if (/neighbors|knn/.test(cls)) return hp('n_neighbors');
+      if (/kmeans|cluster/.test(cls)) return hp('n_clusters');
+      if (/conv/.test(cls)) return hp('kernel_size');
+      return undefined;
+    case 'c':
+      if (isSklearn(ctx) || isSvm(ctx) || hasAny(ctx.siblings, ['penalty', 'solver', 'gamma'])) return hp('svm_c');
+      return undefined;
+    case 'batch_size':
+      // PPO's batch_size is the minibatch of each update epoch, not a dataset batch.
+      if (isRl(ctx) && (ctx.siblings?.has('n_steps') || ctx.siblings?.has('n_epochs')) && !/dqn|sac|td3|ddpg/.test(cls)) return hp('update_epochs');
+      return hp('batch_size');
+    case 'momentum':
+      if (/norm|bn|batchnorm/.test(contextText(ctx))) return hp('normalization');
+      if (/ema/.test(contextText(ctx))) return hp('ema_decay');
+      return hp('momentum');
+    case 'steps':
+      if (isScheduler(ctx) || parent === 'solver' || Array.isArray(ctx.value) || /^\s*[([]/.test(ctx.raw ?? '')) return hp('lr_milestones');
+      return hp('max_steps');
+    case 'step':
+      if (isScheduler(ctx) || parent === 'lr_config') return hp('lr_milestones');
+      return undefined;
+    case 'factor':
+      if (/rotation|zoom/.test(cls)) return hp('geometric_augmentation');
+      if (isScheduler(ctx)) return hp('lr_decay_factor');
+      return undefined;
+    case 'patience':
+      if (isScheduler(ctx) || /lr/.test(parent)) return hp('lr_plateau_patience');
+      return hp('early_stopping_patience');
+    case 'threshold':
+      if (isScheduler(ctx)) return hp('lr_plateau_patience');
+      return undefined;
+    case 'tol':
+      if (isSklearn(ctx) || isSvm(ctx)) return hp('solver');
+      if (/early/.test(contextText(ctx))) return hp('early_stopping_min_delta');
+      return undefined;
+    case 'max_iter':
+      if (/lgbm|lightgbm|histgradient/.test(cls) || ctx.framework === 'lightgbm') return hp('n_estimators');
+      if (isSklearn(ctx) || isSvm(ctx)) return hp('solver');
+      return hp('max_steps');
+    case 'dim':
+    case 'units':
+      return hp('hidden_size');
+    case 'r':
+      if (isLora(ctx)) return hp('lora_rank');
+      return undefined;
+    case 'rank':
+      if (isLora(ctx)) return hp('lora_rank');
+      return sys(null);
+    case 'weights':
+      if (/neighbors|knn/.test(cls)) return hp('n_neighbors');
+      return undefined;
+    case 'max_features':
+      if (/vectorizer|tfidf|count/.test(cls) || /featur/.test(parent) || hasAny(ctx.siblings, ['ngrams', 'ngram_range', 'min_df'])) return hp('text_features');
+      return hp('colsample');
+    case 'penalty':
+      if (ctx.framework === 'ultralytics') return undefined;
+      return hp('l1_penalty');
+    case 'split':
+      if (/prepare|data|split/.test(parent) || typeof ctx.value === 'number') return hp('val_split');
+      return undefined;
+    case 'num_steps':
+      if (isRl(ctx)) return hp('rollout_length');
+      return hp('max_steps');
+    case 'min_samples':
+      if (/dbscan|optics/.test(cls) || ctx.siblings?.has('eps')) return hp('dbscan_eps');
+      return undefined;
+    case 'n_components':
+      if (/gaussianmixture|gmm/.test(cls)) return hp('n_clusters');
+      return hp('n_components');
+    case 'type':
+    case 'name':
+    case 'class_path':
+    case 'policy': {
+      if (name === 'policy' && parent !== 'lr_config') return undefined;
+      // `optimizer.type: Adam` (DeepSpeed, mmengine), `[optimizer] name = "AdamW"` (torchtitan).
+      if (/^(optimizer|optim|opt)$/.test(parent) || parent.endsWith('optimizer')) return hp('optimizer');
+      if (/sched|lr_config/.test(parent)) return hp('lr_scheduler');
+      return undefined;
+    }
+    case 'end':
+      if (/linearlr|warmup/.test(cls)) return hp('warmup_steps');
+      if (/lr$|sched/.test(cls)) return hp('schedule_length');
+      return undefined;
+    case 'enabled':
+      if (/fp16|bf16|amp|precision/.test(parent)) return sys('precision');
+      if (/checkpoint/.test(parent)) return sys('grad_checkpointing');
+      return undefined;
+    case 'stage':
+      if (/zero/.test(parent)) return sys('sharding');
+      return undefined;
+    case 'mode':
+      if (/activation_checkpoint/.test(parent)) return sys('grad_checkpointing');
+      return undefined;
+    case 'interval':
+      if (/checkpoint|log/.test(parent)) return sys(null);
+      return undefined;
+    case 'l1':
+    case 'l2':
+      // Ray's CIFAR example names its layer widths l1/l2; a penalty is a small float.
+      if ((typeof ctx.value === 'number' && Number.isInteger(ctx.value) && ctx.value >= 2) || /\*\*|randint/.test(ctx.raw ?? '')) return hp('hidden_size');
+      return hp(name === 'l1' ? 'l1_penalty' : 'l2_penalty');
+    case 'norm':
+      return hp('normalization');
+    case 'horizontal':
+      if (/flip/.test(cls)) return hp('flip');
+      return undefined;
+    case 'values':
+      if (/sched/.test(cls)) return hp('lr_decay_factor');
+      return undefined;
+    case 'input_size':
+      if (/image|img/.test(contextText(ctx))) return hp('image_size');
+      return { canonical: null, kind: 'other' };
+    case 'n_jobs':
+      if (/sweeper|tune|search/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
+      return sys('num_threads');
+    case 'num_workers':
+      if (/sweeper/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
+      return sys('num_workers');
+    case 'project':
+    case 'group':
+      return sys(null);
+    default:
+      return undefined;
+  }
+}
+
+/** Patterns for spellings that are not in the table but follow a clear convention. */
+const PATTERNS: Array<[RegExp, string]> = [
+  [/^dropout_l\d+$|^dropout_?\d+$|_dropout$|_dropout_prob$|_pdrop$|^drop_?rate_?\d*$/, 'dropout'],
+  [/^n_units_l\d+$|^lin\d+_size$|^fc\d+_?(size|dim|units)?$|^hidden_size_?\d+$|^units_?\d+$|^n_hidden$/, 'hidden_size'],
+  [/^(n|num)_.*layers$|_layers$/, 'num_layers'],
+  [/_lr$|^lr_(init|base|max|peak)$/, 'learning_rate'],
+  [/_loss_(coeff|coef|weight|gain)$|^lambda_(cls|box|reg|mask|obj|l1|giou)$/, 'loss_weight'],
+  [/_epochs$/, 'epochs'],
+  [/^(train_|per_device_|per_gpu_|micro_)?batch_?size$/, 'batch_size'],
+  [/_weight_decay$/, 'weight_decay'],
+  [/_warmup_steps$/, 'warmup_steps'],
+  [/_momentum$/, 'momentum'],
+  [/^max_.*_(length|len)$|_seq_len(gth)?$/, 'seq_length'],
+  [/_num_heads$|_heads$/, 'num_heads'],
+  [/_(hidden_dim|hidden_size)$/, 'hidden_size'],
+  [/_(embed|embedding)_(dim|size)$/, 'embedding_dim'],
+  [/^lora_/, 'lora_targets'],
+];
+
+/** Token-prefix match against specific aliases: `n_est` ↔ `n_estimators`, `lr_sched` ↔ `lr_scheduler`. */
+function fuzzy(name: string): string | undefined {
+  const tokens = name.split('_').filter(Boolean);
+  if (tokens.length < 2 || tokens.some(t => t.length < 1) || name.length < 4) return undefined;
+  let found: string | undefined;
+  for (const [alias, entry] of VOCABULARY) {
+    if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
+    const at = alias.split('_');
+    if (at.length !== tokens.length) continue;
+    if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
+      if (found && found !== entry.canonical) return undefined; // ambiguous: say nothing
+      found = entry.canonical;
+    }
+  }
+  return found;
+}
+
+/** Classifies one key. Unknown keys come back as `{ canonical: null, kind: 'other' }`. */
+export function classifyKey(rawName: string, ctx: KeyContext = {}): Classification {
+  let name = normaliseName(rawName);
+  // sklearn Pipeline grids: `clf__C` is the `C` of step `clf`.
+  if (name.includes('__')) {
+    const parts = name.split('__');
+    name = parts[parts.length - 1];
+    if (rawName.endsWith('__C') || rawName === 'C') name = 'c';
+    const inner = classifyKey(name, { ...ctx, framework: ctx.framework ?? 'sklearn', className: ctx.className ?? parts[0] });
+    return inner;
+  }
+  const special = disambiguate(name, ctx);
+  if (special) return special;
+  const known = VOCABULARY.get(name);
+  if (known) {
+    // An eval batch size or `optimizer` holding a path are still what the table says; but values
+    // that are obviously paths override a hyperparameter reading (Ultralytics `model: yolov8n.pt`).
+    return { canonical: known.canonical, kind: known.kind };
+  }
+  const nonHp = nonHyperparameterKind(name);
+  if (nonHp) return { canonical: name === 'seed' ? 'seed' : null, kind: nonHp };
+  for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
+  const guess = fuzzy(name);
+  if (guess) return hp(guess);
+  return other;
+}
+
+/** How strongly a key name alone signals ML configuration (0 = not at all). */
+export function aliasWeight(rawName: string): number {
+  const entry = VOCABULARY.get(normaliseName(rawName));
+  return entry && entry.kind === 'hyperparameter' ? entry.weight : 0;
+}

@@ -1,0 +1,180 @@
+/**
+ * `detectFile`: the full, position-keeping detection of one file (never throws: problems become
+ * `DetectedFile.error`), and `findSettingAt` for hovers (binary search over the sorted ranges).
+ */
+import { parseIni } from './parsers/ini';
+import { parseJson } from './parsers/json';
+import { parseToml } from './parsers/toml';
+import { parseYaml } from './parsers/yaml';
+import { extractPython } from './python';
+import { quickScan } from './quickScan';
+import { extractStructured, recogniseFormat, vocabularyScore, type StructuredInput } from './structured';
+import { LineIndex } from './text';
+import type { ConfigNode } from './tree';
+import type { DetectedFile, Setting } from './types';
+
+export interface DetectOptions {
+  /** Files larger than this are not parsed (a message says so). Default 1 MiB. */
+  readonly maxBytes?: number;
+  /** Alias expansions allowed in one YAML document (alias-bomb guard). Default 1,000. */
+  readonly maxAliases?: number;
+  /** Skip the quick scan and always parse (tests, "detect this file" commands). */
+  readonly force?: boolean;
+  /** Cross-file lookup for Hydra `${…}` references (see `buildHydraIndex`). */
+  readonly resolveReference?: (dotted: string) => unknown;
+}
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+function language(path: string): 'yaml' | 'json' | 'toml' | 'ini' | 'python' | undefined {
+  const p = path.toLowerCase();
+  if (/\.ya?ml$/.test(p)) return 'yaml';
+  if (/\.jsonc?$/.test(p)) return 'json';
+  if (/\.toml$/.test(p)) return 'toml';
+  if (/\.(conf|cfg|ini)$/.test(p)) return 'ini';
+  if (/\.py$/.test(p)) return 'python';
+  return undefined;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+const none = (path: string, error?: string): DetectedFile => ({ path, format: null, settings: [], ...(error ? { error } : {}) });
+
+function bySource(a: Setting, b: Setting): number {
+  return a.range.line - b.range.line || a.range.character - b.range.character;
+}
+
+/** Full detection of one file. Never throws. */
+export function detectFile(path: string, text: string, options: DetectOptions = {}): DetectedFile {
+  try {
+    return detectUnsafe(path, text, options);
+  } catch (err) {
+    // A parser bug must not take the workspace scan down; report it on the file.
+    const message = err instanceof RangeError ? 'input is nested too deeply to analyse' : err instanceof Error ? err.message : String(err);
+    return none(path, `detection failed: ${message}`);
+  }
+}
+
+function detectUnsafe(path: string, text: string, options: DetectOptions): DetectedFile {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof text !== 'string') return none(path, 'no text to analyse');
+  if (text.length > maxBytes) {
+    return none(path, `file is ${formatBytes(text.length)}, above the ${formatBytes(maxBytes)} detection limit; not parsed`);
+  }
+  const lang = language(path);
+  if (!lang) return none(path);
+  if (text.startsWith('version https://git-lfs')) return none(path);
+  if (!options.force && !quickScan(path, text).candidate) return none(path);
+  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text; // keep offsets with a BOM
+  const lines = new LineIndex(body);
+  if (lang === 'python') {
+    const r = extractPython(path, body, lines);
+    return finish(path, r.format, r.settings);
+  }
+  let root: ConfigNode | undefined;
+  let headerComments = '';
+  let error: string | undefined;
+  if (lang === 'yaml') {
+    const r = parseYaml(body, options.maxAliases ?? 1000);
+    root = r.root;
+    headerComments = r.headerComments;
+    error = r.error;
+  } else if (lang === 'json') {
+    const r = parseJson(body);
+    root = r.root;
+    error = r.error;
+  } else if (lang === 'toml') {
+    const r = parseToml(body);
+    root = r.root;
+    error = r.error;
+  } else {
+    root = parseIni(body);
+  }
+  if (error) return none(path, error);
+  const input: StructuredInput = { path, text: body, root, lines, language: lang, headerComments, resolveReference: options.resolveReference };
+  const format = recogniseFormat(input);
+  if (format === null) return none(path);
+  const settings = extractStructured(input, format ?? 'generic');
+  if (format === undefined) {
+    // No fingerprint: an ML config only if it names at least two distinct hyperparameter concepts.
+    if (vocabularyScore(settings) < 2) return none(path);
+    return finish(path, lang === 'json' ? 'ml-json' : lang === 'toml' ? 'ml-toml' : lang === 'ini' ? 'ml-ini' : 'ml-yaml', settings);
+  }
+  return finish(path, format, settings);
+}
+
+function finish(path: string, format: string | null, settings: Setting[]): DetectedFile {
+  // A file without a single hyperparameter (or logged value) is not an ML config: report nothing.
+  if (!format || !settings.some(s => s.kind === 'hyperparameter' || s.kind === 'logged')) return none(path);
+  const optimizer = optimizerOf(settings);
+  const out = settings.map(s => (optimizer && !s.optimizer && s.kind === 'hyperparameter' ? { ...s, optimizer } : s));
+  out.sort(bySource);
+  return { path, format, settings: out };
+}
+
+/** The optimizer named in the file (`type: AdamW`, `optim: adamw_torch`, `class_path: torch.optim.SGD`). */
+function optimizerOf(settings: readonly Setting[]): string | undefined {
+  const named = new Set<string>();
+  for (const s of settings) {
+    if (s.canonical === 'optimizer' && typeof s.value === 'string') named.add(normaliseOptimizer(s.value));
+    if (s.optimizer) named.add(s.optimizer);
+  }
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+export function normaliseOptimizer(name: string): string {
+  const n = name.split('.').pop()?.toLowerCase() ?? '';
+  for (const family of ['adamw', 'adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'radam', 'lamb', 'lion', 'adafactor', 'lbfgs', 'ftrl']) {
+    if (n.startsWith(family)) return family;
+  }
+  return n;
+}
+
+interface Interval {
+  readonly start: number; // line * 2^20 + character, so one number orders positions
+  readonly end: number;
+  readonly setting: Setting;
+}
+
+const indexCache = new WeakMap<DetectedFile, Interval[]>();
+const pos = (line: number, character: number) => line * 1048576 + Math.min(character, 1048575);
+
+function intervals(file: DetectedFile): Interval[] {
+  let list = indexCache.get(file);
+  if (!list) {
+    list = [];
+    for (const s of file.settings) {
+      list.push({ start: pos(s.range.line, s.range.character), end: pos(s.range.endLine, s.range.endCharacter), setting: s });
+      const v = s.valueRange;
+      // Multi-line values (whole lists, call arguments) would shadow the keys inside them.
+      if (v && v.line === v.endLine) list.push({ start: pos(v.line, v.character), end: pos(v.endLine, v.endCharacter), setting: s });
+    }
+    list.sort((a, b) => a.start - b.start || a.end - b.end);
+    indexCache.set(file, list);
+  }
+  return list;
+}
+
+/** The setting whose key or (single-line) value covers the position, for hovers. O(log n). */
+export function findSettingAt(file: DetectedFile, line: number, character: number): Setting | undefined {
+  const list = intervals(file);
+  const p = pos(line, character);
+  let lo = 0;
+  let hi = list.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].start <= p) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  let best: Interval | undefined;
+  for (let i = last; i >= 0 && i > last - 16; i--) {
+    const it = list[i];
+    if (it.start <= p && p <= it.end && (!best || it.end - it.start < best.end - best.start)) best = it;
+  }
+  return best?.setting;
+}

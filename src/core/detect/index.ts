@@ -1,0 +1,7 @@
+/** Public API of hyperparameter detection (pure Node, no `vscode`). */
+export type { DetectedFile, SearchDomain, Setting, SettingKind, SourceRange } from './types';
+export { detectFile, findSettingAt, normaliseOptimizer, DEFAULT_MAX_BYTES, type DetectOptions } from './detect';
+export { quickScan, type QuickScanResult } from './quickScan';
+export { detectWorkspace, indexWorkspace, listFiles, buildHydraIndex, DEFAULT_EXCLUDES, type IndexedFile, type ScanOptions } from './workspace';
+export { classifyKey, type KeyContext, type Classification } from './classify';
+export { knownCanonicalIds } from './vocabulary';

@@ -1,0 +1,101 @@
+/** TOML (`toml-eslint-parser`, position-keeping AST) → ConfigNode, tables nested by their key path. */
+import { parseTOML } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
+import { DetectLimitError, MAX_DEPTH, type ConfigEntry, type ConfigMap, type ConfigNode } from '../tree';
+
+export interface TomlParseResult {
+  readonly root: ConfigMap | undefined;
+  readonly error?: string;
+}
+
+type MutableMap = { type: 'map'; start: number; end: number; entries: ConfigEntry[] };
+
+export function parseToml(text: string): TomlParseResult {
+  let ast: AST.TOMLProgram;
+  try {
+    ast = parseTOML(text);
+  } catch (err) {
+    const e = err as { message?: string; lineNumber?: number; column?: number };
+    const where = e.lineNumber ? ` at line ${e.lineNumber}, column ${e.column ?? 0}` : '';
+    return { root: undefined, error: `TOML syntax error${where}: ${String(e.message ?? err).split('\n')[0]}` };
+  }
+  const root: MutableMap = { type: 'map', start: 0, end: text.length, entries: [] };
+  try {
+    const top = ast.body[0];
+    for (const item of top?.body ?? []) {
+      if (item.type === 'TOMLKeyValue') addKeyValue(root, item, text, 0);
+      else if (item.type === 'TOMLTable') {
+        const table = tableAt(root, item, text);
+        for (const kv of item.body) addKeyValue(table, kv, text, 0);
+      }
+    }
+  } catch (err) {
+    if (err instanceof DetectLimitError) return { root: undefined, error: err.message };
+    throw err;
+  }
+  return { root };
+}
+
+/** Finds or creates the map for `[a.b]` / `[[a.b]]`, keeping the header's last key as the key range. */
+function tableAt(root: MutableMap, table: AST.TOMLTable, text: string): MutableMap {
+  const keys = table.key.keys;
+  let map = root;
+  for (let i = 0; i < keys.length; i++) {
+    const name = keyName(keys[i]);
+    const last = i === keys.length - 1;
+    let entry = map.entries.find(e => e.key === name);
+    if (table.kind === 'array' && last) {
+      const item: MutableMap = { type: 'map', start: table.range[0], end: table.range[1], entries: [] };
+      if (!entry) {
+        entry = { key: name, keyStart: keys[i].range[0], keyEnd: keys[i].range[1], value: { type: 'list', start: table.range[0], end: table.range[1], items: [] } };
+        map.entries.push(entry);
+      }
+      if (entry.value.type === 'list') entry.value.items.push(item);
+      return item;
+    }
+    if (!entry) {
+      entry = { key: name, keyStart: keys[i].range[0], keyEnd: keys[i].range[1], value: { type: 'map', start: table.range[0], end: table.range[1], entries: [] } };
+      map.entries.push(entry);
+    }
+    const v = entry.value;
+    if (v.type === 'map') map = v as MutableMap;
+    else if (v.type === 'list' && v.items.length > 0 && v.items[v.items.length - 1].type === 'map') map = v.items[v.items.length - 1] as MutableMap;
+    else return map;
+  }
+  void text;
+  return map;
+}
+
+function keyName(k: AST.TOMLBare | AST.TOMLQuoted): string {
+  return k.type === 'TOMLBare' ? k.name : k.value;
+}
+
+function addKeyValue(map: MutableMap, kv: AST.TOMLKeyValue, text: string, depth: number): void {
+  const keys = kv.key.keys;
+  let target = map;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const name = keyName(keys[i]);
+    let entry = target.entries.find(e => e.key === name);
+    if (!entry || entry.value.type !== 'map') {
+      entry = { key: name, keyStart: keys[i].range[0], keyEnd: keys[i].range[1], value: { type: 'map', start: kv.range[0], end: kv.range[1], entries: [] } };
+      target.entries.push(entry);
+    }
+    target = entry.value as MutableMap;
+  }
+  const last = keys[keys.length - 1];
+  target.entries.push({ key: keyName(last), keyStart: last.range[0], keyEnd: last.range[1], value: convertValue(kv.value, text, depth + 1) });
+}
+
+function convertValue(node: AST.TOMLContentNode, text: string, depth: number): ConfigNode {
+  if (depth > MAX_DEPTH) throw new DetectLimitError(`TOML nesting deeper than ${MAX_DEPTH} levels; not analysed`);
+  const [start, end] = node.range;
+  if (node.type === 'TOMLArray') return { type: 'list', start, end, items: node.elements.map(e => convertValue(e, text, depth + 1)) };
+  if (node.type === 'TOMLInlineTable') {
+    const m: MutableMap = { type: 'map', start, end, entries: [] };
+    for (const kv of node.body) addKeyValue(m, kv, text, depth + 1);
+    return m;
+  }
+  const v = node.value as unknown;
+  const value = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+  return { type: 'scalar', start, end, value, raw: text.slice(start, end) };
+}

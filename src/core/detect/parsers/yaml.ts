@@ -1,0 +1,98 @@
+/**
+ * YAML 1.2 (the `yaml` package, position-keeping AST) → ConfigNode. Merge keys (`<<: *anchor`)
+ * are resolved here so RL Zoo style inheritance shows up as settings; aliases are expanded at
+ * most `maxAliases` times so an alias bomb (billion laughs) stays bounded.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { DetectLimitError, MAX_DEPTH, MAX_NODES, type ConfigEntry, type ConfigNode } from '../tree';
+
+export interface YamlParseResult {
+  readonly root: ConfigNode | undefined;
+  /** Leading `# …` comment lines (Hydra's `# @package`, Lightning's version header). */
+  readonly headerComments: string;
+  readonly error?: string;
+}
+
+export function parseYaml(text: string, maxAliases = 1000): YamlParseResult {
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, merge: true, strict: false, keepSourceTokens: false });
+  const headerComments = (text.match(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/)?.[0] ?? '');
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    return { root: undefined, headerComments, error: `YAML syntax error${where}: ${e.message.split('\n')[0]}` };
+  }
+  const state = { aliases: 0, nodes: 0, maxAliases };
+  try {
+    return { root: doc.contents ? convert(doc, doc.contents as YamlNode, 0, state) : undefined, headerComments };
+  } catch (err) {
+    if (err instanceof DetectLimitError) return { root: undefined, headerComments, error: err.message };
+    if (err instanceof RangeError) return { root: undefined, headerComments, error: 'YAML nesting is too deep to analyse' };
+    throw err;
+  }
+}
+
+interface State { aliases: number; nodes: number; readonly maxAliases: number }
+
+function convert(doc: Document, node: YamlNode, depth: number, state: State): ConfigNode {
+  if (depth > MAX_DEPTH) throw new DetectLimitError(`YAML nesting deeper than ${MAX_DEPTH} levels; not analysed`);
+  if (++state.nodes > MAX_NODES) throw new DetectLimitError(`YAML document has more than ${MAX_NODES} nodes; not analysed`);
+  const [start, valueEnd] = node.range ?? [0, 0, 0];
+  if (isAlias(node)) {
+    if (++state.aliases > state.maxAliases) throw new DetectLimitError(`YAML uses more than ${state.maxAliases} alias expansions (alias bomb?); not analysed`);
+    const target = node.resolve(doc);
+    if (!target) return { type: 'scalar', start, end: valueEnd, value: null, raw: `*${node.source}` };
+    const inner = convert(doc, target as YamlNode, depth + 1, state);
+    // A scalar alias reads as its target's value but sits where the alias is written.
+    return inner.type === 'scalar' ? { ...inner, start, end: valueEnd, raw: `*${node.source}` } : inner;
+  }
+  if (isScalar(node)) {
+    const raw = sourceOf(node);
+    let value = node.value;
+    // `!!float 20000` / `!!int "3"`: honour the explicit tag when the library left a string.
+    if (typeof value === 'string' && /(float|int)$/.test(node.tag ?? '') && /^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) value = Number(value.replace(/_/g, ''));
+    return { type: 'scalar', start, end: valueEnd, value, raw };
+  }
+  if (isMap(node)) {
+    const entries: ConfigEntry[] = [];
+    const merged: ConfigEntry[] = [];
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as YamlNode | null;
+      const keyText = keyNode && isScalar(keyNode) ? keyNode.value : keyNode ? String(keyNode) : '';
+      const [ks, ke] = keyNode?.range ?? [start, start];
+      if (typeof keyText === 'symbol' || keyText === '<<') {
+        // Merge key: bring in the mapped entries that this map does not override.
+        const sources = pair.value && isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const src of sources) {
+          if (!src) continue;
+          const resolved = convert(doc, src as YamlNode, depth + 1, state);
+          if (resolved.type !== 'map') continue;
+          const aliasText = isAlias(src) ? `*${src.source}` : '<<';
+          for (const e of resolved.entries) merged.push({ ...e, keyStart: ks, keyEnd: ke, inherited: e.inherited ?? aliasText });
+        }
+        continue;
+      }
+      const value: ConfigNode = pair.value
+        ? convert(doc, pair.value as YamlNode, depth + 1, state)
+        : { type: 'scalar', start: ke, end: ke, value: null, raw: '' };
+      entries.push({ key: String(keyText), keyStart: ks, keyEnd: ke, value });
+    }
+    const own = new Set(entries.map(e => e.key));
+    const seen = new Set<string>();
+    for (const e of merged) {
+      if (own.has(e.key) || seen.has(e.key)) continue; // explicit keys win; the first merge source wins
+      seen.add(e.key);
+      entries.push(e);
+    }
+    return { type: 'map', start, end: valueEnd, entries };
+  }
+  if (isSeq(node)) {
+    const items = node.items.map(item => (item ? convert(doc, item as YamlNode, depth + 1, state) : ({ type: 'scalar', start, end: start, value: null, raw: '' } as ConfigNode)));
+    return { type: 'list', start, end: valueEnd, items };
+  }
+  return { type: 'scalar', start, end: valueEnd, value: null, raw: '' };
+}
+
+function sourceOf(node: { source?: unknown; value: unknown }): string {
+  return typeof node.source === 'string' ? node.source : String(node.value);
+}

@@ -1,0 +1,195 @@
+/**
+ * The alias vocabulary: how the ML ecosystem spells each concept, mapped to the canonical ids of
+ * /work/shared/reference/hyperparameters.md (a contract: never rename an id). Names are normalised
+ * (lower case, `-` → `_`) before lookup. Generic names (`gamma`, `alpha`, `eps`, …) are NOT listed
+ * here: they only get an id through the context rules in `classify.ts`.
+ */
+import type { SettingKind } from './types';
+
+export interface VocabularyEntry {
+  readonly canonical: string;
+  readonly kind: SettingKind;
+  /** How specific the spelling is (1 = unmistakable, 0.3 = common word). Drives file scoring. */
+  readonly weight: number;
+}
+
+/** canonical id → aliases. Weight 1 unless the alias is prefixed with `~` (weak, 0.4). */
+const HYPERPARAMETERS: Record<string, string> = {
+  learning_rate: 'lr learning_rate lr0 base_lr eta shrinkage_rate initial_learning_rate learn_rate learning_rate_init init_lr max_lr peak_lr warmup_max_lr base_learning_rate unet_lr text_encoder_lr lr_rate optimizer_lr adam_lr',
+  lr_scheduler: 'lr_scheduler_type lr_scheduler lr_schedule lr_policy cos_lr scheduler_type lr_decay_style decay_style ~scheduler',
+  warmup_steps: 'warmup_steps num_warmup_steps warmup_num_steps warmup_iters lr_warmup_steps warmup_t warmup_step warmup_updates',
+  warmup_ratio: 'warmup_ratio warmup_epochs pct_start warmup_length warmup_proportion warmup_fraction',
+  warmup_start_factor: 'warmup_factor start_factor warmup_bias_lr warmup_momentum warmup_min_lr div_factor warmup_init_lr',
+  min_lr: 'lrf eta_min min_lr lr_min min_lr_ratio final_div_factor end_lr final_lr min_learning_rate lr_end',
+  lr_decay_factor: 'lr_decay decay_rate lr_gamma lr_decay_rate lr_factor lr_decay_factor',
+  lr_milestones: 'milestones lr_steps step_size decay_steps lr_step lr_milestones decay_epochs lr_drop',
+  schedule_length: 't_max t_initial total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps',
+  lr_plateau_patience: 'cooldown lr_patience',
+  optimizer: 'optimizer optim optimizer_type optimizer_name optimizer_class opt',
+  momentum: 'momentum nesterov sgd_momentum',
+  adam_beta1: 'adam_beta1 beta_1 beta1',
+  adam_beta2: 'adam_beta2 beta_2 beta2',
+  adam_betas: 'betas adam_betas',
+  optimizer_eps: 'adam_epsilon adam_eps optimizer_eps opt_eps ~epsilon',
+  weight_decay: 'weight_decay wd adam_weight_decay weight_decay_rate l2_weight_decay',
+  grad_clip_norm: 'max_grad_norm gradient_clip_val gradient_clipping max_norm clipnorm clip_grad clip_grad_norm grad_clip clip_norm grad_norm_clip clip_gradient gradient_clip_algorithm clipvalue',
+  batch_size: 'batch_size per_device_train_batch_size train_micro_batch_size_per_gpu micro_batch_size batch samples_per_gpu imgs_per_gpu ims_per_batch train_batch_size batchsize per_gpu_train_batch_size total_batch_size global_batch_size bs batch_size_per_gpu base_batch_size train_bs',
+  grad_accumulation: 'gradient_accumulation_steps accumulate_grad_batches update_freq accum_count nbs grad_accum_steps accumulation_steps gradient_accumulation grad_accum',
+  epochs: 'num_train_epochs epochs max_epochs num_epochs total_epochs max_train_epochs n_epoch epoch_num train_epochs',
+  min_epochs: 'min_epochs',
+  max_steps: 'max_steps max_iter max_iters max_train_steps num_train_steps train_steps total_iters max_iterations num_iters',
+  total_timesteps: 'n_timesteps total_timesteps timesteps',
+  loss_weight: 'box cls dfl obj cls_pw obj_pw kobj loss_weight mel_loss_coeff mrd_loss_coeff',
+  ema_decay: 'ema_decay model_ema_decay ema ema_momentum',
+  lr_multiplier: 'lr_mult decay_mult norm_decay_mult bias_decay_mult lr_multiplier',
+  dropout: 'dropout dropout_rate drop_rate hidden_dropout_prob resid_pdrop embd_pdrop hidden_dropout dropout_prob drop_out dropout_p classifier_dropout keep_prob ffn_dropout activation_dropout proj_drop',
+  attention_dropout: 'attention_probs_dropout_prob attn_pdrop attention_dropout attn_drop_rate attn_dropout attn_drop',
+  drop_path: 'drop_path_rate drop_path stochastic_depth_prob stochastic_depth_rate drop_path_prob',
+  label_smoothing: 'label_smoothing label_smoothing_factor smoothing label_smooth',
+  l2_penalty: 'l2_reg kernel_regularizer l2_reg_lambda l2_regularization l2_lambda l2_weight',
+  l1_penalty: 'l1_ratio l1_lambda penalty l1_reg l1_regularization',
+  early_stopping_patience: 'early_stopping_patience early_stopping_rounds early_stopping_round od_wait n_iter_no_change early_stop_patience ~patience',
+  early_stopping_min_delta: 'min_delta early_stopping_threshold',
+  mixup: 'mixup cutmix mixup_alpha cutmix_alpha mixup_prob',
+  random_erasing: 'erasing reprob random_erasing re_prob',
+  num_layers: 'num_hidden_layers num_layers n_layer n_layers transformer_layers e_layers d_layers encoder_layers decoder_layers num_encoder_layers num_decoder_layers num_blocks n_blocks',
+  hidden_size: 'hidden_size d_model n_embd hidden_dim hidden_units n_units hidden_layer_sizes net_arch width hidden mlp_head_units fc_dims ~dim ~units',
+  ffn_size: 'intermediate_size dim_feedforward d_ff ffn_dim intermediate_dim mlp_ratio mlp_dim ffn_hidden_size ff_dim transformer_units',
+  num_heads: 'num_attention_heads nhead num_heads n_head heads n_heads attention_heads',
+  kernel_size: 'kernel_size conv_size filter_size ksize',
+  channels: 'out_channels filters channels width_mult base_channels widen_factor num_filters conv_dims hidden_channels',
+  embedding_dim: 'embedding_dim embed_dim projection_dim latent_dim emb_dim embedding_size z_dim',
+  activation: 'activation hidden_act activation_fn act activation_layer act_layer nonlinearity hidden_activation',
+  normalization: 'norm_cfg layer_norm_eps norm_eval norm_type layer_norm_epsilon rms_norm_eps norm_layer use_batchnorm batch_norm conv_norm ~norm',
+  patch_size: 'patch_size patch',
+  context_length: 'max_position_embeddings n_positions block_size max_seq_len n_ctx',
+  lora_rank: 'lora_r network_dim lora_rank',
+  lora_alpha: 'lora_alpha network_alpha',
+  lora_dropout: 'lora_dropout network_dropout',
+  lora_targets: 'lora_target_modules lora_target_linear target_modules lora_modules_to_save',
+  freezing: 'freeze freeze_at frozen_stages frozen freeze_backbone train_last_n_layers freeze_layers freeze_encoder',
+  init_scale: 'initializer_range init_std param_init log_std_init init_scale init_gain ortho_init',
+  n_estimators: 'n_estimators num_boost_round num_round num_iterations num_iteration num_trees num_tree num_rounds nrounds iterations n_est boost_rounds',
+  max_depth: 'max_depth max.depth',
+  num_leaves: 'num_leaves num_leaf max_leaves max_leaf max_leaf_nodes',
+  min_child_samples: 'min_data_in_leaf min_data_per_leaf min_data min_child_samples min_samples_leaf',
+  min_child_weight: 'min_child_weight min_sum_hessian_in_leaf min_sum_hessian min_hessian min_sum_hessian_per_leaf',
+  subsample: 'subsample bagging_fraction sub_row bagging max_samples',
+  subsample_freq: 'bagging_freq subsample_freq',
+  colsample: 'colsample_bytree colsample_bylevel colsample_bynode feature_fraction sub_feature rsm feature_fraction_bynode',
+  min_split_gain: 'min_split_loss min_gain_to_split min_split_gain',
+  reg_lambda: 'reg_lambda lambda_l2 l2_leaf_reg',
+  reg_alpha: 'reg_alpha lambda_l1',
+  max_bin: 'max_bin border_count max_bins',
+  scale_pos_weight: 'scale_pos_weight is_unbalance class_weight auto_class_weights',
+  min_samples_split: 'min_samples_split min_split criterion bootstrap',
+  random_strength: 'random_strength bagging_temperature bootstrap_type',
+  booster: 'booster boosting_type boosting tree_method grow_policy boost',
+  dart_dropout: 'rate_drop skip_drop sample_type normalize_type',
+  rbf_gamma: '',
+  kernel: 'kernel degree coef0',
+  n_neighbors: 'n_neighbors',
+  n_clusters: 'n_clusters num_clusters',
+  n_components: 'n_components perplexity',
+  solver: 'solver',
+  discount_factor: 'discount discounting discount_factor',
+  gae_lambda: 'gae_lambda lam gae_lam',
+  clip_range: 'clip_range clip_param clip_coef cliprange appo_clip_policy clip_epsilon ppo_clip',
+  value_clip_range: 'clip_range_vf vf_clip_param',
+  entropy_coef: 'ent_coef entropy_coeff entropy_beta entropy_cost entropy_coef ent_coeff',
+  value_coef: 'vf_coef vf_loss_coeff baseline_cost value_coef value_loss_coef',
+  rollout_length: 'n_steps rollout_fragment_length unroll_length bptt_horizon',
+  update_epochs: 'update_epochs num_minibatches minibatch_size num_sgd_iter nminibatches noptepochs sgd_minibatch_size ppo_epochs',
+  target_update: 'tau target_update_interval polyak target_update_freq target_network_update_freq',
+  replay_buffer: 'buffer_size learning_starts train_freq gradient_steps replay_buffer_size',
+  exploration: 'exploration_fraction exploration_initial_eps exploration_final_eps epsilon_start epsilon_end eps_start eps_end epsilon_decay',
+  n_envs: 'n_envs num_envs num_rollout_workers num_env_runners',
+  frame_stack: 'frame_stack n_stack',
+  use_sde: 'use_sde sde_sample_freq',
+  policy_kwargs: 'policy_kwargs',
+  image_size: 'imgsz img_size image_size resolution min_size_train max_size_train crop_size img img_scale target_size target_height target_width',
+  seq_length: 'max_seq_length max_length seq_len sequence_len tokenizer_maxlen max_source_length ctxt_seq_len max_target_length sequence_length cutoff_len max_token_length',
+  flip: 'fliplr flipud horizontal_flip vertical_flip flip flip_prob hflip',
+  color_jitter: 'hsv_h hsv_s hsv_v brightness contrast saturation hue color_jitter',
+  geometric_augmentation: 'degrees translate shear perspective rotation min_scale max_scale height_factor width_factor',
+  mosaic: 'mosaic close_mosaic copy_paste copy_paste_mode',
+  auto_augment: 'auto_augment randaugment num_ops magnitude albumentations rand_augment',
+  val_split: 'val_set_size test_size validation_split val_split val_size valid_size val_ratio validation_fraction',
+  text_features: 'ngrams ngram_range min_df max_df',
+  packing: 'sample_packing group_by_length shuffle packing',
+  architecture: 'arch architecture model_name_or_path backbone_name',
+};
+
+/** Canonical ids for system settings (section 2.8): they get an id but kind `system`. */
+const SYSTEM_IDS: Record<string, string> = {
+  num_workers: 'num_workers workers dataloader_num_workers max_data_loader_n_workers persistent_workers prefetch_factor num_proc preprocessing_num_workers',
+  num_threads: 'nthread num_threads thread_count nthreads num_thread',
+  precision: 'precision fp16 bf16 amp mixed_precision loss_scale initial_scale_power half tf32 fp16_opt_level full_fp16 full_bf16 use_amp save_precision loss_scale_window min_loss_scale hysteresis',
+  seed: 'seed seed_everything random_state random_seed data_seed init_seed manual_seed',
+  grad_checkpointing: 'gradient_checkpointing activation_checkpoint grad_checkpoint use_gradient_checkpointing selective_ac_option',
+  sharding: 'zero_optimization offload_optimizer offload_param fsdp fsdp_config data_parallel_shard_degree zero_stage cpu_offload tensor_parallel_degree pipeline_parallel_degree context_parallel_degree data_parallel_replicate_degree allgather_partitions allgather_bucket_size overlap_comm reduce_scatter reduce_bucket_size contiguous_gradients',
+  compile: 'compile deterministic benchmark cache pin_memory torch_compile cudnn_benchmark flash_attention sdpa xformers cache_latents cache_latents_to_disk',
+  eval_batch_size: 'per_device_eval_batch_size eval_batch_size val_batch_size test_batch_size per_gpu_eval_batch_size',
+};
+
+/** Keys that are never hyperparameters (section 0 of the reference), by kind. */
+const SYSTEM_KEYS = [
+  // paths and IO
+  'data_dir log_dir output_dir ckpt_path resume resume_from_checkpoint cache_dir filelist_path train_file validation_file test_file dataset_prepared_path tokenizer_path dump_folder save_dir dirpath load_from work_dir logging_dir root data_root data_path dataset_path model_dir checkpoint_dir pretrained_model_name_or_path train_data_dir output_name output_model input_model data valid valid_data train_data test_data lora_model_dir init_checkpoint save_traces_folder save_tb_folder folder filename weights',
+  // logging, checkpointing, reporting
+  'logging_steps log_every_n_steps log_freq log_interval steps_per_print wall_clock_breakdown save_steps save_period save_total_limit save_top_k save_last verbose verbosity report_to wandb_project wandb_entity wandb_name wandb_watch wandb_log_model wandb_run_id logger plots project exist_ok print_freq metric_freq is_training_metric save_every_n_steps save_every_n_epochs sample_every_n_steps save_model_as save_state save_strategy logging_strategy logging_first_step enable_profiling profile_freq enable_tensorboard enable_checkpoint model_weights_only export_dtype async_mode evals_per_epoch saves_per_epoch job_type group entity tags callbacks',
+  // devices and infrastructure
+  'device devices gpus gpu accelerator strategy num_nodes world_size local_rank rank dist_url dist_backend n_jobs local_listen_port machine_list_file num_machines resources_per_trial trialconcurrency trainingservice multiprocessing_distributed tree_learner is_enable_sparse use_two_round_loading is_save_binary_file ddp_backend sync_bn',
+  // run control
+  'task mode do_train do_eval do_predict push_to_hub hub_model_id overwrite_output_dir task_name evaluate start_epoch eval_train fast_dev_run',
+  // evaluation bookkeeping
+  'eval_strategy evaluation_strategy eval_steps val_check_interval check_val_every_n_epoch metric_for_best_model monitor limit_val_batches limit_train_batches limit_test_batches load_best_model_at_end greater_is_better val_interval eval_interval num_sanity_val_steps eval_sample_packing',
+].join(' ');
+
+const SEARCH_KEYS = 'method goal early_terminate n_trials study_name storage direction maxtrialcount paralleltrialcount maxfailedtrialcount budget search_alg objectivemetricname additionalmetricnames algorithmname algorithm objective_metric_name optimized_metric n_startup_trials max_concurrent_trials trial_concurrency max_trial_number max_trial_duration tuner assessor program command';
+
+const OTHER_KEYS = '_target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
+
+export const VOCABULARY: ReadonlyMap<string, VocabularyEntry> = buildVocabulary();
+
+function buildVocabulary(): Map<string, VocabularyEntry> {
+  const map = new Map<string, VocabularyEntry>();
+  const add = (alias: string, entry: VocabularyEntry) => {
+    if (!map.has(alias)) map.set(alias, entry);
+  };
+  for (const [canonical, list] of Object.entries(HYPERPARAMETERS)) {
+    for (const word of list.split(/\s+/).filter(Boolean)) {
+      const weak = word.startsWith('~');
+      add(weak ? word.slice(1) : word, { canonical, kind: 'hyperparameter', weight: weak ? 0.4 : 1 });
+    }
+  }
+  for (const [canonical, list] of Object.entries(SYSTEM_IDS)) {
+    for (const word of list.split(/\s+/).filter(Boolean)) add(word, { canonical, kind: 'system', weight: 0.5 });
+  }
+  return map;
+}
+
+const systemKeys = new Set(SYSTEM_KEYS.split(/\s+/));
+const searchKeys = new Set(SEARCH_KEYS.split(/\s+/));
+const otherKeys = new Set(OTHER_KEYS.split(/\s+/));
+
+/** Kind of a key known to be no hyperparameter, or undefined. */
+export function nonHyperparameterKind(name: string): SettingKind | undefined {
+  if (systemKeys.has(name)) return 'system';
+  if (searchKeys.has(name)) return 'search-setting';
+  if (otherKeys.has(name)) return 'other';
+  if (/(^|_)(dir|path|file|folder|filename|url|uri)$/.test(name)) return 'system';
+  if (/^(log|logging|save|wandb|tensorboard|mlflow|hub|push|report|checkpoint|ckpt|profil)/.test(name)) return 'system';
+  if (/^(eval|val|test)_/.test(name) && !/(size|split|ratio)$/.test(name)) return 'system';
+  return undefined;
+}
+
+/** All canonical ids this vocabulary can produce (reference ids plus the ones added here). */
+export function knownCanonicalIds(): Set<string> {
+  return new Set([...Object.keys(HYPERPARAMETERS), ...Object.keys(SYSTEM_IDS), 'svm_c', 'rbf_gamma', 'regularization_alpha', 'dbscan_eps', 'lr_decay_factor', 'focal_gamma', 'focal_alpha']);
+}
+
+/** Normalise a key for lookup: `--weight-decay` → `weight_decay`, `SOLVER.BASE_LR` leaf → `base_lr`. */
+export function normaliseName(name: string): string {
+  return name.trim().replace(/^-+/, '').replace(/-/g, '_').toLowerCase();
+}

@@ -1,0 +1,138 @@
+/**
+ * Directory scanning: recursive listing with the usual exclusions, the quick-scan index (cheap,
+ * thousands of files per second) and full detection of the candidates, with Hydra `${…}`
+ * references resolved across each config folder.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_MAX_BYTES, detectFile, type DetectOptions } from './detect';
+import { quickScan } from './quickScan';
+import { hydraGroup } from './structured';
+import type { DetectedFile } from './types';
+
+export interface ScanOptions {
+  /** Directory names never entered (added to the defaults). */
+  readonly exclude?: readonly string[];
+  /** Files above this size are listed as skipped, not read. Default 1 MiB. */
+  readonly maxBytes?: number;
+  /** Stop after this many files (safety net for huge trees). Default 200,000. */
+  readonly maxFiles?: number;
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_EXCLUDES = ['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'dist', 'build', '.hpstudio', '.tox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints', '.idea', '.vscode-test'];
+
+export interface IndexedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly candidate: boolean;
+  readonly format?: string;
+  /** Why the file was not read (size cap, unreadable). */
+  readonly skipped?: string;
+}
+
+/** Lists files under `root` (recursively, no symlinked dirs), skipping excluded folders and virtualenvs. */
+export function listFiles(root: string, options: ScanOptions = {}): string[] {
+  const excluded = new Set([...DEFAULT_EXCLUDES, ...(options.exclude ?? [])]);
+  const maxFiles = options.maxFiles ?? 200_000;
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0 && out.length < maxFiles) {
+    if (options.signal?.aborted) break;
+    const dir = stack.pop() as string;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    // A virtualenv under any name (`env/`, `.env311/`) is recognised by its pyvenv.cfg.
+    if (dir !== root && entries.some(e => e.name === 'pyvenv.cfg' && e.isFile())) continue;
+    entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!excluded.has(e.name)) stack.push(full);
+      } else if (e.isFile()) {
+        out.push(full);
+        if (out.length >= maxFiles) break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Quick-scan index of a directory: reads each small file once, builds no tree. */
+export function indexWorkspace(root: string, options: ScanOptions = {}): IndexedFile[] {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const out: IndexedFile[] = [];
+  for (const file of listFiles(root, options)) {
+    if (options.signal?.aborted) break;
+    if (!/\.(ya?ml|jsonc?|toml|py|conf|cfg|ini)$/i.test(file)) continue;
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+      if (size > maxBytes) {
+        out.push({ path: file, size, candidate: false, skipped: `file is larger than ${Math.round(maxBytes / 1024)} KB; not scanned` });
+        continue;
+      }
+      const text = fs.readFileSync(file, 'utf8');
+      const q = quickScan(file, text);
+      out.push({ path: file, size, candidate: q.candidate, ...(q.format ? { format: q.format } : {}) });
+    } catch (err) {
+      out.push({ path: file, size, candidate: false, skipped: `unreadable: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+  return out;
+}
+
+/**
+ * Mounted Hydra values of every config folder among `files`: `configs/model/mnist.yaml`'s `lr`
+ * is `model.lr`. Used to resolve `${model.lr}` written in another file of the same folder.
+ */
+export function buildHydraIndex(results: readonly DetectedFile[]): (dotted: string) => unknown {
+  const values = new Map<string, unknown[]>();
+  for (const r of results) {
+    if (r.format !== 'hydra' || !hydraGroup(r.path)) continue;
+    for (const s of r.settings) {
+      if (s.origin?.kind === 'reference' || s.search) continue;
+      const list = values.get(s.key) ?? [];
+      list.push(s.value);
+      values.set(s.key, list);
+    }
+  }
+  return dotted => {
+    const list = values.get(dotted);
+    // Several group options may define the key differently; only an unambiguous value resolves.
+    if (!list) return undefined;
+    const distinct = new Set(list.map(v => JSON.stringify(v)));
+    return distinct.size === 1 ? list[0] : undefined;
+  };
+}
+
+/** Full detection of every candidate file under `root` (or of one file). Files with nothing ML are omitted. */
+export function detectWorkspace(root: string, options: ScanOptions & DetectOptions = {}): DetectedFile[] {
+  const index = indexWorkspace(root, options);
+  const results: DetectedFile[] = [];
+  const texts = new Map<string, string>();
+  for (const f of index) {
+    if (options.signal?.aborted) break;
+    if (f.skipped) {
+      if (/larger/.test(f.skipped)) results.push({ path: f.path, format: null, settings: [], error: f.skipped });
+      continue;
+    }
+    if (!f.candidate) continue;
+    const text = fs.readFileSync(f.path, 'utf8');
+    const r = detectFile(f.path, text, { ...options, force: true });
+    if (r.format === 'hydra' && r.settings.some(s => s.origin?.kind === 'reference' && s.value === null)) texts.set(f.path, text);
+    if (r.format !== null || r.error) results.push(r);
+  }
+  if (texts.size > 0) {
+    const resolve = buildHydraIndex(results);
+    for (let i = 0; i < results.length; i++) {
+      const text = texts.get(results[i].path);
+      if (text !== undefined) results[i] = detectFile(results[i].path, text, { ...options, force: true, resolveReference: resolve });
+    }
+  }
+  return results;
+}
