@@ -107,8 +107,12 @@ function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: D
     }
     case 'mandatory':
       return `**Value:** ${code('???')}: mandatory and missing here; it must come from another config or an override such as \`${setting.key}=…\``;
-    case 'schedule':
-      return `**Value:** ${code(setting.raw)}: a schedule (${escapeMd(origin.text)})`;
+    case 'schedule': {
+      // A schedule still has a start value worth judging (RL Zoo `lin_2.5e-4`).
+      const start = entry ? assessValue(entry, setting.value, { framework: setting.framework, optimizer: setting.optimizer, key: setting.name }) : undefined;
+      const judged = start ? ` · ${LEVEL_ICON[start.level]} start value ${escapeMd(start.message)}` : '';
+      return `**Value:** ${code(setting.raw)}: ${escapeMd(origin.text)}${judged}`;
+    }
     case 'inherited':
       return `**Value:** **${escapeMd(showValue(setting.value, entry?.range.scale))}**, inherited from ${escapeMd(origin.text)}`;
     default:

@@ -1,6 +1,7 @@
 import { architectureEntries } from './architecture';
 import { classicalEntries } from './classical';
 import { dataEntries } from './data';
+import { extraEntries } from './extra';
 import { optimisationEntries } from './optimisation';
 import { regularisationEntries } from './regularisation';
 import { rlEntries } from './rl';
@@ -18,6 +19,7 @@ const ENTRIES: readonly KnowledgeEntry[] = [
   ...rlEntries,
   ...dataEntries,
   ...systemsEntries,
+  ...extraEntries,
 ];
 
 /** Case-, dash- and underscore-insensitive form used for every name comparison. */
