@@ -56,7 +56,7 @@ function isSvm(ctx: KeyContext): boolean {
   return /^(svc|svr|nusvc|nusvr|kernelridge|oneclasssvm|kernelpca|rbfsampler|spectralclustering)$/.test(ctx.className ?? '') || hasAny(ctx.siblings, SVM_SIBLINGS);
 }
 function isScheduler(ctx: KeyContext): boolean {
-  return /sched|steplr|multisteplr|exponentiallr|plateau|lr_config|lr_policy|cosine|onecycle|warmup/.test(contextText(ctx)) || hasAny(ctx.siblings, ['milestones', 'step_size', 'step']);
+  return /sched|steplr|multisteplr|exponentiallr|plateau|lr_config|lr_policy|cosine|onecycle|warmup/.test(contextText(ctx)) || hasAny(ctx.siblings, ['milestones', 'step_size']);
 }
 function isOptimizer(ctx: KeyContext): boolean {
   const text = contextText(ctx);
@@ -253,6 +253,12 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'num_workers':
       if (/sweeper/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
       return sys('num_workers');
+    case 'norm_type':
+      if (/clip/.test(contextText(ctx))) return hp('grad_clip_norm');
+      return hp('normalization');
+    case 'features':
+      if (ctx.framework === 'nni' || typeof ctx.value === 'number') return hp('hidden_size');
+      return undefined;
     case 'project':
     case 'group':
       return sys(null);

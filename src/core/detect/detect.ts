@@ -118,7 +118,9 @@ function finish(path: string, format: string | null, settings: Setting[]): Detec
 function optimizerOf(settings: readonly Setting[]): string | undefined {
   const named = new Set<string>();
   for (const s of settings) {
-    if (s.canonical === 'optimizer' && typeof s.value === 'string') named.add(normaliseOptimizer(s.value));
+    if (s.canonical === 'optimizer' && typeof s.value === 'string' && s.value !== 'auto') named.add(normaliseOptimizer(s.value));
+    // Hydra `_target_: torch.optim.AdamW` names the optimizer without an `optimizer` setting.
+    if ((s.name === '_target_' || s.name === 'class_path') && typeof s.value === 'string' && /(^|\.)optim\.[A-Z]\w*$/.test(s.value)) named.add(normaliseOptimizer(s.value));
     if (s.optimizer) named.add(s.optimizer);
   }
   return named.size === 1 ? [...named][0] : undefined;
@@ -126,8 +128,9 @@ function optimizerOf(settings: readonly Setting[]): string | undefined {
 
 export function normaliseOptimizer(name: string): string {
   const n = name.split('.').pop()?.toLowerCase() ?? '';
-  for (const family of ['adamw', 'adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'radam', 'lamb', 'lion', 'adafactor', 'lbfgs', 'ftrl']) {
-    if (n.startsWith(family)) return family;
+  // `adamw_torch_fused`, `paged_adamw_32bit`, `adamw_bnb_8bit` are all AdamW.
+  for (const family of ['adamw', 'nadam', 'radam', 'adamax', 'adam', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'lamb', 'lion', 'adafactor', 'lbfgs', 'ftrl']) {
+    if (n.includes(family)) return family;
   }
   return n;
 }

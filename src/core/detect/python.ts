@@ -317,7 +317,7 @@ class PythonExtractor {
 
   run(tree: ReturnType<typeof parser.parse>): void {
     const top = tree.topNode;
-    for (let st = top.firstChild; st; st = st.nextSibling) this.statement(st, true, undefined);
+    for (let st = top.firstChild; st; st = st.nextSibling) this.moduleStatement(st, 0);
     // Calls anywhere (suggest_*, add_argument, constructors) — iterative, so deep code cannot overflow.
     const cursor = tree.cursor();
     let visited = 0;
@@ -326,6 +326,16 @@ class PythonExtractor {
       if (cursor.name === 'CallExpression') this.call(cursor.node);
       else if (cursor.name === 'FunctionDefinition' || cursor.name === 'ClassDefinition') this.scope(cursor.node);
     } while (cursor.next());
+  }
+
+  /** Module-level code, including the bodies of `if __name__ == "__main__":`, `with`, `try`. */
+  moduleStatement(st: SyntaxNode, depth: number): void {
+    if (depth > 20) return;
+    if (/^(IfStatement|ForStatement|WhileStatement|WithStatement|TryStatement|Body)$/.test(st.name)) {
+      for (let c = st.firstChild; c; c = c.nextSibling) this.moduleStatement(c, depth + 1);
+      return;
+    }
+    this.statement(st, true, undefined);
   }
 
   imported(st: SyntaxNode): void {
@@ -656,6 +666,8 @@ function pythonFormat(settings: readonly Setting[], imports: string, text: strin
   if (/GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV/.test(text)) return 'sklearn-grid';
   if (settings.some(s => /^(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|LoraConfig)\./.test(s.key))) return 'hf-training-args';
   if (settings.some(s => s.name.startsWith('-'))) return 'argparse';
+  if (/HfArgumentParser/.test(text)) return 'hf-training-args';
+  if (/\b(xgboost|lightgbm|catboost)\b/.test(imports)) return 'gbdt-params';
   if (/\b(keras|tensorflow)\b/.test(imports)) return 'keras';
   return 'python';
 }

@@ -23,7 +23,7 @@ const HYPERPARAMETERS: Record<string, string> = {
   min_lr: 'lrf eta_min min_lr lr_min min_lr_ratio final_div_factor end_lr final_lr min_learning_rate lr_end',
   lr_decay_factor: 'lr_decay decay_rate lr_gamma lr_decay_rate lr_factor lr_decay_factor',
   lr_milestones: 'milestones lr_steps step_size decay_steps lr_step lr_milestones decay_epochs lr_drop',
-  schedule_length: 't_max t_initial total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps',
+  schedule_length: 't_max t_initial total_num_steps total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps',
   lr_plateau_patience: 'cooldown lr_patience',
   optimizer: 'optimizer optim optimizer_type optimizer_name optimizer_class opt',
   momentum: 'momentum nesterov sgd_momentum',
