@@ -87,7 +87,9 @@ function where(entry: KnowledgeEntry, range: TypicalRange): string {
 function checkLimits(entry: KnowledgeEntry, n: number, shown: string, context: AssessContext): Assessment | undefined {
   const limits = entry.valid;
   if (!limits) return undefined;
-  const sentinel = limits.sentinels?.find(s => s.value === n);
+  const sentinel = limits.sentinels?.find(
+    s => s.value === n && (!s.frameworks || context.framework === undefined || s.frameworks.includes(context.framework)),
+  );
   if (sentinel) return { level: 'ok', message: `${shown} is a special value: ${sentinel.meaning}` };
   // Ultralytics reads a batch between 0 and 1 as "use this fraction of GPU memory" (AutoBatch).
   if (entry.id === 'batch_size' && context.framework === 'ultralytics' && n > 0 && n < 1) {

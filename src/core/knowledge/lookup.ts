@@ -133,16 +133,18 @@ function editDistance(a: string, b: string): number {
 /** Up to three ids or aliases close to a misspelt name ("did you mean"). */
 export function suggest(name: string): string[] {
   const target = normalizeName(name);
-  if (!target) return [];
+  // No known name is longer than ~40 characters; anything much longer cannot be a typo of one.
+  if (!target || target.length > 64) return [];
+  const limit = Math.max(1, Math.floor(target.length / 3));
   const scored: Array<{ text: string; distance: number }> = [];
   for (const entry of ENTRIES) {
     for (const candidate of [entry.id, ...entry.aliases]) {
       const n = normalizeName(candidate);
+      if (Math.abs(n.length - target.length) > limit && !(n.startsWith(target) && target.length >= 3)) continue;
       const distance = n.startsWith(target) && target.length >= 3 ? 0.5 : editDistance(target, n);
       scored.push({ text: candidate === entry.id ? entry.id : `${candidate} (${entry.id})`, distance });
     }
   }
-  const limit = Math.max(1, Math.floor(target.length / 3));
   const seen = new Set<string>();
   return scored
     .filter(s => s.distance <= limit)

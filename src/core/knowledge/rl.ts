@@ -148,7 +148,7 @@ export const rlEntries: readonly KnowledgeEntry[] = [
     title: 'Replay buffer',
     summary: 'Size of the experience buffer and when/how often learning happens from it.',
     explanation:
-      '`buffer_size` bounds how many past transitions are kept; `learning_starts` delays training until enough are collected; `train_freq` and `gradient_steps` set the ratio of updates to environment steps.',
+      'Off-policy agents learn from a buffer of past transitions whose capacity is `buffer_size`. `learning_starts` delays training until enough are collected, and `train_freq` with `gradient_steps` set how many updates happen per environment step.',
     kind: 'hyperparameter',
     section: 'rl',
     aliases: ['buffer_size', 'learning_starts', 'train_freq', 'gradient_steps', 'replay_buffer_size'],
@@ -164,7 +164,7 @@ export const rlEntries: readonly KnowledgeEntry[] = [
     title: 'ε-greedy exploration',
     summary: 'Schedule of random actions in DQN: start ε, final ε and the fraction of training to anneal over.',
     explanation:
-      'DQN takes a random action with probability ε, annealed linearly from the initial to the final value over the first fraction of training.',
+      'DQN takes a random action with probability ε instead of the greedy one. ε is annealed linearly from the initial to the final value over the first `exploration_fraction` of training and then stays at the final value.',
     kind: 'hyperparameter',
     section: 'rl',
     aliases: ['exploration_fraction', 'exploration_initial_eps', 'exploration_final_eps', 'epsilon_greedy'],

@@ -76,7 +76,12 @@ export interface ValidLimits {
   readonly maxInclusive?: boolean;
   readonly integer?: boolean;
   /** Sentinels with a special meaning that pass validation (LightGBM max_depth -1, YOLO batch -1). */
-  readonly sentinels?: ReadonlyArray<{ readonly value: number; readonly meaning: string }>;
+  readonly sentinels?: ReadonlyArray<{
+    readonly value: number;
+    readonly meaning: string;
+    /** Where the special value is understood; elsewhere (with a known framework) it is invalid. */
+    readonly frameworks?: readonly string[];
+  }>;
 }
 
 /** How an entry reads in another framework (e.g. `learning_rate` as boosting shrinkage). */

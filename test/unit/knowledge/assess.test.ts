@@ -1,0 +1,154 @@
+import * as assert from 'node:assert/strict';
+import { assessValue, formatNumber, getEntry, parseNumeric, selectRange, type AssessLevel } from '../../../src/core/knowledge';
+
+type Row = [id: string, framework: string | undefined, optimizer: string | undefined, value: unknown, level: AssessLevel, message?: RegExp];
+
+const table: Row[] = [
+  // Learning rate: the range depends on framework and optimizer.
+  ['learning_rate', 'hf', 'adamw', 0.03, 'high', /^3e-2 is high for AdamW fine-tuning; typical 1e-5 – 5e-4$/],
+  ['learning_rate', 'hf', undefined, 2e-5, 'ok', /AdamW fine-tuning/],
+  ['learning_rate', 'axolotl', 'adamw_bnb_8bit', 2e-4, 'ok'],
+  ['learning_rate', 'hf', undefined, 1e-7, 'low', /1e-7 is low for AdamW fine-tuning/],
+  ['learning_rate', undefined, 'adam', 1e-3, 'ok', /Adam from scratch/],
+  ['learning_rate', 'pytorch', 'torch.optim.AdamW', 0.05, 'high', /Adam from scratch; typical 1e-4 – 3e-3/],
+  ['learning_rate', undefined, 'sgd', 0.1, 'ok', /SGD/],
+  ['learning_rate', undefined, 'SGD', 1e-5, 'low', /1e-5 is low for SGD; typical 1e-3 – 0.5/],
+  ['learning_rate', 'xgboost', undefined, 0.3, 'ok', /gradient boosting/],
+  ['learning_rate', 'lightgbm', undefined, 0.9, 'high', /0.9 is high for gradient boosting; typical 0.005 – 0.3/],
+  ['learning_rate', 'catboost', undefined, 0.001, 'low'],
+  ['learning_rate', 'sb3', undefined, 'lin_0.001', 'ok', /^linear schedule from 1e-3 down to 0; start value: 1e-3 is within/],
+  ['learning_rate', 'sb3', undefined, 'lin_0.5', 'high', /linear schedule/],
+  ['learning_rate', 'ultralytics', undefined, 0.01, 'ok', /Ultralytics lr0/],
+  ['learning_rate', undefined, undefined, 0, 'invalid', /must be > 0/],
+  ['learning_rate', undefined, undefined, -1e-3, 'invalid'],
+  ['learning_rate', 'hf', undefined, '1e-5', 'ok'],
+  ['learning_rate', undefined, undefined, Infinity, 'invalid'],
+  ['learning_rate', undefined, undefined, Number.NaN, 'invalid', /expects a number/],
+  ['learning_rate', undefined, undefined, true, 'invalid', /expects a number, got true/],
+  ['learning_rate', undefined, undefined, { a: 1 }, 'unusual', /structured/],
+  // Placeholders say where the value comes from.
+  ['learning_rate', 'deepspeed', 'adamw', 'auto', 'ok', /DeepSpeed fills this in from the HF TrainingArguments/],
+  ['learning_rate', undefined, undefined, '???', 'unusual', /mandatory/],
+  ['learning_rate', undefined, undefined, '${model.lr}', 'unusual', /reference \$\{model\.lr\}/],
+  ['learning_rate', undefined, undefined, null, 'ok', /unset: the framework default applies/],
+  ['learning_rate', undefined, undefined, 'fast please', 'invalid', /expects a number, got "fast please"/],
+  ['entropy_coef', 'sb3', undefined, 'auto', 'ok', /SAC learns/],
+  ['optimizer', 'ultralytics', undefined, 'auto', 'ok', /ignored/],
+  // Probabilities.
+  ['dropout', undefined, undefined, 0.7, 'high', /^0.7 is unusually high for dropout; typical 0–0.5$/],
+  ['dropout', undefined, undefined, 0.1, 'ok'],
+  ['dropout', undefined, undefined, 0, 'ok'],
+  ['dropout', undefined, undefined, 1, 'invalid', /must be < 1/],
+  ['dropout', undefined, undefined, -0.1, 'invalid', /must be ≥ 0/],
+  ['dropout', undefined, undefined, 'abc', 'invalid', /expects a number, got "abc"/],
+  ['momentum', undefined, undefined, 1, 'invalid', /must be < 1/],
+  ['momentum', undefined, undefined, 0.9, 'ok'],
+  ['momentum', undefined, undefined, 0.5, 'low', /0.5 is unusually low for momentum; typical 0.8 – 0.99/],
+  ['adam_betas', undefined, undefined, [0.9, 0.999], 'ok'],
+  ['adam_betas', undefined, undefined, [0.9, 1.0], 'invalid', /^β2: 1 is invalid for Adam β2/],
+  ['adam_betas', undefined, undefined, [0.9], 'invalid', /exactly two values/],
+  ['adam_betas', undefined, undefined, 'abc', 'invalid', /expected a list/],
+  // Integers and sentinels.
+  ['batch_size', 'ultralytics', undefined, -1, 'ok', /AutoBatch/],
+  ['batch_size', 'ultralytics', undefined, 0.7, 'ok', /70% of GPU memory/],
+  ['batch_size', 'hf', undefined, -1, 'invalid', /must be ≥ 1/],
+  ['batch_size', undefined, undefined, -1, 'ok', /AutoBatch/],
+  ['max_depth', 'xgboost', undefined, -1, 'invalid'],
+  ['epochs', 'lightning', undefined, -1, 'ok', /until stopped/],
+  ['batch_size', undefined, undefined, 0, 'invalid', /must be ≥ 1/],
+  ['batch_size', undefined, undefined, 12.5, 'invalid', /whole number/],
+  ['batch_size', undefined, undefined, 32, 'ok'],
+  ['max_depth', 'lightgbm', undefined, -1, 'ok', /no limit/],
+  ['max_depth', 'xgboost', undefined, 40, 'high'],
+  ['seed', undefined, undefined, 42, 'ok'],
+  ['seed', undefined, undefined, 1.5, 'invalid'],
+  ['weight_decay', undefined, 'adamw', 0.01, 'ok', /AdamW/],
+  ['weight_decay', undefined, 'sgd', 0.01, 'high', /SGD/],
+  ['warmup_ratio', 'ultralytics', undefined, 3.0, 'ok', /warmup_epochs/],
+  ['warmup_ratio', 'hf', undefined, 3.0, 'high'],
+  ['hidden_size', undefined, undefined, [64, 64], 'ok', /all 2 values/],
+  ['hidden_size', undefined, undefined, [64, 0], 'invalid'],
+  // Categorical values.
+  ['optimizer', undefined, undefined, 'adamw', 'ok'],
+  ['optimizer', undefined, undefined, 'torch.optim.AdamW', 'ok'],
+  ['optimizer', undefined, undefined, 'frobnicator', 'unusual', /not one of the common choices/],
+  ['packing', undefined, undefined, true, 'ok'],
+  ['lr_scheduler', 'hf', undefined, 'cosine', 'ok'],
+];
+
+describe('assessValue: (id, framework, optimizer, value) → level', () => {
+  for (const [id, framework, optimizer, value, level, message] of table) {
+    const label = `${id} ${framework ?? '-'} ${optimizer ?? '-'} ${JSON.stringify(value) ?? String(value)} → ${level}`;
+    it(label, () => {
+      const a = assessValue(id, value, { framework, optimizer });
+      assert.equal(a.level, level, a.message);
+      assert.ok(a.message.length > 0);
+      if (message) assert.match(a.message, message);
+    });
+  }
+
+  it('accepts the entry object as well as its id', () => {
+    const entry = getEntry('dropout');
+    assert.ok(entry);
+    assert.deepEqual(assessValue(entry, 0.7), assessValue('dropout', 0.7));
+  });
+
+  it('reports unknown ids instead of throwing', () => {
+    const a = assessValue('no_such_id', 1);
+    assert.equal(a.level, 'unusual');
+    assert.match(a.message, /no knowledge-base entry "no_such_id"/);
+  });
+
+  it('keeps messages short for huge input', () => {
+    const a = assessValue('learning_rate', 'x'.repeat(1_000_000));
+    assert.equal(a.level, 'invalid');
+    assert.ok(a.message.length < 120, `message length ${a.message.length}`);
+  });
+
+  it('judges every reference entry without throwing on odd values', () => {
+    const odd: unknown[] = [0, -1, 1e308, -1e-308, 'auto', '???', '', [], {}, [1, 'a'], 'lin_abc', '1e-5', Symbol.for('x').toString()];
+    for (const id of ['learning_rate', 'dropout', 'adam_betas', 'optimizer', 'seed', 'packing', 'lora_targets', 'n_estimators']) {
+      for (const v of odd) {
+        const a = assessValue(id, v, { framework: 'hf' });
+        assert.ok(['ok', 'low', 'high', 'invalid', 'unusual'].includes(a.level));
+        assert.ok(a.message.length > 0);
+      }
+    }
+  });
+});
+
+describe('assessment helpers', () => {
+  it('formats numbers compactly', () => {
+    assert.equal(formatNumber(0.03, 'log'), '3e-2');
+    assert.equal(formatNumber(0.03), '0.03');
+    assert.equal(formatNumber(0.7), '0.7');
+    assert.equal(formatNumber(1e-5), '1e-5');
+    assert.equal(formatNumber(2.5e-4), '2.5e-4');
+    assert.equal(formatNumber(0), '0');
+    assert.equal(formatNumber(768), '768');
+    assert.equal(formatNumber(1e7), '1e7');
+    assert.equal(formatNumber(1 / 3), '0.333333');
+  });
+
+  it('parses numbers the way configs write them', () => {
+    assert.deepEqual(parseNumeric(0.1), { value: 0.1 });
+    assert.deepEqual(parseNumeric('1e-5'), { value: 1e-5 });
+    assert.deepEqual(parseNumeric(' 0.01 '), { value: 0.01 });
+    assert.deepEqual(parseNumeric('1_000'), { value: 1000 });
+    assert.deepEqual(parseNumeric('lin_2.5e-4'), { value: 2.5e-4, schedule: 'linear' });
+    assert.equal(parseNumeric('lin_'), undefined);
+    assert.equal(parseNumeric('abc'), undefined);
+    assert.equal(parseNumeric(Number.NaN), undefined);
+    assert.equal(parseNumeric(null), undefined);
+  });
+
+  it('prefers the context-specific range and falls back to the general one', () => {
+    const lr = getEntry('learning_rate');
+    assert.ok(lr);
+    assert.equal(selectRange(lr, { framework: 'hf' }).label, 'AdamW fine-tuning');
+    assert.equal(selectRange(lr, { framework: 'hf', optimizer: 'sgd' }).label, 'SGD');
+    assert.equal(selectRange(lr, { framework: 'ultralytics' }).label, 'Ultralytics lr0');
+    assert.equal(selectRange(lr, { framework: 'ultralytics', optimizer: 'Adam' }).label, 'Ultralytics lr0 with Adam');
+    assert.equal(selectRange(lr, {}).label, undefined);
+  });
+});
