@@ -39,7 +39,7 @@ export const RULE_CODES = [
 ] as const;
 
 /** Frameworks whose trainer defaults to AdamW, so an unspecified optimizer is Adam-family. */
-const ADAMW_DEFAULT_FRAMEWORKS = new Set(['hf', 'deepspeed', 'axolotl', 'trl', 'peft']);
+const ADAMW_DEFAULT_FRAMEWORKS = new Set(['hf', 'axolotl', 'trl', 'peft']);
 const BOOSTING = new Set(['xgboost', 'lightgbm', 'catboost', 'sklearn']);
 
 const where = (s: Setting): SourceRange => s.valueRange ?? s.range;

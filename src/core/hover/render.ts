@@ -57,7 +57,7 @@ export function entryForSetting(setting: Setting, file?: DetectedFile): Knowledg
   return found.status === 'found' ? found.entry : undefined;
 }
 
-/** "log-uniform 1e-5 … 1e-1", "choice of 4: 16, 32, 64, 128", "int 1 … 3 (step 1)". */
+/** Plain text: "log-uniform 1e-5 … 1e-1 (suggest_float)", "choice of 4: 16, 32, 64, 128", "int 1 … 3". */
 export function describeSearch(domain: SearchDomain): string {
   if (domain.type === 'categorical') {
     const choices = domain.choices ?? [];
@@ -68,7 +68,7 @@ export function describeSearch(domain: SearchDomain): string {
   const high = domain.high !== undefined ? formatNumber(domain.high, domain.log ? 'log' : undefined) : '?';
   const shape = domain.type === 'int' ? (domain.log ? 'log-scaled int' : 'int') : domain.log ? 'log-uniform' : 'uniform';
   const step = domain.step !== undefined ? ` (step ${formatNumber(domain.step)})` : '';
-  const source = domain.source ? ` · \`${domain.source}\`` : '';
+  const source = domain.source ? ` (${domain.source})` : '';
   return `${shape} ${low} … ${high}${step}${source}`;
 }
 

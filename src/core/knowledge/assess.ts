@@ -19,12 +19,12 @@ export interface AssessContext {
   readonly siblings?: Readonly<Record<string, unknown>>;
 }
 
-/** Short, readable numbers: 0.03 → "3e-2" on log scales, 0.7 → "0.7", 1e-5 → "1e-5". */
+/** Short, readable numbers: 0.03 → "3e-2" and 0.1 → "1e-1" on log scales, 0.7 → "0.7", 1e-5 → "1e-5". */
 export function formatNumber(value: number, scale?: string): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const abs = Math.abs(value);
-  const exponential = abs < 1e-3 || abs >= 1e6 || (scale === 'log' && abs < 0.1);
+  const exponential = abs < 1e-3 || abs >= 1e6 || (scale === 'log' && abs <= 0.1);
   if (exponential) {
     const [mantissa, exponent] = value.toExponential().split('e');
     const m = String(Number(Number(mantissa).toPrecision(4)));

@@ -21,7 +21,7 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     ranges: [
       { label: 'gradient boosting', low: 0.005, high: 0.3, scale: 'log', text: '0.005 – 0.3', when: { frameworks: ['xgboost', 'lightgbm', 'catboost', 'sklearn'] } },
       { label: 'Stable-Baselines3', low: 1e-5, high: 1e-3, scale: 'log', text: '1e-5 – 1e-3', when: { frameworks: ['sb3', 'rl-zoo'] } },
-      { label: 'AdamW fine-tuning', low: 1e-5, high: 5e-4, scale: 'log', text: '1e-5 – 5e-4', when: { frameworks: ['hf', 'deepspeed', 'axolotl', 'peft', 'trl', 'kohya'], optimizers: ADAM_FAMILY, optimizerOptional: true } },
+      { label: 'AdamW fine-tuning', low: 1e-5, high: 5e-4, scale: 'log', text: '1e-5 – 5e-4', when: { frameworks: ['hf', 'axolotl', 'peft', 'trl', 'kohya'], optimizers: ADAM_FAMILY, optimizerOptional: true } },
       { label: 'Ultralytics lr0 with Adam', low: 1e-4, high: 3e-3, scale: 'log', text: '1e-4 – 3e-3', when: { frameworks: ['ultralytics'], optimizers: ADAM_FAMILY } },
       { label: 'Ultralytics lr0', low: 1e-3, high: 0.1, scale: 'log', text: '1e-3 – 0.1', when: { frameworks: ['ultralytics'] } },
       { label: 'Adam from scratch', low: 1e-4, high: 3e-3, scale: 'log', text: '1e-4 – 3e-3', when: { optimizers: ADAM_FAMILY } },

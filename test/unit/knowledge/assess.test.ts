@@ -120,6 +120,8 @@ describe('assessValue: (id, framework, optimizer, value) → level', () => {
 describe('assessment helpers', () => {
   it('formats numbers compactly', () => {
     assert.equal(formatNumber(0.03, 'log'), '3e-2');
+    assert.equal(formatNumber(0.1, 'log'), '1e-1');
+    assert.equal(formatNumber(0.5, 'log'), '0.5');
     assert.equal(formatNumber(0.03), '0.03');
     assert.equal(formatNumber(0.7), '0.7');
     assert.equal(formatNumber(1e-5), '1e-5');
