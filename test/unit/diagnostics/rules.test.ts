@@ -1,0 +1,242 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { detectFile } from '../../../src/core/detect';
+import type { DetectedFile, Setting, SourceRange } from '../../../src/core/detect/types';
+import { diagnose, pyyamlFloatText, pyyamlReadsAsString, type Finding } from '../../../src/core/diagnostics';
+
+let line = 0;
+const at = (l = line++): SourceRange => ({ line: l, character: 2, endLine: l, endCharacter: 8 });
+
+function setting(key: string, canonical: string | null, value: unknown, extra: Partial<Setting> = {}): Setting {
+  const range = at();
+  return { key, name: key.split('.').pop() ?? key, canonical, kind: 'hyperparameter', value, raw: JSON.stringify(value) ?? '', range, valueRange: { ...range, character: 10, endCharacter: 14 }, ...extra };
+}
+const file = (format: string | null, settings: Setting[], p = 'config.yaml'): DetectedFile => ({ path: p, format, settings });
+const codes = (findings: readonly Finding[]) => findings.map(f => f.code);
+const only = (findings: readonly Finding[], code: string) => findings.filter(f => f.code === code);
+
+describe('diagnose: learning rate', () => {
+  it('errors on a learning rate of 0 or below, for any optimizer', () => {
+    const zero = setting('lr', 'learning_rate', 0, { optimizer: 'sgd' });
+    const negative = setting('optimizer.lr', 'learning_rate', -0.001);
+    const found = diagnose(file('hydra', [zero, negative]), '');
+    assert.deepEqual(codes(found), ['hp/lr-range', 'hp/lr-range']);
+    assert.equal(found[0].severity, 'error');
+    assert.match(found[0].message, /Learning rate lr = 0 must be greater than 0: with zero the weights never change/);
+    assert.match(found[1].message, /lr = -1e-3 must be greater than 0/);
+    assert.deepEqual(found[0].range, zero.valueRange);
+  });
+
+  it('warns above 1 for Adam-family optimizers only', () => {
+    const adam = setting('lr', 'learning_rate', 3, { optimizer: 'AdamW' });
+    const hf = setting('learning_rate', 'learning_rate', 2, { framework: 'hf' });
+    const sgd = setting('lr', 'learning_rate', 2, { optimizer: 'sgd' });
+    const eta = setting('eta', 'learning_rate', 1.5, { framework: 'xgboost' });
+    const ok = setting('lr', 'learning_rate', 3e-4, { optimizer: 'adam' });
+    const found = diagnose(file('hydra', [adam, hf, sgd, eta, ok]), '');
+    assert.equal(found.length, 2);
+    assert.match(found[0].message, /lr = 3 is above 1 for an Adam-family optimizer \(AdamW\)/);
+    assert.equal(found[0].severity, 'warning');
+    assert.match(found[1].message, /learning_rate = 2 is above 1/);
+  });
+
+  it('ignores logged values, search domains and placeholders', () => {
+    const logged = setting('log_history[0].learning_rate', 'learning_rate', 0, { kind: 'logged' });
+    const swept = setting('lr', 'learning_rate', null, { search: { type: 'float', low: 0, high: 1 } });
+    const auto = setting('optimizer.params.lr', 'learning_rate', null, { raw: '"auto"', origin: { kind: 'auto', text: 'auto' } });
+    assert.deepEqual(diagnose(file('hydra', [logged, swept, auto]), ''), []);
+  });
+});
+
+describe('diagnose: dropout, batch size, momentum and betas', () => {
+  it('errors on dropout outside [0, 1) and accepts values inside', () => {
+    const found = diagnose(file('hf-model-config', [
+      setting('hidden_dropout_prob', 'dropout', 1),
+      setting('attention_probs_dropout_prob', 'attention_dropout', -0.1),
+      setting('lora_dropout', 'lora_dropout', 1.5),
+      setting('dropout', 'dropout', 0),
+      setting('drop_path_rate', 'drop_path', 0.999),
+    ]), '');
+    assert.deepEqual(codes(found), ['hp/dropout-range', 'hp/dropout-range', 'hp/dropout-range']);
+    assert.match(found[0].message, /hidden_dropout_prob = 1 is outside \[0, 1\): it is the probability of dropping a unit, and at 1 every unit would be dropped/);
+    assert.match(found[1].message, /a probability cannot be negative/);
+  });
+
+  it('errors on batch sizes of 0 or below, except YOLO AutoBatch -1', () => {
+    const found = diagnose(file('hydra', [setting('batch_size', 'batch_size', 0), setting('per_device_train_batch_size', 'batch_size', -8), setting('batch_size', 'batch_size', 16)]), '');
+    assert.deepEqual(codes(found), ['hp/batch-size', 'hp/batch-size']);
+    assert.match(found[0].message, /Batch size batch_size = 0 must be a positive number of examples/);
+    const yolo = diagnose(file('ultralytics', [setting('batch', 'batch_size', -1, { framework: 'ultralytics' })], 'default.yaml'), '', { pyyaml: false });
+    assert.deepEqual(yolo, []);
+  });
+
+  it('errors on momentum or betas of 1 or more, and on each element of a betas pair', () => {
+    const found = diagnose(file('lightning-cli', [
+      setting('momentum', 'momentum', 1),
+      setting('adam_beta2', 'adam_beta2', 1.0),
+      setting('optimizer.betas', 'adam_betas', [0.9, 1.001]),
+      setting('adam_beta1', 'adam_beta1', 0.9),
+      setting('good.betas', 'adam_betas', [0.9, 0.95]),
+    ]), '');
+    assert.deepEqual(codes(found), ['hp/momentum-range', 'hp/momentum-range', 'hp/momentum-range']);
+    assert.match(found[0].message, /momentum = 1 must be below 1/);
+    assert.match(found[2].message, /betas\[1\] \(β2\) = 1\.001 must be below 1/);
+    assert.deepEqual(diagnose(file('hydra', [setting('momentum', 'momentum', -0.5)]), '').map(f => f.message), ['momentum = -0.5 must be between 0 and 1.']);
+  });
+});
+
+describe('diagnose: values PyYAML reads as strings', () => {
+  const sweep = [
+    'program: train.py',
+    'method: bayes',
+    'metric: {name: val_loss, goal: minimize}',
+    'parameters:',
+    '  learning_rate:',
+    '    distribution: log_uniform_values',
+    '    min: 1e-5   # lower bound',
+    '    max: 1.0e-1',
+    '  weight_decay:',
+    '    values: [0, 1e-4, 3.0E-4, 1E5]',
+    '  eps:',
+    '    value: !!float 1e-8',
+    '  note:',
+    '    value: "1e-5"',
+    '  # min: 1e-6',
+    'description: |',
+    '  lr 1e-5 is written in prose here',
+    'early_terminate: {type: hyperband, min_iter: 3}',
+  ].join('\n');
+
+  it('finds each unsigned or dot-less exponent with its exact range and a quick fix', () => {
+    const found = diagnose(file('wandb-sweep', [], 'sweep.yaml'), sweep);
+    assert.deepEqual(found.map(f => `${f.range.line}:${f.range.character}-${f.range.endCharacter} ${f.fix?.edits[0].newText}`), ['6:9-13 1.0e-5', '9:16-20 1.0e-4', '9:30-33 1.0E+5']);
+    const first = found[0];
+    assert.equal(first.code, 'hp/pyyaml-float');
+    assert.equal(first.severity, 'warning');
+    assert.equal(first.message, 'PyYAML reads 1e-5 as the string "1e-5", not a number (a W&B sweep file is loaded with plain PyYAML). Write 1.0e-5.');
+    assert.equal(first.fix?.title, 'Write 1.0e-5 so PyYAML reads a float');
+    assert.deepEqual(first.fix?.edits, [{ range: { line: 6, character: 9, endLine: 6, endCharacter: 13 }, newText: '1.0e-5' }]);
+    // Applying the fix leaves text PyYAML reads as a float.
+    const fixedLine = sweep.split('\n')[6].slice(0, 9) + '1.0e-5' + sweep.split('\n')[6].slice(13);
+    assert.equal(fixedLine, '    min: 1.0e-5   # lower bound');
+  });
+
+  it('checks YOLO hyperparameter files and RL Zoo files too', () => {
+    const hyp = 'lr0: 0.01\nlrf: 1e-2\nwarmup_bias_lr: 0.1\n';
+    assert.deepEqual(diagnose(file('ultralytics', [], 'data/hyps/hyp.scratch-low.yaml'), hyp).map(f => f.fix?.edits[0].newText), ['1.0e-2']);
+    assert.match(diagnose(file('rl-zoo', [], 'hyperparams/ppo.yml'), 'CartPole-v1:\n  learning_rate: 3e-4\n')[0].message, /an RL Zoo hyperparameter file/);
+  });
+
+  it('leaves OmegaConf/Hydra, JSON and non-ML files alone', () => {
+    assert.deepEqual(diagnose(file('hydra', [], 'conf/config.yaml'), 'lr: 1e-5\n'), []);
+    assert.deepEqual(diagnose(file('wandb-sweep', [], 'sweep.json'), '{"min": 1e-5}'), []);
+    assert.deepEqual(diagnose(file(null, [], 'sweep.yaml'), 'min: 1e-5\n'), []);
+  });
+
+  it('honours the option to force or suppress the check', () => {
+    assert.equal(diagnose(file('hydra', [], 'conf/x.yaml'), 'lr: 1e-5\n', { pyyaml: true }).length, 1);
+    assert.equal(diagnose(file('wandb-sweep', [], 'sweep.yaml'), 'min: 1e-5\n', { pyyaml: false }).length, 0);
+  });
+
+  it('knows exactly which spellings PyYAML turns into strings', () => {
+    for (const s of ['1e-5', '1E5', '1.0e5', '3e+2', '-2e-3', '1_000e-3']) assert.ok(pyyamlReadsAsString(s), s);
+    for (const s of ['1.0e-5', '1.e-5', '.5e-3', '0.001', '100', 'abc', '1e', '"1e-5"']) assert.ok(!pyyamlReadsAsString(s), s);
+    assert.equal(pyyamlFloatText('1e-5'), '1.0e-5');
+    assert.equal(pyyamlFloatText('-2E3'), '-2.0E+3');
+    assert.equal(pyyamlFloatText('1.5e5'), '1.5e+5');
+  });
+
+  it('scans a huge file without trouble', () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i % 1000 === 0 ? '1e-5' : '0.5'}`).join('\n');
+    assert.equal(diagnose(file('wandb-sweep', [], 'sweep.yaml'), big).length, 20);
+  });
+});
+
+describe('diagnose: relations between settings', () => {
+  it('errors when the hidden size is not divisible by the number of heads', () => {
+    const hidden = setting('hidden_size', 'hidden_size', 768);
+    const heads = setting('num_attention_heads', 'num_heads', 10);
+    const found = diagnose(file('hf-model-config', [hidden, heads], 'config.json'), '');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].code, 'hp/heads-divisibility');
+    assert.equal(found[0].severity, 'error');
+    assert.equal(found[0].message, 'hidden_size = 768 is not divisible by num_attention_heads = 10 (768 / 10 = 76.8): attention splits the hidden size evenly across heads, so the model will fail to build. Nearby valid head counts: 6, 8, 12.');
+    assert.deepEqual(found[0].range, heads.valueRange);
+    assert.deepEqual(diagnose(file('hf-model-config', [setting('hidden_size', 'hidden_size', 768), setting('num_attention_heads', 'num_heads', 12)]), ''), []);
+  });
+
+  it('only pairs heads with the hidden size of the same block', () => {
+    const found = diagnose(file('hydra', [
+      setting('encoder.d_model', 'hidden_size', 512),
+      setting('encoder.nhead', 'num_heads', 8),
+      setting('decoder.d_model', 'hidden_size', 300),
+      setting('decoder.nhead', 'num_heads', 8),
+    ]), '');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^d_model = 300 is not divisible by nhead = 8/);
+  });
+
+  it('warns when num_leaves exceeds 2^max_depth, not when depth is unlimited', () => {
+    const leaves = setting('num_leaves', 'num_leaves', 64);
+    const found = diagnose(file('lightgbm-conf', [leaves, setting('max_depth', 'max_depth', 5)], 'train.conf'), '');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'warning');
+    assert.equal(found[0].message, 'num_leaves = 64 exceeds 2^max_depth = 2^5 = 32: a tree of depth 5 has at most 32 leaves, so values above 32 have no effect. Lower num_leaves or raise max_depth.');
+    assert.deepEqual(diagnose(file('lightgbm-conf', [setting('num_leaves', 'num_leaves', 31), setting('max_depth', 'max_depth', 5)]), ''), []);
+    assert.deepEqual(diagnose(file('lightgbm-conf', [setting('num_leaves', 'num_leaves', 255), setting('max_depth', 'max_depth', -1)]), ''), []);
+  });
+
+  it('warns when warmup is as long as training', () => {
+    const found = diagnose(file('hf-training-args', [
+      setting('warmup_steps', 'warmup_steps', 2000),
+      setting('max_steps', 'max_steps', 1000),
+      setting('warmup_ratio', 'warmup_ratio', 1.0),
+    ]), '');
+    assert.deepEqual(codes(found), ['hp/warmup-length', 'hp/warmup-length']);
+    assert.equal(found[0].message, 'warmup_steps = 2000 is not shorter than max_steps = 1000: the learning rate would still be warming up when training ends. Use a warmup of a few percent of 1000.');
+    assert.match(found[1].message, /warmup_ratio = 1 is a fraction of training; at 1 or more the whole run would be warmup/);
+
+    const yolo = diagnose(file('ultralytics', [setting('warmup_epochs', 'warmup_ratio', 3), setting('epochs', 'epochs', 3)], 'args.yaml'), '', { pyyaml: false });
+    assert.deepEqual(yolo.map(f => f.message), ['warmup_epochs = 3 is not shorter than epochs = 3: the whole run would be warmup.']);
+
+    // Sensible values and HF's -1 ("use epochs") raise nothing; mmdet's warmup_ratio is a start factor.
+    assert.deepEqual(diagnose(file('hf-training-args', [setting('warmup_steps', 'warmup_steps', 500), setting('max_steps', 'max_steps', -1), setting('warmup_ratio', 'warmup_ratio', 0.03)]), ''), []);
+    assert.deepEqual(diagnose(file('ultralytics', [setting('warmup_epochs', 'warmup_ratio', 3), setting('epochs', 'epochs', 100)]), '', { pyyaml: false }), []);
+    assert.deepEqual(diagnose(file('mmengine', [setting('lr_config.warmup_ratio', 'warmup_ratio', 1.0)], 'schedule.py'), ''), []);
+  });
+});
+
+describe('diagnose: whole files', () => {
+  it('returns nothing for non-ML files', () => {
+    assert.deepEqual(diagnose({ path: 'compose.yaml', format: null, settings: [setting('lr', 'learning_rate', 0)] }, 'lr: 0\n'), []);
+  });
+
+  it('can be limited to some rules, and sorts findings by position', () => {
+    const f = file('wandb-sweep', [setting('dropout', 'dropout', 2, { range: at(5), valueRange: at(5) }), setting('lr', 'learning_rate', 0, { range: at(1), valueRange: at(1) })], 'sweep.yaml');
+    const text = 'a: 1\nb: 1e-5\n';
+    assert.deepEqual(codes(diagnose(f, text)), ['hp/lr-range', 'hp/pyyaml-float', 'hp/dropout-range']);
+    assert.deepEqual(codes(diagnose(f, text, { rules: ['hp/dropout-range'] })), ['hp/dropout-range']);
+  });
+
+  it('finds a bad value end to end: YAML text → detection → finding on the value', () => {
+    const text = 'learning_rate: 0.0\nper_device_train_batch_size: 8\nnum_train_epochs: 3\nwarmup_ratio: 0.1\nweight_decay: 0.01\n';
+    const detected = detectFile('training_args.yaml', text, { force: true });
+    const found = diagnose(detected, text);
+    assert.deepEqual(codes(found), ['hp/lr-range']);
+    assert.equal(found[0].range.line, 0);
+    assert.equal(text.split('\n')[0].slice(found[0].range.character, found[0].range.endCharacter), '0.0');
+  });
+
+  it('raises nothing on the real corpus files (no false alarms)', () => {
+    const corpus = path.resolve(__dirname, '../../../../shared/corpus');
+    for (const dir of ['positive', 'negative']) {
+      for (const name of readdirSync(path.join(corpus, dir))) {
+        const text = readFileSync(path.join(corpus, dir, name), 'utf8');
+        const detected = detectFile(name.split('__').slice(2).join('/'), text, { force: true });
+        assert.deepEqual(diagnose(detected, text).map(f => f.message), [], name);
+        if (dir === 'negative') assert.equal(detected.format, null, name);
+      }
+    }
+  });
+});
