@@ -14,7 +14,6 @@ function setting(key: string, canonical: string | null, value: unknown, extra: P
 }
 const file = (format: string | null, settings: Setting[], p = 'config.yaml'): DetectedFile => ({ path: p, format, settings });
 const codes = (findings: readonly Finding[]) => findings.map(f => f.code);
-const only = (findings: readonly Finding[], code: string) => findings.filter(f => f.code === code);
 
 describe('diagnose: learning rate', () => {
   it('errors on a learning rate of 0 or below, for any optimizer', () => {
