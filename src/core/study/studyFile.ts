@@ -116,11 +116,28 @@ export function parseStudyFile(text: string, file: string, options: StudyFileOpt
   if (text.length > MAX_STUDY_FILE_BYTES) {
     throw new StudyFileError([{ file: shown, line: 1, col: 1, message: `study file is larger than ${MAX_STUDY_FILE_BYTES} bytes` }], []);
   }
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   // uniqueKeys makes duplicate keys errors. The document is walked as nodes and never turned into
   // JS, so aliases are never expanded (no billion laughs); the walker rejects them.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const ctx = new Context(shown, text, lineCounter);
+  let doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let ctx = new Context(shown, text, lineCounter);
+  if (doc.errors.length) {
+    // `command: [node, ${program}, ${args}]` is common in hand-written sweeps but is not YAML (`{`
+    // opens a mapping inside a flow list). Read such macros as quoted strings, and say so.
+    const patched = quoteFlowMacros(text);
+    if (patched.text !== text) {
+      const lc = new LineCounter();
+      const retry = parseDocument(patched.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+      if (retry.errors.length === 0) {
+        doc = retry;
+        lineCounter = lc;
+        ctx = new Context(shown, patched.text, lc);
+        for (const p of patched.positions) {
+          ctx.warnings.push({ file: shown, line: p.line, col: p.col, message: 'a ${…} macro inside [ ] is not valid YAML (W&B and YAML editors reject it); read as a quoted string — write it as "${…}" or use a block list' });
+        }
+      }
+    }
+  }
   for (const e of doc.errors) {
     const p = lineCounter.linePos(e.pos[0]);
     const line = text.split('\n')[Math.max(0, p.line - 1)] ?? '';
@@ -135,8 +152,26 @@ export function parseStudyFile(text: string, file: string, options: StudyFileOpt
     throw new StudyFileError(ctx.issues, ctx.warnings);
   }
   const config = readStudy(ctx, root, file, options);
+  // In file order, like a compiler, whatever order the sections were checked in.
+  const byPosition = (a: StudyFileIssue, b: StudyFileIssue) => a.line - b.line || a.col - b.col;
+  ctx.issues.sort(byPosition);
+  ctx.warnings.sort(byPosition);
   if (ctx.issues.length || !config) throw new StudyFileError(ctx.issues, ctx.warnings);
   return { config, warnings: ctx.warnings };
+}
+
+/** Quotes bare `${name}` items of one-line flow lists; returns the offsets (in the new text) it quoted. */
+function quoteFlowMacros(text: string): { text: string; positions: Array<{ line: number; col: number }> } {
+  const positions: Array<{ line: number; col: number }> = [];
+  const lines = text.split('\n').map((line, i) => {
+    if (!/\[[^\]#]*\$\{/.test(line)) return line;
+    return line.replace(/([[,]\s*)(\$\{[A-Za-z_][A-Za-z0-9_]*\})(?=\s*[,\]])/g, (_m, before: string, macro: string, offset: number) => {
+      // Positions in the file as the user wrote it (quoting only shifts columns on this line).
+      positions.push({ line: i + 1, col: offset + before.length + 1 });
+      return `${before}"${macro}"`;
+    });
+  });
+  return { text: lines.join('\n'), positions };
 }
 
 // ---------------------------------------------------------------------------------------------
