@@ -1,0 +1,345 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MetricPoint } from '../../../src/core/metrics/types';
+import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from '../../../src/core/runner/types';
+import type { ParamValue, Pruner, Sampler, StudyView } from '../../../src/core/search/types';
+import { StudyExistsError, readJournal } from '../../../src/core/study/journal';
+import { runStudy } from '../../../src/core/study/runStudy';
+import type { StudyConfig, StudyEvent } from '../../../src/core/study/types';
+
+/** A tiny seeded sampler (mulberry32) so these tests do not depend on the search module. */
+function testSampler(seed: number): Sampler {
+  let t = seed >>> 0;
+  const rand = () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    name: 'test-random',
+    sample(view: StudyView) {
+      const out: Record<string, ParamValue> = {};
+      for (const p of view.space.params) {
+        const d = p.distribution;
+        out[p.name] = d.type === 'categorical' ? d.choices[Math.floor(rand() * d.choices.length)] : d.type === 'int' ? d.low + Math.floor(rand() * (d.high - d.low + 1)) : d.low + rand() * (d.high - d.low);
+      }
+      return out;
+    },
+  };
+}
+
+/** What a fake trial does, decided from its params: a deterministic loss curve, then an exit. */
+interface Behaviour {
+  readonly curve: readonly number[];
+  readonly exitCode?: number;
+  readonly stderr?: string;
+  /** Keep running after the curve until stopped. */
+  readonly hang?: boolean;
+  readonly error?: string;
+}
+
+class FakeExecutor implements TrialExecutor {
+  readonly name = 'fake';
+  running = 0;
+  maxRunning = 0;
+  readonly launches: TrialLaunch[] = [];
+  readonly stops: Array<{ trial: number; reason: StopReason }> = [];
+
+  constructor(private readonly behave: (launch: TrialLaunch) => Behaviour) {}
+
+  launch(launch: TrialLaunch): TrialHandle {
+    this.launches.push(launch);
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    const b = this.behave(launch);
+    const listeners: Array<(p: MetricPoint) => void> = [];
+    let finished = false;
+    let resolveDone!: (o: TrialOutcome) => void;
+    const done = new Promise<TrialOutcome>(r => (resolveDone = r));
+    const end = (o: TrialOutcome) => {
+      if (finished) return;
+      finished = true;
+      this.running--;
+      resolveDone(o);
+    };
+    let step = 0;
+    const tick = () => {
+      if (finished) return;
+      if (b.error) return end({ exitCode: null, signal: null, error: b.error, durationMs: 1, stderrTail: '' });
+      if (step < b.curve.length) {
+        for (const l of listeners) l({ name: 'loss', step, value: b.curve[step] });
+        for (const l of listeners) l({ name: 'acc', step, value: 1 - b.curve[step] });
+        step++;
+        setTimeout(tick, 1);
+      } else if (!b.hang) {
+        end({ exitCode: b.exitCode ?? 0, signal: null, durationMs: step, stderrTail: b.stderr ?? '' });
+      }
+    };
+    setTimeout(tick, 1);
+    return {
+      trialNumber: launch.trialNumber,
+      onMetric: l => listeners.push(l),
+      done,
+      stop: async (reason: StopReason) => {
+        this.stops.push({ trial: launch.trialNumber, reason });
+        end({ exitCode: null, signal: 'SIGTERM', stopReason: reason, durationMs: step, stderrTail: '' });
+      },
+    };
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+function makeConfig(overrides: Partial<StudyConfig> = {}): StudyConfig {
+  return {
+    name: 'fake-study',
+    file: '',
+    space: {
+      params: [
+        { name: 'x', distribution: { type: 'float', low: 0, high: 1 } },
+        { name: 'layers', distribution: { type: 'int', low: 1, high: 4 } },
+      ],
+    },
+    constants: { epochs: 5 },
+    direction: 'minimize',
+    metric: 'loss',
+    sampler: 'random',
+    seed: 3,
+    pruner: { type: 'none' },
+    launch: { cwd: '/tmp', program: 'train.py' },
+    executor: { type: 'local' },
+    limits: { trials: 6, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } },
+    gpus: [],
+    retryFailed: false,
+    ...overrides,
+  };
+}
+
+/** loss curve decreasing towards x: trials with small x are best. */
+const curveOf = (launch: TrialLaunch) => {
+  const x = launch.params.x as number;
+  return [2, 1.5, 1 + x, 0.5 + x, x];
+};
+
+describe('runStudy (fake executor)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-study-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the budget with at most K trials at once and journals every metric and outcome', async () => {
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l) }));
+    const events: StudyEvent[] = [];
+    const summary = await runStudy({ config: makeConfig(), journalDir: dir, executor, sampler: testSampler(1), parallel: 3, onEvent: e => events.push(e) });
+    assert.equal(executor.maxRunning, 3);
+    assert.equal(executor.launches.length, 6);
+    assert.equal(summary.status, 'finished');
+    assert.equal(summary.completed, 6);
+    // Final value = last reported value of the study's metric; best is the smallest.
+    for (const t of summary.trials) assert.equal(t.value, t.params.x);
+    const best = Math.min(...summary.trials.map(t => t.value!));
+    assert.equal(summary.best?.value, best);
+    // Constants reach the program; each trial has its own directory under the study.
+    assert.equal(executor.launches[0].params.epochs, 5);
+    assert.equal(executor.launches[2].trialDir, path.join(dir, 'trials', '2'));
+    const { study } = readJournal(path.join(dir, 'journal.jsonl'));
+    assert.equal(study.trials.length, 6);
+    for (const t of study.trials) assert.deepEqual([...t.intermediate.keys()], [0, 1, 2, 3, 4]);
+    assert.equal(events.filter(e => e.type === 'trial-started').length, 6);
+    assert.equal(events.filter(e => e.type === 'trial-finished').length, 6);
+    assert.ok(events.some(e => e.type === 'metric' && e.name === 'acc'), 'every metric is forwarded to the UI');
+    assert.equal(events[events.length - 1].type, 'study-finished');
+    assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'the lock is released');
+  });
+
+  it('shows running trials to the sampler', async () => {
+    const seen: number[] = [];
+    const base = testSampler(2);
+    const sampler: Sampler = {
+      name: 'spy',
+      sample(view) {
+        seen.push(view.trials.filter(t => t.state === 'running').length);
+        return base.sample(view);
+      },
+    };
+    await runStudy({ config: makeConfig(), journalDir: dir, executor: new FakeExecutor(l => ({ curve: curveOf(l) })), sampler, parallel: 2 });
+    assert.deepEqual(seen.slice(0, 2), [0, 1]);
+  });
+
+  it('asks the pruner on each new step and stops pruned trials', async () => {
+    const asked: Array<[number, number]> = [];
+    const pruner: Pruner = {
+      name: 'threshold',
+      shouldPrune(_view, trial, step) {
+        asked.push([trial.number, step]);
+        return step >= 2 && (trial.intermediate.get(step) ?? 0) > 1.5;
+      },
+    };
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l) }));
+    const summary = await runStudy({ config: makeConfig({ limits: { trials: 8, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(4), pruner });
+    const pruned = summary.trials.filter(t => t.state === 'pruned');
+    assert.ok(pruned.length > 0 && summary.completed > 0, JSON.stringify(summary.trials));
+    for (const t of pruned) {
+      assert.ok((t.params.x as number) > 0.5);
+      assert.equal(t.value, 1 + (t.params.x as number), 'a pruned trial keeps its last reported value');
+      assert.ok(executor.stops.some(s => s.trial === t.number && s.reason === 'prune'));
+    }
+    for (const t of summary.trials.filter(x => x.state === 'complete')) assert.ok((t.params.x as number) <= 0.5);
+    // Steps are asked once each, in order.
+    const t0 = asked.filter(([n]) => n === 0).map(([, s]) => s);
+    assert.deepEqual(t0, [...new Set(t0)].sort((a, b) => a - b));
+  });
+
+  it('stops a trial that passes trial_timeout and records it as failed', async () => {
+    const executor = new FakeExecutor(l => ({ curve: [1, 0.5], hang: l.trialNumber === 1 }));
+    const summary = await runStudy({
+      config: makeConfig({ limits: { trials: 3, parallel: 1, trialTimeoutMs: 100, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
+      journalDir: dir,
+      executor,
+      sampler: testSampler(5),
+    });
+    assert.deepEqual(
+      summary.trials.map(t => t.state),
+      ['complete', 'fail', 'complete'],
+    );
+    assert.match(summary.trials[1].error ?? '', /^timed out after 100 ms/);
+    assert.deepEqual(executor.stops, [{ trial: 1, reason: 'timeout' }]);
+    assert.equal(executor.launches[1].timeoutMs, 100, 'the executor gets the limit too');
+  });
+
+  it('records a clean exit without the metric, an exit code and a launch error as failures with stderr', async () => {
+    const executor = new FakeExecutor(l =>
+      l.trialNumber === 0 ? { curve: [] } : l.trialNumber === 1 ? { curve: [1], exitCode: 3, stderr: 'Traceback…\nValueError: bad lr' } : { curve: [], error: 'python3 not found on PATH' },
+    );
+    const summary = await runStudy({ config: makeConfig({ limits: { trials: 3, parallel: 1, flapping: { maxFailures: 99, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(6) });
+    assert.match(summary.trials[0].error ?? '', /finished without reporting the metric "loss"/);
+    assert.match(summary.trials[1].error ?? '', /^exited with code 3\nTraceback…\nValueError: bad lr$/);
+    assert.equal(summary.trials[2].error, 'python3 not found on PATH');
+    assert.equal(summary.failed, 3);
+  });
+
+  it('pauses the study after N fast failures and shows their stderr', async () => {
+    const executor = new FakeExecutor(() => ({ curve: [], exitCode: 1, stderr: "ModuleNotFoundError: No module named 'torch'" }));
+    const events: StudyEvent[] = [];
+    const summary = await runStudy({ config: makeConfig({ limits: { trials: 10, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(7), onEvent: e => events.push(e) });
+    assert.equal(summary.status, 'paused');
+    assert.equal(executor.launches.length, 3);
+    const paused = events.find(e => e.type === 'study-paused');
+    assert.ok(paused && paused.type === 'study-paused');
+    assert.match(paused.stderr, /No module named 'torch'/);
+    assert.equal(readJournal(path.join(dir, 'journal.jsonl')).study.status.state, 'paused');
+    // After the fix, resume continues the study where it stopped.
+    const fixed = new FakeExecutor(l => ({ curve: curveOf(l) }));
+    const again = await runStudy({ config: makeConfig({ limits: { trials: 5, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor: fixed, sampler: testSampler(8), resume: true });
+    assert.equal(again.status, 'finished');
+    assert.deepEqual(
+      fixed.launches.map(l => l.trialNumber),
+      [3, 4],
+    );
+  });
+
+  it('stops when a completed trial reaches metric.target', async () => {
+    const executor = new FakeExecutor(() => ({ curve: [1, 0.01] }));
+    const summary = await runStudy({ config: makeConfig({ target: 0.05, limits: { trials: 10, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(9) });
+    assert.equal(summary.completed, 1);
+    assert.equal(executor.launches.length, 1);
+  });
+
+  it('on abort stops every running trial and leaves a journal that resume finishes without rerunning completed trials', async () => {
+    const controller = new AbortController();
+    // Trials 0 and 1 finish; 2 and 3 hang until stopped.
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l), hang: l.trialNumber >= 2 }));
+    const events: StudyEvent[] = [];
+    const first = await runStudy({
+      config: makeConfig({ limits: { trials: 6, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
+      journalDir: dir,
+      executor,
+      sampler: testSampler(10),
+      signal: controller.signal,
+      onEvent: e => {
+        events.push(e);
+        if (e.type === 'metric' && e.number === 3 && e.step === 4 && e.name === 'loss') controller.abort();
+      },
+    });
+    assert.equal(first.status, 'interrupted');
+    assert.deepEqual(
+      executor.stops.map(s => s.reason),
+      ['cancel', 'cancel'],
+    );
+    const journal = readJournal(path.join(dir, 'journal.jsonl')).study;
+    assert.deepEqual(
+      journal.trials.map(t => t.state),
+      ['complete', 'complete', 'fail', 'fail', 'waiting', 'waiting'],
+    );
+    assert.deepEqual(journal.trials[4].params, journal.trials[2].params);
+    assert.deepEqual(journal.trials[5].params, journal.trials[3].params);
+    assert.equal(journal.status.state, 'stopped');
+    assert.equal(fs.existsSync(path.join(dir, 'lock')), false);
+
+    const second = new FakeExecutor(l => ({ curve: curveOf(l) }));
+    const resumed = await runStudy({ config: makeConfig({ limits: { trials: 6, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor: second, sampler: testSampler(11), resume: true });
+    // The interrupted points run first (as trials 4 and 5), numbering continues, nothing finished reruns.
+    assert.deepEqual(
+      second.launches.map(l => l.trialNumber),
+      [4, 5, 6, 7],
+    );
+    assert.deepEqual(second.launches[0].params.x, journal.trials[2].params.x);
+    assert.equal(resumed.status, 'finished');
+    assert.equal(resumed.completed, 6);
+  });
+
+  it('refuses to start over an existing study without resume', async () => {
+    await runStudy({ config: makeConfig({ limits: { trials: 1, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor: new FakeExecutor(l => ({ curve: curveOf(l) })), sampler: testSampler(12) });
+    await assert.rejects(
+      runStudy({ config: makeConfig(), journalDir: dir, executor: new FakeExecutor(l => ({ curve: curveOf(l) })), sampler: testSampler(12) }),
+      (e: unknown) => e instanceof StudyExistsError && /--resume/.test(e.message),
+    );
+  });
+
+  it('hands out GPUs round-robin among running trials', async () => {
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l) }));
+    await runStudy({ config: makeConfig({ gpus: ['0', '1'], limits: { trials: 4, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(13) });
+    assert.deepEqual(executor.launches.slice(0, 2).map(l => l.gpu), ['0', '1']);
+    assert.ok(executor.launches.every(l => l.gpu === '0' || l.gpu === '1'));
+  });
+
+  for (const retry of [true, false]) {
+    it(`fails a trial left RUNNING by a SIGKILLed process${retry ? ' and re-queues its params (retry_failed)' : ''}`, async () => {
+      const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, 'fixtures', 'journal-child.ts'), 'hold', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', d => String(d).includes('ready') && resolve());
+        child.on('exit', c => reject(new Error(`child exited ${c}`)));
+      });
+      child.removeAllListeners('exit');
+      await new Promise(r => {
+        child.on('exit', r);
+        child.kill('SIGKILL');
+      });
+      const executor = new FakeExecutor(l => ({ curve: curveOf(l) }));
+      const events: StudyEvent[] = [];
+      const config = makeConfig({
+        name: 'child',
+        space: { params: [{ name: 'x', distribution: { type: 'float', low: 0, high: 1 } }] },
+        retryFailed: retry,
+        limits: { trials: 2, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } },
+      });
+      const summary = await runStudy({ config, journalDir: dir, executor, sampler: testSampler(14), resume: true, onEvent: e => events.push(e) });
+      assert.equal(summary.trials[0].state, 'fail');
+      assert.match(summary.trials[0].error ?? '', /^interrupted: its run \(pid \d+ on host .*\) died/);
+      assert.ok(events.some(e => e.type === 'warning' && /took over the stale lock/.test(e.message)));
+      if (retry) {
+        assert.deepEqual(executor.launches[0].params.x, 0.25, 'the dead trial reruns first with its params');
+        assert.equal(executor.launches[0].trialNumber, 1);
+        assert.equal(summary.trials.length, 3);
+      } else {
+        assert.notEqual(executor.launches[0].params.x, 0.25);
+        assert.equal(summary.trials.length, 2);
+      }
+    });
+  }
+});
