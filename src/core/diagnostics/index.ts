@@ -2,4 +2,4 @@
 export { diagnose, RULE_CODES } from './rules';
 export type { DiagnoseOptions, Finding, Severity, TextEdit } from './rules';
 export { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString, PYYAML_FORMATS } from './pyyaml';
-export { nearestSetting, siblingSetting, numericValue, parentKey } from './scope';
+export { nearestByCanonical, nearestByName, nearestSetting, siblingSetting, siblingsOf, settingByKey, numericValue, parentKey, leafName, prepareScopeIndex } from './scope';

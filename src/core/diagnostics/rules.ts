@@ -2,7 +2,7 @@ import type { DetectedFile, Setting, SourceRange } from '../detect/types';
 import { formatNumber, optimizerMatches, parseNumeric } from '../knowledge/assess';
 import { ADAM_FAMILY } from '../knowledge/optimisation';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from './pyyaml';
-import { nearestSetting, numericValue, parentKey, siblingSetting } from './scope';
+import { nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting } from './scope';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -231,7 +231,7 @@ function numLeavesDepth(file: DetectedFile): Finding[] {
   for (const leaves of file.settings) {
     if (leaves.canonical !== 'num_leaves' || !configured(leaves)) continue;
     const l = numericValue(leaves);
-    const depthSetting = nearestSetting(file, leaves, s => s.canonical === 'max_depth' && configured(s) && parentKey(s.key) === parentKey(leaves.key));
+    const depthSetting = nearestByCanonical(file, leaves, ['max_depth'], s => configured(s) && parentKey(s.key) === parentKey(leaves.key));
     const d = numericValue(depthSetting);
     if (l === undefined || d === undefined || !depthSetting || d <= 0 || l <= 0) continue;
     const cap = 2 ** d;
@@ -254,13 +254,13 @@ function warmupLength(file: DetectedFile): Finding[] {
     const v = numericValue(s);
     if (v === undefined) continue;
     if (s.canonical === 'warmup_steps') {
-      const total = nearestSetting(file, s, t => configured(t) && (t.canonical === 'max_steps' || /^(total_num_steps|num_training_steps|total_steps)$/i.test(lastName(t))));
+      const total = nearestByCanonical(file, s, ['max_steps'], configured) ?? nearestByName(file, s, ['total_num_steps', 'num_training_steps', 'total_steps'], configured);
       const t = numericValue(total);
       if (total && t !== undefined && t > 0 && v >= t) {
         out.push({ range: where(s), severity: 'warning', code: 'hp/warmup-length', message: `${s.name} = ${v} is not shorter than ${total.name} = ${t}: the learning rate would still be warming up when training ends. Use a warmup of a few percent of ${t}.` });
       }
     } else if (s.canonical === 'warmup_ratio' && name === 'warmup_epochs') {
-      const epochs = nearestSetting(file, s, e => configured(e) && e.canonical === 'epochs');
+      const epochs = nearestByCanonical(file, s, ['epochs'], configured);
       const e = numericValue(epochs);
       if (epochs && e !== undefined && e > 0 && v >= e) {
         out.push({ range: where(s), severity: 'warning', code: 'hp/warmup-length', message: `${s.name} = ${v} is not shorter than ${epochs.name} = ${e}: the whole run would be warmup.` });

@@ -1,11 +1,11 @@
 import type { DetectedFile, Setting } from '../detect/types';
-import { nearestSetting, numericValue as numeric } from '../diagnostics/scope';
+import { leafName, nearestByCanonical, nearestByName, nearestSetting, numericValue as numeric } from '../diagnostics/scope';
 import { formatNumber } from '../knowledge/assess';
 
 /**
- * Facts computed from sibling settings of the same file: effective batch size, LoRA scale, YOLO
- * final LR. They answer the question a hover reader really has ("what batch does the optimizer
- * see?") without them doing the arithmetic.
+ * Facts computed from sibling settings of the same file: effective batch size, rollout size, LoRA
+ * scale, YOLO final LR. They answer the question a hover reader really has ("what batch does the
+ * optimizer see?") without them doing the arithmetic.
  */
 
 export { nearestSetting };
@@ -17,31 +17,31 @@ export interface ComputedFact {
   readonly value?: number;
 }
 
-const lastName = (s: Setting): string => (s.key.split('.').pop() ?? s.name).toLowerCase();
-const named = (...names: string[]) => (s: Setting) => names.includes(lastName(s)) || names.includes(s.name.toLowerCase());
-
 const MICRO_NAMES = ['per_device_train_batch_size', 'micro_batch_size', 'train_micro_batch_size_per_gpu', 'per_gpu_train_batch_size', 'samples_per_gpu'];
 const ACCUM_NAMES = ['gradient_accumulation_steps', 'accumulate_grad_batches', 'grad_accum_steps', 'accumulation_steps', 'update_freq'];
 const DEVICE_NAMES = ['devices', 'gpus', 'num_gpus', 'n_gpu', 'n_gpus', 'world_size', 'num_processes'];
 const BATCH_RELATED = new Set(['batch_size', 'grad_accumulation']);
 
+/** `near` itself when its name is one of `names`, else the nearest setting so named. */
+function selfOrNearest(file: DetectedFile, near: Setting, names: readonly string[]): Setting | undefined {
+  return names.includes(leafName(near)) ? near : nearestByName(file, near, names);
+}
+
 function effectiveBatch(setting: Setting, file: DetectedFile): ComputedFact | undefined {
-  const related = BATCH_RELATED.has(setting.canonical ?? '') || DEVICE_NAMES.includes(lastName(setting));
-  if (!related) return undefined;
+  const leaf = leafName(setting);
+  if (!BATCH_RELATED.has(setting.canonical ?? '') && !DEVICE_NAMES.includes(leaf)) return undefined;
   const isDeepSpeed = file.format === 'deepspeed';
-  let micro = nearestSetting(file, setting, named(...MICRO_NAMES)) ?? (MICRO_NAMES.includes(lastName(setting)) ? setting : undefined);
-  if (!micro && !isDeepSpeed) {
-    micro = lastName(setting) === 'batch_size' ? setting : nearestSetting(file, setting, named('batch_size'));
-  }
-  const accum = ACCUM_NAMES.includes(lastName(setting)) ? setting : nearestSetting(file, setting, named(...ACCUM_NAMES));
-  const devices = DEVICE_NAMES.includes(lastName(setting)) ? setting : nearestSetting(file, setting, named(...DEVICE_NAMES));
-  const nodes = nearestSetting(file, setting, named('num_nodes'));
+  let micro = selfOrNearest(file, setting, MICRO_NAMES);
+  // Outside DeepSpeed a plain `batch_size` is the per-device batch (Lightning, axolotl-style keys).
+  if (!micro && !isDeepSpeed) micro = selfOrNearest(file, setting, ['batch_size']);
+  const accum = selfOrNearest(file, setting, ACCUM_NAMES);
+  const devices = selfOrNearest(file, setting, DEVICE_NAMES);
   const m = numeric(micro);
   const a = numeric(accum);
   const d = numeric(devices);
-  const n = numeric(nodes);
+  const n = numeric(nearestByName(file, setting, ['num_nodes']));
   if (isDeepSpeed) {
-    const global = numeric(lastName(setting) === 'train_batch_size' ? setting : nearestSetting(file, setting, named('train_batch_size')));
+    const global = numeric(selfOrNearest(file, setting, ['train_batch_size']));
     if (global !== undefined && m !== undefined && a !== undefined && m * a > 0) {
       const gpus = global / (m * a);
       const gpuText = Number.isInteger(gpus) ? `${gpus} GPU${gpus === 1 ? '' : 's'}` : 'a non-integer number of GPUs — the three values disagree';
@@ -68,12 +68,14 @@ function effectiveBatch(setting: Setting, file: DetectedFile): ComputedFact | un
   return { label: 'Effective batch', text: `${parts.join(' × ')} = ${product} × number of devices`, value: product };
 }
 
+function selfOrNearestId(file: DetectedFile, near: Setting, id: string): Setting | undefined {
+  return near.canonical === id ? near : nearestByCanonical(file, near, [id]);
+}
+
 function rolloutSize(setting: Setting, file: DetectedFile): ComputedFact | undefined {
   if (setting.canonical !== 'rollout_length' && setting.canonical !== 'n_envs') return undefined;
-  const steps = setting.canonical === 'rollout_length' ? setting : nearestSetting(file, setting, s => s.canonical === 'rollout_length');
-  const envs = setting.canonical === 'n_envs' ? setting : nearestSetting(file, setting, s => s.canonical === 'n_envs');
-  const s = numeric(steps);
-  const e = numeric(envs);
+  const s = numeric(selfOrNearestId(file, setting, 'rollout_length'));
+  const e = numeric(selfOrNearestId(file, setting, 'n_envs'));
   if (s === undefined) return undefined;
   if (e === undefined) return { label: 'Rollout size', text: `${s} (n_steps) × 1 environment = ${s} transitions per update`, value: s };
   return { label: 'Rollout size', text: `${s} (n_steps) × ${e} (n_envs) = ${s * e} transitions per update`, value: s * e };
@@ -81,24 +83,23 @@ function rolloutSize(setting: Setting, file: DetectedFile): ComputedFact | undef
 
 function loraScale(setting: Setting, file: DetectedFile): ComputedFact | undefined {
   if (setting.canonical !== 'lora_rank' && setting.canonical !== 'lora_alpha') return undefined;
-  const rank = setting.canonical === 'lora_rank' ? setting : nearestSetting(file, setting, s => s.canonical === 'lora_rank');
-  const alpha = setting.canonical === 'lora_alpha' ? setting : nearestSetting(file, setting, s => s.canonical === 'lora_alpha');
-  const r = numeric(rank);
-  const a = numeric(alpha);
+  const r = numeric(selfOrNearestId(file, setting, 'lora_rank'));
+  const a = numeric(selfOrNearestId(file, setting, 'lora_alpha'));
   if (r === undefined || a === undefined || r === 0) return undefined;
   return { label: 'LoRA scale', text: `α / r = ${a} / ${r} = ${formatNumber(a / r)}`, value: a / r };
 }
 
 function yoloFinalLr(setting: Setting, file: DetectedFile): ComputedFact | undefined {
-  const name = lastName(setting);
-  if (name !== 'lr0' && name !== 'lrf') return undefined;
-  const lr0 = numeric(name === 'lr0' ? setting : nearestSetting(file, setting, named('lr0')));
-  const lrf = numeric(name === 'lrf' ? setting : nearestSetting(file, setting, named('lrf')));
+  const leaf = leafName(setting);
+  if (leaf !== 'lr0' && leaf !== 'lrf') return undefined;
+  const lr0 = numeric(selfOrNearest(file, setting, ['lr0']));
+  const lrf = numeric(selfOrNearest(file, setting, ['lrf']));
   if (lr0 === undefined || lrf === undefined) return undefined;
   return { label: 'Final LR', text: `lr0 × lrf = ${formatNumber(lr0)} × ${formatNumber(lrf)} = ${formatNumber(lr0 * lrf)}`, value: lr0 * lrf };
 }
 
 export function computeFacts(setting: Setting, file: DetectedFile): ComputedFact[] {
+  if (setting.kind === 'logged') return [];
   return [effectiveBatch, rolloutSize, loraScale, yoloFinalLr]
     .map(f => f(setting, file))
     .filter((f): f is ComputedFact => f !== undefined);

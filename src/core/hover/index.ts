@@ -4,3 +4,4 @@ export type { HoverExtras, HoverStudy } from './render';
 export { renderExplanationPage, renderPlainText, renderAmbiguity } from './explain';
 export { computeFacts, nearestSetting } from './facts';
 export type { ComputedFact } from './facts';
+export { prepareScopeIndex as prepareHoverIndex } from '../diagnostics/scope';

@@ -1,5 +1,6 @@
 import type { DetectedFile, SearchDomain, Setting } from '../detect/types';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagnostics/pyyaml';
+import { settingByKey, siblingsOf } from '../diagnostics/scope';
 import { assessValue, formatNumber, type Assessment } from '../knowledge/assess';
 import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
@@ -52,7 +53,8 @@ export function entryForSetting(setting: Setting, file?: DetectedFile): Knowledg
     const byId = getEntry(setting.canonical);
     if (byId) return byId;
   }
-  const siblings = file?.settings.filter(s => s !== setting).map(s => s.name) ?? [];
+  // Only the same object's keys count as context: cheap on huge files, and closer to the meaning.
+  const siblings = file ? siblingsOf(file, setting).map(s => s.name) : [];
   const found = findEntry(setting.name, { framework: setting.framework, key: setting.key, siblings });
   return found.status === 'found' ? found.entry : undefined;
 }
@@ -141,7 +143,7 @@ function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string 
 function loggedStep(setting: Setting, file: DetectedFile): number | undefined {
   const m = /^(.*\[\d+\])\.[^.]+$/.exec(setting.key);
   if (!m) return undefined;
-  const step = file.settings.find(s => s.key === `${m[1]}.step`);
+  const step = settingByKey(file, `${m[1]}.step`);
   return typeof step?.value === 'number' ? step.value : undefined;
 }
 
