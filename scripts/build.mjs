@@ -22,7 +22,8 @@ const common = {
   absWorkingDir: root,
 };
 
-const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
+// mainFields: prefer ESM builds — jsonc-parser's UMD build requires its modules dynamically, which a bundle cannot follow.
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], mainFields: ['module', 'main'] };
 
 /** Each folder media/<view>/ with a main.ts is one webview bundle, media/build/<view>.js. */
 const webviewEntries = readdirSync(join(root, 'media'), { withFileTypes: true })

@@ -2,6 +2,14 @@ import * as vscode from 'vscode';
 import { SidebarViewProvider } from './views/sidebarView';
 import { requireTrust } from './trust';
 import type { SidebarState } from '../core/protocol/sidebar';
+import { detectFile, findSettingAt, quickScan } from '../core/detect';
+import { diagnose } from '../core/diagnostics';
+import { renderHover } from '../core/hover';
+import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
+import { WorkspaceScanner } from './detection/workspaceScanner';
+import { SettingHoverProvider } from './hover/hoverProvider';
+import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
+import { EXPLAIN_SCHEME, ExplanationPages, createExplainCommand } from './explain/explainCommand';
 
 /**
  * The composition root: the only place that creates services and wires them to VS Code. Commands come
@@ -37,10 +45,58 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  // --- detection: open documents (per version) and the whole workspace ----------------------------
+  const documents = new DocumentDetections({ detectFile });
+  const scanner = new WorkspaceScanner({ quickScan, detectFile }, log);
+  let lastScanMessage: string | null = null;
+  const scan = async () => {
+    const started = Date.now();
+    await scanner.scan();
+    const configs = scanner.index.configs();
+    lastScanMessage = `Scanned in ${((Date.now() - started) / 1000).toFixed(1)} s: ${configs.length} configs with hyperparameters.`;
+    sidebarChanged.fire();
+    return configs.length;
+  };
+  context.subscriptions.push(
+    documents,
+    scanner,
+    // An open editor's text is newer than the file on disk: let it update the index as the user types.
+    documents.onDidChange(doc => {
+      const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+      const file = folder && isSupportedDocument(doc) ? documents.get(doc) : undefined;
+      if (file) scanner.index.setDetected(doc.uri.toString(), file);
+    }),
+  );
+
+  // --- hovers, diagnostics, explanations ----------------------------------------------------------
+  const selector: vscode.DocumentSelector = [
+    { language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }, { language: 'toml' }, { language: 'python' },
+    { pattern: '**/*.{conf,cfg,ini,toml}' },
+  ];
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover })),
+    vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, new ExplanationPages()),
+  );
+  const diagnostics = new HyperparameterDiagnostics(documents, diagnose);
+  context.subscriptions.push(
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: HyperparameterDiagnostics.providedCodeActionKinds }),
+  );
+
+  // --- the sidebar ----------------------------------------------------------------------------------
   const sidebarChanged = new vscode.EventEmitter<void>();
   const sidebarModel = {
     onDidChange: sidebarChanged.event,
-    getState: (): SidebarState => ({ scanning: false, trusted: vscode.workspace.isTrusted, configs: [], problems: [], message: null }),
+    getState: (): SidebarState => ({
+      scanning: scanner.index.isScanning,
+      trusted: vscode.workspace.isTrusted,
+      configs: scanner.index.configs().map(entry => {
+        const uri = vscode.Uri.parse(entry.file, true);
+        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character };
+      }),
+      problems: scanner.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
+      message: lastScanMessage,
+    }),
   };
   const sidebar = new SidebarViewProvider(context.extensionUri, sidebarModel, { warn: m => log.warn(m) });
   context.subscriptions.push(
@@ -48,17 +104,20 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     sidebar,
     vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
     vscode.workspace.onDidGrantWorkspaceTrust(() => sidebarChanged.fire()),
+    scanner.index.onDidChange(() => sidebarChanged.fire()),
   );
+  // The first scan runs in the background; activation must not wait for a big workspace.
+  void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
 
   // --- studies (tuning) -------------------------------------------------------------------------
 
   // --- the command table --------------------------------------------------------------------------
   const commands: Record<string, CommandSpec> = {
-    'hpstudio.scanWorkspace': { run: comingSoon('workspace scanning') },
+    'hpstudio.scanWorkspace': { run: scan },
     'hpstudio.tuneFile': { needsTrust: true, run: comingSoon('tuning') },
     'hpstudio.showCurves': { run: comingSoon('the curves panel') },
     'hpstudio.stopStudy': { needsTrust: true, run: comingSoon('stopping studies') },
-    'hpstudio.explainSetting': { run: comingSoon('explanations') },
+    'hpstudio.explainSetting': { run: createExplainCommand(documents) },
   };
   const notify = (message: string) => vscode.window.showWarningMessage(message);
   for (const [id, spec] of Object.entries(commands)) {

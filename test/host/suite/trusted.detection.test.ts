@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const root = () => vscode.workspace.workspaceFolders![0].uri;
+const file = (...parts: string[]) => vscode.Uri.joinPath(root(), ...parts);
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+}
+
+async function hoverAt(uri: vscode.Uri, line: number, character: number): Promise<string> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, character));
+  return hoverText(hovers ?? []);
+}
+
+describe('detection, hovers and diagnostics in the real extension host', () => {
+  before(async () => {
+    await vscode.extensions.getExtension('hpstudio.hpstudio')!.activate();
+  });
+
+  it('scans the workspace: finds the ML configs and skips package.json', async () => {
+    const count = await vscode.commands.executeCommand<number>('hpstudio.scanWorkspace');
+    assert.ok(typeof count === 'number' && count >= 5, `configs found: ${count}`);
+  });
+
+  it('hovers a YAML key with what it is, the value assessment and command links', async () => {
+    const text = await hoverAt(file('configs', 'model', 'mlp.yaml'), 1, 1);
+    assert.match(text, /[Ll]earning rate/);
+    assert.match(text, /0\.001|1e-3/);
+    assert.match(text, /command:hpstudio\.explainSetting/);
+    assert.match(text, /command:hpstudio\.tuneFile/);
+  });
+
+  it('hovers a JSON value in a DeepSpeed config and flags the high AdamW learning rate', async () => {
+    const text = await hoverAt(file('ds_config.json'), 5, 18);
+    assert.match(text, /[Ll]earning rate/);
+    assert.match(text, /high/i);
+  });
+
+  it('hovers an argparse option in Python', async () => {
+    const text = await hoverAt(file('train.py'), 4, 23);
+    assert.match(text, /[Mm]omentum/);
+  });
+
+  it('gives no hover on a non-ML JSON file', async () => {
+    assert.equal(await hoverAt(file('package.json'), 0, 5), '');
+  });
+
+  it('reports wrong values in the Problems panel', async () => {
+    const uri = file('bad_values.yaml');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diags = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(uri);
+      return d.length >= 4 ? d : undefined;
+    });
+    const messages = diags.map(d => d.message).join('\n');
+    assert.match(messages, /dropout = 1\.5/);
+    assert.match(messages, /not divisible by num_heads/);
+    assert.match(messages, /momentum = 1\.2/);
+    assert.match(messages, /Batch size/);
+    assert.ok(diags.every(d => d.source === 'Hyperparameter Studio'));
+  });
+
+  it('offers and applies the PyYAML quick fix in a W&B sweep', async () => {
+    const uri = file('wandb_sweep.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const diag = await waitFor('pyyaml diagnostic', () => vscode.languages.getDiagnostics(uri).find(d => /PyYAML/.test(d.message)));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range);
+    const fix = actions.find(a => a.edit && /1\.0e-5/.test(a.title + JSON.stringify(a.edit)));
+    assert.ok(fix?.edit, `a quick fix is offered: ${actions.map(a => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.lineAt(diag.range.start.line).text, /min: 1\.0e-5/);
+    await waitFor('diagnostic cleared', () => (vscode.languages.getDiagnostics(uri).some(d => /PyYAML/.test(d.message)) ? undefined : true));
+  });
+
+  it('stays silent on files that are not ML configs', async () => {
+    const uri = file('package.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await new Promise(r => setTimeout(r, 500));
+    assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
+  });
+
+  it('explains a hyperparameter in a markdown page', async () => {
+    const id = await vscode.commands.executeCommand<string>('hpstudio.explainSetting', 'lr');
+    assert.equal(id, 'learning_rate');
+    const page = await vscode.workspace.openTextDocument(vscode.Uri.parse('hpstudio-explain:/learning_rate.md'));
+    assert.match(page.getText(), /^# /);
+    assert.match(page.getText(), /## Defaults/);
+  });
+});
