@@ -1,34 +1,53 @@
 // The background worker (forked by the extension with an IPC channel). It owns long-running studies so
 // the extension host stays responsive; messages in both directions are validated against the protocol.
-import { parseMessage } from '../core/protocol/validate';
-import { toWorker, type FromWorker } from '../core/protocol/worker';
+// When its parent goes away (disconnect), or on SIGTERM/SIGINT or a `shutdown` message, it stops every
+// trial process group, waits for the journals to be flushed and closed, and exits.
+import type { FromWorker } from '../core/protocol/worker';
+import { WorkerHost } from './host';
 
 declare const HPSTUDIO_VERSION: string;
-
-function send(message: FromWorker): void {
-  process.send?.(message);
-}
 
 if (!process.send) {
   process.stderr.write('hpstudio worker: must be started with an IPC channel (child_process.fork)\n');
   process.exit(2);
 }
 
-process.on('message', raw => {
-  const parsed = parseMessage(toWorker, raw);
-  if (!parsed.ok) {
-    send({ type: 'log', level: 'warn', message: `worker dropped a message: ${parsed.error}` });
-    return;
+function send(message: FromWorker): void {
+  // After a disconnect there is nobody to tell; the journal has the story.
+  if (!process.connected) return;
+  try {
+    process.send?.(message);
+  } catch {
+    /* channel closed between the check and the send */
   }
-  const message = parsed.message;
-  switch (message.type) {
-    case 'hello':
-      send({ type: 'hello', version: typeof HPSTUDIO_VERSION === 'string' ? HPSTUDIO_VERSION : 'dev', pid: process.pid });
-      return;
-    case 'shutdown':
-      process.exit(0);
-  }
+}
+
+const host = new WorkerHost({
+  send,
+  version: typeof HPSTUDIO_VERSION === 'string' ? HPSTUDIO_VERSION : 'dev',
+  heartbeatMs: envNumber('HPSTUDIO_HEARTBEAT_MS'),
+  onShutdownRequested: () => exitAfterShutdown('asked to shut down'),
 });
 
-// The extension host is our parent: when it goes away, so do we.
-process.on('disconnect', () => process.exit(0));
+function envNumber(name: string): number | undefined {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+let exiting = false;
+function exitAfterShutdown(reason: string): void {
+  if (exiting) return;
+  exiting = true;
+  if (host.runningStudies > 0) send({ type: 'log', level: 'info', message: `worker stopping (${reason}): stopping every trial` });
+  host.shutdown().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+}
+
+process.on('message', raw => host.handle(raw));
+
+// The extension host is our parent: when it goes away, so do we — after stopping every trial.
+process.on('disconnect', () => exitAfterShutdown('the extension went away'));
+process.on('SIGTERM', () => exitAfterShutdown('SIGTERM'));
+process.on('SIGINT', () => exitAfterShutdown('SIGINT'));
