@@ -275,7 +275,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/_lr$|^lr_(init|base|max|peak)$/, 'learning_rate'],
   [/_loss_(coeff|coef|weight|gain)$|^lambda_(cls|box|reg|mask|obj|l1|giou)$/, 'loss_weight'],
   [/_epochs$/, 'epochs'],
-  [/^(train_|per_device_|per_gpu_|micro_)?batch_?size$/, 'batch_size'],
+  [/(^|_)batch_?size$/, 'batch_size'],
   [/_weight_decay$/, 'weight_decay'],
   [/_warmup_steps$/, 'warmup_steps'],
   [/_momentum$/, 'momentum'],
@@ -306,6 +306,8 @@ function fuzzy(name: string): string | undefined {
 /** Classifies one key. Unknown keys come back as `{ canonical: null, kind: 'other' }`. */
 export function classifyKey(rawName: string, ctx: KeyContext = {}): Classification {
   let name = normaliseName(rawName);
+  // INI spellings such as `test:data` and `eval[test]` (XGBoost CLI) name data sources.
+  if (/[:[]/.test(name)) name = name.split(':').pop()?.replace(/\[.*$/, '') ?? name;
   // sklearn Pipeline grids: `clf__C` is the `C` of step `clf`.
   if (name.includes('__')) {
     const parts = name.split('__');

@@ -141,7 +141,7 @@ const SYSTEM_KEYS = [
   // devices and infrastructure
   'device devices gpus gpu accelerator strategy num_nodes world_size local_rank rank dist_url dist_backend n_jobs local_listen_port machine_list_file num_machines resources_per_trial trialconcurrency trainingservice multiprocessing_distributed tree_learner is_enable_sparse use_two_round_loading is_save_binary_file ddp_backend sync_bn',
   // run control
-  'task mode do_train do_eval do_predict push_to_hub hub_model_id overwrite_output_dir task_name evaluate start_epoch eval_train fast_dev_run',
+  'eval task mode do_train do_eval do_predict push_to_hub hub_model_id overwrite_output_dir task_name evaluate start_epoch eval_train fast_dev_run',
   // evaluation bookkeeping
   'eval_strategy evaluation_strategy eval_steps val_check_interval check_val_every_n_epoch metric_for_best_model monitor limit_val_batches limit_train_batches limit_test_batches load_best_model_at_end greater_is_better val_interval eval_interval num_sanity_val_steps eval_sample_packing',
 ].join(' ');
