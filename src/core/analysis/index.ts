@@ -1,0 +1,5 @@
+/** Study analysis for the curves panel: pure functions over trials, shared by the webview and tests. */
+export * from './space';
+export * from './history';
+export * from './plots';
+export { analyseStudy, topPair, type StudyModel, type ParamImportance, type ContourGrid, type ImportanceOptions } from './importance';
