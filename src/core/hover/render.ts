@@ -34,7 +34,10 @@ function code(text: string): string {
   return short.includes('`') ? `\`\` ${short} \`\`` : `\`${short}\``;
 }
 
-/** Escapes characters that would turn free text from a config into markdown or links. */
+/**
+ * Escapes characters that would turn text from a config (values, names, messages quoting them) into
+ * markdown or links. Knowledge-base text is our own markdown and is inserted as written.
+ */
 function escapeMd(text: string): string {
   return text.replace(/([\\`*_[\]<>|#])/g, '\\$1');
 }
@@ -150,9 +153,9 @@ function loggedStep(setting: Setting, file: DetectedFile): number | undefined {
 function defaultLine(entry: KnowledgeEntry, framework: string | undefined): string {
   const defaults = entry.defaults as Partial<Record<string, string>>;
   if (framework && defaults[framework]) {
-    return `**Default (${FRAMEWORK_LABELS[framework as FrameworkId] ?? framework}):** ${escapeMd(defaults[framework] as string)}`;
+    return `**Default (${FRAMEWORK_LABELS[framework as FrameworkId] ?? framework}):** ${defaults[framework] as string}`;
   }
-  const shown = Object.entries(defaults).slice(0, 3).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${escapeMd(text ?? '')}`);
+  const shown = Object.entries(defaults).slice(0, 3).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${text ?? ''}`);
   return `**Defaults:** ${shown.join(' · ')}`;
 }
 
@@ -180,7 +183,7 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
   const lines: string[] = [];
 
   lines.push(`**${escapeMd(title)}** · ${kindBadge(setting, entry)} · ${code(setting.key)}`);
-  if (entry) lines.push(escapeMd(variant?.summary ?? entry.summary));
+  if (entry) lines.push(variant?.summary ?? entry.summary);
   else lines.push(`No knowledge-base entry for ${code(setting.name)}; it was detected from its name and position.`);
 
   if (setting.kind === 'logged') {
@@ -207,9 +210,9 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
 
   if (entry) {
     const effects = variant?.effects ?? entry.effects;
-    lines.push(`↑ ${escapeMd(effects.raise)} · ↓ ${escapeMd(effects.lower)}`);
+    lines.push(`↑ ${effects.raise} · ↓ ${effects.lower}`);
     lines.push(defaultLine(entry, framework));
-    lines.push(`⚠ ${escapeMd((variant?.pitfalls ?? entry.pitfalls)[0])}`);
+    lines.push(`⚠ ${(variant?.pitfalls ?? entry.pitfalls)[0]}`);
   }
   if (extras.study) lines.push(studyLine(extras.study, entry));
 

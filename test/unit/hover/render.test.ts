@@ -71,6 +71,9 @@ describe('renderHover: essentials first', () => {
     const g = setting('gamma', null, 0.1, { framework: 'pytorch' });
     const md = renderHover(g, file('python', [g, setting('step_size', null, 30)], 'train.py'));
     assert.match(md, /^\*\*LR decay factor\*\*/);
+    // Knowledge-base text is markdown of our own: its inline code must survive (not be escaped).
+    assert.match(md, /StepLR\/MultiStepLR `gamma`/);
+    assert.doesNotMatch(md, /\\`/);
   });
 });
 
