@@ -1,0 +1,45 @@
+// A trial program for the Slurm executor tests, run by the job as `node trial.js <args>`.
+// It records its argv and environment, then behaves as MODE (env) says:
+//   metrics  print `epoch N loss=…` lines; after the first, wait for <trial dir>/release
+//   exit     print to stderr and exit with EXIT_CODE
+//   tree     ignore SIGTERM, start a child and a grandchild that ignore it too, write all pids
+//   sleep    sleep for a long time (cooperative: exits on SIGTERM)
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const dir = process.env.HPSTUDIO_TRIAL_DIR;
+fs.writeFileSync(path.join(dir, 'argv.json'), JSON.stringify({
+  argv: process.argv.slice(2),
+  cwd: process.cwd(),
+  env: { HPSTUDIO_STUDY: process.env.HPSTUDIO_STUDY, HPSTUDIO_TRIAL_ID: process.env.HPSTUDIO_TRIAL_ID, PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED, SLURM_JOB_ID: process.env.SLURM_JOB_ID },
+}));
+
+const mode = process.env.MODE || 'metrics';
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  if (mode === 'metrics') {
+    console.log('epoch 1 loss=0.9 acc=0.5');
+    for (let i = 0; i < 600 && !fs.existsSync(path.join(dir, 'release')); i++) await wait(100);
+    console.log(JSON.stringify({ epoch: 2, loss: 0.6, acc: 0.7 }));
+    console.log("{'loss': 0.4, 'epoch': 3.0}");
+    process.exit(0);
+  }
+  if (mode === 'exit') {
+    console.error('Traceback (most recent call last):\nValueError: learning rate must be positive');
+    process.exit(Number(process.env.EXIT_CODE || 0));
+  }
+  if (mode === 'tree') {
+    process.on('SIGTERM', () => undefined);
+    const child = spawn('bash', ['-c', 'trap "" TERM; sleep 1000 & echo $! >> "$1"; wait', 'tree-inner', path.join(dir, 'pids')], { stdio: 'ignore' });
+    fs.appendFileSync(path.join(dir, 'pids'), `${process.pid}\n${child.pid}\n`);
+    console.log('tree ready');
+    setInterval(() => undefined, 1000);
+    return;
+  }
+  if (mode === 'sleep') {
+    setTimeout(() => undefined, 1_000_000);
+  }
+}
+main();

@@ -1,0 +1,194 @@
+/**
+ * The Slurm executor end to end against a real single-node cluster, started by this file
+ * (test/slurm/start-slurm.sh) and stopped after. Skipped only when slurmctld is not installed.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isProcessAlive, isZombie } from '../../../src/core/runner/process-group';
+import { SlurmExecutor } from '../../../src/core/runner/slurm';
+import type { TrialLaunch } from '../../../src/core/runner/types';
+import type { MetricPoint } from '../../../src/core/metrics/types';
+
+const SCRIPTS = path.resolve(__dirname, '../../slurm');
+const PROGRAM = path.join(SCRIPTS, 'programs', 'trial.js');
+
+function slurmctldInstalled(): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'];
+  return dirs.some((d) => d && fs.existsSync(path.join(d, 'slurmctld')));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', [script], { env, timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+async function waitFor(what: string, condition: () => boolean, limitMs = 60_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Gone: no such process, or a zombie waiting for init to reap it (it runs nothing any more). */
+const gone = (pid: number) => !isProcessAlive(pid) || isZombie(pid);
+
+describe('runner / SlurmExecutor on a real single-node Slurm cluster', function () {
+  this.timeout(120_000);
+  const base = `/tmp/hps-slurm-${process.pid}`;
+  let clusterEnv: NodeJS.ProcessEnv;
+  let work: string;
+  let started = false;
+
+  before(async function () {
+    if (!slurmctldInstalled()) {
+      console.log('    (skipped: slurmctld is not installed; the project setup installs it, see test/slurm/start-slurm.sh)');
+      this.skip();
+    }
+    const [ctld, d] = [await freePort(), await freePort()];
+    clusterEnv = { ...process.env, SLURM_BASE: base, SLURM_ACCOUNTING: 'none', SLURM_CTLD_PORT: String(ctld), SLURM_D_PORT: String(d) };
+    const result = await run(path.join(SCRIPTS, 'start-slurm.sh'), clusterEnv, 110_000);
+    started = true;
+    assert.equal(result.code, 0, `start-slurm.sh failed:\n${result.output}`);
+    clusterEnv.SLURM_CONF = path.join(base, 'etc', 'slurm.conf');
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-slurm-study-'));
+  });
+
+  after(async function () {
+    if (!started) return;
+    const result = await run(path.join(SCRIPTS, 'stop-slurm.sh'), { ...clusterEnv, SLURM_CLEAN: '1' }, 60_000);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+    assert.equal(result.code, 0, `stop-slurm.sh reported leftovers:\n${result.output}`);
+  });
+
+  const launch = (n: number, env: Record<string, string>, params: TrialLaunch['params'] = { lr: 0.01 }, extra: Partial<TrialLaunch> = {}): TrialLaunch => ({
+    study: 'slurm-e2e',
+    trialNumber: n,
+    params,
+    trialDir: path.join(work, 'trials', String(n)),
+    spec: { cwd: SCRIPTS, interpreter: process.execPath, program: PROGRAM, env },
+    ...extra,
+  });
+
+  it('runs a trial as a job and delivers its metrics live, from the output file, while it runs', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const trial = launch(1, { MODE: 'metrics' });
+    const handle = executor.launch(trial);
+    const points: MetricPoint[] = [];
+    handle.onMetric((p) => points.push(p));
+    let finished = false;
+    void handle.done.then(() => (finished = true));
+    // The program holds after its first line until `release` exists: a metric seen now came live.
+    await waitFor('the first metric', () => points.length > 0);
+    assert.equal(finished, false);
+    fs.writeFileSync(path.join(trial.trialDir, 'release'), '');
+    const outcome = await handle.done;
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(outcome.stopReason, undefined);
+    assert.deepEqual(points.map((p) => `${p.name}@${p.step}=${p.value}`), ['loss@1=0.9', 'acc@1=0.5', 'loss@2=0.6', 'acc@2=0.7', 'loss@3=0.4']);
+    assert.ok(points.every((p) => p.source === 'stdout'));
+    const seen = JSON.parse(fs.readFileSync(path.join(trial.trialDir, 'argv.json'), 'utf8')) as { argv: string[]; cwd: string; env: Record<string, string> };
+    assert.deepEqual(seen.argv, ['--lr=0.01']);
+    assert.equal(seen.cwd, SCRIPTS);
+    assert.equal(seen.env.HPSTUDIO_STUDY, 'slurm-e2e');
+    assert.equal(seen.env.HPSTUDIO_TRIAL_ID, '1');
+    assert.equal(seen.env.PYTHONUNBUFFERED, '1');
+    assert.match(seen.env.SLURM_JOB_ID, /^\d+$/, 'the program ran inside a Slurm job');
+  });
+
+  it('maps exit codes: 0 is a success, 3 a failure carrying the stderr tail', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const [ok, bad] = [executor.launch(launch(2, { MODE: 'exit', EXIT_CODE: '0' })), executor.launch(launch(3, { MODE: 'exit', EXIT_CODE: '3' }))];
+    const [okOutcome, badOutcome] = await Promise.all([ok.done, bad.done]);
+    assert.equal(okOutcome.exitCode, 0);
+    assert.equal(okOutcome.error, undefined);
+    assert.equal(badOutcome.exitCode, 3);
+    assert.equal(badOutcome.signal, null);
+    assert.equal(badOutcome.error, undefined);
+    assert.match(badOutcome.stderrTail, /ValueError: learning rate must be positive$/);
+  });
+
+  it('prunes with scancel: stop() resolves once the job ended and its whole process tree is gone', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const trial = launch(4, { MODE: 'tree' });
+    const handle = executor.launch(trial);
+    const pidsFile = path.join(trial.trialDir, 'pids');
+    const pids = () => (fs.existsSync(pidsFile) ? fs.readFileSync(pidsFile, 'utf8').trim().split('\n').filter(Boolean).map(Number) : []);
+    await waitFor('the program, its child and grandchild to start', () => pids().length === 3);
+    const tree = pids();
+    assert.ok(tree.every((pid) => isProcessAlive(pid)), 'the tree runs before the stop');
+    await handle.stop('prune');
+    const outcome = await handle.done;
+    assert.equal(outcome.stopReason, 'prune');
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.exitCode, null);
+    assert.deepEqual(tree.filter((pid) => !gone(pid)), [], 'no process of the job survived');
+  });
+
+  it('passes hostile parameter values literally, through the batch script, to the program', async () => {
+    const marker = path.join(work, 'MARKER');
+    const hostile = {
+      semicolon: `; touch ${marker}`,
+      subst: `$(touch ${marker})`,
+      backtick: `\`touch ${marker}\``,
+      quote: `it's '${marker}' "quoted"`,
+      newline: `a\nb; touch ${marker}`,
+      dash: '--help',
+      glob: '*',
+    };
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const trial = launch(5, { MODE: 'exit', EXIT_CODE: '0', 'EVIL_ENV': `$(touch ${marker})'` }, hostile);
+    const outcome = await executor.launch(trial).done;
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.exitCode, 0);
+    const seen = JSON.parse(fs.readFileSync(path.join(trial.trialDir, 'argv.json'), 'utf8')) as { argv: string[] };
+    assert.deepEqual(seen.argv, Object.entries(hostile).map(([k, v]) => `--${k}=${v}`));
+    assert.equal(fs.existsSync(marker), false, 'nothing was executed by a shell');
+  });
+
+  it('stops a trial that passes its timeout', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const outcome = await executor.launch(launch(6, { MODE: 'sleep' }, { lr: 1 }, { timeoutMs: 1500 })).done;
+    assert.equal(outcome.stopReason, 'timeout');
+    assert.equal(outcome.error, undefined);
+  });
+
+  it('reports what sbatch refused, and a missing program, without throwing', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, partition: 'no-such-partition' });
+    const refused = await executor.launch(launch(7, { MODE: 'exit' })).done;
+    assert.match(refused.error ?? '', /^sbatch refused the job: .*invalid partition/i);
+    const missing = await new SlurmExecutor({ env: clusterEnv }).launch({ ...launch(8, {}), spec: { cwd: SCRIPTS, interpreter: process.execPath, program: 'nope.py' } }).done;
+    assert.match(missing.error ?? '', /nope\.py not found in /);
+  });
+
+  it('dispose() cancels every running job and waits for them', async () => {
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    const handles = [executor.launch(launch(9, { MODE: 'sleep' })), executor.launch(launch(10, { MODE: 'sleep' }))];
+    await waitFor('both jobs to start', () => [9, 10].every((n) => fs.existsSync(path.join(work, 'trials', String(n), 'argv.json'))));
+    await executor.dispose();
+    for (const h of handles) {
+      const outcome = await h.done;
+      assert.equal(outcome.stopReason, 'cancel');
+    }
+  });
+});
