@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bestTrialNumber, inferAxes, normalise, optimizationHistory, parallelCoordinates, sliceData, formatParam } from '../../../src/core/analysis';
+import { bestTrialNumber, type AnalysedTrial, inferAxes, normalise, optimizationHistory, parallelCoordinates, sliceData, formatParam } from '../../../src/core/analysis';
 
 describe('analysis: history, axes, slice and parallel data', () => {
   it('tracks the best value so far when minimizing, skipping NaN and null', () => {
@@ -46,7 +46,7 @@ describe('analysis: history, axes, slice and parallel data', () => {
   });
 
   it('builds slice and parallel-coordinate data from every scored trial', () => {
-    const trials = [
+    const trials: AnalysedTrial[] = [
       { number: 0, params: { lr: 0.1, opt: 'sgd' }, value: 1 },
       { number: 1, params: { lr: 0.2, opt: 'adam' }, value: 3 },
       { number: 2, params: { lr: 0.3 }, value: null },

@@ -59,8 +59,8 @@ describe('protocol: curves messages', () => {
   ];
   for (const [label, message, error] of rejects) {
     it(`rejects ${label}`, () => {
-      const check = typeof message === 'object' && message !== null && ['exportPng', 'command', 'log'].includes((message as { type: string }).type) ? curvesToHost : hostToCurves;
-      const parsed = parseCurvesMessage(check, message);
+      const toHost = typeof message === 'object' && message !== null && ['exportPng', 'command', 'log'].includes((message as { type: string }).type);
+      const parsed = toHost ? parseCurvesMessage(curvesToHost, message) : parseCurvesMessage(hostToCurves, message);
       assert.equal(parsed.ok, false);
       assert.match((parsed as { error: string }).error, error);
     });
