@@ -259,7 +259,7 @@ export const architectureEntries: readonly KnowledgeEntry[] = [
     valid: { min: -1 },
     effects: { raise: 'more frozen: faster and safer on small data, less adaptation', lower: 'more of the model adapts' },
     pitfalls: ['BatchNorm statistics still update unless they are frozen too (`norm_eval`).'],
-    defaults: { ultralytics: 'None (nothing frozen)', mmengine: '1 (frozen_stages, ResNet)', detectron2: '2 (FREEZE_AT)' },
+    defaults: { ultralytics: 'None (nothing frozen)', mmengine: 'frozen_stages 1 in mmdet ResNet configs (the class default is -1, nothing frozen)', detectron2: '2 (FREEZE_AT)' },
     docs: ['https://docs.ultralytics.com/usage/cfg/'],
   },
   {

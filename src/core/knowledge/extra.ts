@@ -18,7 +18,7 @@ export const extraEntries: readonly KnowledgeEntry[] = [
     valid: { min: 0, integer: true },
     effects: { raise: 'guarantees longer training before early stopping can stop it', lower: 'lets early stopping act sooner' },
     pitfalls: ['If it is larger than the maximum epochs, the maximum wins and the floor is meaningless.'],
-    defaults: { lightning: 'None (1 when max_steps is unset)' },
+    defaults: { lightning: 'None (no minimum)' },
     docs: ['https://lightning.ai/docs/pytorch/stable/common/trainer.html'],
   },
   {

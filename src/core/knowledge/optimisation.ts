@@ -193,7 +193,7 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     range: { scale: 'list', text: 'ascending epochs/iterations, typically at ~65% and ~90% of training', choices: ['list of ints'] },
     effects: { raise: 'later drops: longer at the high LR', lower: 'earlier drops: settles sooner, may stop exploring too early' },
     pitfalls: ['Detectron2 counts iterations while mmdet counts epochs (`by_epoch`); milestones past the end of training never fire.'],
-    defaults: { mmengine: '[8, 11] for the 1x schedule', detectron2: '(60000, 80000) in the 3x-era base configs', pytorch: 'required (MultiStepLR milestones)' },
+    defaults: { mmengine: '[8, 11] for the 1x schedule', detectron2: '(60000, 80000) with MAX_ITER 90000 in Base-RCNN-FPN (1x)', pytorch: 'required (MultiStepLR milestones)' },
     docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html'],
   },
   {

@@ -156,7 +156,7 @@ export const rlEntries: readonly KnowledgeEntry[] = [
     valid: { min: 0 },
     effects: { raise: 'bigger buffer: more diverse but staler data', lower: 'fresher, less diverse data' },
     pitfalls: ['`learning_starts` defaults changed between SB3 versions; set it explicitly.'],
-    defaults: { sb3: 'buffer_size 1e6; DQN train_freq 4, gradient_steps 1; learning_starts 100 in SB3 2.x' },
+    defaults: { sb3: 'buffer_size 1e6; DQN train_freq 4, gradient_steps 1; learning_starts 100 since SB3 2.3 (DQN used 50,000 before)' },
     docs: [DQN],
   },
   {
