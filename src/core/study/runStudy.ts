@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { MetricPoint } from '../metrics/types';
 import type { TrialExecutor, TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
+import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler } from '../search/index';
 import type { Distribution, FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { StudyJournal, findStaleTrials, toFrozenTrial, type JournalTrial } from './journal';
 import { DEFAULT_LOCK_GRACE_MS } from './lock';
@@ -37,10 +38,11 @@ export interface RunStudyOptions {
   /** `<workspace>/.hpstudio/studies/<name>` (see `studyDirectory`). */
   readonly journalDir: string;
   readonly executor: TrialExecutor;
-  /** Defaults to `createSampler(config.sampler, seed)` when given through `createSampler`. */
+  /** Default: `createSampler(config.sampler, config.seed ?? seedFromName(name))`. */
   readonly sampler?: Sampler;
+  /** Default: `createPruner(config.pruner)`. */
   readonly pruner?: Pruner;
-  /** Factories used when `sampler` / `pruner` are not given (the search module's `createSampler`/`createPruner`). */
+  /** Factories used when `sampler` / `pruner` are not given (default: the search module's). */
   readonly createSampler?: (name: string, seed: number) => Sampler;
   readonly createPruner?: (config: StudyConfig['pruner']) => Pruner | undefined;
   /** Total trials of the study (finished or not), overriding the file's `trials` / `run_cap`. */
@@ -106,10 +108,8 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
   const warn = (message: string) => emit({ type: 'warning', study, message });
 
   const seed = config.seed ?? seedFromName(study);
-  const sampler = options.sampler ?? options.createSampler?.(config.sampler, seed);
-  if (!sampler) throw new Error('runStudy needs a sampler (pass `sampler` or `createSampler`)');
-  let pruner = options.pruner ?? (config.pruner.type !== 'none' ? options.createPruner?.(config.pruner) : undefined);
-  if (!pruner && !options.pruner && config.pruner.type !== 'none' && !options.createPruner) warn(`pruner ${config.pruner.type} is not available here; trials run to the end`);
+  const sampler = options.sampler ?? (options.createSampler ?? defaultCreateSampler)(config.sampler, seed);
+  let pruner = options.pruner ?? (options.createPruner ?? defaultCreatePruner)(config.pruner);
 
   const journal = StudyJournal.open(options.journalDir, {
     resume: options.resume,

@@ -1,0 +1,227 @@
+/** `hpstudio tune <study.yaml>`: runs a study (a W&B sweep file or our superset) from the terminal. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
+import { SAMPLER_NAMES } from '../../core/search/index';
+import type { ParamValue } from '../../core/search/types';
+import { createExecutor } from '../../core/study/executor';
+import { JOURNAL_FILE, StudyExistsError, readJournal, studyDirectory } from '../../core/study/journal';
+import { runStudy } from '../../core/study/runStudy';
+import { StudyFileError, loadStudyFile } from '../../core/study/studyFile';
+import { formatIssue, type StudyConfig, type StudyEvent, type StudySummary } from '../../core/study/types';
+
+const SAMPLERS = [...SAMPLER_NAMES, 'bayes'];
+
+const usage = `Usage: hpstudio tune <study.yaml> [--trials N] [--parallel K] [--sampler S] [--seed X] [--resume] [--json]
+
+Runs a study: samples hyperparameters, starts the program of the study file once per trial
+(K at a time), reads the metric from its output, stops unpromising trials early and records
+everything in .hpstudio/studies/<name>/journal.jsonl (crash-safe; Ctrl-C stops the trials and
+--resume continues where the study stopped). The study file is a W&B sweep file (program,
+command, method, metric, parameters, early_terminate, run_cap) plus: parallel, trial_timeout,
+executor, pruner, seed, trials, arg_style, metric_regex, gpus, retry_failed, flapping.
+
+Options:
+  --trials N     total trials of the study (overrides trials / run_cap)
+  --parallel K   trials at the same time (overrides parallel)
+  --sampler S    ${SAMPLERS.join(', ')} (overrides method)
+  --seed X       sampler seed (overrides seed)
+  --resume       continue the existing study of that name
+  --json         print one JSON object on stdout at the end:
+                 {"study","status","completed","pruned","failed","best":{"number","value","params"},
+                  "trials":[{"number","state","value","params"}]}
+
+Progress goes to stderr. Exit codes: 0 finished, 1 failed or paused (fast failures),
+2 bad arguments or study file, 130 interrupted (resumable).
+`;
+
+const spec = {
+  trials: { type: 'number' },
+  parallel: { type: 'number' },
+  sampler: { type: 'string' },
+  seed: { type: 'number' },
+  resume: { type: 'flag' },
+  json: { type: 'flag' },
+} as const;
+
+function positiveInt(value: unknown, name: string, max = 1_000_000): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value as number;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got ${n}`);
+  return n;
+}
+
+function formatValue(v: number | undefined): string {
+  if (v === undefined) return '-';
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(5))) : v.toExponential(3);
+}
+
+function formatParams(params: Readonly<Record<string, ParamValue>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : String(v)}`)
+    .join(' ');
+}
+
+/** Progress on stderr: a redrawn bar on a terminal, one line per finished trial otherwise. */
+class Progress {
+  private finished = 0;
+  private running = 0;
+  private best: { number: number; value: number } | undefined;
+  private barShown = false;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly config: StudyConfig,
+    private readonly total: number,
+    private readonly tty: boolean,
+  ) {}
+
+  /** Counts what an earlier run of a resumed study already finished, so the bar and best start right. */
+  seed(trials: readonly { number: number; state: string; value?: number; requeued?: boolean }[]): void {
+    for (const t of trials) {
+      if (t.state === 'complete' || t.state === 'pruned' || (t.state === 'fail' && !t.requeued)) this.finished++;
+      if (t.state === 'complete' && t.value !== undefined && (!this.best || (this.config.direction === 'minimize' ? t.value < this.best.value : t.value > this.best.value))) {
+        this.best = { number: t.number, value: t.value };
+      }
+    }
+  }
+
+  onEvent(e: StudyEvent): void {
+    switch (e.type) {
+      case 'trial-started':
+        this.running++;
+        break;
+      case 'trial-finished': {
+        this.running--;
+        this.finished++;
+        if (e.state === 'complete' && e.value !== undefined && (!this.best || (this.config.direction === 'minimize' ? e.value < this.best.value : e.value > this.best.value))) {
+          this.best = { number: e.number, value: e.value };
+        }
+        if (!this.tty) {
+          const error = e.error ? `  ${e.error.split('\n')[0]}` : '';
+          const best = this.best ? `  best ${formatValue(this.best.value)} (#${this.best.number})` : '';
+          this.line(`trial ${e.number} ${e.state}  ${this.config.metric}=${formatValue(e.value)}${best}${error}`);
+        }
+        break;
+      }
+      case 'warning':
+        this.line(`warning: ${e.message}`);
+        break;
+      case 'study-paused':
+        this.line(`${e.reason}${e.stderr ? `\n--- stderr of the last failed trial ---\n${e.stderr}\n---` : ''}`);
+        break;
+      default:
+        return;
+    }
+    if (this.tty) this.drawBar();
+  }
+
+  private line(text: string): void {
+    if (this.barShown) this.io.stderr.write('\r\x1b[K');
+    this.io.stderr.write(`${text}\n`);
+    this.barShown = false;
+    if (this.tty) this.drawBar();
+  }
+
+  private drawBar(): void {
+    const width = 24;
+    const done = Math.min(width, Math.round((this.finished / Math.max(1, this.total)) * width));
+    const best = this.best ? `  best ${this.config.metric}=${formatValue(this.best.value)} (#${this.best.number})` : '';
+    this.io.stderr.write(`\r\x1b[K[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${this.finished}/${this.total}  running ${this.running}${best}`);
+    this.barShown = true;
+  }
+
+  end(): void {
+    if (this.barShown) this.io.stderr.write('\n');
+    this.barShown = false;
+  }
+}
+
+function jsonSummary(s: StudySummary): Record<string, unknown> {
+  return {
+    study: s.study,
+    status: s.status,
+    completed: s.completed,
+    pruned: s.pruned,
+    failed: s.failed,
+    best: s.best ? { number: s.best.number, value: s.best.value, params: s.best.params } : null,
+    trials: s.trials.map(t => ({ number: t.number, state: t.state, value: t.value ?? null, params: t.params, ...(t.error ? { error: t.error } : {}) })),
+  };
+}
+
+export const tuneCommand: CliCommand = {
+  name: 'tune',
+  summary: 'run a study (W&B sweep file or superset): sample, run trials, prune, resume',
+  usage,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const args = parseArgs(argv, spec);
+    if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'needs a study file' : `takes one study file, got ${args.positional.length}`);
+    const trials = positiveInt(args.options.trials, 'trials');
+    const parallel = positiveInt(args.options.parallel, 'parallel', 1024);
+    const sampler = args.options.sampler as string | undefined;
+    if (sampler !== undefined && !SAMPLERS.includes(sampler)) throw new UsageError(`--sampler must be one of ${SAMPLERS.join(', ')}, got "${sampler}"`);
+    const seed = args.options.seed as number | undefined;
+    if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${seed}`);
+
+    const file = args.positional[0];
+    let config: StudyConfig;
+    try {
+      const parsed = loadStudyFile(path.resolve(io.cwd, file));
+      for (const w of parsed.warnings) io.stderr.write(`${formatIssue({ ...w, file, message: `warning: ${w.message}` })}\n`);
+      config = parsed.config;
+    } catch (err) {
+      if (!(err instanceof StudyFileError)) throw err;
+      for (const w of err.warnings) io.stderr.write(`${formatIssue({ ...w, file, message: `warning: ${w.message}` })}\n`);
+      for (const issue of err.issues) io.stderr.write(`${formatIssue({ ...issue, file })}\n`);
+      return 2;
+    }
+    config = { ...config, sampler: sampler ?? config.sampler, seed: seed ?? config.seed };
+
+    const journalDir = studyDirectory(io.cwd, config.name);
+    const total = trials ?? config.limits.trials ?? 20;
+    const progress = new Progress(io, config, total, io.stderr.isTTY === true);
+    const journalFile = path.join(journalDir, JOURNAL_FILE);
+    if (args.options.resume === true && fs.existsSync(journalFile)) {
+      try {
+        progress.seed(readJournal(journalFile).study.trials);
+      } catch {
+        /* a corrupt journal is reported by runStudy itself, with its line */
+      }
+    }
+    const executor = createExecutor(config);
+    let summary: StudySummary;
+    try {
+      summary = await runStudy({
+        config,
+        journalDir,
+        executor,
+        trials,
+        parallel,
+        resume: args.options.resume === true,
+        signal: io.signal,
+        onEvent: e => progress.onEvent(e),
+      });
+    } catch (err) {
+      progress.end();
+      if (err instanceof StudyExistsError) {
+        io.stderr.write(`hpstudio tune: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await executor.dispose();
+    }
+    progress.end();
+
+    if (args.options.json === true) {
+      io.stdout.write(`${JSON.stringify(jsonSummary(summary))}\n`);
+    } else {
+      const best = summary.best ? `best ${config.metric}=${formatValue(summary.best.value)} in trial ${summary.best.number}: ${formatParams(summary.best.params)}` : 'no completed trial';
+      io.stdout.write(`study ${summary.study} ${summary.status}: ${summary.completed} completed, ${summary.pruned} pruned, ${summary.failed} failed\n${best}\n`);
+      if (summary.status === 'interrupted' || summary.status === 'paused') io.stdout.write(`continue with: hpstudio tune ${file} --resume\n`);
+    }
+    if (summary.status === 'interrupted') return 130;
+    if (summary.status === 'paused') return 1;
+    return summary.completed > 0 || summary.trials.length === 0 ? 0 : 1;
+  },
+};
