@@ -2,6 +2,7 @@ import type { CliCommand } from '../args';
 import { benchCommand } from './bench';
 import { detectCommand } from './detect';
 import { explainCommand } from './explain';
+import { tuneCommand } from './tune';
 
 /**
  * Every `hpstudio` sub-command, in the order `--help` lists them. A command module exports one
@@ -10,5 +11,6 @@ import { explainCommand } from './explain';
 export const commands: readonly CliCommand[] = [
   detectCommand,
   explainCommand,
+  tuneCommand,
   benchCommand,
 ];
