@@ -28,8 +28,13 @@ const FINGERPRINTS: Array<[RegExp, string]> = [
   [/^(SOLVER|_BASE_):/m, 'detectron2'],
   [/^\s*lr0:[\s\S]*^\s*lrf:/m, 'ultralytics'],
   [/^\s*class_path:/m, 'lightning-cli'],
-  [/^defaults:\s*$|^#\s*@package\b/m, 'hydra'],
+  [/^defaults:\s*$|^#\s*@package\b|^\s*_target_:/m, 'hydra'],
 ];
+
+/** Python that imports an ML library is worth a look whatever its names. */
+const ML_IMPORT = /^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|keras|sklearn|xgboost|lightgbm|catboost|jax|flax|optuna|ray|transformers|peft|trl|mmengine|mmdet|mmcv|mmpretrain|detectron2|stable_baselines3|ultralytics|nni|hyperopt|lightning|pytorch_lightning|accelerate|deepspeed|timm|paddle|mxnet|keras_tuner)\b/m;
+/** Paths where configs live: one specific hyperparameter name is then enough. */
+const CONFIG_PATH = /(^|\/)(conf|configs?|hparams?|hyperparams?|sweeps?|experiments?|train_configs?)\/|(^|\/)(hyp[^/]*|[^/]*sweep[^/]*|params|search_space|ds_config[^/]*|training_args|trainer_state|config)\.(ya?ml|json|toml)$/i;
 
 /** Is this file worth a full parse? Costs one regex pass over at most 64 KB. */
 export function quickScan(path: string, text: string): QuickScanResult {
@@ -38,6 +43,8 @@ export function quickScan(path: string, text: string): QuickScanResult {
   if (text.startsWith('version https://git-lfs')) return { candidate: false };
   const head = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;
   for (const [re, format] of FINGERPRINTS) if (re.test(head)) return { candidate: true, format };
+  if (/\.py$/i.test(p) && ML_IMPORT.test(head)) return { candidate: true };
+  const threshold = CONFIG_PATH.test(p) ? 1 : 2;
   let score = 0;
   const seen = new Set<string>();
   KEY.lastIndex = 0;
@@ -45,10 +52,11 @@ export function quickScan(path: string, text: string): QuickScanResult {
     const name = m[1];
     if (seen.has(name)) continue;
     seen.add(name);
-    const entry = VOCABULARY.get(name.length < 40 ? normaliseName(name) : '');
+    const norm = normaliseName(name);
+    const entry = VOCABULARY.get(norm.includes('__') ? norm.slice(norm.lastIndexOf('__') + 2) : norm);
     if (entry && entry.kind === 'hyperparameter') {
       score += entry.weight;
-      if (score >= 2) return { candidate: true };
+      if (score >= threshold) return { candidate: true };
     }
   }
   // argparse options are written `'--lr'`, not `lr:`; one specific option is enough to look closer.
