@@ -162,7 +162,7 @@ class LocalTrial implements TrialHandle {
   private gpuFromPool: string | undefined;
   private collector: MetricCollector | undefined;
   private stderrTail = '';
-  private terminating: Promise<unknown> | undefined;
+  private terminating: Promise<void> | undefined;
   private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private polling: Promise<void> | undefined;
@@ -360,7 +360,9 @@ class LocalTrial implements TrialHandle {
   }
 
   private terminate(): void {
-    this.terminating ??= terminateGroup(this.pgid, { graceMs: this.ctx.graceMs });
+    this.terminating ??= terminateGroup(this.pgid, { graceMs: this.ctx.graceMs }).then(result => {
+      if (result.survivors) this.stderrTail += `\n[hpstudio] some processes of group ${this.pgid} survived SIGKILL; gave up waiting for them\n`;
+    });
   }
 
   private pollFiles(): void {

@@ -103,29 +103,45 @@ const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, m
 export interface TerminateOptions {
   /** Time between SIGTERM and SIGKILL. */
   readonly graceMs: number;
+  /**
+   * How long to keep waiting after SIGKILL before giving up (a process stuck in uninterruptible I/O,
+   * or a setuid member we may not signal). Default 30 000 ms; SIGKILL is repeated every second meanwhile.
+   */
+  readonly killWaitMs?: number;
   readonly platform?: NodeJS.Platform;
+}
+
+export interface TerminateResult {
+  /** SIGKILL was needed. */
+  readonly killed: boolean;
+  /** Some process of the group was still there when we gave up waiting (see killWaitMs). */
+  readonly survivors: boolean;
 }
 
 /**
  * SIGTERM to the group, SIGKILL to the group once `graceMs` has passed, and resolves when no
  * process of the group is left. Polls quickly at first (most programs exit within tens of ms)
- * and backs off to 50 ms. Returns whether SIGKILL was needed.
+ * and backs off to 50 ms.
  */
-export async function terminateGroup(pgid: number | undefined, options: TerminateOptions): Promise<{ readonly killed: boolean }> {
+export async function terminateGroup(pgid: number | undefined, options: TerminateOptions): Promise<TerminateResult> {
   const platform = options.platform ?? process.platform;
-  if (!isSignallablePid(pgid) || !isGroupAlive(pgid, platform)) return { killed: false };
+  if (!isSignallablePid(pgid) || !isGroupAlive(pgid, platform)) return { killed: false, survivors: false };
   signalGroup(pgid, 'SIGTERM', platform);
-  const deadline = Date.now() + Math.max(0, options.graceMs);
-  let killed = false;
+  const killAt = Date.now() + Math.max(0, options.graceMs);
+  const giveUpAt = killAt + (options.killWaitMs ?? 30_000);
+  let lastKill = 0;
   let interval = 5;
   while (isGroupAlive(pgid, platform)) {
-    if (!killed && Date.now() >= deadline) {
+    const now = Date.now();
+    if (now >= giveUpAt) return { killed: true, survivors: true };
+    if (now >= killAt && now - lastKill >= 1000) {
+      // Repeated: a process forked while the first SIGKILL was being delivered gets the next one.
       signalGroup(pgid, 'SIGKILL', platform);
-      killed = true;
-      interval = 5;
+      if (lastKill === 0) interval = 5;
+      lastKill = now;
     }
-    await sleep(killed ? interval : Math.min(interval, Math.max(1, deadline - Date.now())));
+    await sleep(lastKill ? interval : Math.min(interval, Math.max(1, killAt - now)));
     interval = Math.min(50, interval * 2);
   }
-  return { killed };
+  return { killed: lastKill > 0, survivors: false };
 }
