@@ -34,7 +34,7 @@ const NUMBER_SOURCE = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[
  * `0.1/ckpt`, `10ms` are no numbers). PyTorch's `tensor(0.52, device='cuda:0')` is unwrapped.
  */
 const KEY_VALUE = new RegExp(
-  String.raw`(?<![\w./\\='"-])([A-Za-z_][\w.\/-]*?)\s*[=:]\s*(?:tensor\(\s*)?(${NUMBER_SOURCE})(?![\w.]*[\w])(?![.:/]\d)(?!/)`,
+  String.raw`(?<![\w./\\='"\x60-])([A-Za-z_][\w.\/-]*?)\s*([=:])\s*(?:tensor\(\s*)?(${NUMBER_SOURCE})(?![\w.]*[\w])(?![.:/]\d)(?!/)(?!,\d{3})(?!%\|)`,
   'gi',
 );
 
@@ -109,6 +109,29 @@ function pickStep(found: ReadonlyMap<string, number>): number | undefined {
   return undefined;
 }
 
+/**
+ * `using: 0 TPU cores`, `Total params: 7 (28 B)`: a `word: number` followed by more words is a
+ * sentence, not a metric. Metric lists go on with a separator (` - `, `,`, `|`) or another key.
+ */
+function isProse(rest: string): boolean {
+  return /^\s+[^\s\-|,;\]})]/.test(rest) && !/^\s+[A-Za-z_][\w./-]*\s*[=:]/.test(rest);
+}
+
+/** `cpu_feature_guard.cc:182`, `train.py:42`: a source location, not a metric. */
+const SOURCE_FILE = /\.(?:py|pyx|cc|cpp|cxx|c|h|hpp|cu|js|ts|java|go|rs|rb|sh)$/i;
+
+/**
+ * The key is the last word of a multi-word label (`Num Epochs = 2`, `Validation loss: 0.3`):
+ * reporting it as `Epochs` or `loss` would mislabel it, so such lines are skipped. A key right
+ * after a number or a separator (`epoch 3 loss: 0.5`, `- val_loss: 0.6`) or written `key=value`
+ * after a word (`starting run lr=0.001`) is fine.
+ */
+function isLabelTail(before: string, match: string, separator: string): boolean {
+  const previousWord = /(\S+)\s+$/.exec(before)?.[1];
+  if (!previousWord || !/^[A-Za-z]+$/.test(previousWord)) return false;
+  return separator === ':' || /\s[=:]/.test(match);
+}
+
 function fromKeyValues(line: string): LineMetric[] {
   const found = new Map<string, number>();
   const order: string[] = [];
@@ -120,7 +143,10 @@ function fromKeyValues(line: string): LineMetric[] {
   for (const m of line.matchAll(KEY_VALUE)) {
     const name = m[1].replace(/[./-]+$/, '');
     if (name === '') continue;
-    add(STEP_KEY_SET.has(name.toLowerCase()) ? name.toLowerCase() : name, parseNumber(m[2]));
+    const start = m.index ?? 0;
+    if (m[2] === ':' && (isProse(line.slice(start + m[0].length)) || SOURCE_FILE.test(name))) continue;
+    if (isLabelTail(line.slice(0, start), m[0], m[2])) continue;
+    add(STEP_KEY_SET.has(name.toLowerCase()) ? name.toLowerCase() : name, parseNumber(m[3]));
   }
   if (order.length === 0) return [];
   const ordered = new Map(order.map((k) => [k, found.get(k) as number]));
