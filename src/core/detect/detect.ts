@@ -67,7 +67,8 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   if (!lang) return none(path);
   if (text.startsWith('version https://git-lfs')) return none(path);
   if (!options.force && !quickScan(path, text).candidate) return none(path);
-  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text; // keep offsets with a BOM
+  // Editors drop a byte-order mark from the document, so positions are counted without it.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(body);
   if (lang === 'python') {
     const r = extractPython(path, body, lines);

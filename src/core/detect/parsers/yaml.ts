@@ -18,7 +18,9 @@ export function parseYaml(text: string, maxAliases = 1000): YamlParseResult {
   const headerComments = (text.match(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/)?.[0] ?? '');
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    const at = e.pos?.[0] ?? 0;
+    const line = text.slice(0, at).split('\n').length;
+    const where = ` at line ${line}, column ${at - text.lastIndexOf('\n', at - 1)}`;
     return { root: undefined, headerComments, error: `YAML syntax error${where}: ${e.message.split('\n')[0]}` };
   }
   const state = { aliases: 0, nodes: 0, maxAliases };
