@@ -1,7 +1,7 @@
 import type { DetectedFile, SearchDomain, Setting } from '../detect/types';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagnostics/pyyaml';
 import { settingByKey, siblingsOf } from '../diagnostics/scope';
-import { assessValue, formatNumber, type Assessment } from '../knowledge/assess';
+import { assessValue, formatNumber, SIBLING_AWARE_IDS, type Assessment } from '../knowledge/assess';
 import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
 import { computeFacts } from './facts';
@@ -128,7 +128,7 @@ function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: D
 function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string {
   switch (setting.kind) {
     case 'search-setting':
-      return '*Search setting*: about the search, not the model';
+      return '*Search setting*';
     case 'logged': {
       const index = /\[(\d+)\]/.exec(setting.key)?.[1];
       return `*Logged value*: ${index !== undefined ? `entry ${index} of the run log` : 'written by a run'}, read-only`;
@@ -140,6 +140,17 @@ function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string 
     default:
       return entry?.kind === 'system' ? '*System setting*: not a model hyperparameter' : entry ? '*Hyperparameter*' : '*Setting*';
   }
+}
+
+/** Values of the same object's settings, for the few judgements that need them (LoRA α vs r). */
+function siblingValues(setting: Setting, entry: KnowledgeEntry, file: DetectedFile): Record<string, unknown> | undefined {
+  if (!SIBLING_AWARE_IDS.has(entry.id)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const s of siblingsOf(file, setting)) {
+    out[s.name] = s.value;
+    if (s.canonical && !(s.canonical in out)) out[s.canonical] = s.value;
+  }
+  return out;
 }
 
 /** For `log_history[i].learning_rate`: the step that entry was logged at, from its sibling `step`. */
@@ -184,6 +195,8 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
 
   lines.push(`**${escapeMd(title)}** · ${kindBadge(setting, entry)} · ${code(setting.key)}`);
   if (entry) lines.push(variant?.summary ?? entry.summary);
+  else if (setting.kind === 'search-setting') lines.push('Controls how the search runs (method, metric, budget); it does not change the model.');
+  else if (setting.kind === 'system') lines.push('Affects how the run executes (paths, devices, logging), not what the model learns.');
   else lines.push(`No knowledge-base entry for ${code(setting.name)}; it was detected from its name and position.`);
 
   if (setting.kind === 'logged') {
@@ -197,7 +210,7 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
     if (origin) {
       lines.push(origin);
     } else if (entry) {
-      const a = assessValue(entry, setting.value, { framework, optimizer: setting.optimizer, key: setting.name });
+      const a = assessValue(entry, setting.value, { framework, optimizer: setting.optimizer, key: setting.name, siblings: siblingValues(setting, entry, file) });
       lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}: ${LEVEL_ICON[a.level]} ${escapeMd(a.message)}`);
     } else {
       lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}`);

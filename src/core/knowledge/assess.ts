@@ -15,7 +15,10 @@ export interface AssessContext {
   readonly optimizer?: string;
   /** The key as written (`warmup_epochs`, `lr0`): some aliases change the unit. */
   readonly key?: string;
-  /** Other settings of the same file, by name; reserved for cross-checks that need them. */
+  /**
+   * Values of related settings in the same scope, by canonical id or name (`lora_rank`, `max_steps`):
+   * some values are only right or wrong relative to another one.
+   */
   readonly siblings?: Readonly<Record<string, unknown>>;
 }
 
@@ -41,6 +44,15 @@ export function optimizerMatches(optimizer: string, family: readonly string[]): 
 
 /** The context-specific range when one matches, else the entry's general range. */
 export function selectRange(entry: KnowledgeEntry, context: AssessContext): TypicalRange {
+  // The key as written can settle the unit on its own: `eta` is boosting, `warmup_epochs` counts epochs.
+  const key = context.key !== undefined ? normalizeName(context.key.replace(/^.*[.]/, '')) : undefined;
+  if (key) {
+    for (const range of entry.ranges ?? []) {
+      if (!range.when?.keys?.some(k => normalizeName(k) === key)) continue;
+      if (range.when.optimizers && !(context.optimizer !== undefined && optimizerMatches(context.optimizer, range.when.optimizers))) continue;
+      return range;
+    }
+  }
   for (const range of entry.ranges ?? []) {
     const when = range.when;
     if (!when) continue;
@@ -115,11 +127,43 @@ function checkLimits(entry: KnowledgeEntry, n: number, shown: string, context: A
   return undefined;
 }
 
+/** Ids whose judgement depends on a sibling value; callers only need to pass siblings for these. */
+export const SIBLING_AWARE_IDS: ReadonlySet<string> = new Set(['lora_alpha', 'warmup_steps']);
+
+function siblingNumber(context: AssessContext, names: readonly string[]): number | undefined {
+  for (const name of names) {
+    const parsed = parseNumeric(context.siblings?.[name]);
+    if (parsed && Number.isFinite(parsed.value)) return parsed.value;
+  }
+  return undefined;
+}
+
+/** Judgements relative to another setting; more specific than the typical range, so they win. */
+function relativeCheck(entry: KnowledgeEntry, n: number, shown: string, context: AssessContext): Assessment | undefined {
+  if (entry.id === 'lora_alpha') {
+    const r = siblingNumber(context, ['lora_rank', 'lora_r', 'r', 'network_dim']);
+    if (r === undefined || r <= 0) return undefined;
+    const scale = formatNumber(n / r);
+    if (n / r > 4) return { level: 'high', message: `α ${shown} with r ${r} scales adapter updates by α/r = ${scale}; α is usually r – 2r` };
+    if (n / r < 0.25) return { level: 'low', message: `α ${shown} with r ${r} shrinks adapter updates to α/r = ${scale}; α is usually r – 2r` };
+    return { level: 'ok', message: `α ${shown} with r ${r} gives a LoRA scale α/r = ${scale} (usual: 1 – 2)` };
+  }
+  if (entry.id === 'warmup_steps') {
+    const total = siblingNumber(context, ['max_steps', 'total_num_steps', 'num_training_steps', 'total_steps']);
+    if (total === undefined || total <= 0) return undefined;
+    if (n >= total) return { level: 'high', message: `${shown} warmup steps ≥ ${total} total steps: the learning rate never leaves warmup` };
+    if (n > total * 0.25) return { level: 'high', message: `${shown} warmup steps are ${Math.round((n / total) * 100)}% of the ${total} total; a few percent is typical` };
+  }
+  return undefined;
+}
+
 function assessNumber(entry: KnowledgeEntry, n: number, context: AssessContext, prefix = ''): Assessment {
   const range = selectRange(entry, context);
   const shown = formatNumber(n, range.scale);
   const limit = checkLimits(entry, n, shown, context);
   if (limit) return { ...limit, message: prefix + limit.message, range };
+  const relative = relativeCheck(entry, n, shown, context);
+  if (relative) return { ...relative, message: prefix + relative.message, range };
   if (range.low === undefined || range.high === undefined) {
     return { level: 'unusual', message: `${prefix}${shown} is a number, but ${lowerTitle(entry.title)} usually takes ${range.text}`, range };
   }

@@ -19,11 +19,11 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     aliases: ['lr', 'learning_rate', 'lr0', 'base_lr', 'BASE_LR', 'initial_learning_rate', 'learn_rate', 'learning_rate_init', 'init_lr', 'max_lr', 'eta', 'shrinkage_rate', 'shrinkage'],
     range: { low: 1e-6, high: 1, scale: 'log', text: '1e-6 – 1' },
     ranges: [
-      { label: 'gradient boosting', low: 0.005, high: 0.3, scale: 'log', text: '0.005 – 0.3', when: { frameworks: ['xgboost', 'lightgbm', 'catboost', 'sklearn'] } },
+      { label: 'gradient boosting', low: 0.005, high: 0.3, scale: 'log', text: '0.005 – 0.3', when: { frameworks: ['xgboost', 'lightgbm', 'catboost', 'sklearn'], keys: ['eta', 'shrinkage_rate', 'shrinkage'] } },
       { label: 'Stable-Baselines3', low: 1e-5, high: 1e-3, scale: 'log', text: '1e-5 – 1e-3', when: { frameworks: ['sb3', 'rl-zoo'] } },
       { label: 'AdamW fine-tuning', low: 1e-5, high: 5e-4, scale: 'log', text: '1e-5 – 5e-4', when: { frameworks: ['hf', 'axolotl', 'peft', 'trl', 'kohya'], optimizers: ADAM_FAMILY, optimizerOptional: true } },
-      { label: 'Ultralytics lr0 with Adam', low: 1e-4, high: 3e-3, scale: 'log', text: '1e-4 – 3e-3', when: { frameworks: ['ultralytics'], optimizers: ADAM_FAMILY } },
-      { label: 'Ultralytics lr0', low: 1e-3, high: 0.1, scale: 'log', text: '1e-3 – 0.1', when: { frameworks: ['ultralytics'] } },
+      { label: 'Ultralytics lr0 with Adam', low: 1e-4, high: 3e-3, scale: 'log', text: '1e-4 – 3e-3', when: { frameworks: ['ultralytics'], optimizers: ADAM_FAMILY, keys: ['lr0'] } },
+      { label: 'Ultralytics lr0', low: 1e-3, high: 0.1, scale: 'log', text: '1e-3 – 0.1', when: { frameworks: ['ultralytics'], keys: ['lr0'] } },
       { label: 'Adam from scratch', low: 1e-4, high: 3e-3, scale: 'log', text: '1e-4 – 3e-3', when: { optimizers: ADAM_FAMILY } },
       { label: 'SGD', low: 1e-3, high: 0.5, scale: 'log', text: '1e-3 – 0.5', when: { optimizers: SGD_FAMILY } },
     ],
@@ -120,7 +120,7 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     section: 'optimisation',
     aliases: ['warmup_ratio', 'warmup_epochs', 'pct_start', 'warmup_length', 'warmup_fraction'],
     range: { low: 0, high: 0.1, scale: 'linear', text: '0 – 0.1 of training' },
-    ranges: [{ label: 'Ultralytics warmup_epochs', low: 0, high: 5, scale: 'linear', text: '0 – 5 epochs', when: { frameworks: ['ultralytics'] } }],
+    ranges: [{ label: 'warmup in epochs', low: 0, high: 5, scale: 'linear', text: '0 – 5 epochs', when: { frameworks: ['ultralytics'], keys: ['warmup_epochs'] } }],
     valid: { min: 0 },
     effects: { raise: 'longer, safer ramp-up; less time spent at the peak LR', lower: 'reaches the peak LR sooner; more risk of early instability' },
     pitfalls: [

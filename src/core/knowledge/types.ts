@@ -64,6 +64,8 @@ export interface TypicalRange {
     readonly optimizers?: readonly string[];
     /** The framework's default optimizer is in `optimizers`, so an unknown optimizer still matches. */
     readonly optimizerOptional?: boolean;
+    /** Key names that select this range whatever the framework (`eta` → boosting, `warmup_epochs`). */
+    readonly keys?: readonly string[];
   };
 }
 

@@ -44,8 +44,10 @@ describe('renderHover: essentials first', () => {
     assert.match(renderHover(seed, file('hydra', [seed])), /\*System setting\*: not a model hyperparameter/);
     const method = setting('method', null, 'bayes', { kind: 'search-setting' });
     const md = renderHover(method, file('wandb-sweep', [method]));
-    assert.match(md, /\*Search setting\*/);
-    assert.match(md, /No knowledge-base entry for `method`/);
+    assert.match(md, /^\*\*method\*\* · \*Search setting\* · `method`/);
+    assert.match(md, /Controls how the search runs/);
+    const unknown = setting('frobnicate', null, 3);
+    assert.match(renderHover(unknown, file('hydra', [unknown])), /No knowledge-base entry for `frobnicate`/);
   });
 
   it('shows a logged LR as read-only with its step and without a tune link', () => {
@@ -172,6 +174,12 @@ describe('computed facts from sibling settings', () => {
     const yolo = file('ultralytics', [lr0, setting('lrf', 'min_lr', 0.01)], 'hyp.scratch.yaml');
     assert.equal(computeFacts(lr0, yolo)[0].text, 'lr0 × lrf = 0.01 × 0.01 = 1e-4');
     assert.match(renderHover(lr0, yolo), /\*\*Final LR:\*\* lr0 × lrf = 0\.01 × 0\.01 = 1e-4/);
+  });
+
+  it('judges LoRA alpha against the rank of the same block', () => {
+    const alpha = setting('lora_alpha', 'lora_alpha', 256);
+    const md = renderHover(alpha, file('axolotl', [setting('lora_r', 'lora_rank', 8), alpha]));
+    assert.match(md, /⚠ α 256 with r 8 scales adapter updates by α\/r = 32; α is usually r – 2r/);
   });
 
   it('computes nothing when a sibling is missing or not numeric', () => {

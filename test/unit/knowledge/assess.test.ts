@@ -64,7 +64,7 @@ const table: Row[] = [
   ['seed', undefined, undefined, 1.5, 'invalid'],
   ['weight_decay', undefined, 'adamw', 0.01, 'ok', /AdamW/],
   ['weight_decay', undefined, 'sgd', 0.01, 'high', /SGD/],
-  ['warmup_ratio', 'ultralytics', undefined, 3.0, 'ok', /warmup_epochs/],
+  ['warmup_ratio', 'ultralytics', undefined, 3.0, 'ok', /warmup in epochs \(0 – 5 epochs\)/],
   ['warmup_ratio', 'hf', undefined, 3.0, 'high'],
   ['hidden_size', undefined, undefined, [64, 64], 'ok', /all 2 values/],
   ['hidden_size', undefined, undefined, [64, 0], 'invalid'],
@@ -86,6 +86,27 @@ describe('assessValue: (id, framework, optimizer, value) → level', () => {
       if (message) assert.match(a.message, message);
     });
   }
+
+  it('lets the key as written pick the unit or meaning', () => {
+    assert.match(assessValue('learning_rate', 0.3, { key: 'eta' }).message, /gradient boosting/);
+    assert.equal(assessValue('learning_rate', 0.9, { key: 'params.eta' }).level, 'high');
+    assert.equal(assessValue('warmup_ratio', 3, { key: 'warmup_epochs', framework: 'hf' }).level, 'ok');
+    assert.equal(assessValue('warmup_ratio', 3, { key: 'warmup_ratio', framework: 'hf' }).level, 'high');
+    assert.match(assessValue('learning_rate', 0.01, { key: 'lr0' }).message, /Ultralytics lr0 \(/);
+    assert.match(assessValue('learning_rate', 0.001, { key: 'lr0', optimizer: 'Adam' }).message, /Ultralytics lr0 with Adam/);
+  });
+
+  it('judges values relative to sibling settings when given them', () => {
+    assert.equal(assessValue('lora_alpha', 16, { siblings: { lora_r: 8 } }).level, 'ok');
+    assert.match(assessValue('lora_alpha', 16, { siblings: { lora_r: 8 } }).message, /α\/r = 2/);
+    assert.equal(assessValue('lora_alpha', 256, { siblings: { lora_rank: 8 } }).level, 'high');
+    assert.equal(assessValue('lora_alpha', 1, { siblings: { r: 64 } }).level, 'low');
+    assert.equal(assessValue('lora_alpha', 16, { siblings: { lora_r: 'auto' } }).level, 'ok');
+    assert.match(assessValue('warmup_steps', 2000, { siblings: { max_steps: 1000 } }).message, /never leaves warmup/);
+    assert.match(assessValue('warmup_steps', 500, { siblings: { max_steps: 1000 } }).message, /50% of the 1000 total/);
+    assert.equal(assessValue('warmup_steps', 500, { siblings: { max_steps: -1 } }).level, 'ok');
+    assert.equal(assessValue('warmup_steps', 50, { siblings: { max_steps: 1000 } }).level, 'ok');
+  });
 
   it('accepts the entry object as well as its id', () => {
     const entry = getEntry('dropout');
