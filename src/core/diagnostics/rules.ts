@@ -150,7 +150,8 @@ function pyyamlFloats(file: DetectedFile, text: string, options: DiagnoseOptions
       const after = body.slice(start + scalar.length);
       const before = body.slice(0, start);
       if (/^\s*:(\s|$)/.test(after)) continue; // a key, not a value
-      if (/!!float\s*$/.test(before) || inQuotes(before)) continue;
+      // Any explicit tag (`!!float 1e-5`, `!!str 1e-5`) states the type, so PyYAML follows it.
+      if (/!\S*\s+$/.test(before) || inQuotes(before)) continue;
       if (!pyyamlReadsAsString(scalar)) continue;
       const fixed = pyyamlFloatText(scalar);
       const range = { line, character: start, endLine: line, endCharacter: start + scalar.length };

@@ -133,6 +133,11 @@ describe('diagnose: values PyYAML reads as strings', () => {
     assert.deepEqual(diagnose(file(null, [], 'sweep.yaml'), 'min: 1e-5\n'), []);
   });
 
+  it('handles flow mappings, anchors and explicit tags', () => {
+    const text = 'lr: {min: 1e-5, max: 0.1}\nwd: &wd 1e-4\neps: !!str 1e-8\nbeta: !!float 1e-3\n';
+    assert.deepEqual(diagnose(file('wandb-sweep', [], 'sweep.yaml'), text).map(f => `${f.range.line}:${f.range.character}`), ['0:10', '1:8']);
+  });
+
   it('honours the option to force or suppress the check', () => {
     assert.equal(diagnose(file('hydra', [], 'conf/x.yaml'), 'lr: 1e-5\n', { pyyaml: true }).length, 1);
     assert.equal(diagnose(file('wandb-sweep', [], 'sweep.yaml'), 'min: 1e-5\n', { pyyaml: false }).length, 0);
