@@ -161,7 +161,7 @@ export function parseStudyFile(text: string, file: string, options: StudyFileOpt
 }
 
 /** Quotes bare `${name}` items of one-line flow lists; returns the offsets (in the new text) it quoted. */
-function quoteFlowMacros(text: string): { text: string; positions: Array<{ line: number; col: number }> } {
+export function quoteFlowMacros(text: string): { text: string; positions: Array<{ line: number; col: number }> } {
   const positions: Array<{ line: number; col: number }> = [];
   const lines = text.split('\n').map((line, i) => {
     if (!/\[[^\]#]*\$\{/.test(line)) return line;
