@@ -45,11 +45,17 @@ export class StepCounter {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Slices grow up to this to take in one large record (the reader refuses records over 256 MiB). */
+const MAX_SLICE_BYTES = 257 * 1024 * 1024;
+
 export class TfEventsFollower implements FileFollower {
   private readonly tail: FileTail;
   private reader = new TfRecordReader();
 
-  constructor(readonly path: string, maxReadBytes = DEFAULT_MAX_READ_BYTES) {
+  constructor(
+    readonly path: string,
+    private readonly maxReadBytes = DEFAULT_MAX_READ_BYTES,
+  ) {
     this.tail = new FileTail(path, maxReadBytes);
   }
 
@@ -57,9 +63,10 @@ export class TfEventsFollower implements FileFollower {
     const points: MetricPoint[] = [];
     const warnings: string[] = [];
     const name = path.basename(this.path);
-    // Loop so a file larger than one read slice is fully taken in by a single poll.
+    let limit = this.maxReadBytes;
+    // Loop so a file larger than one read slice is taken in by one poll (bounded: 64 slices).
     for (let round = 0; round < 64; round++) {
-      const read = await this.tail.read();
+      const read = await this.tail.read(limit);
       if (!read) break;
       if (read.restarted) {
         this.reader = new TfRecordReader();
@@ -79,7 +86,9 @@ export class TfEventsFollower implements FileFollower {
         }
       }
       this.tail.consume(batch.consumed);
-      if (batch.consumed === 0 || batch.consumed < read.data.length) break;
+      if (!read.more) break;
+      // A record bigger than the slice (a graph, an image): read a bigger slice next round.
+      limit = batch.consumed === 0 ? Math.min(limit * 2, MAX_SLICE_BYTES) : this.maxReadBytes;
     }
     if (final) {
       const rest = await this.tail.read();

@@ -14,6 +14,8 @@ export interface TailRead {
   readonly start: number;
   /** The file shrank or was replaced since the last read: `start` went back to 0. */
   readonly restarted: boolean;
+  /** The file holds more bytes than this read returned (the read was capped). */
+  readonly more: boolean;
 }
 
 export class FileTail {
@@ -27,7 +29,7 @@ export class FileTail {
   ) {}
 
   /** New bytes since `offset`, or undefined when the file does not exist (yet). Does not consume. */
-  async read(): Promise<TailRead | undefined> {
+  async read(limit = this.maxReadBytes): Promise<TailRead | undefined> {
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(this.path, 'r');
@@ -43,11 +45,11 @@ export class FileTail {
         restarted = true;
       }
       this.ino = stat.ino;
-      const length = Math.min(stat.size - this.offset, this.maxReadBytes);
-      if (length <= 0) return { data: Buffer.alloc(0), start: this.offset, restarted };
+      const length = Math.min(stat.size - this.offset, limit);
+      if (length <= 0) return { data: Buffer.alloc(0), start: this.offset, restarted, more: false };
       const data = Buffer.alloc(length);
       const { bytesRead } = await handle.read(data, 0, length, this.offset);
-      return { data: data.subarray(0, bytesRead), start: this.offset, restarted };
+      return { data: data.subarray(0, bytesRead), start: this.offset, restarted, more: this.offset + bytesRead < stat.size };
     } finally {
       await handle.close();
     }
