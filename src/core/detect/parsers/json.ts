@@ -9,7 +9,13 @@ export interface JsonParseResult {
 
 export function parseJson(text: string): JsonParseResult {
   const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  let tree: JsonNode | undefined;
+  try {
+    tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  } catch (err) {
+    if (err instanceof RangeError) return { root: undefined, error: 'JSON nesting is too deep to analyse' };
+    throw err;
+  }
   if (errors.length > 0) {
     const e = errors[0];
     const line = text.slice(0, e.offset).split('\n').length;

@@ -16,6 +16,7 @@ export function parseToml(text: string): TomlParseResult {
     ast = parseTOML(text);
   } catch (err) {
     const e = err as { message?: string; lineNumber?: number; column?: number };
+    if (err instanceof RangeError || /call stack/i.test(String(e.message))) return { root: undefined, error: 'TOML nesting is too deep to analyse' };
     const where = e.lineNumber ? ` at line ${e.lineNumber}, column ${e.column ?? 0}` : '';
     return { root: undefined, error: `TOML syntax error${where}: ${String(e.message ?? err).split('\n')[0]}` };
   }

@@ -18,6 +18,7 @@ export function parseYaml(text: string, maxAliases = 1000): YamlParseResult {
   const headerComments = (text.match(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/)?.[0] ?? '');
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
+    if (/call stack/i.test(e.message)) return { root: undefined, headerComments, error: 'YAML nesting is too deep to analyse' };
     const at = e.pos?.[0] ?? 0;
     const line = text.slice(0, at).split('\n').length;
     const where = ` at line ${line}, column ${at - text.lastIndexOf('\n', at - 1)}`;
