@@ -1,6 +1,7 @@
 /** Entry points of the search engine: sampler and pruner factories. */
 import { AutoSampler } from './samplers/auto';
 import { GridSampler, RandomSampler, SobolSampler } from './samplers/basic';
+import { CmaEsSampler } from './samplers/cmaes';
 import { GpSampler } from './samplers/gp';
 import { TpeSampler } from './samplers/tpe';
 import type { Sampler } from './types';
@@ -26,6 +27,9 @@ export function createSampler(name: string, seed: number): Sampler {
       return new TpeSampler(seed, { multivariate: true });
     case 'gp':
       return new GpSampler(seed);
+    case 'cmaes':
+    case 'cma-es':
+      return new CmaEsSampler(seed);
     case 'auto':
     case 'bayes':
       return new AutoSampler(seed);

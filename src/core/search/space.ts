@@ -185,6 +185,9 @@ export function fromUnit(d: Exclude<Distribution, { type: 'categorical' }>, u: n
       const hi = Math.log(d.high + 0.5);
       return snapNumber(d, Math.exp(lo + x * (hi - lo)));
     }
+    // exp(log(low)) is not always low to the last bit: the bounds themselves are returned exactly.
+    if (x === 0) return d.low;
+    if (x === 1) return d.high;
     const v = Math.exp(Math.log(d.low) + x * (Math.log(d.high) - Math.log(d.low)));
     return Math.min(d.high, Math.max(d.low, v));
   }

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:optuna`: our default sampler against Optuna's TPE, side by side in one run (same
+ * problems, seeds and budgets). ref.py runs in a child process concurrently with our side, so the
+ * two use one core each. Prints the ratio table and writes test-results/bench/optuna-compare.json.
+ *
+ *   node -r esbuild-register test/bench/optuna-compare.ts [--full] [--seeds K] [--problems a,b] [--sampler auto]
+ *
+ * Default 5 seeds (a few minutes); --full uses 20 seeds (about 10 minutes on 2 cores).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { LC_PROBLEMS, PROBLEMS } from '../../src/core/bench/problems';
+import { bestWithinEpochs, median, runOverhead, runPruningStudy, runSamplerStudy } from '../../src/core/bench/runner';
+import { createPruner, createSampler } from '../../src/core/search/index';
+import { DEFAULT_REF_PY, RefServeEvaluator, refPython } from '../../src/cli/commands/bench';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const value = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const FULL = flag('full') || process.env.HPSTUDIO_BENCH_FULL === '1';
+const SEEDS = Number(value('seeds') ?? (FULL ? 20 : 5));
+const SAMPLER = value('sampler') ?? 'auto';
+const PROBLEM_NAMES = (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',');
+const TRIALS = 100;
+const OVERHEAD_TRIALS = 1000;
+const LC = 'lc_mild' as const;
+const PRUNERS = ['median', 'asha', 'hyperband'] as const;
+const REF_PY = process.env.HPSTUDIO_REF_PY || DEFAULT_REF_PY;
+const OUT = join(__dirname, '..', '..', 'test-results', 'bench', 'optuna-compare.json');
+
+if (!Number.isInteger(SEEDS) || SEEDS < 1) throw new Error(`--seeds must be a positive integer, got ${value('seeds')}`);
+for (const p of PROBLEM_NAMES) if (!(p in PROBLEMS)) throw new Error(`unknown problem ${p}`);
+
+type Json = Record<string, unknown>;
+
+/** Runs ref.py jobs one after another (one core), collecting their JSON lines. */
+function runRefJobs(jobs: string[][]): Promise<Json[][]> {
+  return new Promise((resolve, reject) => {
+    const results: Json[][] = [];
+    const next = (i: number) => {
+      if (i === jobs.length) return resolve(results);
+      const started = Date.now();
+      const child = spawn(refPython(), [REF_PY, ...jobs[i], '--no-trace'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+      child.on('error', reject);
+      child.on('exit', code => {
+        if (code !== 0) return reject(new Error(`ref.py ${jobs[i].join(' ')} failed (${code}): ${err.slice(-500)}`));
+        results.push(out.split('\n').filter(l => l.trim()).map(l => JSON.parse(l) as Json));
+        process.stderr.write(`  [optuna] ${jobs[i].join(' ')} — ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        next(i + 1);
+      });
+    };
+    next(0);
+  });
+}
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => (r[c] ?? '').length)));
+  return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  process.stderr.write(`optuna-compare: ${SEEDS} seeds, ${TRIALS} trials, sampler ${SAMPLER}, problems ${PROBLEM_NAMES.join(', ')}${FULL ? ' (full)' : ''}\n`);
+  const seedArgs = ['--seeds', String(SEEDS), '--seed-start', '0'];
+  const refJobs = [
+    ['--overhead', String(OVERHEAD_TRIALS), '--sampler', 'tpe'],
+    ...PROBLEM_NAMES.map(p => ['--problem', p, '--sampler', 'tpe', '--trials', String(TRIALS), ...seedArgs]),
+    ['--pruning', 'none', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), ...seedArgs],
+    ['--pruning', 'hyperband', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), ...seedArgs],
+  ];
+  const refPromise = runRefJobs(refJobs);
+  refPromise.catch(() => undefined);
+
+  // Our side, in this process, while ref.py works on the other core.
+  const ovRuns = [0, 1, 2].map(s => runOverhead(createSampler(SAMPLER, s), OVERHEAD_TRIALS));
+  const oursOverhead = median(ovRuns.map(r => r.meanMsPerTrial));
+  process.stderr.write(`  [ours] overhead ${OVERHEAD_TRIALS} trials: ${oursOverhead.toFixed(3)} ms/trial\n`);
+  const ours: Record<string, { values50: number[]; values100: number[]; overhead: number[] }> = {};
+  for (const name of PROBLEM_NAMES) {
+    const problem = PROBLEMS[name];
+    const started = Date.now();
+    const evaluator = problem.evaluate ? undefined : new RefServeEvaluator(name, REF_PY);
+    const evaluate = problem.evaluate ?? ((p: Record<string, unknown>) => evaluator!.evaluate(p as never));
+    const entry = { values50: [] as number[], values100: [] as number[], overhead: [] as number[] };
+    try {
+      for (let s = 0; s < SEEDS; s++) {
+        const r = await runSamplerStudy(problem.space, evaluate, createSampler(SAMPLER, s), TRIALS);
+        entry.values50.push(r.bestValueAfter['50']);
+        entry.values100.push(r.bestValueAfter['100']);
+        entry.overhead.push(r.overheadMsPerTrial);
+      }
+    } finally {
+      evaluator?.close();
+    }
+    ours[name] = entry;
+    process.stderr.write(`  [ours] ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  // Pruning on lc_mild: no pruning vs each pruner, 100 trials, and within 25% of the epochs.
+  const lc = LC_PROBLEMS[LC];
+  const fullEpochs = TRIALS * lc.maxEpoch;
+  const quarter = Math.floor(fullEpochs / 4);
+  const pruning: Record<string, { regret: number[]; epochs: number[]; regretAtQuarter: number[]; regretQuarterBudget: number[] }> = {};
+  for (const pr of ['none', ...PRUNERS]) {
+    const e = { regret: [] as number[], epochs: [] as number[], regretAtQuarter: [] as number[], regretQuarterBudget: [] as number[] };
+    for (let s = 0; s < SEEDS; s++) {
+      const r = runPruningStudy(lc, createSampler(SAMPLER, s), createPruner({ type: pr }), { nTrials: TRIALS });
+      e.regret.push(r.bestValue - lc.fStar);
+      e.epochs.push(r.totalEpochs);
+      e.regretAtQuarter.push(bestWithinEpochs(r.curve, quarter) - lc.fStar);
+      const rb = runPruningStudy(lc, createSampler(SAMPLER, s), createPruner({ type: pr }), { nTrials: TRIALS, epochBudget: quarter });
+      e.regretQuarterBudget.push(rb.bestValue - lc.fStar);
+    }
+    pruning[pr] = e;
+  }
+  process.stderr.write(`  [ours] pruning ${LC} done\n`);
+  process.stderr.write('  waiting for ref.py…\n');
+  const ref = await refPromise;
+
+  // ---- assemble ----
+  const refOverhead = Number(ref[0][0].mean_ms_per_trial);
+  const rows: string[][] = [['problem', 'ours@50', 'optuna@50', 'ratio@50', 'ours@100', 'optuna@100', 'ratio@100', 'verdict']];
+  const problems: Json = {};
+  let halfCount = 0;
+  let allBeat = true;
+  PROBLEM_NAMES.forEach((name, i) => {
+    const recs = ref[1 + i];
+    const refAt = (b: number) => recs.map(r => (r.best_value_after as number[])[(r.checkpoints as number[]).indexOf(b)]);
+    const all = [...ours[name].values100, ...refAt(100)];
+    // Unknown optimum (svc_cancer): the best value seen anywhere, as ref.py's summary does.
+    const fStar = Math.min(PROBLEMS[name].fStar, ...all);
+    const reg = (xs: number[]) => median(xs.map(v => v - fStar));
+    const o50 = reg(ours[name].values50);
+    const o100 = reg(ours[name].values100);
+    const r50 = reg(refAt(50));
+    const r100 = reg(refAt(100));
+    const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Infinity) : a / b);
+    const q50 = ratio(o50, r50);
+    const q100 = ratio(o100, r100);
+    const beat = q50 <= 1 && q100 <= 1;
+    const half = q50 <= 0.5 && q100 <= 0.5;
+    if (!beat) allBeat = false;
+    if (half) halfCount++;
+    rows.push([name, fmt(o50), fmt(r50), fmt(q50), fmt(o100), fmt(r100), fmt(q100), half ? '≤ ½ both' : beat ? '≤ 1 both' : 'WORSE']);
+    problems[name] = { f_star: fStar, seeds: SEEDS, ours_median_regret: { 50: o50, 100: o100 }, optuna_tpe_median_regret: { 50: r50, 100: r100 }, ratio: { 50: q50, 100: q100 }, ours_overhead_ms_per_trial: median(ours[name].overhead), optuna_overhead_ms_per_trial: median(recs.map(r => Number(r.per_trial_overhead_ms))) };
+  });
+  const ovRatio = oursOverhead / refOverhead;
+
+  const refNone = ref[1 + PROBLEM_NAMES.length].map(r => Number(r.best_regret));
+  const refHb = ref[2 + PROBLEM_NAMES.length];
+  const noneRegret = median(pruning.none.regret);
+  const prRows: string[][] = [['pruner', 'median epochs', '% of 8100', 'median regret', `regret within ${quarter} ep`, `regret, ${quarter}-epoch budget`, 'reaches no-pruning regret with ≤ 25% epochs']];
+  const pruningJson: Json = {};
+  for (const pr of ['none', ...PRUNERS]) {
+    const e = pruning[pr];
+    const ep = median(e.epochs);
+    const r = median(e.regret);
+    const reaches = pr !== 'none' && ((ep <= quarter && r <= noneRegret) || median(e.regretQuarterBudget) <= noneRegret);
+    prRows.push([`${SAMPLER}+${pr}`, String(ep), `${((100 * ep) / fullEpochs).toFixed(1)}%`, fmt(r), fmt(median(e.regretAtQuarter)), fmt(median(e.regretQuarterBudget)), pr === 'none' ? '—' : reaches ? 'yes' : 'no']);
+    pruningJson[pr] = { median_epochs: ep, median_regret: r, median_regret_within_quarter_epochs: median(e.regretAtQuarter), median_regret_quarter_epoch_budget: median(e.regretQuarterBudget), reaches_no_pruning_regret: reaches };
+  }
+  prRows.push(['optuna tpe+none', String(fullEpochs), '100.0%', fmt(median(refNone)), '', '', '']);
+  prRows.push(['optuna tpe+hyperband', String(median(refHb.map(r => Number(r.total_epochs)))), `${((100 * median(refHb.map(r => Number(r.total_epochs)))) / fullEpochs).toFixed(1)}%`, fmt(median(refHb.map(r => Number(r.best_regret)))), '', '', '']);
+
+  const lines = [
+    '',
+    `Median simple regret, ${SAMPLER} vs Optuna TPE (defaults), ${SEEDS} seeds × ${TRIALS} trials, same seeds and budgets, one run:`,
+    table(rows),
+    `Target: ≤ 1 on every problem at 50 and 100 → ${allBeat ? 'MET' : 'NOT MET'}; ≤ ½ on ≥ 4 of ${PROBLEM_NAMES.length} → ${halfCount} (${halfCount >= 4 ? 'MET' : 'NOT MET'})`,
+    '',
+    `Overhead at ${OVERHEAD_TRIALS} trials (x²+y², mean ms/trial): ours ${oursOverhead.toFixed(3)} · Optuna TPE ${refOverhead.toFixed(3)} · ratio ${ovRatio.toFixed(3)} (target ≤ 0.1 → ${ovRatio <= 0.1 ? 'MET' : 'NOT MET'})`,
+    '',
+    `Pruning on ${LC} (${TRIALS} trials × ${lc.maxEpoch} epochs, f* = ${lc.fStar}), ${SEEDS} seeds:`,
+    table(prRows),
+    '',
+    `wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(
+    OUT,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        sampler: SAMPLER,
+        seeds: SEEDS,
+        trials: TRIALS,
+        problems,
+        targets: { all_ratios_at_most_1: allBeat, problems_at_most_half: halfCount },
+        overhead: { trials: OVERHEAD_TRIALS, ours_mean_ms_per_trial: oursOverhead, optuna_tpe_mean_ms_per_trial: refOverhead, ratio: ovRatio },
+        pruning: { problem: LC, quarter_epochs: quarter, ours: pruningJson, optuna_tpe_none_median_regret: median(refNone) },
+      },
+      null,
+      1,
+    ) + '\n',
+  );
+  process.stderr.write(`saved ${OUT}\n`);
+}
+
+main().catch(err => {
+  process.stderr.write(`optuna-compare: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
