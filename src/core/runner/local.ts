@@ -51,8 +51,21 @@ function checkOption(value: number | undefined, name: string, fallback: number, 
   return value;
 }
 
-function lastLines(text: string, count: number): string {
-  const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+const MAX_TAIL_LINE = 2000;
+
+/**
+ * The last `count` lines as a terminal would show them: a progress bar redrawn with `\r` (tqdm)
+ * keeps only its last state, and one runaway line is cut so the tail stays readable.
+ */
+export function lastLines(text: string, count: number): string {
+  const lines = text
+    .replace(/\r?\n$/, '')
+    .split('\n')
+    .map(line => {
+      const shown = line.replace(/\r$/, '');
+      const visible = shown.slice(shown.lastIndexOf('\r') + 1);
+      return visible.length > MAX_TAIL_LINE ? `${visible.slice(0, MAX_TAIL_LINE)}…` : visible;
+    });
   return lines.slice(-count).join('\n');
 }
 

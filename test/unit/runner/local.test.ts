@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LocalExecutor } from '../../../src/core/runner/local';
+import { lastLines, LocalExecutor } from '../../../src/core/runner/local';
 import { isSignallablePid, signalGroup } from '../../../src/core/runner/process-group';
 import type { LaunchSpec, TrialHandle, TrialLaunch, TrialOutcome } from '../../../src/core/runner/types';
 import type { MetricPoint } from '../../../src/core/metrics/types';
@@ -325,6 +325,13 @@ describe('runner/local: LocalExecutor with real processes', function () {
     assert.equal(outcome.stopReason, 'prune');
     await handle.stop('timeout');
     assert.equal((await handle.done).stopReason, 'prune');
+  });
+
+  it('shows the stderr tail as a terminal would: last state of \\r progress bars, long lines cut', () => {
+    assert.equal(lastLines('a\nb\nc\n', 2), 'b\nc');
+    assert.equal(lastLines('epoch 1\n 10%|#\r 50%|#####\r100%|##########\r\nError: boom\r\n', 2), '100%|##########\nError: boom');
+    assert.equal(lastLines('x'.repeat(5000), 1), `${'x'.repeat(2000)}…`);
+    assert.equal(lastLines('', 40), '');
   });
 
   it('rejects bad executor options', () => {
