@@ -47,13 +47,22 @@ async function openWorkbench(options) {
   };
 }
 
-/** Opens a workspace file through Quick Open, the way a user would, and waits for its editor. */
+/**
+ * Opens a workspace file from the Explorer, the way a user would: expand each folder, click the file.
+ * (Quick Open depends on ripgrep's file search, which can lag on a cold start.)
+ */
 async function openFile(page, relativePath, expectText) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget:visible input', { timeout: 15_000 });
-  await page.keyboard.type(relativePath);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row`, { timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  const explorer = page.locator('.activitybar .action-item a[aria-label^="Explorer"], .activitybar .action-item[aria-label^="Explorer"]').first();
+  if (!(await page.locator('.explorer-folders-view').isVisible())) await explorer.click();
+  const parts = relativePath.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    await row.waitFor({ timeout: 15_000 });
+    const isFolder = i < parts.length - 1;
+    if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.click();
+  }
+  await page.waitForSelector(`.tab.active >> text=${parts[parts.length - 1]}`, { timeout: 15_000 });
   if (expectText) await page.waitForSelector(`.monaco-editor .view-lines >> text=${expectText}`, { timeout: 30_000 });
 }
 

@@ -1,0 +1,88 @@
+// @ts-check
+'use strict';
+const assert = require('node:assert/strict');
+const { openWorkbench, openFile, webviewFrame } = require('./workbench');
+
+/**
+ * Hovers the first editor token whose text matches, the way a user does (mouse move), and returns the
+ * hover's text from the DOM. Falls back to the keyboard hover (Ctrl+K Ctrl+I) if the mouse hover is slow.
+ */
+async function hoverToken(page, tokenText, expect) {
+  const token = page.locator('.monaco-editor .view-lines span span', { hasText: tokenText }).first();
+  await token.waitFor({ timeout: 30_000 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const box = await token.boundingBox();
+    if (!box) throw new Error(`token ${tokenText} has no box`);
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    try {
+      await page.waitForSelector(`.monaco-hover:visible >> text=${expect}`, { timeout: 8000 });
+      return await page.locator('.monaco-hover:visible').first().innerText();
+    } catch {
+      await page.mouse.move(5, 5);
+    }
+  }
+  await token.click();
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  await page.waitForSelector(`.monaco-hover:visible >> text=${expect}`, { timeout: 8000 });
+  return page.locator('.monaco-hover:visible').first().innerText();
+}
+
+async function dismissHover(page) {
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 5);
+}
+
+describe('hovers and the sidebar in the real workbench', function () {
+  this.timeout(240_000);
+  /** @type {Awaited<ReturnType<typeof openWorkbench>>} */
+  let wb;
+  before(async () => {
+    wb = await openWorkbench({ workspace: 'examples', theme: 'dark' });
+  });
+  after(async () => wb && (await wb.close()));
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('explains a YAML key on hover', async () => {
+    await openFile(wb.page, 'configs/model/mlp.yaml', 'learning_rate');
+    const text = await hoverToken(wb.page, /^learning_rate$/, 'Learning rate');
+    assert.match(text, /Hyperparameter/);
+    assert.match(text, /3e-4|0\.0003/);
+    assert.match(text, /Tune this/);
+    await wb.screenshot('hover-yaml');
+    await dismissHover(wb.page);
+  });
+
+  it('explains a JSON key on hover (HF TrainingArguments)', async () => {
+    await openFile(wb.page, 'training_args.json', 'per_device_train_batch_size');
+    const text = await hoverToken(wb.page, /^"per_device_train_batch_size"$/, 'atch size');
+    assert.match(text, /16/);
+    assert.match(text, /[Ee]ffective batch/);
+    await wb.screenshot('hover-json');
+    await dismissHover(wb.page);
+  });
+
+  it('explains an argparse option in Python on hover', async () => {
+    await openFile(wb.page, 'train_cnn.py', 'momentum');
+    const text = await hoverToken(wb.page, /^"--momentum"$/, 'omentum');
+    assert.match(text, /0\.9/);
+    await wb.screenshot('hover-python');
+    await dismissHover(wb.page);
+  });
+
+  it('lists the detected configs in the sidebar, grouped by format, and opens one on click', async () => {
+    const entry = wb.page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first();
+    await entry.click();
+    const frame = webviewFrame(wb.page);
+    await frame.locator('.config .path', { hasText: 'mlp.yaml' }).first().waitFor({ timeout: 60_000 });
+    const paths = await frame.locator('.config .path').allInnerTexts();
+    assert.ok(paths.some(p => p.endsWith('training_args.json')), paths.join(', '));
+    assert.ok(!paths.some(p => p.endsWith('README.md')), 'no non-config files');
+    await wb.screenshot('sidebar-configs-dark');
+    await frame.locator('.config', { hasText: 'training_args.json' }).first().click();
+    await wb.page.waitForSelector('.tab.active >> text=training_args.json', { timeout: 15_000 });
+  });
+});
