@@ -112,6 +112,20 @@ export class StudyLock {
     throw new StudyLockedError(study, owner ?? info);
   }
 
+  /** Who the lock file names now (undefined when it is gone or unreadable). */
+  currentOwner(): LockInfo | undefined {
+    try {
+      return parseLockInfo(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** True when `owner` is this lock (same pid, host and acquisition time). */
+  isOwnedBy(owner: LockInfo | undefined): boolean {
+    return owner !== undefined && owner.pid === this.info.pid && owner.host === this.info.host && owner.time === this.info.time;
+  }
+
   /** Marks the lock fresh (called with every heartbeat). */
   touch(): void {
     if (this.released) return;
@@ -127,12 +141,7 @@ export class StudyLock {
     if (this.released) return;
     this.released = true;
     // Only remove the lock if it is still ours (a takeover after a long stall may have replaced it).
-    try {
-      const owner = parseLockInfo(fs.readFileSync(this.file, 'utf8'));
-      if (owner && owner.pid === this.info.pid && owner.host === this.info.host && owner.time === this.info.time) fs.rmSync(this.file, { force: true });
-    } catch {
-      /* already gone */
-    }
+    if (this.isOwnedBy(this.currentOwner())) fs.rmSync(this.file, { force: true });
   }
 }
 

@@ -11,7 +11,7 @@ import type { TrialExecutor, TrialHandle, TrialOutcome, StopReason } from '../ru
 import { FlappingGuard } from '../runner/flapping';
 import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler } from '../search/index';
 import type { Distribution, FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
-import { StudyJournal, findStaleTrials, toFrozenTrial, type JournalTrial } from './journal';
+import { StudyJournal, findStaleTrials, toFrozenTrial, type JournalRecord, type JournalTrial } from './journal';
 import { DEFAULT_LOCK_GRACE_MS } from './lock';
 import type { StudyConfig, StudyEvent, StudySummary, TrialSummary } from './types';
 
@@ -174,16 +174,34 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
         }
       };
 
-    const view = (): StudyView => ({ space: config.space, direction: config.direction, trials: state.trials.map(toFrozenTrial), budget });
+    // Frozen snapshots are rebuilt only for trials that changed: the pruner asks for the whole
+    // study on every new step, and copying every trial's curve each time is quadratic.
+    const frozen: FrozenTrial[] = [];
+    const changed = new Set<number>();
+    const append = (record: JournalRecord) => {
+      journal.append(record);
+      if ('number' in record) changed.add(record.number);
+    };
+    const view = (): StudyView => {
+      for (const t of state.trials) if (frozen[t.number] === undefined || changed.has(t.number)) frozen[t.number] = toFrozenTrial(t);
+      changed.clear();
+      return { space: config.space, direction: config.direction, trials: frozen.slice(0, state.trials.length), budget };
+    };
 
-    const beat = () => {
+    const beat = guarded(() => {
+      // A run that was suspended past the grace period may have lost its lock to another process:
+      // it must stop rather than interleave records with the new owner.
+      const owner = journal.lock.currentOwner();
+      if (!journal.lock.isOwnedBy(owner)) {
+        throw new Error(`study ${study} was taken over by ${owner ? `pid ${owner.pid} on host ${owner.host}` : 'another process'} while this run was not responding; this run stops`);
+      }
       try {
         journal.heartbeat(pid, host, clock.now());
       } catch (err) {
         warn(`could not write the heartbeat: ${err instanceof Error ? err.message : String(err)}`);
       }
       heartbeatTimer = clock.setTimeout(beat, options.heartbeatMs ?? 5000);
-    };
+    });
     heartbeatTimer = clock.setTimeout(beat, options.heartbeatMs ?? 5000);
 
     const gpuInUse = new Map<string, number>();
@@ -218,7 +236,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
       a.lastValue = point.value;
       const isNewStep = !a.trial.intermediate.has(point.step);
       if (!isNewStep && a.trial.intermediate.get(point.step) === point.value) return;
-      journal.append({ op: 'value', number: a.trial.number, step: point.step, value: point.value });
+      append({ op: 'value', number: a.trial.number, step: point.step, value: point.value });
       if (!isNewStep || !pruner || a.stopping) return;
       try {
         if (pruner.shouldPrune(view(), toFrozenTrial(a.trial), point.step)) requestStop(a, 'prune');
@@ -265,9 +283,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
       const tail = outcome.stderrTail.trim();
       if (finalState === 'fail' && reason !== 'cancel' && tail) error = `${error}\n${lastLines(tail, 20)}`;
       const interrupted = reason === 'cancel';
-      journal.append({ op: 'finish', number: n, state: finalState, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
+      append({ op: 'finish', number: n, state: finalState, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
       // Interrupted trials go straight back into the queue, so `resume` re-runs them first.
-      if (interrupted) journal.append({ op: 'trial', number: state.trials.length, params: a.trial.params, state: 'waiting', time, retryOf: n });
+      if (interrupted) append({ op: 'trial', number: state.trials.length, params: a.trial.params, state: 'waiting', time, retryOf: n });
       emit({ type: 'trial-finished', study, number: n, state: finalState, value, error, durationMs: outcome.durationMs });
 
       if (finalState === 'complete' && config.target !== undefined && value !== undefined) {
@@ -281,7 +299,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
         const verdict = flapping.record(outcome, time);
         if (verdict.pause && stopLaunching !== 'abort' && stopLaunching !== 'paused') {
           stopLaunching = 'paused';
-          journal.append({ op: 'state', state: 'paused', reason: verdict.message, time });
+          append({ op: 'state', state: 'paused', reason: verdict.message, time });
           emit({ type: 'study-paused', study, reason: verdict.message, stderr: verdict.stderrTail });
         }
       }
@@ -293,7 +311,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
       let trial: JournalTrial;
       const time = clock.now();
       if (waiting) {
-        journal.append({ op: 'start', number: waiting.number, pid, host, time });
+        append({ op: 'start', number: waiting.number, pid, host, time });
         trial = waiting;
       } else {
         let params: Record<string, ParamValue>;
@@ -307,7 +325,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
           warn(`sampler ${sampler.name} has no further point: ${err instanceof Error ? err.message : String(err)}`);
           return;
         }
-        journal.append({ op: 'trial', number: state.trials.length, params, state: 'running', pid, host, time });
+        append({ op: 'trial', number: state.trials.length, params, state: 'running', pid, host, time });
         trial = state.trials[state.trials.length - 1];
       }
       const gpu = pickGpu();

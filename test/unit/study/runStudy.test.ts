@@ -173,15 +173,22 @@ describe('runStudy (fake executor)', () => {
 
   it('asks the pruner on each new step and stops pruned trials', async () => {
     const asked: Array<[number, number]> = [];
+    const stale: string[] = [];
     const pruner: Pruner = {
       name: 'threshold',
-      shouldPrune(_view, trial, step) {
+      shouldPrune(view, trial, step) {
         asked.push([trial.number, step]);
+        // The study view is current: it holds this step for this trial, and every other trial's curve.
+        // (Collected, not asserted here: runStudy turns a throwing pruner off with a warning.)
+        if (!trial.intermediate.has(step)) stale.push(`trial ${trial.number} lacks step ${step}`);
+        if (JSON.stringify([...view.trials[trial.number].intermediate]) !== JSON.stringify([...trial.intermediate])) stale.push(`view of ${trial.number} is behind`);
+        for (const t of view.trials.filter(x => x.state === 'complete')) if (t.intermediate.size !== 5) stale.push(`complete trial ${t.number} has ${t.intermediate.size} steps`);
         return step >= 2 && (trial.intermediate.get(step) ?? 0) > 1.5;
       },
     };
     const executor = new FakeExecutor(l => ({ curve: curveOf(l) }));
     const summary = await runStudy({ config: makeConfig({ limits: { trials: 8, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(4), pruner });
+    assert.deepEqual(stale, []);
     const pruned = summary.trials.filter(t => t.state === 'pruned');
     assert.ok(pruned.length > 0 && summary.completed > 0, JSON.stringify(summary.trials));
     for (const t of pruned) {
@@ -291,6 +298,46 @@ describe('runStudy (fake executor)', () => {
     assert.deepEqual(second.launches[0].params.x, journal.trials[2].params.x);
     assert.equal(resumed.status, 'finished');
     assert.equal(resumed.completed, 6);
+  });
+
+  it('stops its trials and fails when another process took the study lock over', async () => {
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l), hang: true }));
+    await assert.rejects(
+      runStudy({
+        config: makeConfig({ limits: { trials: 4, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
+        journalDir: dir,
+        executor,
+        sampler: testSampler(15),
+        heartbeatMs: 20,
+        onEvent: e => {
+          if (e.type === 'trial-started' && e.number === 1) fs.writeFileSync(path.join(dir, 'lock'), JSON.stringify({ pid: 999, host: 'elsewhere', time: 1 }));
+        },
+      }),
+      /study fake-study was taken over by pid 999 on host elsewhere/,
+    );
+    assert.deepEqual(
+      executor.stops.map(s => s.reason),
+      ['cancel', 'cancel'],
+    );
+    // The new owner's lock is left alone.
+    assert.match(fs.readFileSync(path.join(dir, 'lock'), 'utf8'), /elsewhere/);
+  });
+
+  it('writes heartbeats while trials run', async () => {
+    const executor = new FakeExecutor(l => ({ curve: curveOf(l), hang: true }));
+    const controller = new AbortController();
+    let beats = 0;
+    const timer = setInterval(() => {
+      beats = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter(l => l.includes('"heartbeat"')).length;
+      if (beats >= 2) controller.abort();
+    }, 10);
+    try {
+      await runStudy({ config: makeConfig(), journalDir: dir, executor, sampler: testSampler(16), heartbeatMs: 15, signal: controller.signal });
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(beats >= 2);
+    assert.equal(readJournal(path.join(dir, 'journal.jsonl')).study.lastSeen.has(`${process.pid}@${os.hostname()}`), true);
   });
 
   it('refuses to start over an existing study without resume', async () => {
