@@ -224,7 +224,8 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
   if (entry) {
     const effects = variant?.effects ?? entry.effects;
     lines.push(`↑ ${effects.raise} · ↓ ${effects.lower}`);
-    lines.push(defaultLine(entry, framework));
+    // A logged value was never configured, so a configuration default would only distract.
+    if (setting.kind !== 'logged') lines.push(defaultLine(entry, framework));
     lines.push(`⚠ ${(variant?.pitfalls ?? entry.pitfalls)[0]}`);
   }
   if (extras.study) lines.push(studyLine(extras.study, entry));

@@ -58,6 +58,7 @@ describe('renderHover: essentials first', () => {
     assert.match(md, /\*\*logged LR at step 40:\*\* 4\.5e-5: produced by the run/);
     assert.doesNotMatch(md, /Tune this/);
     assert.doesNotMatch(md, /\*\*Value:\*\*/);
+    assert.doesNotMatch(md, /\*\*Defaults?\b/);
   });
 
   it('uses the boosting meaning of learning_rate for tree models', () => {
