@@ -1,0 +1,106 @@
+/**
+ * The curves of existing runs — a TensorBoard log directory, a Lightning metrics.csv, an HF
+ * trainer_state.json, an Optuna journal — without tuning. Each run becomes one "trial" of the panel;
+ * its label travels as the `run` parameter so tooltips and the CSV name it.
+ */
+import * as path from 'node:path';
+import { openRun, FINAL_METRIC, type RunInfo, type RunSource } from '../metrics/runs';
+import type { CurvesDelta, CurvesDisposable, CurvesSeries, CurvesSnapshot, CurvesSource, CurvesTrial } from '../protocol/curves';
+import type { TrialState } from '../search/types';
+import { DeltaPoller } from './poller';
+
+const STATE: Record<string, TrialState> = { RUNNING: 'running', COMPLETE: 'complete', PRUNED: 'pruned', FAIL: 'fail', WAITING: 'waiting' };
+
+export class RunCurvesSource implements CurvesSource {
+  readonly key: string;
+  readonly title: string;
+  private readonly numbers = new Map<string, number>();
+  private readonly trials = new Map<number, CurvesTrial>();
+  private readonly series = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
+  private readonly metrics = new Set<string>();
+  private direction: 'minimize' | 'maximize' = 'minimize';
+  private readonly poller: DeltaPoller;
+  /** Problems met while reading (corrupt records, malformed lines), newest last. */
+  readonly warnings: string[] = [];
+
+  private constructor(private readonly source: RunSource, intervalMs: number) {
+    this.key = `run:${source.path}`;
+    this.title = `${path.basename(source.path)} (${source.format})`;
+    this.poller = new DeltaPoller(() => this.poll(), intervalMs);
+  }
+
+  /** Opens the runs at `target` and reads what is there now. */
+  static async open(target: string, intervalMs = 500): Promise<RunCurvesSource> {
+    const source = new RunCurvesSource(await openRun(target), intervalMs);
+    await source.poll();
+    return source;
+  }
+
+  snapshot(): CurvesSnapshot {
+    const metrics = [...this.metrics];
+    // Validation loss is what people watch first; then any loss; then whatever came first.
+    const preferred = metrics.find(m => /val.*loss/i.test(m)) ?? metrics.find(m => /loss/i.test(m)) ?? metrics[0] ?? null;
+    return {
+      title: this.title,
+      direction: this.direction,
+      metrics,
+      metric: preferred,
+      trials: [...this.trials.values()].sort((a, b) => a.number - b.number),
+      series: [...this.series.values()].map(s => ({ ...s, steps: [...s.steps], values: [...s.values] })),
+    };
+  }
+
+  onDidChange(listener: (delta: CurvesDelta) => void): CurvesDisposable {
+    return this.poller.subscribe(listener);
+  }
+
+  refresh(): Promise<void> {
+    return this.poller.tick();
+  }
+
+  private trialFor(run: RunInfo): CurvesTrial {
+    let number = this.numbers.get(run.id);
+    if (number === undefined) {
+      number = run.trialNumber ?? this.numbers.size;
+      this.numbers.set(run.id, number);
+    }
+    const value = run.values?.[0] ?? null;
+    if (run.directions?.[0]) this.direction = run.directions[0] === 'maximize' ? 'maximize' : 'minimize';
+    const trial: CurvesTrial = {
+      number,
+      state: run.state ? STATE[run.state] ?? 'complete' : 'complete',
+      params: run.params ?? { run: run.label },
+      value,
+      durationMs: null,
+    };
+    this.trials.set(number, trial);
+    return trial;
+  }
+
+  private async poll(): Promise<CurvesDelta> {
+    const update = await this.source.poll();
+    this.warnings.push(...update.warnings);
+    if (update.reset) {
+      this.trials.clear();
+      this.series.clear();
+    }
+    const trials = update.runs.map(r => this.trialFor(r));
+    const fresh = new Map<string, CurvesSeries & { steps: number[]; values: number[] }>();
+    for (const p of update.points) {
+      if (p.name === FINAL_METRIC) continue;
+      let number = this.numbers.get(p.run);
+      if (number === undefined) number = this.trialFor({ id: p.run, label: p.run, format: this.source.format, path: this.source.path }).number;
+      this.metrics.add(p.name);
+      const key = `${number}\u0000${p.name}`;
+      let all = this.series.get(key);
+      if (!all) this.series.set(key, (all = { trial: number, metric: p.name, steps: [], values: [] }));
+      all.steps.push(p.step);
+      all.values.push(p.value);
+      let part = fresh.get(key);
+      if (!part) fresh.set(key, (part = { trial: number, metric: p.name, steps: [], values: [] }));
+      part.steps.push(p.step);
+      part.values.push(p.value);
+    }
+    return { trials, series: [...fresh.values()] };
+  }
+}

@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { JournalCurvesSource } from '../../../src/core/curves/journalSource';
+import { RunCurvesSource } from '../../../src/core/curves/runSource';
+import type { CurvesDelta } from '../../../src/core/protocol/curves';
+
+const header = { op: 'study', v: 1, name: 'demo', space: { params: [{ name: 'lr', distribution: { type: 'float', low: 1e-4, high: 1, log: true } }] }, direction: 'minimize', metric: 'val_loss', sampler: 'random', seed: 1, studyFile: 'sweep.yaml', time: 1 };
+const line = (o: object) => `${JSON.stringify(o)}\n`;
+
+describe('JournalCurvesSource', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-curves-'));
+    file = path.join(dir, 'journal.jsonl');
+    fs.writeFileSync(file, line(header) + line({ op: 'trial', number: 0, params: { lr: 0.01 }, state: 'running', pid: 1, host: 'h', time: 2 })
+      + line({ op: 'value', number: 0, step: 1, value: 0.9 }) + line({ op: 'value', number: 0, step: 2, value: 0.7 }));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('snapshots the trials and the study metric curves', () => {
+    const source = new JournalCurvesSource(file);
+    const snap = source.snapshot();
+    assert.equal(snap.title, 'Study demo');
+    assert.deepEqual(snap.metrics, ['val_loss']);
+    assert.deepEqual(snap.trials.map(t => [t.number, t.state]), [[0, 'running']]);
+    assert.deepEqual(snap.series, [{ trial: 0, metric: 'val_loss', steps: [1, 2], values: [0.9, 0.7] }]);
+  });
+
+  it('sends only what changed as the journal grows', async () => {
+    const source = new JournalCurvesSource(file);
+    source.snapshot();
+    const deltas: CurvesDelta[] = [];
+    const sub = source.onDidChange(d => deltas.push(d));
+    fs.appendFileSync(file, line({ op: 'value', number: 0, step: 3, value: 0.5 }) + line({ op: 'finish', number: 0, state: 'complete', value: 0.5, time: 9 })
+      + line({ op: 'trial', number: 1, params: { lr: 0.5 }, state: 'running', pid: 1, host: 'h', time: 10 }));
+    await source.refresh();
+    sub.dispose();
+    assert.equal(deltas.length, 1);
+    assert.deepEqual(deltas[0].series, [{ trial: 0, metric: 'val_loss', steps: [3], values: [0.5] }]);
+    assert.deepEqual(deltas[0].trials?.map(t => [t.number, t.state, t.value]), [[0, 'complete', 0.5], [1, 'running', null]]);
+    await source.refresh();
+    assert.equal(deltas.length, 1, 'an unchanged journal sends nothing');
+  });
+});
+
+describe('RunCurvesSource', () => {
+  it('opens an Optuna journal as one curve per trial with params and values', async () => {
+    const source = await RunCurvesSource.open(path.resolve(__dirname, '../../fixtures/metrics/optuna/journal.log'));
+    const snap = source.snapshot();
+    assert.ok(snap.trials.length >= 3, `trials: ${snap.trials.length}`);
+    assert.ok(snap.series.length > 0);
+    assert.ok(snap.trials.some(t => Object.keys(t.params).length > 0 && typeof t.value === 'number'));
+  });
+
+  it('opens a Lightning metrics.csv and follows rows appended later', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-csv-'));
+    const csv = path.join(dir, 'metrics.csv');
+    fs.writeFileSync(csv, 'epoch,step,train_loss,val_loss\n0,10,0.9,\n0,10,,0.95\n');
+    try {
+      const source = await RunCurvesSource.open(csv);
+      const snap = source.snapshot();
+      assert.deepEqual([...snap.metrics].sort(), ['train_loss', 'val_loss']);
+      assert.equal(snap.metric, 'val_loss');
+      const deltas: CurvesDelta[] = [];
+      const sub = source.onDidChange(d => deltas.push(d));
+      fs.appendFileSync(csv, '1,20,0.6,\n1,20,,0.7\n');
+      await source.refresh();
+      sub.dispose();
+      const points = deltas.flatMap(d => d.series ?? []).map(s => [s.metric, s.steps, s.values]);
+      assert.deepEqual(points.sort(), [['train_loss', [20], [0.6]], ['val_loss', [20], [0.7]]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
