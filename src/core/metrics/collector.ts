@@ -20,6 +20,11 @@ import {
 const SKIPPED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', 'wandb', '.ipynb_checkpoints']);
 /** A trial directory with more entries than this is not scanned further (a dataset written into it…). */
 const MAX_SCANNED_ENTRIES = 5000;
+/**
+ * New metric files are looked for at most this often once some are followed: polls come every
+ * ~250 ms and a checkpoint-heavy trial dir holds thousands of entries, while files appear rarely.
+ */
+const DISCOVERY_INTERVAL_MS = 2000;
 
 export function createMetricCollector(options: MetricCollectorOptions): MetricCollector {
   return new Collector(options);
@@ -34,6 +39,7 @@ class Collector implements MetricCollector {
   private polling: Promise<MetricPoint[]> = Promise.resolve([]);
   private warnedScanLimit = false;
   private ended = false;
+  private lastDiscovery = 0;
 
   constructor(private readonly options: MetricCollectorOptions) {
     this.regex = options.regex ? new MetricRegex(options.regex) : undefined;
@@ -83,7 +89,11 @@ class Collector implements MetricCollector {
   private async pollOnce(final: boolean): Promise<MetricPoint[]> {
     const dir = this.options.trialDir;
     if (!dir) return [];
-    await this.discover(dir);
+    const now = Date.now();
+    if (final || this.followers.size === 0 || now - this.lastDiscovery >= DISCOVERY_INTERVAL_MS) {
+      this.lastDiscovery = now;
+      await this.discover(dir);
+    }
     const points: MetricPoint[] = [];
     for (const follower of this.followers.values()) {
       try {

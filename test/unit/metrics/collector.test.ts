@@ -65,6 +65,17 @@ describe('metrics / createMetricCollector', () => {
     assert.deepEqual(brief(await c.pollFiles()), ['csv:loss@1=2']);
   });
 
+  it('finds a metric file that appears late, at the latest when the trial ends', async () => {
+    fs.writeFileSync(path.join(dir, 'metrics.csv'), 'step,loss\n1,2\n');
+    const c = createMetricCollector({ trialDir: dir });
+    const seen = brief(await c.pollFiles());
+    fs.mkdirSync(path.join(dir, 'tb'));
+    fs.writeFileSync(path.join(dir, 'tb', 'events.out.tfevents.5.host'), eventFile([{ step: 7, scalars: [{ tag: 'acc', value: 0.5 }] }]));
+    seen.push(...brief(await c.pollFiles()), ...brief(await c.end()));
+    assert.deepEqual(seen, ['csv:loss@1=2', 'tfevents:acc@7=0.5']);
+    assert.deepEqual(await c.end(), [], 'a second end() reads nothing again');
+  });
+
   it('serialises overlapping polls so nothing is emitted twice', async () => {
     fs.writeFileSync(path.join(dir, 'metrics.csv'), 'step,loss\n1,2\n2,1\n');
     const c = createMetricCollector({ trialDir: dir });
