@@ -62,6 +62,13 @@ function formatParams(params: Readonly<Record<string, ParamValue>>): string {
     .join(' ');
 }
 
+/** First line of an error, plus its last line (usually the program's own message) when there are more. */
+function briefError(error: string): string {
+  const lines = error.split('\n').map(l => l.trim()).filter(Boolean);
+  const text = lines.length > 1 ? `${lines[0]}: ${lines[lines.length - 1]}` : (lines[0] ?? '');
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
 /** Progress on stderr: a redrawn bar on a terminal, one line per finished trial otherwise. */
 class Progress {
   private finished = 0;
@@ -98,7 +105,7 @@ class Progress {
           this.best = { number: e.number, value: e.value };
         }
         if (!this.tty) {
-          const error = e.error ? `  ${e.error.split('\n')[0]}` : '';
+          const error = e.error ? `  ${briefError(e.error)}` : '';
           const best = this.best ? `  best ${formatValue(this.best.value)} (#${this.best.number})` : '';
           this.line(`trial ${e.number} ${e.state}  ${this.config.metric}=${formatValue(e.value)}${best}${error}`);
         }

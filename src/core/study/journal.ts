@@ -364,7 +364,8 @@ export class StudyJournal {
   static open(dir: string, options: OpenJournalOptions): StudyJournal {
     const file = path.join(dir, JOURNAL_FILE);
     const name = options.create?.name ?? path.basename(dir);
-    const exists = fs.existsSync(file) && fs.statSync(file).size > 0;
+    // A file without one complete line is a crash during creation: nothing was ever recorded.
+    const exists = fs.existsSync(file) && hasCompleteLine(file);
     if (exists && !options.resume) throw new StudyExistsError(name, dir);
     if (!exists && !options.create) throw new Error(`no study journal at ${file}`);
     const lock = StudyLock.acquire(dir, name, options);
@@ -426,6 +427,21 @@ export class StudyJournal {
     fs.closeSync(this.fd);
     this.fd = undefined;
     this.lock.release();
+  }
+}
+
+function hasCompleteLine(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let pos = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) return false;
+      if (buf.subarray(0, n).includes(0x0a)) return true;
+      pos += n;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

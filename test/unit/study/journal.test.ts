@@ -178,6 +178,15 @@ describe('study journal', () => {
     assert.throws(() => parseJournal('', 'j.jsonl'), /no study header/);
   });
 
+  it('starts afresh over a journal whose header itself was torn (crash during creation)', () => {
+    const file = path.join(dir, 'journal.jsonl');
+    fs.writeFileSync(file, '{"op":"study","v":1,"na');
+    const j = StudyJournal.open(dir, { create: header });
+    j.close();
+    assert.equal(readJournal(file).study.header.name, 'demo');
+    assert.equal(fs.readFileSync(file, 'utf8').split('\n').length, 2);
+  });
+
   it('refuses to create over an existing study unless resuming', () => {
     StudyJournal.open(dir, { create: header }).close();
     assert.throws(() => StudyJournal.open(dir, { create: header }), (e: unknown) => e instanceof StudyExistsError && /--resume/.test(e.message));
