@@ -10,6 +10,7 @@ import { WorkspaceScanner } from './detection/workspaceScanner';
 import { SettingHoverProvider } from './hover/hoverProvider';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
 import { EXPLAIN_SCHEME, ExplanationPages, createExplainCommand } from './explain/explainCommand';
+import { createStudies } from './studies/wire';
 
 /**
  * The composition root: the only place that creates services and wires them to VS Code. Commands come
@@ -110,13 +111,21 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
 
   // --- studies (tuning) -------------------------------------------------------------------------
+  // The background worker, the study controller (getStudies/onDidChange for the sidebar and curves),
+  // CodeLenses, status bar and the Trials output channel. deactivate() awaits the worker's shutdown.
+  const studies = createStudies({ context, log, detect: doc => documents.get(doc), onShutdown });
 
   // --- the command table --------------------------------------------------------------------------
   const commands: Record<string, CommandSpec> = {
     'hpstudio.scanWorkspace': { run: scan },
-    'hpstudio.tuneFile': { needsTrust: true, run: comingSoon('tuning') },
+    // The tuning handlers check trust themselves (requireTrust inside createStudies) so that in
+    // Restricted Mode they resolve to { refused: true, reason } instead of undefined.
+    'hpstudio.tuneFile': { run: studies.commands.tuneFile },
+    'hpstudio.startStudy': { run: studies.commands.startStudy },
+    'hpstudio.resumeStudy': { run: studies.commands.resumeStudy },
+    'hpstudio.openStudyFile': { run: studies.commands.openStudyFile },
     'hpstudio.showCurves': { run: comingSoon('the curves panel') },
-    'hpstudio.stopStudy': { needsTrust: true, run: comingSoon('stopping studies') },
+    'hpstudio.stopStudy': { run: studies.commands.stopStudy },
     'hpstudio.explainSetting': { run: createExplainCommand(documents) },
   };
   const notify = (message: string) => vscode.window.showWarningMessage(message);

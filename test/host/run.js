@@ -14,6 +14,7 @@ const { ROOT, ensureInstalled } = require('./codeServer');
 /** Each suite: which workspace fixture it opens and whether the folder is trusted. */
 const suites = [
   { name: 'trusted', workspace: 'test/fixtures/host-workspace', trust: 'trusted' },
+  { name: 'restricted', workspace: 'test/fixtures/host-workspace', trust: 'restricted' },
 ];
 
 function copyWorkspace(rel) {

@@ -1,0 +1,259 @@
+/**
+ * "Tune Hyperparameters in This File…": detection → a multi-select QuickPick of the file's
+ * hyperparameters (the most impactful pre-selected) → ranges from the file or the knowledge base →
+ * the launch command → a study file next to the config, opened for editing, then "Start".
+ *
+ * Non-interactive form (tests, keybindings, other extensions):
+ *   executeCommand('hpstudio.tuneFile', uri, { params: ['model.lr'], ranges: { 'model.lr': '1e-4 .. 1e-2 log' },
+ *                  metric: 'val_loss', goal: 'minimize', trials: 8, parallel: 2, program: 'train.py', yes: true, start: false })
+ * With `yes: true` nothing is asked: unset options take their defaults (pre-selected params, the
+ * launch guess, metric val_loss) and the command resolves to a `TuneFileResult`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { DetectedFile } from '../../core/detect/types';
+import { loadStudyFile } from '../../core/study/studyFile';
+import type { StartOutcome, StudyController } from './controller';
+import {
+  describeRange,
+  guessLaunch,
+  parseRangeInput,
+  renderStudyFile,
+  studyFilePath,
+  studyNameFor,
+  tuneCandidates,
+  type LaunchConfiguration,
+  type LaunchGuess,
+  type ParamRange,
+  type TuneCandidate,
+} from './studyDraft';
+
+export interface TuneFileOptions {
+  /** Parameters to tune, by study name (`model.lr`, `batch-size`) or setting key; default: the pre-selected ones. */
+  readonly params?: readonly string[];
+  /** Range overrides, in the input-box syntax: `"1e-5 .. 1e-2 log"`, `"16 .. 256"`, `"8, 16, 32"`. */
+  readonly ranges?: Readonly<Record<string, string>>;
+  readonly metric?: string;
+  readonly goal?: 'minimize' | 'maximize';
+  readonly trials?: number;
+  readonly parallel?: number;
+  /** Program to run, relative to the config's folder (overrides the guess). */
+  readonly program?: string;
+  /** Ask nothing; accept the defaults and the launch guess. */
+  readonly yes?: boolean;
+  /** Start the study right after writing it (otherwise a "Start" button is offered, unless `yes`). */
+  readonly start?: boolean;
+}
+
+export type TuneFileResult =
+  | { readonly studyFile: string; readonly study: string; readonly params: readonly string[]; readonly start?: StartOutcome }
+  | { readonly cancelled: true }
+  | { readonly error: string };
+
+const MAXIMIZE_HINT = /acc|accuracy|f1|auc|precision|recall|score|reward|return|map|bleu|rouge|iou|r2/i;
+
+function isOptions(v: unknown): v is TuneFileOptions {
+  return typeof v === 'object' && v !== null && !(v instanceof vscode.Uri) && !Array.isArray(v);
+}
+
+export interface TuneFileDeps {
+  readonly controller: StudyController;
+  readonly detect: (document: vscode.TextDocument) => DetectedFile | undefined;
+}
+
+/** The command handler: `(uri?, options?)`; an explorer click passes `(uri, [uris])`. */
+export function createTuneFileCommand(deps: TuneFileDeps): (...args: unknown[]) => Promise<TuneFileResult> {
+  return async (...args: unknown[]) => {
+    const uri = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+    const options = isOptions(args[1]) ? args[1] : isOptions(args[0]) ? args[0] : {};
+    try {
+      return await tuneFile(deps, uri, options);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      void vscode.window.showErrorMessage(`Hyperparameter Studio: ${error}`);
+      return { error };
+    }
+  };
+}
+
+function fail(message: string, quiet: boolean): TuneFileResult {
+  if (!quiet) void vscode.window.showWarningMessage(`Hyperparameter Studio: ${message}`);
+  return { error: message };
+}
+
+async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options: TuneFileOptions): Promise<TuneFileResult> {
+  const yes = options.yes === true;
+  if (!vscode.workspace.isTrusted) return { error: deps.controller.refuse().reason };
+  if (!uri) return fail('open a config file (or pick one in the Explorer) to tune its hyperparameters', yes);
+  if (uri.scheme !== 'file') return fail(`${uri.toString()} is not a file on disk; tuning needs a local folder`, yes);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const detected = deps.detect(document);
+  if (!detected) return fail(`${vscode.workspace.asRelativePath(uri)} is not a kind of file Hyperparameter Studio reads`, yes);
+  if (detected.error) return fail(`could not read ${vscode.workspace.asRelativePath(uri)}: ${detected.error}`, yes);
+
+  const configFile = uri.fsPath;
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const workspace = folder?.uri.fsPath ?? path.dirname(configFile);
+  let launch = options.program ? programLaunch(options.program, configFile, detected) : guessLaunch({ configFile, workspace, detected, launchConfigurations: readLaunchConfigurations(workspace), exists: f => fs.existsSync(f) });
+
+  const candidates = tuneCandidates(detected, launch?.argStyle ?? 'hydra');
+  if (candidates.length === 0) return fail(`found no tunable hyperparameters in ${vscode.workspace.asRelativePath(uri)}`, yes);
+
+  // 1. Which hyperparameters.
+  let chosen: TuneCandidate[];
+  if (options.params) {
+    const unknown = options.params.filter(p => !candidates.some(c => c.param === p || c.key === p));
+    if (unknown.length) return fail(`no tunable hyperparameter ${unknown.map(u => `"${u}"`).join(', ')} in this file (available: ${candidates.map(c => c.param).join(', ')})`, yes);
+    chosen = candidates.filter(c => options.params!.includes(c.param) || options.params!.includes(c.key));
+  } else if (yes) {
+    chosen = candidates.filter(c => c.preselected);
+    if (chosen.length === 0) chosen = candidates.slice(0, 1);
+  } else {
+    const picks = await vscode.window.showQuickPick(
+      candidates.map(c => ({
+        label: c.param,
+        description: `${formatValue(c.value)} → ${describeRange(c.range)}`,
+        detail: c.rangeSource === 'file' ? 'range written in the file' : c.rangeSource === 'knowledge' ? 'typical range from the knowledge base' : 'around the current value',
+        picked: c.preselected,
+        candidate: c,
+      })),
+      { canPickMany: true, title: `Tune hyperparameters of ${path.basename(configFile)}`, placeHolder: 'Pick the hyperparameters to search (the most impactful are selected)', ignoreFocusOut: true },
+    );
+    if (!picks || picks.length === 0) return { cancelled: true };
+    chosen = picks.map(p => p.candidate);
+  }
+
+  // 2. Ranges: overrides first; interactively, one input box per parameter, pre-filled.
+  const params: Array<{ param: string; range: ParamRange }> = [];
+  for (const c of chosen) {
+    let range = c.range;
+    const override = options.ranges?.[c.param] ?? options.ranges?.[c.key];
+    if (override !== undefined) {
+      const parsed = parseRangeInput(override, range);
+      if (typeof parsed === 'string') return fail(`range of ${c.param}: ${parsed}`, yes);
+      range = parsed;
+    } else if (!yes) {
+      const text = await vscode.window.showInputBox({
+        title: `Range of ${c.param} (current value ${formatValue(c.value)})`,
+        value: rangeText(range),
+        prompt: '"low .. high" (add "log" for a log scale) or comma-separated choices',
+        ignoreFocusOut: true,
+        validateInput: v => {
+          const r = parseRangeInput(v, range);
+          return typeof r === 'string' ? r : undefined;
+        },
+      });
+      if (text === undefined) return { cancelled: true };
+      range = parseRangeInput(text, range) as ParamRange;
+    }
+    params.push({ param: c.param, range });
+  }
+
+  // 3. The metric the trials report.
+  let metric = options.metric;
+  if (metric === undefined && !yes) {
+    metric = await vscode.window.showInputBox({
+      title: 'Metric to optimise',
+      value: 'val_loss',
+      prompt: 'The name your training prints (e.g. "val_loss: 0.42", a JSON line, or a TensorBoard scalar)',
+      ignoreFocusOut: true,
+      validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
+    });
+    if (metric === undefined) return { cancelled: true };
+  }
+  metric = (metric ?? 'val_loss').trim();
+  const goal = options.goal ?? (MAXIMIZE_HINT.test(metric) && !/loss|error|perplexity/i.test(metric) ? 'maximize' : 'minimize');
+
+  // 4. How trials start: a guess the user confirms when it is only a guess.
+  if (!launch || (launch.needsConfirmation && !yes)) {
+    if (yes) return fail(`cannot tell which program trains with ${path.basename(configFile)}; pass { program: 'train.py' } or add a python/node configuration to .vscode/launch.json`, true);
+    launch = await confirmLaunch(launch, configFile, detected);
+    if (!launch) return { cancelled: true };
+  }
+
+  // 5. The study file, next to the config.
+  const studyFile = studyFilePath(configFile, f => fs.existsSync(f));
+  const name = studyNameFor(studyFile.replace(/\.study\.yaml$/, '.yaml'));
+  const parallel = options.parallel ?? vscode.workspace.getConfiguration('hpstudio').get<number>('tuning.parallel', 1);
+  const text = renderStudyFile({
+    name,
+    source: path.basename(configFile),
+    launch,
+    params,
+    metric,
+    goal,
+    trials: options.trials ?? 20,
+    parallel: Math.max(1, Math.floor(parallel)),
+    date: new Date().toISOString().slice(0, 10),
+  });
+  fs.writeFileSync(studyFile, text, { flag: 'wx' });
+  // The file must load as written; if it does not, that is our bug — say so with the parser's message.
+  loadStudyFile(studyFile);
+  const studyUri = vscode.Uri.file(studyFile);
+  await vscode.window.showTextDocument(studyUri, { preview: false });
+  const result = { studyFile, study: name, params: params.map(p => p.param) };
+  if (options.start) return { ...result, start: await deps.controller.startStudy(studyUri) };
+  if (!yes) {
+    void vscode.window
+      .showInformationMessage(`Hyperparameter Studio: wrote ${vscode.workspace.asRelativePath(studyUri)} (${params.length} hyperparameters, ${launch.basis}). Edit it if needed, then start.`, 'Start')
+      .then(choice => {
+        if (choice === 'Start') void vscode.commands.executeCommand('hpstudio.startStudy', studyUri);
+      });
+  }
+  return result;
+}
+
+function programLaunch(program: string, configFile: string, detected: DetectedFile): LaunchGuess {
+  const ext = path.extname(program).toLowerCase();
+  const hydra = detected.format === 'hydra' || /\.ya?ml$/i.test(configFile);
+  return {
+    program,
+    command: ext === '.js' || ext === '.mjs' || ext === '.cjs' ? ['${env}', 'node', '${program}', '${args}'] : undefined,
+    argStyle: /\.(py|js|mjs|cjs)$/i.test(configFile) ? 'flags' : hydra ? 'hydra' : 'override-file',
+    basis: `${program}, as given`,
+    needsConfirmation: false,
+  };
+}
+
+async function confirmLaunch(guess: LaunchGuess | undefined, configFile: string, detected: DetectedFile): Promise<LaunchGuess | undefined> {
+  const choose = 'Choose the training script…';
+  if (guess) {
+    const use = `Use ${guess.program}`;
+    const answer = await vscode.window.showInformationMessage(
+      `Trials will run "${guess.program}" (${guess.basis}). Is that how ${path.basename(configFile)} is trained?`,
+      { modal: true },
+      use,
+      choose,
+    );
+    if (answer === use) return { ...guess, needsConfirmation: false };
+    if (answer !== choose) return undefined;
+  }
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.file(path.dirname(configFile)), filters: { Scripts: ['py', 'js', 'sh'] }, title: 'Training script for the trials' });
+  if (!picked?.[0]) return undefined;
+  return programLaunch(path.relative(path.dirname(configFile), picked[0].fsPath).split(path.sep).join('/'), configFile, detected);
+}
+
+/** Debug configurations from `.vscode/launch.json` (JSON with comments); none when missing or broken. */
+function readLaunchConfigurations(workspace: string): LaunchConfiguration[] {
+  try {
+    const text = fs.readFileSync(path.join(workspace, '.vscode', 'launch.json'), 'utf8');
+    if (text.length > 1024 * 1024) return [];
+    const value = parseJsonc(text) as { configurations?: unknown } | undefined;
+    return Array.isArray(value?.configurations) ? value.configurations.filter((c): c is LaunchConfiguration => typeof c === 'object' && c !== null) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rangeText(range: ParamRange): string {
+  if (range.type === 'categorical') return range.choices.map(c => String(c)).join(', ');
+  return `${range.low} .. ${range.high}${range.log ? ' log' : ''}`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'unset';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
