@@ -14,21 +14,30 @@ export interface QuickScanResult {
 const SCAN_BYTES = 64 * 1024;
 const EXTENSIONS = /\.(ya?ml|json|jsonc|toml|py|conf|cfg|ini)$/i;
 const NEVER = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|\.eslintrc[^/]*|\.pre-commit-config\.ya?ml|(docker-)?compose[^/]*\.ya?ml|pnpm-lock\.yaml|yarn\.lock|composer\.json|setup\.cfg|tox\.ini|\.flake8|mypy\.ini|pytest\.ini|\.coveragerc|cargo\.toml|poetry\.lock|pipfile\.lock|\.babelrc|renovate\.json|\.prettierrc[^/]*|launch\.json|settings\.json|extensions\.json|tasks\.json)$/i;
-const KEY = /["']?([A-Za-z_][\w-]{0,40})["']?[ \t]*[:=](?!=)/g;
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
 
-const FINGERPRINTS: Array<[RegExp, string]> = [
-  [/"zero_optimization"|"train_micro_batch_size_per_gpu"/, 'deepspeed'],
-  [/"log_history"\s*:/, 'hf-trainer-state'],
-  [/"_type"\s*:\s*"(choice|uniform|loguniform|randint|quniform|normal)"/, 'nni'],
-  [/^\s*kind:\s*Experiment\b[\s\S]*feasibleSpace/m, 'katib'],
-  [/^method:\s*(grid|random|bayes)\b/m, 'wandb-sweep'],
-  [/\.suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)\s*\(/, 'optuna'],
-  [/\btune\.(loguniform|uniform|choice|randint|grid_search|sample_from|quniform|qloguniform)\s*\(/, 'ray-tune'],
-  [/^_base_\s*=|^optim_wrapper\s*=|^param_scheduler\s*=/m, 'mmengine'],
-  [/^(SOLVER|_BASE_):/m, 'detectron2'],
-  [/^\s*lr0:[\s\S]*^\s*lrf:/m, 'ultralytics'],
-  [/^\s*class_path:/m, 'lightning-cli'],
-  [/^defaults:\s*$|^#\s*@package\b|^\s*_target_:/m, 'hydra'],
+/** Unmistakable fingerprints; the literal is a cheap `includes` pre-check before the regex runs. */
+const FINGERPRINTS: Array<[string, RegExp, string]> = [
+  ['zero_optimization', /"zero_optimization"/, 'deepspeed'],
+  ['train_micro_batch_size_per_gpu', /"train_micro_batch_size_per_gpu"/, 'deepspeed'],
+  ['log_history', /"log_history"\s*:/, 'hf-trainer-state'],
+  ['_type', /"_type"\s*:\s*"(choice|uniform|loguniform|randint|quniform|normal)"/, 'nni'],
+  ['feasibleSpace', /^\s*kind:\s*Experiment\b/m, 'katib'],
+  ['method:', /^method:\s*(grid|random|bayes)\b/m, 'wandb-sweep'],
+  ['.suggest_', /\.suggest_(float|int|categorical|uniform|loguniform|discrete_uniform)\s*\(/, 'optuna'],
+  ['tune.', /\btune\.(loguniform|uniform|choice|randint|grid_search|sample_from|quniform|qloguniform)\s*\(/, 'ray-tune'],
+  ['_base_', /^_base_\s*=/m, 'mmengine'],
+  ['optim_wrapper', /^optim_wrapper\s*=/m, 'mmengine'],
+  ['param_scheduler', /^param_scheduler\s*=/m, 'mmengine'],
+  ['SOLVER:', /^SOLVER:/m, 'detectron2'],
+  ['_BASE_:', /^_BASE_:/m, 'detectron2'],
+  ['lrf:', /^\s*lr0:[^\n]*\n(?:[^\n]*\n)*?\s*lrf:/m, 'ultralytics'],
+  ['class_path:', /^\s*class_path:/m, 'lightning-cli'],
+  ['defaults:', /^defaults:\s*$/m, 'hydra'],
+  ['@package', /^#\s*@package\b/m, 'hydra'],
+  ['_target_:', /^\s*_target_:/m, 'hydra'],
 ];
 
 /** Python that imports an ML library is worth a look whatever its names. */
@@ -42,19 +51,33 @@ export function quickScan(path: string, text: string): QuickScanResult {
   if (!EXTENSIONS.test(p) || NEVER.test(p) || /(^|\/)\.github\/workflows\//.test(p)) return { candidate: false };
   if (text.startsWith('version https://git-lfs')) return { candidate: false };
   const head = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;
-  for (const [re, format] of FINGERPRINTS) if (re.test(head)) return { candidate: true, format };
+  for (const [needle, re, format] of FINGERPRINTS) if (head.includes(needle) && re.test(head)) return { candidate: true, format };
   if (/\.py$/i.test(p) && ML_IMPORT.test(head)) return { candidate: true };
   const threshold = CONFIG_PATH.test(p) ? 1 : 2;
   let score = 0;
-  const seen = new Set<string>();
-  KEY.lastIndex = 0;
-  for (let m = KEY.exec(head); m; m = KEY.exec(head)) {
-    const name = m[1];
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const norm = normaliseName(name);
-    const entry = VOCABULARY.get(norm.includes('__') ? norm.slice(norm.lastIndexOf('__') + 2) : norm);
+  let counted: Set<string> | undefined;
+  // Keys are the words right before a `:` or `=`: find those characters, then read backwards.
+  // (A single regex over every word backtracks quadratically on prose and comments.)
+  for (let at = 0; at < head.length; at++) {
+    const c = head.charCodeAt(at);
+    if (c !== 58 && c !== 61) continue;
+    const next = head.charCodeAt(at + 1);
+    if (next === 61 || next === 47) continue; // `==`, `://`
+    let j = at - 1;
+    while (j >= 0 && (head.charCodeAt(j) === 32 || head.charCodeAt(j) === 9)) j--;
+    if (j >= 0 && (head.charCodeAt(j) === 34 || head.charCodeAt(j) === 39)) j--;
+    const end = j + 1;
+    while (j >= 0 && end - j <= 48 && isWordChar(head.charCodeAt(j))) j--;
+    if (end - j - 1 < 2 || end - j > 48) continue;
+    let name = head.slice(j + 1, end);
+    if (/[A-Z-]/.test(name)) name = normaliseName(name);
+    const sep = name.lastIndexOf('__');
+    if (sep >= 0) name = name.slice(sep + 2);
+    const entry = VOCABULARY.get(name);
     if (entry && entry.kind === 'hyperparameter') {
+      counted ??= new Set();
+      if (counted.has(name)) continue;
+      counted.add(name);
       score += entry.weight;
       if (score >= threshold) return { candidate: true };
     }
