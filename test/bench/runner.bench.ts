@@ -7,6 +7,8 @@
  *   collector, group clean-up) next to a bare `child_process.spawn('true')`;
  * - metric latency: a fixture prints JSON lines stamped with the wall clock; the time until the point
  *   reaches `onMetric`. Both processes read the same system clock (performance.timeOrigin + now()).
+ * - output flood: a trial printing FLOOD_MB of `key=value` log lines as fast as it can; throughput
+ *   through the executor (log files + metric parsing + onMetric) and this process's peak RSS growth.
  *
  *   node --expose-gc -r esbuild-register test/bench/runner.bench.ts
  *   RUNNER_BENCH_FULL=1 node --expose-gc -r esbuild-register test/bench/runner.bench.ts   (3× the runs)
@@ -16,6 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalExecutor } from '../../src/core/runner/local';
+import type { MetricCollector } from '../../src/core/metrics/types';
 import type { TrialLaunch, LaunchSpec } from '../../src/core/runner/types';
 import type { ParamValue } from '../../src/core/search/types';
 
@@ -24,6 +27,7 @@ const CANCEL_RUNS = FULL ? 30 : 10;
 const SPAWN_RUNS = FULL ? 150 : 50;
 const METRIC_LINES = FULL ? 1500 : 500;
 const STUBBORN_GRACE_MS = 500;
+const FLOOD_MB = FULL ? 200 : 50;
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/programs');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-runner-bench-'));
@@ -123,11 +127,35 @@ async function metricLatency(): Promise<Stats> {
   return stats(latencies);
 }
 
+/** A collector that parses nothing: separates the executor's own cost (pipes, log files) from line parsing. */
+const silentCollector = (): MetricCollector => ({ pushText: () => [], pollFiles: async () => [], end: async () => [] });
+
+async function flood(parse: boolean): Promise<{ seconds: number; mbPerSecond: number; points: number; peakRssGrowthMb: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseRss = process.memoryUsage().rss;
+  let peakRss = baseRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const executor = new LocalExecutor(parse ? {} : { createCollector: silentCollector });
+  const start = performance.now();
+  const handle = executor.launch(trial({ interpreter: process.execPath, program: 'flood.js' }, { mb: FLOOD_MB }));
+  let points = 0;
+  handle.onMetric(() => points++);
+  const outcome = await handle.done;
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  await executor.dispose();
+  if (outcome.exitCode !== 0) throw new Error(`flood fixture: ${JSON.stringify(outcome)}`);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { seconds: round(seconds), mbPerSecond: round(FLOOD_MB / seconds), points, peakRssGrowthMb: round((peakRss - baseRss) / 1024 / 1024) };
+}
+
 async function main(): Promise<void> {
   const stubborn = await cancelToGone('stubborn', STUBBORN_GRACE_MS);
   const cooperative = await cancelToGone('cooperative', 5000);
   const spawnCost = await spawnOverhead();
   const latency = await metricLatency();
+  const flooded = await flood(true);
+  const floodedRaw = await flood(false);
   fs.rmSync(root, { recursive: true, force: true });
 
   const rows: Array<[string, Stats, string]> = [
@@ -145,6 +173,8 @@ async function main(): Promise<void> {
   }
   const overhead = Math.round((spawnCost.executor.median - spawnCost.bare.median) * 100) / 100;
   console.log(`executor overhead per trial (median difference): ${overhead} ms`);
+  console.log(`output flood, with metric parsing: ${FLOOD_MB} MB in ${flooded.seconds} s = ${flooded.mbPerSecond} MB/s, ${flooded.points} points, peak RSS growth ${flooded.peakRssGrowthMb} MB`);
+  console.log(`output flood, logs only:           ${FLOOD_MB} MB in ${floodedRaw.seconds} s = ${floodedRaw.mbPerSecond} MB/s, peak RSS growth ${floodedRaw.peakRssGrowthMb} MB`);
 
   const out = path.resolve(__dirname, '../../test-results/bench');
   fs.mkdirSync(out, { recursive: true });
@@ -159,6 +189,7 @@ async function main(): Promise<void> {
         cancelToGone: { stubborn: { graceMs: STUBBORN_GRACE_MS, ...stubborn }, cooperative: { graceMs: 5000, ...cooperative } },
         spawn: { viaExecutor: spawnCost.executor, bare: spawnCost.bare, overheadMedianMs: overhead },
         metricLatency: latency,
+        flood: { mb: FLOOD_MB, withMetricParsing: flooded, logsOnly: floodedRaw },
       },
       null,
       2,

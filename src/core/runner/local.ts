@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createMetricCollector } from '../metrics/collector';
 import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../metrics/types';
@@ -194,10 +195,12 @@ class LocalTrial implements TrialHandle {
 
   async stop(reason: StopReason): Promise<void> {
     if (this.phase === 'done') return;
-    this.stopReason ??= reason;
+    // 'finishing': the program already ended by itself (its leftovers are being cleaned up), so the
+    // outcome must not claim we stopped it.
+    if (this.phase !== 'finishing') this.stopReason ??= reason;
     if (this.phase === 'queued') {
       this.settle({ exitCode: null, signal: null, stopReason: this.stopReason, durationMs: 0, stderrTail: '' });
-    } else if (this.phase === 'running' || this.phase === 'finishing') {
+    } else if (this.phase === 'running') {
       this.terminate();
     }
     // 'preparing': start() sees stopReason before spawning and settles without a process.
@@ -315,14 +318,25 @@ class LocalTrial implements TrialHandle {
       }
       this.collect(() => this.collector?.pushText(stream, text) ?? []);
     };
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdoutLog.write(chunk);
-      feed('stdout', decoders.stdout.write(chunk));
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderrLog.write(chunk);
-      feed('stderr', decoders.stderr.write(chunk));
-    });
+    // Backpressure: when the log file falls behind, the pipe is paused and a flooding trial blocks on
+    // write (as in a terminal) instead of our memory growing. A failed log (disk full) stops pausing.
+    const pump = (source: Readable | null, log: fs.WriteStream, stream: 'stdout' | 'stderr') => {
+      if (!source) return;
+      let logBroken = false;
+      log.on('error', () => {
+        logBroken = true;
+        source.resume();
+      });
+      source.on('data', (chunk: Buffer) => {
+        if (!logBroken && !log.write(chunk)) {
+          source.pause();
+          log.once('drain', () => source.resume());
+        }
+        feed(stream, decoders[stream].write(chunk));
+      });
+    };
+    pump(child.stdout, stdoutLog, 'stdout');
+    pump(child.stderr, stderrLog, 'stderr');
     const closed = (stream: NodeJS.ReadableStream | null) => new Promise<void>(resolve => (stream ? stream.once('close', () => resolve()) : resolve()));
     const pipesClosed = Promise.all([closed(child.stdout), closed(child.stderr)]);
 

@@ -168,6 +168,30 @@ describe('runner/local: LocalExecutor with real processes', function () {
     assert.equal(isGone(orphan), true);
   });
 
+  it('a stop() while cleaning up after a finished leader does not turn its success into a cancel', async () => {
+    const t = trial(bashSpec('leave-behind.sh', 'stubborn'));
+    const handle = executor({ graceMs: 1500 }).launch(t);
+    const [orphan, leader] = await waitFor('both pids', () => {
+      const file = path.join(t.trialDir, 'pids');
+      const pids = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+      return pids.length >= 2 ? pids : undefined;
+    });
+    // ESRCH (not merely a zombie) means node reaped the leader, i.e. the executor has seen it exit.
+    await waitFor('the leader to be reaped', () => {
+      try {
+        process.kill(leader, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    await handle.stop('cancel');
+    const outcome = await handle.done;
+    assert.equal(outcome.exitCode, 0);
+    assert.equal(outcome.stopReason, undefined);
+    assert.equal(isGone(orphan), true);
+  });
+
   it('reports a missing program, interpreter or bad param as an error outcome, never a throw', async () => {
     const ex = executor();
     const cases: Array<[TrialLaunch, RegExp]> = [
