@@ -62,27 +62,43 @@ export class TfRecordReader {
 // ---------------------------------------------------------------------------------------------
 // Protobuf wire format, the few pieces needed.
 
+/**
+ * Reads one message in place: nested messages are sub-ranges of the same bytes sharing one
+ * DataView, so decoding allocates no buffer views per field (it runs for every event of a file).
+ */
 class ProtoReader {
-  pos = 0;
-  private readonly view: DataView;
-  constructor(readonly buf: Uint8Array) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  constructor(
+    private readonly buf: Uint8Array,
+    public pos: number,
+    private readonly end: number,
+    private readonly view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
+  ) {}
+  static of(data: Uint8Array): ProtoReader {
+    return new ProtoReader(data, 0, data.length);
   }
   get done(): boolean {
-    return this.pos >= this.buf.length;
+    return this.pos >= this.end;
   }
   private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new Error('truncated protobuf message');
+    if (this.pos + n > this.end) throw new Error('truncated protobuf message');
   }
   /** A varint as a two's-complement int64 (steps can be negative in principle). */
   varint(): number {
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
+    // Fast path: up to 4 bytes (values below 2^28: tags, lengths, most steps) in plain arithmetic.
+    let result = 0;
+    for (let i = 0; i < 4; i++) {
       this.need(1);
       const b = this.buf[this.pos++];
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return Number(BigInt.asIntN(64, result));
+      result += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) return result;
+    }
+    let big = BigInt(result);
+    let shift = 28n;
+    for (let i = 4; i < 10; i++) {
+      this.need(1);
+      const b = this.buf[this.pos++];
+      big |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return Number(BigInt.asIntN(64, big));
       shift += 7n;
     }
     throw new Error('malformed varint');
@@ -99,25 +115,42 @@ class ProtoReader {
     this.pos += 4;
     return v;
   }
-  bytes(): Uint8Array {
+  private length(): number {
     const n = this.varint();
     if (n < 0) throw new Error('negative length in protobuf message');
     this.need(n);
+    return n;
+  }
+  /** A length-delimited field read as a nested message. */
+  message(): ProtoReader {
+    const n = this.length();
+    const sub = new ProtoReader(this.buf, this.pos, this.pos + n, this.view);
+    this.pos += n;
+    return sub;
+  }
+  bytes(): Uint8Array {
+    const n = this.length();
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
   }
-  tag(): { field: number; wire: number } {
-    const t = this.varint();
-    return { field: Math.floor(t / 8), wire: t & 7 };
+  string(): string {
+    return utf8.decode(this.bytes());
+  }
+  /** The next field key: field number × 8 + wire type. */
+  key(): number {
+    return this.varint();
   }
   skip(wire: number): void {
     if (wire === 0) this.varint();
     else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.bytes();
+    else if (wire === 2) {
+      const n = this.length(); // read first: `pos += length()` would add to the pos before the length
+      this.pos += n;
+    }
     else if (wire === 5) this.pos += 4;
     else throw new Error(`unsupported protobuf wire type ${wire}`);
-    if (this.pos > this.buf.length) throw new Error('truncated protobuf message');
+    if (this.pos > this.end) throw new Error('truncated protobuf message');
   }
 }
 
@@ -134,45 +167,45 @@ export interface TfEvent {
   readonly scalars: TfScalar[];
 }
 
+const field = (key: number) => Math.floor(key / 8);
+
 /** Decodes an `Event` record; non-scalar summaries (histograms, images, text) are skipped. */
 export function decodeEvent(data: Uint8Array): TfEvent {
-  const r = new ProtoReader(data);
+  const r = ProtoReader.of(data);
   let wallTime: number | undefined;
   let step = 0;
   const scalars: TfScalar[] = [];
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === 1) wallTime = r.double();
-    else if (field === 2 && wire === 0) step = r.varint();
-    else if (field === 5 && wire === 2) decodeSummary(r.bytes(), scalars);
-    else r.skip(wire);
+    const key = r.key();
+    if (key === 0x09) wallTime = r.double(); // 1: double
+    else if (key === 0x10) step = r.varint(); // 2: int64
+    else if (key === 0x2a) decodeSummary(r.message(), scalars); // 5: Summary
+    else r.skip(key & 7);
   }
   return { wallTime, step, scalars };
 }
 
-function decodeSummary(data: Uint8Array, out: TfScalar[]): void {
-  const r = new ProtoReader(data);
+function decodeSummary(r: ProtoReader, out: TfScalar[]): void {
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === 2) {
-      const scalar = decodeSummaryValue(r.bytes());
+    const key = r.key();
+    if (key === 0x0a) {
+      const scalar = decodeSummaryValue(r.message()); // 1: repeated Value
       if (scalar) out.push(scalar);
-    } else r.skip(wire);
+    } else r.skip(key & 7);
   }
 }
 
-function decodeSummaryValue(data: Uint8Array): TfScalar | undefined {
-  const r = new ProtoReader(data);
+function decodeSummaryValue(r: ProtoReader): TfScalar | undefined {
   let tag = '';
   let nodeName = '';
   let value: number | undefined;
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === 2) tag = utf8.decode(r.bytes());
-    else if (field === 7 && wire === 2) nodeName = utf8.decode(r.bytes());
-    else if (field === 2 && wire === 5) value = r.float();
-    else if (field === 8 && wire === 2) value = decodeScalarTensor(r.bytes());
-    else r.skip(wire);
+    const key = r.key();
+    if (key === 0x0a) tag = r.string(); // 1: tag
+    else if (key === 0x3a) nodeName = r.string(); // 7: node_name (TF1)
+    else if (key === 0x15) value = r.float(); // 2: simple_value
+    else if (key === 0x42) value = decodeScalarTensor(r.message()); // 8: TensorProto
+    else r.skip(key & 7);
   }
   const name = tag || nodeName;
   return value === undefined || name === '' ? undefined : { tag: name, value };
@@ -186,28 +219,29 @@ const DT_INT64 = 9;
 const DT_HALF = 19;
 
 /** The value of a one-element numeric TensorProto, else undefined. */
-function decodeScalarTensor(data: Uint8Array): number | undefined {
-  const r = new ProtoReader(data);
+function decodeScalarTensor(r: ProtoReader): number | undefined {
   let dtype = 0;
   let elements = 1;
   let content: Uint8Array | undefined;
   const values: number[] = [];
-  // Repeated numeric fields come packed (one length-delimited run) or one tag per element.
+  // Repeated numeric fields come packed (one length-delimited run) or one key per element.
   const readRepeated = (wire: number, read: (x: ProtoReader) => number) => {
     if (wire === 2) {
-      const inner = new ProtoReader(r.bytes());
+      const inner = r.message();
       while (!inner.done) values.push(read(inner));
     } else values.push(read(r));
   };
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1 && wire === 0) dtype = r.varint();
-    else if (field === 2 && wire === 2) elements = shapeElements(r.bytes());
-    else if (field === 4 && wire === 2) content = r.bytes();
-    else if (field === 5 && (wire === 5 || wire === 2)) readRepeated(wire, (x) => x.float());
-    else if (field === 6 && (wire === 1 || wire === 2)) readRepeated(wire, (x) => x.double());
-    else if ((field === 7 || field === 10) && (wire === 0 || wire === 2)) readRepeated(wire, (x) => x.varint());
-    else if (field === 13 && (wire === 0 || wire === 2)) readRepeated(wire, (x) => halfToNumber(x.varint()));
+    const key = r.key();
+    const f = field(key);
+    const wire = key & 7;
+    if (f === 1 && wire === 0) dtype = r.varint();
+    else if (f === 2 && wire === 2) elements = shapeElements(r.message());
+    else if (f === 4 && wire === 2) content = r.bytes();
+    else if (f === 5 && (wire === 5 || wire === 2)) readRepeated(wire, (x) => x.float());
+    else if (f === 6 && (wire === 1 || wire === 2)) readRepeated(wire, (x) => x.double());
+    else if ((f === 7 || f === 10) && (wire === 0 || wire === 2)) readRepeated(wire, (x) => x.varint());
+    else if (f === 13 && (wire === 0 || wire === 2)) readRepeated(wire, (x) => halfToNumber(x.varint()));
     else r.skip(wire);
   }
   if (elements !== 1) return undefined;
@@ -224,23 +258,22 @@ function decodeScalarTensor(data: Uint8Array): number | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-function shapeElements(data: Uint8Array): number {
-  const r = new ProtoReader(data);
+function shapeElements(r: ProtoReader): number {
   let elements = 1;
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 2 && wire === 2) {
-      const dim = new ProtoReader(r.bytes());
+    const key = r.key();
+    if (key === 0x12) {
+      const dim = r.message(); // 2: repeated Dim
       let size = 0;
       while (!dim.done) {
-        const t = dim.tag();
-        if (t.field === 1 && t.wire === 0) size = dim.varint();
-        else dim.skip(t.wire);
+        const k = dim.key();
+        if (k === 0x08) size = dim.varint(); // Dim.size
+        else dim.skip(k & 7);
       }
       elements *= size;
-    } else if (field === 3 && wire === 0) {
-      if (r.varint() !== 0) return -1; // unknown rank: not a scalar we can trust
-    } else r.skip(wire);
+    } else if (key === 0x18) {
+      if (r.varint() !== 0) return -1; // 3: unknown_rank: not a scalar we can trust
+    } else r.skip(key & 7);
   }
   return elements;
 }
