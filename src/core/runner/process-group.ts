@@ -18,7 +18,7 @@ export function isSignallablePid(pid: unknown): pid is number {
   return typeof pid === 'number' && Number.isInteger(pid) && pid > 1;
 }
 
-/** Sends `signal` to every process of the group; false when the group no longer exists. */
+/** Sends `signal` to every process of the group; false when there was none (ESRCH) or the pid is unsafe. */
 export function signalGroup(pgid: number | undefined, signal: NodeJS.Signals, platform: NodeJS.Platform = process.platform): boolean {
   if (!isSignallablePid(pgid)) return false;
   if (platform === 'win32') {

@@ -29,10 +29,11 @@ describe('runner/process-group', () => {
   it('does nothing for a group that is already gone or a pid that must never be signalled', async () => {
     const pgid = await group(false);
     await terminateGroup(pgid, { graceMs: 1000 });
-    assert.equal(signalGroup(pgid, 'SIGTERM'), false);
+    assert.equal(isGroupAlive(pgid), false);
     assert.deepEqual(await terminateGroup(pgid, { graceMs: 0 }), { killed: false, survivors: false });
     for (const pid of [undefined, 0, 1, -1, 1.5]) {
       assert.equal(isSignallablePid(pid), false);
+      assert.equal(signalGroup(pid, 'SIGTERM'), false);
       assert.equal(isGroupAlive(pid), false);
       assert.deepEqual(await terminateGroup(pid, { graceMs: 0 }), { killed: false, survivors: false });
     }
