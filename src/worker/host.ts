@@ -9,14 +9,12 @@ import { StudyExistsError, StudyJournal } from '../core/study/journal';
 import { runStudy } from '../core/study/runStudy';
 import type { StudyEvent } from '../core/study/types';
 import { measurePruneLatency, prepareStudy, type PreparedStudy, type PruneLatency } from './studyHost';
-import type { LocalExecutorOptions } from '../core/runner/local';
 
 export interface WorkerHostOptions {
   readonly send: (message: FromWorker) => void;
   readonly version: string;
   /** How long events wait to be sent together. Default 100 ms (10 Hz). */
   readonly flushMs?: number;
-  readonly executorOptions?: LocalExecutorOptions;
   /** Heartbeat interval for the journals (runStudy's default 5 s). */
   readonly heartbeatMs?: number;
   /** Called for a valid `shutdown` request (the process exits after `shutdown()`); default: just shut down. */
@@ -65,7 +63,7 @@ export class WorkerHost {
         this.stop(message.study);
         return;
       case 'status':
-        this.options.send({ type: 'status', studies: this.status() });
+        this.options.send({ type: 'status', studies: this.status(), pruneLatencyMs: this.pruneLatencies.map(l => l.latencyMs) });
         return;
       case 'shutdown':
         if (this.options.onShutdownRequested) this.options.onShutdownRequested();
@@ -102,7 +100,6 @@ export class WorkerHost {
         interpreter: request.interpreter,
         trials: request.trials,
         parallel: request.parallel,
-        executorOptions: this.options.executorOptions,
       });
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));

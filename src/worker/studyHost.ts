@@ -1,25 +1,22 @@
 /**
- * How a study file becomes a runnable study: config → journal directory, executor, sampler and
- * pruner factories. One function so the worker (and the CLI's `tune`, when it adopts it) wire
- * `runStudy` the same way.
+ * How a study file becomes a runnable study in the worker: config (+ the trusted interpreter
+ * setting) → journal directory, executor (`createExecutor`, shared with `hpstudio tune`) and the
+ * budget. runStudy picks the sampler and pruner from the config itself.
  */
 import * as path from 'node:path';
-import { LocalExecutor, type LocalExecutorOptions } from '../core/runner/local';
 import { checkProgram } from '../core/runner/resolve';
-import * as search from '../core/search/index';
-import type { Pruner, Sampler } from '../core/search/types';
+import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
+import { createExecutor } from '../core/study/executor';
 import { studyDirectory } from '../core/study/journal';
 import { DEFAULT_TRIALS, type RunStudyOptions } from '../core/study/runStudy';
 import { loadStudyFile } from '../core/study/studyFile';
 import { formatIssue, type StudyConfig } from '../core/study/types';
-import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
 
 export interface PrepareStudyOptions {
   /** Workspace folder; the journal lives in `<workspace>/.hpstudio/studies/<name>`. */
   readonly workspace: string;
   /** Interpreter for `${interpreter}` when the study file sets none (a trusted user setting). */
   readonly interpreter?: string;
-  readonly executorOptions?: LocalExecutorOptions;
   /** Overrides of the file's limits (`--trials`, `--parallel`). */
   readonly trials?: number;
   readonly parallel?: number;
@@ -34,21 +31,10 @@ export interface PreparedStudy {
   /** Total trials this run aims at (the override, the file's `trials`/`run_cap`, or the default). */
   readonly budget: number;
   /** The part of `RunStudyOptions` that depends only on the study: spread it into `runStudy({...})`. */
-  readonly runOptions: Pick<RunStudyOptions, 'config' | 'journalDir' | 'executor' | 'createSampler' | 'createPruner' | 'trials' | 'parallel'>;
+  readonly runOptions: Pick<RunStudyOptions, 'config' | 'journalDir' | 'executor' | 'trials' | 'parallel'>;
 }
 
 export class StudyPreparationError extends Error {}
-
-type PrunerFactory = (config: StudyConfig['pruner']) => Pruner | undefined;
-
-/**
- * The search module's pruner factory, when it has one. Looked up at run time so a build without
- * pruners still runs studies (runStudy then warns that trials run to the end).
- */
-function pruners(): PrunerFactory | undefined {
-  const factory = (search as unknown as { createPruner?: PrunerFactory }).createPruner;
-  return typeof factory === 'function' ? factory : undefined;
-}
 
 /** Reads and checks a study file and builds everything `runStudy` needs. Throws with a readable message. */
 export function prepareStudy(studyFile: string, options: PrepareStudyOptions): PreparedStudy {
@@ -58,7 +44,8 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
     config = { ...config, launch: { ...config.launch, interpreter: options.interpreter } };
   }
   // A missing program would fail every trial (and trip the flapping guard); say so before starting.
-  if (config.launch.program !== undefined) {
+  // Only locally: a Slurm node may see a file system this machine does not.
+  if (config.launch.program !== undefined && config.executor.type === 'local') {
     const programPath = path.resolve(config.launch.cwd, config.launch.program);
     try {
       checkProgram(config.launch.program, programPath, config.launch.cwd);
@@ -66,35 +53,17 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
       throw new StudyPreparationError(`${studyFile}: program ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const executor = createExecutor(config, options.executorOptions);
+  const executor = createExecutor(config);
   const journalDir = studyDirectory(options.workspace, config.name);
   const budget = options.trials ?? config.limits.trials ?? DEFAULT_TRIALS;
-  const createPruner = pruners();
   return {
     config,
     warnings: parsed.warnings.map(formatIssue),
     journalDir,
     executor,
     budget,
-    runOptions: {
-      config,
-      journalDir,
-      executor,
-      createSampler: (name: string, seed: number): Sampler => search.createSampler(name, seed),
-      createPruner,
-      trials: options.trials,
-      parallel: options.parallel,
-    },
+    runOptions: { config, journalDir, executor, trials: options.trials, parallel: options.parallel },
   };
-}
-
-function createExecutor(config: StudyConfig, options: LocalExecutorOptions | undefined): TrialExecutor {
-  if (config.executor.type === 'slurm') {
-    throw new StudyPreparationError(
-      `${config.file}: executor: slurm is not available in this build of the worker; use executor: local, or run the study with \`hpstudio tune\` on the cluster`,
-    );
-  }
-  return new LocalExecutor(options);
 }
 
 /** One measured prune decision: from the metric reaching the worker to the stop being issued. */

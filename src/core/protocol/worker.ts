@@ -78,7 +78,8 @@ export type FromWorker =
   | { type: 'events'; events: StudyEventMessage[] }
   /** The study's run ended (finished, paused, interrupted or failed) and its journal is closed. */
   | { type: 'ended'; study: string; status: 'finished' | 'paused' | 'interrupted' | 'error'; error?: string }
-  | { type: 'status'; studies: RunningStudyStatus[] };
+  /** `pruneLatencyMs`: the latest prune decisions, metric reaching the worker → stop issued (ms). */
+  | { type: 'status'; studies: RunningStudyStatus[]; pruneLatencyMs: number[] };
 
 const path = str(MAX_PATH);
 const name = str(MAX_NAME);
@@ -154,5 +155,6 @@ export const fromWorker: Check<FromWorker> = union<FromWorker>({
   status: obj({
     type: lit('status'),
     studies: arr(obj({ study: name, studyFile: path, journalDir: path, running: int, stopping: bool }), 1_000),
+    pruneLatencyMs: arr(num, 10_000),
   }),
 });

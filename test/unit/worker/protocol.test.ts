@@ -76,7 +76,7 @@ describe('worker protocol: from the worker', () => {
       { type: 'started', id: 1, study: 'q', studyFile: '/w/s.yaml', journalDir: '/w/.hpstudio/studies/q', budget: 16, warnings: ['s.yaml:3:1: unknown key x'] },
       { type: 'start-failed', id: 1, studyFile: '/w/s.yaml', error: 'nope' },
       { type: 'ended', study: 'q', status: 'error', error: 'disk full' },
-      { type: 'status', studies: [{ study: 'q', studyFile: '/w/s.yaml', journalDir: '/j', running: 2, stopping: false }] },
+      { type: 'status', studies: [{ study: 'q', studyFile: '/w/s.yaml', journalDir: '/j', running: 2, stopping: false }], pruneLatencyMs: [0.05] },
     ]) {
       assert.deepEqual(ok(parseMessage(fromWorker, m)), m);
     }

@@ -145,6 +145,26 @@ describe('worker process', function () {
     assert.ok(second.events.some(e => e.type === 'warning' && /left running by a run that is gone/.test(e.message)));
   });
 
+  it('reports its running studies and the latency of every prune decision', async () => {
+    // Sequential trials and an eager median pruner: later trials worse than the median are stopped.
+    const ws = workspace(y => y.replace('pruner:\n  type: median', 'pruner:\n  type: median\n  n_startup_trials: 2').replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 5'));
+    const { client, messages } = worker();
+    const started = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false, trials: 10, parallel: 1 });
+    assert.ok(started.ok);
+    client.send({ type: 'status' });
+    const during = await waitFor('status', () => messages.find(m => m.type === 'status'));
+    assert.deepEqual(during.type === 'status' && during.studies.map(s => s.study), ['quickstart']);
+    await waitFor('the study to end', () => messages.find(m => m.type === 'ended'));
+    const pruned = readJournal(path.join(started.message.journalDir, 'journal.jsonl')).study.trials.filter(t => t.state === 'pruned');
+    assert.ok(pruned.length > 0, 'the median pruner stopped at least one trial');
+    client.send({ type: 'status' });
+    const after = await waitFor('second status', () => messages.filter(m => m.type === 'status')[1]);
+    assert.ok(after.type === 'status');
+    assert.deepEqual(after.studies, []);
+    assert.equal(after.pruneLatencyMs.length, pruned.length, 'one latency sample per pruned trial');
+    assert.ok(after.pruneLatencyMs.every(ms => ms >= 0));
+  });
+
   it('shuts down on request: running trials are stopped before the worker exits', async () => {
     const ws = workspace(y => y.replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 300'));
     const { client, events } = worker();
