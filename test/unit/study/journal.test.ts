@@ -240,6 +240,25 @@ describe('study lock', () => {
     assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'close releases the lock');
   });
 
+  it('two writer processes: the second is refused with the owner named, and takes over once the first is SIGKILLed', async () => {
+    const first = await startChild(['hold', dir], line => line === 'ready');
+    const second = spawn(process.execPath, ['-r', 'esbuild-register', CHILD, 'hold', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    second.stderr!.on('data', d => (stderr += String(d)));
+    const code = await new Promise<number | null>(resolve => second.on('exit', c => resolve(c)));
+    assert.notEqual(code, 0);
+    assert.match(stderr, new RegExp(`is being run by pid ${first.child.pid} on host ${os.hostname()}`));
+    await killHard(first.child);
+    const third = await startChild(['hold', dir], line => line === 'ready');
+    await killHard(third.child);
+    // Both writers' records are whole lines, in order: the first writer's trial, then the third's.
+    const { study } = readJournal(path.join(dir, 'journal.jsonl'));
+    assert.deepEqual(
+      study.trials.map(t => t.pid),
+      [first.child.pid, third.child.pid],
+    );
+  });
+
   it('names the study, the pid and the host when the lock is held', () => {
     const lock = StudyLock.acquire(dir, 'mnist', { pid: 4242, host: 'gpu-7' });
     try {
