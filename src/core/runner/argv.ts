@@ -202,7 +202,7 @@ function toYaml(tree: Record<string, NestedValue>, indent = ''): string[] {
 }
 
 /**
- * The argv for one trial. Pure apart from reading nothing at all: files to write are returned,
+ * The argv for one trial. Pure (no I/O): the files it refers to are returned for the caller to write,
  * the executable is not resolved (see resolve.ts). Throws ArgvError on a bad spec or bad params.
  */
 export function buildTrialArgv(spec: LaunchSpec, params: Readonly<Record<string, ParamValue>>, options: BuildArgvOptions): TrialArgv {
