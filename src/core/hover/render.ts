@@ -56,6 +56,9 @@ export function entryForSetting(setting: Setting, file?: DetectedFile): Knowledg
     const byId = getEntry(setting.canonical);
     if (byId) return byId;
   }
+  // Detection leaves `canonical` null on purpose for plumbing keys (`policy`, `type`); guessing from
+  // the name would mislabel them. Only hyperparameters it could not name get an alias lookup.
+  if (setting.kind !== 'hyperparameter') return undefined;
   // Only the same object's keys count as context: cheap on huge files, and closer to the meaning.
   const siblings = file ? siblingsOf(file, setting).map(s => s.name) : [];
   const found = findEntry(setting.name, { framework: setting.framework, key: setting.key, siblings });

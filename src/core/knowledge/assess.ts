@@ -55,7 +55,8 @@ export function selectRange(entry: KnowledgeEntry, context: AssessContext): Typi
   }
   for (const range of entry.ranges ?? []) {
     const when = range.when;
-    if (!when) continue;
+    // Ranges selected only by key name were handled above.
+    if (!when || (when.keys && !when.frameworks && !when.optimizers)) continue;
     const frameworkOk = !when.frameworks || (context.framework !== undefined && when.frameworks.includes(context.framework));
     if (!frameworkOk) continue;
     if (!when.optimizers) return range;
@@ -96,8 +97,8 @@ function where(entry: KnowledgeEntry, range: TypicalRange): string {
   return range.label ? range.label : lowerTitle(entry.title);
 }
 
-function checkLimits(entry: KnowledgeEntry, n: number, shown: string, context: AssessContext): Assessment | undefined {
-  const limits = entry.valid;
+function checkLimits(entry: KnowledgeEntry, range: TypicalRange, n: number, shown: string, context: AssessContext): Assessment | undefined {
+  const limits = range.valid ?? entry.valid;
   if (!limits) return undefined;
   const sentinel = limits.sentinels?.find(
     s => s.value === n && (!s.frameworks || context.framework === undefined || s.frameworks.includes(context.framework)),
@@ -160,8 +161,9 @@ function relativeCheck(entry: KnowledgeEntry, n: number, shown: string, context:
 function assessNumber(entry: KnowledgeEntry, n: number, context: AssessContext, prefix = ''): Assessment {
   const range = selectRange(entry, context);
   const shown = formatNumber(n, range.scale);
-  const limit = checkLimits(entry, n, shown, context);
+  const limit = checkLimits(entry, range, n, shown, context);
   if (limit) return { ...limit, message: prefix + limit.message, range };
+  if (n === 0 && entry.zeroMeans) return { level: 'ok', message: `${prefix}0 switches it off: ${entry.zeroMeans}`, range };
   const relative = relativeCheck(entry, n, shown, context);
   if (relative) return { ...relative, message: prefix + relative.message, range };
   if (range.low === undefined || range.high === undefined) {
@@ -202,11 +204,17 @@ function placeholder(entry: KnowledgeEntry, text: string, context: AssessContext
 
 function assessCategorical(entry: KnowledgeEntry, value: unknown, range: TypicalRange): Assessment {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // Entries group several keys; a number next to a categorical one (`loss_scale: 0` under
+  // precision) is some other key of the group, so there is nothing to judge it against.
+  if (typeof value === 'number' || (typeof value === 'boolean' && range.scale !== 'bool')) {
+    return { level: 'ok', message: `${text}: no typical range to compare with for this key`, range };
+  }
   if (range.scale === 'bool') {
     if (typeof value === 'boolean' || /^(true|false|yes|no|on|off|0|1)$/i.test(text)) return { level: 'ok', message: `${text}`, range };
   }
   const choices = (range.choices ?? []).map(normalizeName);
-  const name = normalizeName(text.replace(/^.*\./, ''));
+  // `torch.optim.AdamW` → `AdamW`; free text such as `dict(a=0.5)` is compared whole.
+  const name = normalizeName(/^[\w.]+$/.test(text) ? text.replace(/^.*\./, '') : text);
   if (choices.length === 0 || choices.some(c => c === name || name.includes(c))) {
     return { level: 'ok', message: `${text} is a common choice for ${lowerTitle(entry.title)}`, range };
   }
@@ -228,6 +236,10 @@ export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, 
     const special = placeholder(entry, value.trim(), context);
     if (special) return special;
   }
+  // "512,512" (kohya resolution) and "640x640" are lists of numbers written as text.
+  if (typeof value === 'string' && numericScale && /^\s*\d+(\.\d+)?(\s*[,x×]\s*\d+(\.\d+)?)+\s*$/.test(value)) {
+    value = value.split(/[,x×]/).map(Number);
+  }
   if (entry.id === 'adam_betas' || (Array.isArray(value) && numericScale)) {
     if (!Array.isArray(value)) return { level: 'invalid', message: `expected a list like [0.9, 0.999], got ${JSON.stringify(value)}` };
     if (entry.id === 'adam_betas') {
@@ -238,20 +250,25 @@ export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, 
       if (worst) return { level: worst.level, message: `${worst === b1 ? 'β1' : 'β2'}: ${worst.message}` };
       return { level: 'ok', message: `β1 ${formatNumber(Number(value[0]))}, β2 ${formatNumber(Number(value[1]))} are both typical` };
     }
-    const parts = value.map(v => assessValue(entry, v, context));
+    // Mixed lists such as SB3 `train_freq: [1, "episode"]`: judge the numbers, not the unit names.
+    const numbers = value.filter(v => parseNumeric(v) !== undefined);
+    if (numbers.length === 0) return { level: 'unusual', message: `expected numbers for ${lowerTitle(entry.title)}, got ${JSON.stringify(value).slice(0, 60)}`, range };
+    const parts = numbers.map(v => assessValue(entry, v, context));
     const worst = parts.find(a => a.level !== 'ok');
-    return worst ?? { level: 'ok', message: `all ${value.length} values are within the typical range (${range.text})`, range };
+    return worst ?? { level: 'ok', message: `${numbers.length === 1 ? 'the value is' : `all ${numbers.length} values are`} within the typical range (${range.text})`, range };
   }
   if (!numericScale) {
     if (typeof value === 'object') return { level: 'ok', message: `structured value for ${lowerTitle(entry.title)}`, range };
     return assessCategorical(entry, value, range);
   }
   if (typeof value === 'boolean') {
+    // System groups mix numbers with switches (`persistent_workers`, `overlap_comm`).
+    if (entry.kind === 'system') return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
     return { level: 'invalid', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)}`, range };
   }
   const parsed = parseNumeric(value);
   if (!parsed) {
-    if (typeof value === 'object') return { level: 'unusual', message: `expected a number for ${lowerTitle(entry.title)}, got a structured value`, range };
+    if (typeof value === 'object') return { level: 'ok', message: `structured value for ${lowerTitle(entry.title)}; its parts are judged one by one`, range };
     const text = String(value);
     const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
     return { level: 'invalid', message: `${lowerTitle(entry.title)} expects a number, got "${shown}"`, range };

@@ -46,6 +46,10 @@ export const classicalEntries: readonly KnowledgeEntry[] = [
     section: 'classical',
     aliases: ['kernel', 'degree', 'coef0'],
     range: { scale: 'categorical', text: 'rbf, linear, poly (degree 2 – 5), sigmoid', choices: ['rbf', 'linear', 'poly', 'sigmoid', 'precomputed'] },
+    ranges: [
+      { label: 'polynomial degree', low: 1, high: 5, scale: 'int', text: '2 – 5', when: { keys: ['degree'] } },
+      { label: 'kernel coef0', low: 0, high: 10, scale: 'linear', text: '0 – 1', when: { keys: ['coef0'] } },
+    ],
     effects: { raise: 'higher degree: more flexible boundary', lower: 'lower degree: simpler boundary' },
     pitfalls: ['`degree` only matters for poly and `coef0` only for poly and sigmoid.'],
     defaults: { sklearn: '"rbf"; degree 3; coef0 0.0' },
@@ -61,6 +65,9 @@ export const classicalEntries: readonly KnowledgeEntry[] = [
     section: 'classical',
     aliases: ['n_neighbors', 'k', 'K', 'weights', 'knn_k'],
     range: { low: 1, high: 50, scale: 'int', text: '1 – 50 (odd for binary tasks)' },
+    ranges: [
+      { label: 'neighbour weights', scale: 'categorical', text: 'uniform or distance', choices: ['uniform', 'distance'], when: { keys: ['weights'] } },
+    ],
     valid: { min: 1, integer: true },
     effects: { raise: 'smoother predictions, more bias', lower: 'more local, noisier predictions' },
     pitfalls: ['Scale features first.', 'Even k can tie in binary classification.'],
@@ -114,6 +121,9 @@ export const classicalEntries: readonly KnowledgeEntry[] = [
     section: 'classical',
     aliases: ['eps', 'min_samples'],
     range: { low: 1e-3, high: 100, scale: 'log', text: 'data-scale; read it off a k-distance plot' },
+    ranges: [
+      { label: 'DBSCAN min_samples', low: 1, high: 200, scale: 'int', text: '2 × number of features, at least 3', when: { keys: ['min_samples'] } },
+    ],
     valid: { min: 0, minInclusive: false },
     effects: { raise: 'merges clusters, fewer noise points', lower: 'splits clusters, more noise points' },
     pitfalls: ['It is a distance, not an optimizer ε.'],
@@ -133,6 +143,9 @@ export const classicalEntries: readonly KnowledgeEntry[] = [
     section: 'classical',
     aliases: ['n_components', 'perplexity', 'pca__n_components'],
     range: { low: 1, high: 1000, scale: 'log', text: '2 – a few hundred, or a variance fraction 0.9 – 0.99' },
+    ranges: [
+      { label: 't-SNE perplexity', low: 2, high: 100, scale: 'linear', text: '5 – 50', when: { keys: ['perplexity'] } },
+    ],
     valid: { min: 0, minInclusive: false },
     effects: { raise: 'keeps more information', lower: 'stronger compression' },
     pitfalls: ['t-SNE perplexity must be smaller than the number of samples.'],
@@ -150,6 +163,11 @@ export const classicalEntries: readonly KnowledgeEntry[] = [
     section: 'classical',
     aliases: ['solver', 'penalty', 'max_iter', 'tol'],
     range: { scale: 'categorical', text: 'lbfgs, liblinear, saga, newton-cg, sag; max_iter 100 – 10000', choices: ['lbfgs', 'liblinear', 'saga', 'sag', 'newton-cg', 'newton-cholesky', 'adam', 'sgd'] },
+    ranges: [
+      { label: 'max_iter', low: 50, high: 100000, scale: 'log', text: '100 – 10000', when: { keys: ['max_iter'] } },
+      { label: 'tolerance', low: 1e-8, high: 1e-2, scale: 'log', text: '1e-6 – 1e-3', when: { keys: ['tol'] } },
+      { label: 'penalty type', scale: 'categorical', text: 'l1, l2, elasticnet or none', choices: ['l1', 'l2', 'elasticnet', 'none'], when: { keys: ['penalty'] } },
+    ],
     effects: { raise: 'more max_iter: converges where it stopped early', lower: 'faster fits that may stop before converging' },
     pitfalls: ['Not every solver supports every penalty (elasticnet needs saga).'],
     defaults: { sklearn: 'LogisticRegression: penalty l2, solver lbfgs, max_iter 100, tol 1e-4' },

@@ -47,6 +47,10 @@ export const extraEntries: readonly KnowledgeEntry[] = [
     section: 'trees',
     aliases: ['rate_drop', 'skip_drop', 'drop_rate_dart', 'sample_type', 'normalize_type'],
     range: { low: 0, high: 0.5, scale: 'linear', text: '0.01 – 0.3' },
+    ranges: [
+      { label: 'DART sample type', scale: 'categorical', text: 'uniform or weighted', choices: ['uniform', 'weighted'], when: { keys: ['sample_type'] } },
+      { label: 'DART normalisation', scale: 'categorical', text: 'tree or forest', choices: ['tree', 'forest'], when: { keys: ['normalize_type'] } },
+    ],
     valid: { min: 0, max: 1 },
     effects: { raise: 'stronger regularisation, slower training', lower: 'closer to plain gradient boosting' },
     pitfalls: ['Only used with `booster: dart` (XGBoost) or `boosting: dart` (LightGBM); early stopping is unreliable with DART.'],

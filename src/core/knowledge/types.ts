@@ -59,6 +59,8 @@ export interface TypicalRange {
   readonly text: string;
   readonly choices?: readonly string[];
   readonly label?: string;
+  /** Validity limits of this key group when they differ from the entry's (`zero_optimization.stage`). */
+  readonly valid?: ValidLimits;
   readonly when?: {
     readonly frameworks?: readonly string[];
     readonly optimizers?: readonly string[];
@@ -115,6 +117,8 @@ export interface KnowledgeEntry {
   readonly range: TypicalRange;
   readonly ranges?: readonly TypicalRange[];
   readonly valid?: ValidLimits;
+  /** What a value of exactly 0 means when it switches the setting off ("no weight decay"). */
+  readonly zeroMeans?: string;
   readonly effects: { readonly raise: string; readonly lower: string };
   readonly pitfalls: readonly string[];
   /** Default per framework, as text ("1e-3", "None (off)"). */

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { detectFile, findSettingAt, type DetectedFile, type Setting } from '../../../src/core/detect';
-import { renderHover } from '../../../src/core/hover';
+import { entryForSetting, renderHover } from '../../../src/core/hover';
+import { assessValue } from '../../../src/core/knowledge';
 
 /** Real public files from the shared corpus, run through the real detection engine. */
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus/positive');
@@ -96,5 +97,25 @@ describe('hover on real corpus files (detection → renderHover)', () => {
     assert.ok(s, 'a setting covers the cursor');
     assert.equal(s.key, 'model.lr');
     assert.match(renderHover(s, file), /^\*\*Learning rate\*\* · \*Hyperparameter\* · `model\.lr`/);
+  });
+});
+
+describe('assessments on real corpus files', () => {
+  it('never call a value from a real config invalid or unusual', () => {
+    const flagged: string[] = [];
+    let judged = 0;
+    for (const name of readdirSync(CORPUS)) {
+      const { file } = detect(name);
+      for (const s of file.settings) {
+        if (s.kind === 'logged' || s.search || (s.origin && s.origin.kind !== 'schedule')) continue;
+        const entry = entryForSetting(s, file);
+        if (!entry) continue;
+        judged++;
+        const a = assessValue(entry, s.value, { framework: s.framework, optimizer: s.optimizer, key: s.name });
+        if (a.level === 'invalid' || a.level === 'unusual') flagged.push(`${name}: ${s.key} = ${JSON.stringify(s.value)} → ${a.level}: ${a.message}`);
+      }
+    }
+    assert.ok(judged > 300, `judged ${judged} settings`);
+    assert.deepEqual(flagged, []);
   });
 });

@@ -25,7 +25,7 @@ const table: Row[] = [
   ['learning_rate', undefined, undefined, Infinity, 'invalid'],
   ['learning_rate', undefined, undefined, Number.NaN, 'invalid', /expects a number/],
   ['learning_rate', undefined, undefined, true, 'invalid', /expects a number, got true/],
-  ['learning_rate', undefined, undefined, { a: 1 }, 'unusual', /structured/],
+  ['learning_rate', undefined, undefined, { a: 1 }, 'ok', /structured/],
   // Placeholders say where the value comes from.
   ['learning_rate', 'deepspeed', 'adamw', 'auto', 'ok', /DeepSpeed fills this in from the HF TrainingArguments/],
   ['learning_rate', undefined, undefined, '???', 'unusual', /mandatory/],
@@ -95,6 +95,44 @@ describe('assessValue: (id, framework, optimizer, value) → level', () => {
     assert.match(assessValue('learning_rate', 0.01, { key: 'lr0' }).message, /Ultralytics lr0 \(/);
     assert.match(assessValue('learning_rate', 0.001, { key: 'lr0', optimizer: 'Adam' }).message, /Ultralytics lr0 with Adam/);
   });
+
+  // [id, key as written, value, level]: entries group several keys; each key is judged on its own terms.
+  const keyed: Array<[string, string, unknown, AssessLevel]> = [
+    ['kernel', 'degree', 3, 'ok'],
+    ['kernel', 'kernel', 'rbf', 'ok'],
+    ['min_samples_split', 'criterion', 'gini', 'ok'],
+    ['n_neighbors', 'weights', 'distance', 'ok'],
+    ['scale_pos_weight', 'is_unbalance', true, 'ok'],
+    ['colsample', 'max_features', 'sqrt', 'ok'],
+    ['sharding', 'device', 'cpu', 'ok'],
+    ['sharding', 'stage', 5, 'invalid'],
+    ['sharding', 'stage', 2, 'ok'],
+    ['sharding', 'reduce_bucket_size', 2e8, 'ok'],
+    ['sharding', 'data_parallel_shard_degree', -1, 'ok'],
+    ['mosaic', 'close_mosaic', 10, 'ok'],
+    ['geometric_augmentation', 'degrees', 10, 'ok'],
+    ['geometric_augmentation', 'degrees', 200, 'high'],
+    ['geometric_augmentation', 'perspective', 0.01, 'high'],
+    ['color_jitter', 'hsv_h', 0.015, 'ok'],
+    ['entropy_coef', 'ent_coef', 0, 'ok'],
+    ['weight_decay', 'weight_decay', 0, 'ok'],
+    ['image_size', 'resolution', '512,512', 'ok'],
+    ['image_size', 'imgsz', '640x640', 'ok'],
+    ['replay_buffer', 'train_freq', [1, 'episode'], 'ok'],
+    ['policy_kwargs', 'policy_kwargs', 'dict(log_std_init=-2, ortho_init=False)', 'ok'],
+    ['update_epochs', 'batch_size', 256, 'ok'],
+    ['update_epochs', 'n_epochs', 256, 'high'],
+    ['flip', 'horizontal_flip', true, 'ok'],
+    ['solver', 'max_iter', 1000, 'ok'],
+    ['precision', 'loss_scale', 0, 'ok'],
+    ['num_workers', 'persistent_workers', true, 'ok'],
+  ];
+  for (const [id, key, value, level] of keyed) {
+    it(`${id} via key ${key} = ${JSON.stringify(value)} → ${level}`, () => {
+      const a = assessValue(id, value, { key });
+      assert.equal(a.level, level, a.message);
+    });
+  }
 
   it('judges values relative to sibling settings when given them', () => {
     assert.equal(assessValue('lora_alpha', 16, { siblings: { lora_r: 8 } }).level, 'ok');
