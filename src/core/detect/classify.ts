@@ -253,6 +253,14 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'num_workers':
       if (/sweeper/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
       return sys('num_workers');
+    case 'prob':
+    case 'probability':
+      if (/flip/.test(cls)) return hp('flip');
+      if (/erasing/.test(cls)) return hp('random_erasing');
+      if (/mixup|cutmix/.test(cls)) return hp('mixup');
+      if (/mosaic/.test(cls)) return hp('mosaic');
+      if (/random|aug|jitter|blur|crop|resize/.test(cls)) return hp('auto_augment');
+      return undefined;
     case 'norm_type':
       if (/clip/.test(contextText(ctx))) return hp('grad_clip_norm');
       return hp('normalization');
@@ -269,7 +277,7 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
 
 /** Patterns for spellings that are not in the table but follow a clear convention. */
 const PATTERNS: Array<[RegExp, string]> = [
-  [/^dropout_l\d+$|^dropout_?\d+$|_dropout$|_dropout_prob$|_pdrop$|^drop_?rate_?\d*$/, 'dropout'],
+  [/^dropout_l\d+$|^dropout_?\d+$|_dropout$|_dropout_(prob|rate)$|_pdrop$|^drop_?rate_?\d*$/, 'dropout'],
   [/^n_units_l\d+$|^lin\d+_size$|^fc\d+_?(size|dim|units)?$|^hidden_size_?\d+$|^units_?\d+$|^n_hidden$/, 'hidden_size'],
   [/^(n|num)_.*layers$|_layers$/, 'num_layers'],
   [/_lr$|^lr_(init|base|max|peak)$/, 'learning_rate'],

@@ -37,7 +37,7 @@ const FRAMEWORK_OF_FORMAT: Record<string, string> = {
 /** Keys that only wrap the real settings; the KB lookup and the displayed path skip them. */
 const CLASS_WRAPPERS = new Set(['init_args', 'dict_kwargs']);
 const LOOKUP_WRAPPERS = new Set(['params', 'kwargs', 'config', 'cfg', 'args', 'init_args', 'dict_kwargs', 'hparams', 'hyperparameters', 'hyperparams']);
-const SYSTEM_SECTIONS = new Set(['job', 'profiling', 'metrics', 'checkpoint', 'logging', 'comm', 'logger', 'paths', 'wandb', 'mlflow', 'tensorboard', 'callbacks', 'datasets', 'dataset', 'memory_estimation', 'fault_tolerance', 'float8', 'experimental', 'validation', 'resources', 'env', 'environment', 'services', 'extras', 'hub']);
+const SYSTEM_SECTIONS = new Set(['job', 'profiling', 'metrics', 'checkpoint', 'logging', 'comm', 'logger', 'paths', 'wandb', 'mlflow', 'tensorboard', 'callbacks', 'datasets', 'dataset', 'memory_estimation', 'fault_tolerance', 'float8', 'experimental', 'validation', 'resources', 'env', 'environment', 'services', 'extras', 'hub', 'default_hooks', 'custom_hooks', 'env_cfg', 'vis_backends', 'visualizer', 'log_processor', 'val_evaluator', 'test_evaluator', 'val_cfg', 'test_cfg', 'profiler']);
 const HYDRA_NEGATIVE_GROUPS = new Set(['hydra', 'logger', 'paths', 'local', 'log', 'logging', 'extras']);
 const ML_TOOLS_IN_PYPROJECT = /^(hpstudio|ml|training|train|hparams|hyperparameters|model|optuna|wandb|sweep|experiment|config|lightning|hydra)$/;
 

@@ -16,12 +16,12 @@ export interface VocabularyEntry {
 /** canonical id → aliases. Weight 1 unless the alias is prefixed with `~` (weak, 0.4). */
 const HYPERPARAMETERS: Record<string, string> = {
   learning_rate: 'lr learning_rate lr0 base_lr eta shrinkage_rate initial_learning_rate learn_rate learning_rate_init init_lr max_lr peak_lr warmup_max_lr base_learning_rate unet_lr text_encoder_lr lr_rate optimizer_lr adam_lr',
-  lr_scheduler: 'lr_scheduler_type lr_scheduler lr_schedule lr_policy cos_lr scheduler_type lr_decay_style decay_style ~scheduler',
+  lr_scheduler: 'lr_scheduler_type lr_scheduler lr_schedule lr_policy cos_lr scheduler_type lr_decay_style decay_style ~scheduler lr_scheduler_name decay_type warmup_method',
   warmup_steps: 'warmup_steps num_warmup_steps warmup_num_steps warmup_iters lr_warmup_steps warmup_t warmup_step warmup_updates',
   warmup_ratio: 'warmup_ratio warmup_epochs pct_start warmup_length warmup_proportion warmup_fraction',
   warmup_start_factor: 'warmup_factor start_factor warmup_bias_lr warmup_momentum warmup_min_lr div_factor warmup_init_lr',
-  min_lr: 'lrf eta_min min_lr lr_min min_lr_ratio final_div_factor end_lr final_lr min_learning_rate lr_end',
-  lr_decay_factor: 'lr_decay decay_rate lr_gamma lr_decay_rate lr_factor lr_decay_factor',
+  min_lr: 'lrf eta_min min_lr lr_min min_lr_ratio final_div_factor end_lr final_lr min_learning_rate lr_end base_lr_end min_lr_factor cosine_min_lr_ratio',
+  lr_decay_factor: 'lr_decay decay_rate lr_gamma lr_decay_rate lr_factor lr_decay_factor decay_ratio',
   lr_milestones: 'milestones lr_steps step_size decay_steps lr_step lr_milestones decay_epochs lr_drop',
   schedule_length: 't_max t_initial total_num_steps total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps',
   lr_plateau_patience: 'cooldown lr_patience',
@@ -31,8 +31,8 @@ const HYPERPARAMETERS: Record<string, string> = {
   adam_beta2: 'adam_beta2 beta_2 beta2',
   adam_betas: 'betas adam_betas',
   optimizer_eps: 'adam_epsilon adam_eps optimizer_eps opt_eps ~epsilon',
-  weight_decay: 'weight_decay wd adam_weight_decay weight_decay_rate l2_weight_decay',
-  grad_clip_norm: 'max_grad_norm gradient_clip_val gradient_clipping max_norm clipnorm clip_grad clip_grad_norm grad_clip clip_norm grad_norm_clip clip_gradient gradient_clip_algorithm clipvalue',
+  weight_decay: 'weight_decay wd adam_weight_decay weight_decay_rate l2_weight_decay weight_decay_norm weight_decay_bias',
+  grad_clip_norm: 'max_grad_norm gradient_clip_val gradient_clipping max_norm clipnorm clip_grad clip_grad_norm grad_clip clip_norm grad_norm_clip clip_gradient gradient_clip_algorithm clipvalue clip_value',
   batch_size: 'batch_size per_device_train_batch_size train_micro_batch_size_per_gpu micro_batch_size batch samples_per_gpu imgs_per_gpu ims_per_batch train_batch_size batchsize per_gpu_train_batch_size total_batch_size global_batch_size bs batch_size_per_gpu base_batch_size train_bs',
   grad_accumulation: 'gradient_accumulation_steps accumulate_grad_batches update_freq accum_count nbs grad_accum_steps accumulation_steps gradient_accumulation grad_accum',
   epochs: 'num_train_epochs epochs max_epochs num_epochs total_epochs max_train_epochs n_epoch epoch_num train_epochs',
@@ -41,7 +41,7 @@ const HYPERPARAMETERS: Record<string, string> = {
   total_timesteps: 'n_timesteps total_timesteps timesteps',
   loss_weight: 'box cls dfl obj cls_pw obj_pw kobj loss_weight mel_loss_coeff mrd_loss_coeff',
   ema_decay: 'ema_decay model_ema_decay ema ema_momentum',
-  lr_multiplier: 'lr_mult decay_mult norm_decay_mult bias_decay_mult lr_multiplier',
+  lr_multiplier: 'lr_mult decay_mult norm_decay_mult bias_decay_mult lr_multiplier bias_lr_factor',
   dropout: 'dropout dropout_rate drop_rate hidden_dropout_prob resid_pdrop embd_pdrop hidden_dropout dropout_prob drop_out dropout_p classifier_dropout keep_prob ffn_dropout activation_dropout proj_drop',
   attention_dropout: 'attention_probs_dropout_prob attn_pdrop attention_dropout attn_drop_rate attn_dropout attn_drop',
   drop_path: 'drop_path_rate drop_path stochastic_depth_prob stochastic_depth_rate drop_path_prob',
@@ -105,19 +105,22 @@ const HYPERPARAMETERS: Record<string, string> = {
   exploration: 'exploration_fraction exploration_initial_eps exploration_final_eps epsilon_start epsilon_end eps_start eps_end epsilon_decay',
   n_envs: 'n_envs num_envs num_rollout_workers num_env_runners',
   frame_stack: 'frame_stack n_stack',
+  target_kl: 'target_kl',
+  action_noise: 'noise_type noise_std action_noise',
+  noise_offset: 'noise_offset',
   use_sde: 'use_sde sde_sample_freq',
   policy_kwargs: 'policy_kwargs',
   image_size: 'imgsz img_size image_size resolution min_size_train max_size_train crop_size img img_scale target_size target_height target_width',
   seq_length: 'max_seq_length max_length seq_len sequence_len tokenizer_maxlen max_source_length ctxt_seq_len max_target_length sequence_length cutoff_len max_token_length',
   flip: 'fliplr flipud horizontal_flip vertical_flip flip flip_prob hflip',
   color_jitter: 'hsv_h hsv_s hsv_v brightness contrast saturation hue color_jitter',
-  geometric_augmentation: 'degrees translate shear perspective rotation min_scale max_scale height_factor width_factor',
+  geometric_augmentation: 'degrees translate shear perspective rotation min_scale max_scale height_factor width_factor ratio_range',
   mosaic: 'mosaic close_mosaic copy_paste copy_paste_mode',
   auto_augment: 'auto_augment randaugment num_ops magnitude albumentations rand_augment',
-  val_split: 'val_set_size test_size validation_split val_split val_size valid_size val_ratio validation_fraction',
+  val_split: 'val_set_size test_size validation_split val_split val_size valid_size val_ratio validation_fraction train_val_test_split',
   text_features: 'ngrams ngram_range min_df max_df',
   packing: 'sample_packing group_by_length shuffle packing',
-  architecture: 'arch architecture model_name_or_path backbone_name',
+  architecture: 'arch architecture backbone_name',
 };
 
 /** Canonical ids for system settings (section 2.8): they get an id but kind `system`. */
@@ -135,11 +138,13 @@ const SYSTEM_IDS: Record<string, string> = {
 /** Keys that are never hyperparameters (section 0 of the reference), by kind. */
 const SYSTEM_KEYS = [
   // paths and IO
-  'data_dir log_dir output_dir ckpt_path resume resume_from_checkpoint cache_dir filelist_path train_file validation_file test_file dataset_prepared_path tokenizer_path dump_folder save_dir dirpath load_from work_dir logging_dir root data_root data_path dataset_path model_dir checkpoint_dir pretrained_model_name_or_path train_data_dir output_name output_model input_model data valid valid_data train_data test_data lora_model_dir init_checkpoint save_traces_folder save_tb_folder folder filename weights',
+  'data_dir log_dir output_dir ckpt_path resume resume_from_checkpoint cache_dir filelist_path train_file validation_file test_file dataset_prepared_path tokenizer_path dump_folder save_dir dirpath load_from work_dir logging_dir root data_root data_path dataset_path model_name_or_path model_dir checkpoint_dir pretrained_model_name_or_path train_data_dir output_name output_model input_model data valid valid_data train_data test_data lora_model_dir init_checkpoint save_traces_folder save_tb_folder folder filename weights',
   // logging, checkpointing, reporting
   'logging_steps log_every_n_steps log_freq log_interval steps_per_print wall_clock_breakdown save_steps save_period save_total_limit save_top_k save_last verbose verbosity report_to wandb_project wandb_entity wandb_name wandb_watch wandb_log_model wandb_run_id logger plots project exist_ok print_freq metric_freq is_training_metric save_every_n_steps save_every_n_epochs sample_every_n_steps save_model_as save_state save_strategy logging_strategy logging_first_step enable_profiling profile_freq enable_tensorboard enable_checkpoint model_weights_only export_dtype async_mode evals_per_epoch saves_per_epoch job_type group entity tags callbacks',
   // devices and infrastructure
   'device devices gpus gpu accelerator strategy num_nodes world_size local_rank rank dist_url dist_backend n_jobs local_listen_port machine_list_file num_machines resources_per_trial trialconcurrency trainingservice multiprocessing_distributed tree_learner is_enable_sparse use_two_round_loading is_save_binary_file ddp_backend sync_bn',
+  // framework switches with no effect on what is learned
+  'use_cpu no_cuda half_precision_backend run_name disable_tqdm deepspeed dataloader_pin_memory ddp_find_unused_parameters dataloader_drop_last remove_unused_columns ignore_data_skip include_inputs_for_metrics torch_compile_backend enable_checkpointing enable_progress_bar enable_model_summary use_distributed_sampler sync_batchnorm detect_anomaly inference_mode barebones plugins reload_dataloaders_every_n_epochs every_n_train_steps every_n_epochs train_time_interval auto_insert_metric_name save_on_train_epoch_end dataset_processes optimize_memory_usage reference_world_size checkpoint_period min_size_test max_size_test launcher log_level',
   // run control
   'eval task mode do_train do_eval do_predict push_to_hub hub_model_id overwrite_output_dir task_name evaluate start_epoch eval_train fast_dev_run',
   // evaluation bookkeeping
@@ -181,6 +186,7 @@ export function nonHyperparameterKind(name: string): SettingKind | undefined {
   if (/(^|_)(dir|path|file|folder|filename|url|uri)$/.test(name)) return 'system';
   if (/^(log|logging|save|wandb|tensorboard|mlflow|hub|push|report|checkpoint|ckpt|profil)/.test(name)) return 'system';
   if (/^(eval|val|test)_/.test(name) && !/(size|split|ratio)$/.test(name)) return 'system';
+  if (/^(enable|disable|use)_(progress|checkpoint|model_summary|tqdm|tensorboard|wandb|mlflow|cpu|cuda)/.test(name)) return 'system';
   return undefined;
 }
 
