@@ -6,7 +6,7 @@ import { SAMPLER_NAMES } from '../../core/search/index';
 import type { ParamValue } from '../../core/search/types';
 import { createExecutor } from '../../core/study/executor';
 import { JOURNAL_FILE, StudyExistsError, readJournal, studyDirectory } from '../../core/study/journal';
-import { runStudy } from '../../core/study/runStudy';
+import { plannedTrials, runStudy } from '../../core/study/runStudy';
 import { StudyFileError, loadStudyFile } from '../../core/study/studyFile';
 import { formatIssue, type StudyConfig, type StudyEvent, type StudySummary } from '../../core/study/types';
 
@@ -185,7 +185,7 @@ export const tuneCommand: CliCommand = {
     config = { ...config, sampler: sampler ?? config.sampler, seed: seed ?? config.seed };
 
     const journalDir = studyDirectory(io.cwd, config.name);
-    const total = trials ?? config.limits.trials ?? 20;
+    const total = plannedTrials(config, trials);
     const progress = new Progress(io, config, total, io.stderr.isTTY === true);
     const journalFile = path.join(journalDir, JOURNAL_FILE);
     if (args.options.resume === true && fs.existsSync(journalFile)) {

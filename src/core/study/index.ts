@@ -16,6 +16,6 @@ export {
 export type { JournalRecord, JournalTrial, ReplayedStudy, ParsedJournal, StudyCreatedRecord } from './journal';
 export { StudyLock, StudyLockedError, isPidAlive, DEFAULT_LOCK_GRACE_MS } from './lock';
 export type { LockInfo, LockOptions } from './lock';
-export { runStudy, summarize, seedFromName, systemClock, DEFAULT_TRIALS } from './runStudy';
+export { runStudy, summarize, seedFromName, plannedTrials, systemClock, DEFAULT_TRIALS } from './runStudy';
 export type { RunStudyOptions, StudyClock } from './runStudy';
 export { createExecutor } from './executor';

@@ -127,8 +127,31 @@ export class StudyExistsError extends Error {
   constructor(
     readonly study: string,
     readonly dir: string,
+    /** The study file the existing study was created from, when its header says. */
+    readonly createdFrom?: string,
   ) {
-    super(`study "${study}" already exists in ${dir}; continue it with --resume, or give the study a fresh name`);
+    super(
+      `study "${study}" already exists in ${dir}${createdFrom ? ` (created from ${createdFrom})` : ''}; ` +
+        'continue it with --resume, or give the study a fresh name (name: in the study file)',
+    );
+  }
+}
+
+/** The study file named by a journal's header line, read without replaying the journal. */
+function headerStudyFile(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      const first = buf.toString('utf8', 0, n).split('\n')[0];
+      const header = JSON.parse(first) as { studyFile?: unknown };
+      return typeof header.studyFile === 'string' && header.studyFile !== '' ? header.studyFile : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 
@@ -366,7 +389,7 @@ export class StudyJournal {
     const name = options.create?.name ?? path.basename(dir);
     // A file without one complete line is a crash during creation: nothing was ever recorded.
     const exists = fs.existsSync(file) && hasCompleteLine(file);
-    if (exists && !options.resume) throw new StudyExistsError(name, dir);
+    if (exists && !options.resume) throw new StudyExistsError(name, dir, headerStudyFile(file));
     if (!exists && !options.create) throw new Error(`no study journal at ${file}`);
     const lock = StudyLock.acquire(dir, name, options);
     try {

@@ -80,6 +80,14 @@ function gridSize(dists: readonly Distribution[]): number | undefined {
   return size;
 }
 
+/** Total trials a run aims at: the caller's, the file's, the grid's size, or DEFAULT_TRIALS. */
+export function plannedTrials(config: StudyConfig, trials?: number): number {
+  const explicit = trials ?? config.limits.trials;
+  if (explicit !== undefined) return explicit;
+  const grid = config.sampler === 'grid' ? gridSize(config.space.params.map(p => p.distribution)) : undefined;
+  return grid ?? DEFAULT_TRIALS;
+}
+
 interface ActiveTrial {
   readonly trial: JournalTrial;
   readonly handle: TrialHandle;
@@ -143,11 +151,9 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
     recoverOrphans(journal, config.retryFailed, { host, now: clock.now(), graceMs }, warn);
 
     const parallel = Math.max(1, Math.floor(options.parallel ?? config.limits.parallel));
-    let budget = options.trials ?? config.limits.trials;
-    if (budget === undefined) {
-      const grid = config.sampler === 'grid' ? gridSize(config.space.params.map(p => p.distribution)) : undefined;
-      budget = grid ?? DEFAULT_TRIALS;
-      if (grid === undefined) warn(`no trials / run_cap in the study file: running ${DEFAULT_TRIALS} trials`);
+    const budget = plannedTrials(config, options.trials);
+    if (options.trials === undefined && config.limits.trials === undefined && budget === DEFAULT_TRIALS) {
+      warn(`no trials / run_cap in the study file: running ${DEFAULT_TRIALS} trials`);
     }
     const counted = () => state.trials.filter(t => !(t.state === 'fail' && t.requeued)).length;
 

@@ -103,7 +103,7 @@ describe('hpstudio tune', function () {
     assert.equal(await runCli(['tune', 'sweep.yaml', '--trials', '1'], capture(ws).io), 0);
     const c = capture(ws);
     assert.equal(await runCli(['tune', 'sweep.yaml', '--trials', '1'], c.io), 1);
-    assert.match(c.err(), /study "demo" already exists .*--resume, or give the study a fresh name/);
+    assert.match(c.err(), /study "demo" already exists in .* \(created from .*sweep\.yaml\); continue it with --resume, or give the study a fresh name/);
   });
 
   it('records failing trials with their stderr and pauses after fast failures', async () => {

@@ -340,6 +340,24 @@ describe('runStudy (fake executor)', () => {
     assert.equal(readJournal(path.join(dir, 'journal.jsonl')).study.lastSeen.has(`${process.pid}@${os.hostname()}`), true);
   });
 
+  it('with the real grid sampler and no trial count, runs every grid point once', async () => {
+    const executor = new FakeExecutor(() => ({ curve: [1, 0.5] }));
+    const config = makeConfig({
+      sampler: 'grid',
+      space: {
+        params: [
+          { name: 'opt', distribution: { type: 'categorical', choices: ['adam', 'sgd', 'rmsprop'] } },
+          { name: 'layers', distribution: { type: 'int', low: 1, high: 2 } },
+        ],
+      },
+      limits: { parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } },
+    });
+    const summary = await runStudy({ config, journalDir: dir, executor });
+    assert.equal(summary.completed, 6);
+    const points = new Set(summary.trials.map(t => `${t.params.opt}/${t.params.layers}`));
+    assert.equal(points.size, 6);
+  });
+
   it('refuses to start over an existing study without resume', async () => {
     await runStudy({ config: makeConfig({ limits: { trials: 1, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor: new FakeExecutor(l => ({ curve: curveOf(l) })), sampler: testSampler(12) });
     await assert.rejects(
