@@ -44,7 +44,7 @@ class ProtoWriter {
   }
 }
 
-export type ScalarEncoding = 'simple_value' | 'tensor_float_val' | 'tensor_double_content' | 'tensor_float_unpacked';
+export type ScalarEncoding = 'simple_value' | 'tensor_float_val' | 'tensor_double_content' | 'tensor_float_unpacked' | 'tensor_double_val' | 'tensor_int64_val';
 
 export interface ScalarSpec {
   readonly tag: string;
@@ -63,6 +63,12 @@ function summaryValue(s: ScalarSpec): Uint8Array {
     tensor.int(1, 1).bytes(2, new Uint8Array(0)).bytes(5, packed);
   } else if (enc === 'tensor_float_unpacked') {
     tensor.int(1, 1).float(5, s.value);
+  } else if (enc === 'tensor_double_val') {
+    const packed = Buffer.alloc(8);
+    packed.writeDoubleLE(s.value);
+    tensor.int(1, 2).bytes(2, new Uint8Array(0)).bytes(6, packed); // DT_DOUBLE, double_val
+  } else if (enc === 'tensor_int64_val') {
+    tensor.int(1, 9).int(10, s.value); // DT_INT64, int64_val (unpacked)
   } else {
     const content = Buffer.alloc(8);
     content.writeDoubleLE(s.value);

@@ -48,7 +48,7 @@ describe('metrics / TensorBoard event files', () => {
     assert.equal(frameRecord(encodeEvent({ wallTime: 1.5, step: 7, scalars: [{ tag: 'loss', value: 0.25 }] })).toString('hex'), HAND_WRITTEN_RECORD);
   });
 
-  it('decodes every scalar encoding: simple_value, tensor float_val (packed and not), double tensor_content', () => {
+  it('decodes every scalar encoding: simple_value, tensor float_val (packed and not), double_val, int64_val, double tensor_content', () => {
     const event = decodeEvent(
       encodeEvent({
         wallTime: 1_700_000_000.25,
@@ -59,12 +59,14 @@ describe('metrics / TensorBoard event files', () => {
           { tag: 'c', value: -2, encoding: 'tensor_float_unpacked' },
           { tag: 'd', value: 0.1, encoding: 'tensor_double_content' },
           { tag: 'e', value: NaN },
+          { tag: 'f', value: 0.123456789012, encoding: 'tensor_double_val' },
+          { tag: 'g', value: -42, encoding: 'tensor_int64_val' },
         ],
       }),
     );
     assert.equal(event.step, 123456789012);
     assert.equal(event.wallTime, 1_700_000_000.25);
-    assert.deepEqual(event.scalars.map((s) => [s.tag, s.value]), [['a', 0.5], ['b', 0.75], ['c', -2], ['d', 0.1], ['e', NaN]]);
+    assert.deepEqual(event.scalars.map((s) => [s.tag, s.value]), [['a', 0.5], ['b', 0.75], ['c', -2], ['d', 0.1], ['e', NaN], ['f', 0.123456789012], ['g', -42]]);
   });
 
   it('skips non-scalar tensors (histograms, text) and the file_version record', () => {

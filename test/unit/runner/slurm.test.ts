@@ -114,6 +114,8 @@ describe('runner / SlurmExecutor on a real single-node Slurm cluster', function 
     assert.equal(seen.env.HPSTUDIO_TRIAL_ID, '1');
     assert.equal(seen.env.PYTHONUNBUFFERED, '1');
     assert.match(seen.env.SLURM_JOB_ID, /^\d+$/, 'the program ran inside a Slurm job');
+    assert.match(fs.readFileSync(path.join(trial.trialDir, 'stdout.log'), 'utf8'), /^epoch 1 loss=0\.9 acc=0\.5\n/, 'Slurm wrote the output into the trial dir');
+    assert.ok(fs.existsSync(path.join(trial.trialDir, 'slurm-job.sh')));
   });
 
   it('maps exit codes: 0 is a success, 3 a failure carrying the stderr tail', async () => {
