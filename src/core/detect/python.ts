@@ -664,6 +664,8 @@ function pythonFormat(settings: readonly Setting[], imports: string, text: strin
   if (settings.some(s => s.search?.source?.startsWith('suggest_'))) return 'optuna';
   if (settings.some(s => s.search?.source?.startsWith('tune.'))) return 'ray-tune';
   if (/GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV/.test(text)) return 'sklearn-grid';
+  if (/\bnni\b/.test(imports) && settings.some(s => s.search)) return 'nni';
+  if (/\bwandb\b/.test(imports) && /["']method["']\s*:\s*["'](grid|random|bayes)["']/.test(text)) return 'wandb-sweep';
   if (settings.some(s => /^(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|LoraConfig)\./.test(s.key))) return 'hf-training-args';
   if (settings.some(s => s.name.startsWith('-'))) return 'argparse';
   if (/HfArgumentParser/.test(text)) return 'hf-training-args';

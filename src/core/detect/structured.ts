@@ -251,6 +251,22 @@ function walkEntry(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[]
   const nextPath = [...keyPath, e.key];
   const nextParents = LOOKUP_WRAPPERS.has(norm) ? parents : [...parents, norm];
   if (v.type === 'map') {
+    // An NNI distribution `{_type, _value}` is one swept setting, wherever it sits (Python dicts too).
+    const plain = v.entries.some(x => x.key === '_type') ? toPlain(v) : undefined;
+    if (isSpecMap(plain, ['_type']) && '_value' in plain) {
+      const cls = classifyKey(e.key, { parents, siblings, className, framework: w.framework });
+      const search = nniSpec(plain);
+      setting(w, e, nextPath, e.key, { canonical: cls.canonical, kind: 'hyperparameter' }, { value: null, ...(search ? { search } : {}) });
+      return;
+    }
+    // A W&B sweep written as a dict (`sweep_config = {"method": "bayes", "parameters": {…}}`).
+    const params = v.entries.find(x => x.key === 'parameters');
+    const method = v.entries.find(x => x.key === 'method');
+    if (params?.value.type === 'map' && method?.value.type === 'scalar' && /^(grid|random|bayes)$/.test(String(method.value.value))) {
+      for (const x of v.entries) if (x !== params) setting(w, x, [...nextPath, x.key], x.key, { canonical: null, kind: 'search-setting' });
+      wandbParameters(w, params.value, nextPath);
+      return;
+    }
     if (w.format === 'lightning-cli' && v.entries.some(x => x.key === 'class_path')) {
       const cp = v.entries.find(x => x.key === 'class_path') as ConfigEntry;
       const cls = classifyKey('class_path', { parents: nextParents, framework: w.framework });

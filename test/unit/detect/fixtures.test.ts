@@ -218,6 +218,13 @@ const CASES: Array<[string, string, Expect[]]> = [
     ['PendulumNoisy-v1.gamma', 'discount_factor', 'hyperparameter', 0.95],
     ['PendulumNoisy-v1.n_timesteps', 'total_timesteps', 'hyperparameter', 20000],
   ]],
+  ['python/sweeps_in_code.py', 'nni', [
+    ['search_space.lr', 'learning_rate', 'hyperparameter', null],
+    ['search_space.hidden_size', 'hidden_size', 'hyperparameter', null],
+    ['sweep_config.learning_rate', 'learning_rate', 'hyperparameter', null],
+    ['sweep_config.optimizer', 'optimizer', 'hyperparameter', null],
+    ['sweep_config.method', null, 'search-setting', 'random'],
+  ]],
   ['toml/train.toml', 'torchtitan', [
     ['optimizer.lr', 'learning_rate', 'hyperparameter', 6e-4],
     ['optimizer.beta2', 'adam_beta2', 'hyperparameter', 0.95],
