@@ -27,6 +27,15 @@ function selfOrNearest(file: DetectedFile, near: Setting, names: readonly string
   return names.includes(leafName(near)) ? near : nearestByName(file, near, names);
 }
 
+/** Device count from `devices: 4`, `devices: [0, 1]` or `gpus: "0,1"`; undefined for "auto"/-1. */
+function deviceCount(setting: Setting | undefined): number | undefined {
+  if (!setting) return undefined;
+  if (Array.isArray(setting.value)) return setting.value.length > 0 ? setting.value.length : undefined;
+  if (typeof setting.value === 'string' && /^\s*\d+(\s*,\s*\d+)+\s*,?\s*$/.test(setting.value)) return setting.value.split(',').filter(x => x.trim()).length;
+  const n = numeric(setting);
+  return n !== undefined && n > 0 && Number.isInteger(n) ? n : undefined;
+}
+
 function effectiveBatch(setting: Setting, file: DetectedFile): ComputedFact | undefined {
   const leaf = leafName(setting);
   if (!BATCH_RELATED.has(setting.canonical ?? '') && !DEVICE_NAMES.includes(leaf)) return undefined;
@@ -38,7 +47,7 @@ function effectiveBatch(setting: Setting, file: DetectedFile): ComputedFact | un
   const devices = selfOrNearest(file, setting, DEVICE_NAMES);
   const m = numeric(micro);
   const a = numeric(accum);
-  const d = numeric(devices);
+  const d = deviceCount(devices);
   const n = numeric(nearestByName(file, setting, ['num_nodes']));
   if (isDeepSpeed) {
     const global = numeric(selfOrNearest(file, setting, ['train_batch_size']));

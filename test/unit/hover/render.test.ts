@@ -161,6 +161,17 @@ describe('computed facts from sibling settings', () => {
     assert.equal(computeFacts(bs, f)[0].text, '32 (micro) × 2 (accumulation) × 4 (devices) × 2 (nodes) = 512');
   });
 
+  it('counts devices given as a list or a comma string, and ignores "auto"', () => {
+    const bs = setting('data.batch_size', 'batch_size', 16);
+    const accum = setting('trainer.accumulate_grad_batches', 'grad_accumulation', 4);
+    const withList = file('lightning-cli', [bs, accum, setting('trainer.devices', null, [0, 1, 2], { kind: 'system' })]);
+    assert.equal(computeFacts(bs, withList)[0].text, '16 (micro) × 4 (accumulation) × 3 (devices) = 192');
+    const withString = file('lightning-cli', [bs, accum, setting('trainer.gpus', null, '0,1', { kind: 'system' })]);
+    assert.equal(computeFacts(bs, withString)[0].value, 128);
+    const withAuto = file('lightning-cli', [bs, accum, setting('trainer.devices', null, 'auto', { kind: 'system' })]);
+    assert.equal(computeFacts(bs, withAuto)[0].text, '16 (micro) × 4 (accumulation) = 64 × number of devices');
+  });
+
   it('RL: n_steps × n_envs from the same environment block', () => {
     const steps = setting('CartPole-v1.n_steps', 'rollout_length', 32);
     const f = file('rl-zoo', [setting('atari.n_envs', 'n_envs', 8), setting('atari.n_steps', 'rollout_length', 128), setting('CartPole-v1.n_envs', 'n_envs', 8), steps]);
@@ -196,6 +207,15 @@ describe('renderHover: odd input', () => {
     const md = renderHover(s, file('hydra', [s]));
     assert.ok(md.length < 1500, `length ${md.length}`);
     assert.match(md, /``/);
+  });
+
+  it('renders every entry as a page and as plain text', () => {
+    for (const entry of allEntries()) {
+      const page = renderExplanationPage(entry);
+      assert.ok(page.startsWith(`# ${entry.title}`) && page.includes(entry.docs[0]), entry.id);
+      const text = renderPlainText(entry);
+      assert.ok(text.includes(`(${entry.id})`) && text.includes(entry.pitfalls[0]), entry.id);
+    }
   });
 
   it('renders every knowledge-base entry as a hover without throwing', () => {
