@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -115,6 +116,47 @@ describe('hpstudio tune', function () {
     assert.equal(result.failed, 2);
     assert.match(result.trials[0].error, /exited with code 3\nboom: x=/);
     assert.match(c.err(), /Paused: 2 trials failed/);
+  });
+
+  it('recovers from a SIGKILLed hpstudio process: finished trials stay, the orphaned ones fail and are re-queued', async () => {
+    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study('  epochs: {value: 30}\n  delay: {value: 30}\nretry_failed: true\n'));
+    const journal = path.join(ws, '.hpstudio', 'studies', 'demo', 'journal.jsonl');
+    const bin = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'bin.ts');
+    const cli = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), bin, 'tune', 'sweep.yaml', '--trials', '5', '--parallel', '2'], { cwd: ws, stdio: 'ignore' });
+    const exited = new Promise(resolve => cli.on('exit', resolve));
+    // Kill -9 once two trials are complete and two more are running with values.
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(() => {
+        if (cli.exitCode !== null) {
+          clearInterval(poll);
+          reject(new Error('hpstudio ended before it could be killed'));
+        }
+        if (!fs.existsSync(journal)) return;
+        const trials = readJournal(journal).study.trials;
+        if (trials.filter(t => t.state === 'complete').length >= 2 && trials.filter(t => t.state === 'running' && t.intermediate.size > 0).length >= 1) {
+          clearInterval(poll);
+          cli.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+    });
+    await exited;
+    const before = readJournal(journal).study.trials;
+    const orphans = before.filter(t => t.state === 'running');
+    assert.ok(orphans.length >= 1);
+
+    const c = capture(ws);
+    assert.equal(await runCli(['tune', 'sweep.yaml', '--trials', '5', '--parallel', '2', '--resume', '--json'], c.io), 0, c.err());
+    const result = JSON.parse(c.out());
+    assert.match(c.err(), /took over the stale lock of study demo held by pid \d+/);
+    for (const t of before.filter(x => x.state === 'complete')) assert.equal(result.trials[t.number].value, t.value, 'finished trials are kept as they were');
+    for (const o of orphans) {
+      assert.equal(result.trials[o.number].state, 'fail');
+      assert.match(result.trials[o.number].error, /^interrupted: its run \(pid \d+ on host .*\) died/);
+      assert.ok(result.trials.some((t: { number: number; state: string; params: { x: number } }) => t.number > o.number && t.params.x === o.params.x && t.state === 'complete'), `trial ${o.number} re-queued`);
+    }
+    assert.equal(result.completed, 5);
+    assert.deepEqual(result.trials.map((t: { number: number }) => t.number), result.trials.map((_: unknown, i: number) => i), 'no duplicate numbers');
   });
 
   it('stops every trial on Ctrl-C (exit 130) and --resume finishes without rerunning finished trials', async () => {

@@ -32,7 +32,7 @@ function tempDir(): string {
 
 /** Starts the writer child and resolves once `ready(line)` is true for a stdout line. */
 function startChild(args: string[], ready: (line: string) => boolean): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, ['-r', 'esbuild-register', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', d => (stderr += String(d)));
@@ -242,7 +242,7 @@ describe('study lock', () => {
 
   it('two writer processes: the second is refused with the owner named, and takes over once the first is SIGKILLed', async () => {
     const first = await startChild(['hold', dir], line => line === 'ready');
-    const second = spawn(process.execPath, ['-r', 'esbuild-register', CHILD, 'hold', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), CHILD, 'hold', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     second.stderr!.on('data', d => (stderr += String(d)));
     const code = await new Promise<number | null>(resolve => second.on('exit', c => resolve(c)));

@@ -375,7 +375,7 @@ describe('runStudy (fake executor)', () => {
 
   for (const retry of [true, false]) {
     it(`fails a trial left RUNNING by a SIGKILLed process${retry ? ' and re-queues its params (retry_failed)' : ''}`, async () => {
-      const child = spawn(process.execPath, ['-r', 'esbuild-register', path.join(__dirname, 'fixtures', 'journal-child.ts'), 'hold', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), path.join(__dirname, 'fixtures', 'journal-child.ts'), 'hold', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', d => String(d).includes('ready') && resolve());
         child.on('exit', c => reject(new Error(`child exited ${c}`)));
