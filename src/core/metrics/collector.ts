@@ -25,6 +25,12 @@ const MAX_SCANNED_ENTRIES = 5000;
  * ~250 ms and a checkpoint-heavy trial dir holds thousands of entries, while files appear rarely.
  */
 const DISCOVERY_INTERVAL_MS = 2000;
+/**
+ * Distinct metric names kept per trial, and their longest form: a program printing ever-new keys
+ * (ids, timestamps as keys) must not grow the charts and the step counters without bound.
+ */
+export const MAX_METRIC_NAMES = 500;
+export const MAX_METRIC_NAME_LENGTH = 200;
 
 export function createMetricCollector(options: MetricCollectorOptions): MetricCollector {
   return new Collector(options);
@@ -40,6 +46,8 @@ class Collector implements MetricCollector {
   private warnedScanLimit = false;
   private ended = false;
   private lastDiscovery = 0;
+  private readonly names = new Set<string>();
+  private warnedNames = false;
 
   constructor(private readonly options: MetricCollectorOptions) {
     this.regex = options.regex ? new MetricRegex(options.regex) : undefined;
@@ -54,7 +62,7 @@ class Collector implements MetricCollector {
 
   pollFiles(): Promise<MetricPoint[]> {
     // Polls are serialised: two overlapping reads of one file would emit its points twice.
-    const next = this.polling.then(() => this.pollOnce(false));
+    const next = this.polling.then(async () => this.admit(await this.pollOnce(false)));
     this.polling = next.catch(() => []);
     return next;
   }
@@ -66,9 +74,31 @@ class Collector implements MetricCollector {
     ];
     if (this.ended) return lines;
     this.ended = true;
-    const next = this.polling.then(() => this.pollOnce(true));
+    const next = this.polling.then(async () => this.admit(await this.pollOnce(true)));
     this.polling = next.catch(() => []);
     return [...lines, ...(await next)];
+  }
+
+  /** Drops points past the name limits (telling onWarning once). */
+  private admit(points: MetricPoint[]): MetricPoint[] {
+    return points.filter((p) => this.admitName(p.name));
+  }
+
+  private admitName(name: string): boolean {
+    if (this.names.has(name)) return true;
+    if (name.length <= MAX_METRIC_NAME_LENGTH && this.names.size < MAX_METRIC_NAMES) {
+      this.names.add(name);
+      return true;
+    }
+    if (!this.warnedNames) {
+      this.warnedNames = true;
+      this.warn(
+        name.length > MAX_METRIC_NAME_LENGTH
+          ? `a metric name of ${name.length} characters (more than ${MAX_METRIC_NAME_LENGTH}) was ignored`
+          : `more than ${MAX_METRIC_NAMES} different metric names; new names are ignored from now on`,
+      );
+    }
+    return false;
   }
 
   private fromLines(stream: 'stdout' | 'stderr', lines: string[]): MetricPoint[] {
@@ -79,6 +109,7 @@ class Collector implements MetricCollector {
       if (found.length === 0) continue;
       const wallTime = Date.now() / 1000;
       for (const m of found) {
+        if (!this.admitName(m.name)) continue;
         const step = m.step ?? this.counter.take(m.name);
         out.push({ name: m.name, step, value: m.value, wallTime, source: stream });
       }

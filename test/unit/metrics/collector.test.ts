@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createMetricCollector } from '../../../src/core/metrics/collector';
+import { createMetricCollector, MAX_METRIC_NAMES } from '../../../src/core/metrics/collector';
 import type { MetricPoint } from '../../../src/core/metrics/types';
 import { eventFile } from './tfevents-writer';
 
@@ -74,6 +74,19 @@ describe('metrics / createMetricCollector', () => {
     seen.push(...brief(await c.pollFiles()), ...brief(await c.end()));
     assert.deepEqual(seen, ['csv:loss@1=2', 'tfevents:acc@7=0.5']);
     assert.deepEqual(await c.end(), [], 'a second end() reads nothing again');
+  });
+
+  it('keeps at most MAX_METRIC_NAMES names and refuses absurdly long ones, warning once each way', () => {
+    const warnings: string[] = [];
+    const c = createMetricCollector({ onWarning: (w) => warnings.push(w) });
+    const text = Array.from({ length: MAX_METRIC_NAMES + 50 }, (_, i) => `m${i}=1`).join('\n') + '\n';
+    const points = c.pushText('stdout', text);
+    assert.equal(points.length, MAX_METRIC_NAMES);
+    assert.deepEqual(brief(c.pushText('stdout', 'm0=2\n')), ['stdout:m0@2=2'], 'known names still flow');
+    assert.deepEqual(warnings, [`more than ${MAX_METRIC_NAMES} different metric names; new names are ignored from now on`]);
+    const other = createMetricCollector({ onWarning: (w) => warnings.push(w) });
+    assert.deepEqual(other.pushText('stdout', `${'k'.repeat(300)}=1\n`), []);
+    assert.match(warnings[1], /a metric name of 300 characters \(more than 200\) was ignored/);
   });
 
   it('serialises overlapping polls so nothing is emitted twice', async () => {
