@@ -1,12 +1,17 @@
 // Sidebar webview: renders the state the extension sends. DOM APIs and textContent only — file
 // names and settings come from the user's workspace and are never parsed as HTML.
 import { parseMessage } from '../../src/core/protocol/validate';
-import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary } from '../../src/core/protocol/sidebar';
+import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyView, type TrialRow } from '../../src/core/protocol/sidebar';
 
+type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration';
+interface SavedState {
+  state?: SidebarState;
+  sort?: { key: SortKey; descending: boolean };
+}
 interface VsCodeApi {
   postMessage(message: SidebarToHost): void;
-  getState(): { state?: SidebarState } | undefined;
-  setState(state: { state: SidebarState }): void;
+  getState(): SavedState | undefined;
+  setState(state: SavedState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -42,20 +47,161 @@ function groupByFormat(configs: readonly DetectedConfigSummary[]): Map<string, D
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+const EMPTY: SidebarState = { scanning: false, trusted: true, configs: [], problems: [], message: null, studies: [], selectedStudy: null, trials: [] };
+let current: SidebarState = EMPTY;
+let sort: NonNullable<SavedState['sort']> = vscode.getState()?.sort ?? { key: 'number', descending: true };
+
+function save(): void {
+  vscode.setState({ state: current, sort });
+}
+
+function fmt(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+}
+
+function fmtDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = ms / 1000;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function fmtParams(params: TrialRow['params']): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : String(v)}`).join(', ');
+}
+
+const STATE_ICON: Record<string, string> = {
+  running: 'sync codicon-modifier-spin', crashed: 'warning', paused: 'debug-pause', stopped: 'debug-stop', finished: 'pass', idle: 'circle-outline',
+  waiting: 'clock', complete: 'pass', pruned: 'debug-step-out', fail: 'error',
+};
+
+function studyActions(study: StudyView, trusted: boolean): Array<[StudyAction, string, string]> {
+  const actions: Array<[StudyAction, string, string]> = [];
+  if (trusted && study.state === 'running') actions.push(['stop', 'Stop', 'debug-stop']);
+  if (trusted && ['crashed', 'paused', 'stopped', 'idle'].includes(study.state)) actions.push(['resume', 'Resume', 'debug-restart']);
+  if (trusted && study.state === 'finished') actions.push(['start', 'Run again', 'play']);
+  actions.push(['showCurves', 'Curves', 'graph-line'], ['openStudyFile', 'Study file', 'go-to-file']);
+  if (study.best && study.hasSource) actions.push(['applyBest', 'Apply best', 'check-all']);
+  return actions;
+}
+
+function renderStudies(state: SidebarState): HTMLElement {
+  const section = el('section', { className: 'studies' });
+  section.id = 'studies';
+  section.appendChild(el('h3', { text: `Studies (${state.studies.length})` }));
+  if (state.studies.length === 0) {
+    section.appendChild(el('p', { className: 'empty', text: 'No studies yet. Open a config and use "Tune…" above it, or start examples/quickstart/sweep.yaml.' }));
+  }
+  for (const study of state.studies) {
+    const selected = study.name === state.selectedStudy;
+    const progress = el('div', { className: 'progress', title: `${study.done} of ${study.budget} trials` });
+    const bar = el('div', { className: 'bar' });
+    bar.style.width = `${Math.min(100, (100 * study.done) / Math.max(1, study.budget))}%`;
+    progress.appendChild(bar);
+    const best = study.best ? `best ${fmt(study.best.value)} (#${study.best.number})` : 'no result yet';
+    const card = el('div', { className: `study${selected ? ' selected' : ''}`, title: study.reason ?? '' },
+      el('div', { className: 'study-head' }, icon(STATE_ICON[study.state] ?? 'circle'), el('span', { className: 'study-name', text: study.name }), el('span', { className: `state state-${study.state}`, text: study.state })),
+      el('div', { className: 'study-meta', text: `${study.done}/${study.budget} trials · ${study.running} running · ${study.pruned} pruned · ${study.failed} failed · ${study.metric} ${study.direction === 'minimize' ? '↓' : '↑'} · ${best}` }),
+      progress,
+    );
+    card.dataset.study = study.name;
+    if (study.reason) card.appendChild(el('div', { className: 'reason', text: study.reason }));
+    const actions = el('div', { className: 'study-actions' });
+    for (const [action, label, iconName] of studyActions(study, state.trusted)) {
+      const b = button(label, iconName, () => vscode.postMessage({ type: 'studyAction', action, study: study.name }));
+      b.dataset.action = action;
+      b.classList.add('secondary');
+      actions.appendChild(b);
+    }
+    card.appendChild(actions);
+    card.tabIndex = 0;
+    card.addEventListener('click', e => {
+      if ((e.target as HTMLElement).closest('button')) return;
+      vscode.postMessage({ type: 'selectStudy', name: study.name });
+    });
+    section.appendChild(card);
+  }
+  return section;
+}
+
+const COLUMNS: Array<[SortKey, string]> = [['number', '#'], ['state', 'State'], ['value', 'Value'], ['latest', 'Latest'], ['best', 'Best'], ['duration', 'Time']];
+
+function sortValue(row: TrialRow, key: SortKey): number | string {
+  switch (key) {
+    case 'number': return row.number;
+    case 'state': return row.state;
+    case 'duration': return row.durationMs ?? -1;
+    default: {
+      const v = row[key];
+      return v === null || Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
+    }
+  }
+}
+
+function renderTrials(state: SidebarState): HTMLElement | undefined {
+  if (!state.selectedStudy) return undefined;
+  const section = el('section', { className: 'trials' });
+  section.id = 'trials';
+  section.appendChild(el('h3', { text: `Trials of ${state.selectedStudy} (${state.trials.length})` }));
+  const table = el('table', { className: 'trial-table' });
+  const head = el('tr');
+  for (const [key, label] of COLUMNS) {
+    const th = el('th', { text: label + (sort.key === key ? (sort.descending ? ' ▾' : ' ▴') : ''), title: `Sort by ${label}` });
+    th.dataset.sort = key;
+    th.tabIndex = 0;
+    const toggle = () => {
+      sort = { key, descending: sort.key === key ? !sort.descending : key !== 'value' && key !== 'best' && key !== 'latest' };
+      save();
+      render(current);
+    };
+    th.addEventListener('click', toggle);
+    th.addEventListener('keydown', e => (e.key === 'Enter' || e.key === ' ') && toggle());
+    head.appendChild(th);
+  }
+  head.appendChild(el('th', { text: 'Parameters' }));
+  table.appendChild(el('thead', {}, head));
+  const body = el('tbody');
+  const rows = [...state.trials].sort((a, b) => {
+    const x = sortValue(a, sort.key);
+    const y = sortValue(b, sort.key);
+    const c = x < y ? -1 : x > y ? 1 : a.number - b.number;
+    return sort.descending ? -c : c;
+  });
+  for (const row of rows) {
+    const tr = el('tr', { className: `trial state-${row.state}` },
+      el('td', { text: String(row.number) }),
+      el('td', {}, icon(STATE_ICON[row.state] ?? 'circle'), el('span', { text: ` ${row.state}` })),
+      el('td', { text: fmt(row.value) }),
+      el('td', { text: fmt(row.latest) }),
+      el('td', { text: fmt(row.best) }),
+      el('td', { text: fmtDuration(row.durationMs) }),
+      el('td', { className: 'params', text: fmtParams(row.params), title: fmtParams(row.params) }),
+    );
+    tr.dataset.trial = String(row.number);
+    body.appendChild(tr);
+  }
+  table.appendChild(body);
+  section.appendChild(el('div', { className: 'table-scroll' }, table));
+  return section;
+}
+
 function render(state: SidebarState): void {
+  current = state;
   const header = el('header', { className: 'header' },
-    el('h2', { text: 'Hyperparameter Studio', className: 'title' }),
     el('div', { className: 'actions' },
       button(state.scanning ? 'Scanning…' : 'Scan workspace', state.scanning ? 'loading codicon-modifier-spin' : 'refresh', () => vscode.postMessage({ type: 'scan' }), 'scan'),
       button('Curves', 'graph-line', () => vscode.postMessage({ type: 'command', command: 'showCurves' }), 'curves'),
     ),
   );
-  const body = el('section', { className: 'configs' });
-  body.id = 'configs';
+  const configsSection = el('section', { className: 'configs' });
+  configsSection.id = 'configs';
   const total = state.configs.reduce((n, c) => n + c.hyperparameters, 0);
-  body.appendChild(el('h3', { text: `Detected configs (${state.configs.length} files, ${total} hyperparameters)` }));
+  configsSection.appendChild(el('h3', { text: `Detected configs (${state.configs.length} files, ${total} hyperparameters)` }));
   if (state.configs.length === 0) {
-    body.appendChild(el('p', { className: 'empty', text: state.scanning ? 'Looking for hyperparameters…' : 'No hyperparameter configs found yet. Open a config or scan the workspace.' }));
+    configsSection.appendChild(el('p', { className: 'empty', text: state.scanning ? 'Looking for hyperparameters…' : 'No hyperparameter configs found yet. Open a config or scan the workspace.' }));
   }
   for (const [format, configs] of groupByFormat(state.configs)) {
     const list = el('ul', { className: 'config-list' });
@@ -68,14 +214,16 @@ function render(state: SidebarState): void {
       item.addEventListener('keydown', e => (e.key === 'Enter' || e.key === ' ') && open());
       list.appendChild(item);
     }
-    body.appendChild(el('details', {}, el('summary', { text: `${format} (${configs.length})` }), list));
-    (body.lastChild as HTMLDetailsElement).open = true;
+    const details = el('details', {}, el('summary', { text: `${format} (${configs.length})` }), list);
+    details.open = true;
+    configsSection.appendChild(details);
   }
   const footer = el('footer', { className: 'footer' });
   if (!state.trusted) footer.appendChild(el('p', { className: 'warning', text: 'Restricted Mode: detection and hovers work; tuning needs a trusted workspace.' }));
   if (state.message) footer.appendChild(el('p', { className: 'message', text: state.message }));
   for (const p of state.problems.slice(0, 20)) footer.appendChild(el('p', { className: 'problem', text: `${p.path}: ${p.message}` }));
-  root.replaceChildren(header, body, footer);
+  const trials = renderTrials(state);
+  root.replaceChildren(header, renderStudies(state), ...(trials ? [trials] : []), configsSection, footer);
   root.dataset.ready = 'true';
 }
 
@@ -85,10 +233,11 @@ window.addEventListener('message', event => {
     console.warn(`hpstudio sidebar: dropped a message: ${parsed.error}`);
     return;
   }
-  vscode.setState({ state: parsed.message.state });
-  render(parsed.message.state);
+  current = parsed.message.state;
+  save();
+  render(current);
 });
 
 const saved = vscode.getState()?.state;
-render(saved ?? { scanning: false, trusted: true, configs: [], problems: [], message: null });
+render(saved && Array.isArray(saved.studies) ? saved : EMPTY);
 vscode.postMessage({ type: 'ready' });

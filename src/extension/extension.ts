@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { SidebarViewProvider } from './views/sidebarView';
+import { SidebarModel } from './views/sidebarModel';
+import { createApplyBestCommand } from './apply/applyBestCommand';
 import { requireTrust } from './trust';
-import type { SidebarState } from '../core/protocol/sidebar';
 import { detectFile, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
 import { renderHover } from '../core/hover';
@@ -49,13 +50,11 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   // --- detection: open documents (per version) and the whole workspace ----------------------------
   const documents = new DocumentDetections({ detectFile });
   const scanner = new WorkspaceScanner({ quickScan, detectFile }, log);
-  let lastScanMessage: string | null = null;
   const scan = async () => {
     const started = Date.now();
     await scanner.scan();
     const configs = scanner.index.configs();
-    lastScanMessage = `Scanned in ${((Date.now() - started) / 1000).toFixed(1)} s: ${configs.length} configs with hyperparameters.`;
-    sidebarChanged.fire();
+    sidebarModel.setMessage(`Scanned in ${((Date.now() - started) / 1000).toFixed(1)} s: ${configs.length} configs with hyperparameters.`);
     return configs.length;
   };
   context.subscriptions.push(
@@ -84,36 +83,26 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: HyperparameterDiagnostics.providedCodeActionKinds }),
   );
 
-  // --- the sidebar ----------------------------------------------------------------------------------
-  const sidebarChanged = new vscode.EventEmitter<void>();
-  const sidebarModel = {
-    onDidChange: sidebarChanged.event,
-    getState: (): SidebarState => ({
-      scanning: scanner.index.isScanning,
-      trusted: vscode.workspace.isTrusted,
-      configs: scanner.index.configs().map(entry => {
-        const uri = vscode.Uri.parse(entry.file, true);
-        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character };
-      }),
-      problems: scanner.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
-      message: lastScanMessage,
-    }),
-  };
-  const sidebar = new SidebarViewProvider(context.extensionUri, sidebarModel, { warn: m => log.warn(m) });
-  context.subscriptions.push(
-    sidebarChanged,
-    sidebar,
-    vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => sidebarChanged.fire()),
-    scanner.index.onDidChange(() => sidebarChanged.fire()),
-  );
-  // The first scan runs in the background; activation must not wait for a big workspace.
-  void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
-
   // --- studies (tuning) -------------------------------------------------------------------------
   // The background worker, the study controller (getStudies/onDidChange for the sidebar and curves),
   // CodeLenses, status bar and the Trials output channel. deactivate() awaits the worker's shutdown.
   const studies = createStudies({ context, log, detect: doc => documents.get(doc), onShutdown });
+
+  // --- the sidebar ----------------------------------------------------------------------------------
+  const sidebarModel = new SidebarModel(scanner.index, studies.controller);
+  const applyBest = createApplyBestCommand(studies.controller, doc => documents.get(doc));
+  const studyByName = (name: string) => studies.controller.getStudy(name);
+  const sidebar = new SidebarViewProvider(context.extensionUri, sidebarModel, { warn: m => log.warn(m) }, {
+    start: name => vscode.commands.executeCommand('hpstudio.startStudy', studyByName(name)?.studyFile),
+    stop: name => vscode.commands.executeCommand('hpstudio.stopStudy', name),
+    resume: name => vscode.commands.executeCommand('hpstudio.resumeStudy', name),
+    openStudyFile: name => vscode.commands.executeCommand('hpstudio.openStudyFile', name),
+    showCurves: name => vscode.commands.executeCommand('hpstudio.showCurves', name),
+    applyBest: name => vscode.commands.executeCommand('hpstudio.applyBest', name),
+  });
+  context.subscriptions.push(sidebarModel, sidebar, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar));
+  // The first scan runs in the background; activation must not wait for a big workspace.
+  void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
 
   // --- the command table --------------------------------------------------------------------------
   const commands: Record<string, CommandSpec> = {
@@ -127,6 +116,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     'hpstudio.showCurves': { run: comingSoon('the curves panel') },
     'hpstudio.stopStudy': { run: studies.commands.stopStudy },
     'hpstudio.explainSetting': { run: createExplainCommand(documents) },
+    'hpstudio.applyBest': { run: applyBest },
   };
   const notify = (message: string) => vscode.window.showWarningMessage(message);
   for (const [id, spec] of Object.entries(commands)) {

@@ -2,7 +2,8 @@
  * Messages between the extension and the sidebar webview (`hpstudio.sidebar`). Both ends import
  * this file: the types keep them in step at compile time, the checks at run time.
  */
-import { arr, bool, int, lit, nullable, obj, oneOf, optional, str, union, type Check } from './validate';
+import { arr, bool, int, lit, nullable, num, numOrNaN, obj, oneOf, optional, record, str, union, type Check } from './validate';
+import type { ParamValue } from '../search/types';
 
 export interface DetectedConfigSummary {
   /** Workspace-relative path, for display. */
@@ -16,6 +17,41 @@ export interface DetectedConfigSummary {
   readonly character: number;
 }
 
+export type StudyRunState = 'running' | 'crashed' | 'paused' | 'stopped' | 'finished' | 'idle';
+
+/** One study as the sidebar lists it. */
+export interface StudyView {
+  readonly name: string;
+  readonly state: StudyRunState;
+  readonly metric: string;
+  readonly direction: 'minimize' | 'maximize';
+  readonly done: number;
+  readonly budget: number;
+  readonly running: number;
+  readonly pruned: number;
+  readonly failed: number;
+  readonly best: { readonly number: number; readonly value: number } | null;
+  /** Why it is paused/stopped/crashed, or the journal's error. */
+  readonly reason: string | null;
+  /** The config the study tunes, when known: "Apply best" writes there. */
+  readonly hasSource: boolean;
+}
+
+/** One row of the trial table of the selected study. */
+export interface TrialRow {
+  readonly number: number;
+  readonly state: 'waiting' | 'running' | 'complete' | 'pruned' | 'fail';
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Objective value (complete), or the last reported value. */
+  readonly value: number | null;
+  /** Latest and best intermediate value of the objective metric. */
+  readonly latest: number | null;
+  readonly best: number | null;
+  readonly durationMs: number | null;
+}
+
+export type StudyAction = 'start' | 'stop' | 'resume' | 'openStudyFile' | 'showCurves' | 'applyBest';
+
 export interface SidebarState {
   readonly scanning: boolean;
   readonly trusted: boolean;
@@ -23,6 +59,10 @@ export interface SidebarState {
   /** Files skipped or unreadable, with the reason (too large, parse error…). */
   readonly problems: readonly { readonly path: string; readonly message: string }[];
   readonly message: string | null;
+  readonly studies: readonly StudyView[];
+  readonly selectedStudy: string | null;
+  /** Trials of the selected study (the most recent ones when there are very many). */
+  readonly trials: readonly TrialRow[];
 }
 
 export type HostToSidebar = { type: 'state'; state: SidebarState };
@@ -31,7 +71,9 @@ export type SidebarToHost =
   | { type: 'ready' }
   | { type: 'scan' }
   | { type: 'openConfig'; uri: string; line: number; character: number }
-  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy'; uri?: string };
+  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy'; uri?: string }
+  | { type: 'selectStudy'; name: string }
+  | { type: 'studyAction'; action: StudyAction; study: string };
 
 const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int });
 const sidebarState = obj({
@@ -40,6 +82,33 @@ const sidebarState = obj({
   configs: arr(configSummary, 50_000),
   problems: arr(obj({ path: str(4096), message: str(2000) }), 50_000),
   message: nullable(str(2000)),
+  studies: arr(obj({
+    name: str(500),
+    state: oneOf<StudyRunState>('running', 'crashed', 'paused', 'stopped', 'finished', 'idle'),
+    metric: str(500),
+    direction: oneOf('minimize', 'maximize'),
+    done: int,
+    budget: int,
+    running: int,
+    pruned: int,
+    failed: int,
+    best: nullable(obj({ number: int, value: numOrNaN })),
+    reason: nullable(str(5000)),
+    hasSource: bool,
+  }), 10_000),
+  selectedStudy: nullable(str(500)),
+  trials: arr(obj({
+    number: int,
+    state: oneOf('waiting', 'running', 'complete', 'pruned', 'fail'),
+    params: record((v, p) => {
+      if (v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 1000)) return v as ParamValue;
+      return str(1000)(v, p);
+    }, 200),
+    value: nullable(numOrNaN),
+    latest: nullable(numOrNaN),
+    best: nullable(numOrNaN),
+    durationMs: nullable(num),
+  }), 5_000),
 });
 
 export const hostToSidebar: Check<HostToSidebar> = union<HostToSidebar>({ state: obj({ type: lit('state'), state: sidebarState }) as Check<HostToSidebar> });
@@ -49,4 +118,6 @@ export const sidebarToHost: Check<SidebarToHost> = union<SidebarToHost>({
   scan: obj({ type: lit('scan') }),
   openConfig: obj({ type: lit('openConfig'), uri: str(8192), line: int, character: int }),
   command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy'), uri: optional(str(8192)) }),
+  selectStudy: obj({ type: lit('selectStudy'), name: str(500) }),
+  studyAction: obj({ type: lit('studyAction'), action: oneOf<StudyAction>('start', 'stop', 'resume', 'openStudyFile', 'showCurves', 'applyBest'), study: str(500) }),
 });

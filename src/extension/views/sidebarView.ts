@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import { parseMessage } from '../../core/protocol/validate';
-import { sidebarToHost, type HostToSidebar, type SidebarState, type SidebarToHost } from '../../core/protocol/sidebar';
+import { sidebarToHost, type HostToSidebar, type SidebarState, type SidebarToHost, type StudyAction } from '../../core/protocol/sidebar';
 import { renderWebviewHtml, webviewOptions } from './html';
 
 /** What the sidebar shows; the composition root backs it with the workspace index and trust state. */
 export interface SidebarModel {
   getState(): SidebarState;
   readonly onDidChange: vscode.Event<void>;
+  select(study: string): void;
 }
+
+/** What the study buttons do; the composition root maps each to a command. */
+export type StudyActions = Record<StudyAction, (study: string) => unknown>;
 
 export interface Logger {
   warn(message: string): void;
@@ -27,6 +31,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly extensionUri: vscode.Uri,
     private readonly model: SidebarModel,
     private readonly log: Logger,
+    private readonly studyActions: StudyActions,
   ) {
     this.disposables.push(model.onDidChange(() => this.push()));
   }
@@ -71,6 +76,12 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
         return;
       }
+      case 'selectStudy':
+        this.model.select(message.name);
+        return;
+      case 'studyAction':
+        await this.studyActions[message.action](message.study);
+        return;
       case 'command':
         // Only the fixed set of our own commands (the protocol enumerates them); never an arbitrary id.
         await vscode.commands.executeCommand(`hpstudio.${message.command}`, message.uri ? vscode.Uri.parse(message.uri, true) : undefined);

@@ -90,7 +90,8 @@ describe('detection, hovers and diagnostics in the real extension host', () => {
     const uri = file('package.json');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await new Promise(r => setTimeout(r, 500));
-    assert.deepEqual(vscode.languages.getDiagnostics(uri), []);
+    // Other extensions (the JSON schema validator) may report here; none of the findings may be ours.
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter(d => d.source === 'Hyperparameter Studio'), []);
   });
 
   it('explains a hyperparameter in a markdown page', async () => {

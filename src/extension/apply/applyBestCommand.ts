@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import { planApplyBest } from '../../core/apply/applyBest';
+import type { DetectedFile } from '../../core/detect/types';
+import type { StudyListing } from '../views/sidebarModel';
+
+export interface ApplyBestResult {
+  readonly applied: boolean;
+  readonly file?: string;
+  readonly edits: number;
+  readonly unmatched: readonly string[];
+  readonly error?: string;
+}
+
+/**
+ * "Apply Best Values to Config": writes the best trial's parameters into the config the study tunes,
+ * as a workspace edit that only replaces the values (comments and formatting stay). By default the edit
+ * opens VS Code's refactor preview, so the user sees every change before it is applied.
+ */
+export function createApplyBestCommand(studies: StudyListing, detect: (doc: vscode.TextDocument) => DetectedFile | undefined) {
+  return async (name?: unknown, options?: unknown): Promise<ApplyBestResult> => {
+    const preview = !(typeof options === 'object' && options !== null && (options as { preview?: unknown }).preview === false);
+    const candidates = studies.getStudies().filter(s => s.best);
+    const target = typeof name === 'string' ? name : (await vscode.window.showQuickPick(candidates.map(s => s.name), { title: 'Apply the best values of which study?' }));
+    // A study a CLI run just wrote may not have reached us through file events yet.
+    if (target && !studies.getStudy(target)) studies.refreshAll();
+    const study = target ? studies.getStudy(target) : undefined;
+    const fail = (error: string): ApplyBestResult => {
+      void vscode.window.showWarningMessage(`Hyperparameter Studio: ${error}`);
+      return { applied: false, edits: 0, unmatched: [], error };
+    };
+    if (!study) return fail(target ? `no study named "${target}"` : 'no study chosen');
+    if (!study.best) return fail(`study "${study.name}" has no completed trial yet`);
+    let source = study.source ? vscode.Uri.file(study.source) : undefined;
+    if (!source) {
+      const picked = await vscode.window.showOpenDialog({ title: `Config to write the best values of "${study.name}" into`, canSelectMany: false, filters: { Configs: ['yaml', 'yml', 'json', 'toml', 'py', 'conf', 'cfg'] } });
+      source = picked?.[0];
+      if (!source) return fail(`study "${study.name}" does not say which config it tunes`);
+    }
+    const doc = await vscode.workspace.openTextDocument(source);
+    const file = detect(doc);
+    if (!file) return fail(`${vscode.workspace.asRelativePath(source)} is not a config Hyperparameter Studio can edit`);
+    const plan = planApplyBest(file, doc.getText(), study.best.params);
+    const where = vscode.workspace.asRelativePath(source);
+    if (plan.edits.length === 0) {
+      const why = plan.unmatched.length ? `none of its parameters (${plan.unmatched.join(', ')}) is set in ${where}` : `${where} already has them`;
+      void vscode.window.showInformationMessage(`Hyperparameter Studio: nothing to apply from trial #${study.best.number}: ${why}.`);
+      return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of plan.edits) {
+      edit.replace(source, new vscode.Range(e.range.line, e.range.character, e.range.endLine, e.range.endCharacter), e.newText, {
+        label: `${e.key}: ${e.oldText} → ${e.newText}`,
+        description: `best trial #${study.best.number} of ${study.name}`,
+        needsConfirmation: preview,
+      });
+    }
+    const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: preview });
+    if (applied) {
+      const skipped = plan.unmatched.length ? ` Not in the file, left out: ${plan.unmatched.join(', ')}.` : '';
+      void vscode.window.showInformationMessage(`Hyperparameter Studio: wrote ${plan.edits.length} value(s) of trial #${study.best.number} into ${where}.${skipped}`);
+    }
+    return { applied, file: source.fsPath, edits: plan.edits.length, unmatched: plan.unmatched };
+  };
+}

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import type { SidebarState, StudyView, TrialRow } from '../../core/protocol/sidebar';
+import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
+import type { StudySnapshot, TrialSnapshot } from '../studies/studyIndex';
+
+/** The slice of the study controller the sidebar reads. */
+export interface StudyListing {
+  getStudies(): readonly StudySnapshot[];
+  getStudy(name: string): StudySnapshot | undefined;
+  /** Re-reads every journal (studies a CLI run created since the last file event). */
+  refreshAll(): void;
+  readonly onDidChange: vscode.Event<unknown>;
+}
+
+/** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
+const MAX_TRIAL_ROWS = 2_000;
+
+function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize'): TrialRow {
+  const values = t.intermediate.map(([, v]) => v).filter(v => !Number.isNaN(v));
+  const best = values.length ? (direction === 'minimize' ? Math.min(...values) : Math.max(...values)) : null;
+  const latest = t.intermediate.length ? t.intermediate[t.intermediate.length - 1][1] : null;
+  const end = t.endTime ?? (t.state === 'running' ? Date.now() : undefined);
+  return {
+    number: t.number,
+    state: t.state,
+    params: t.params,
+    value: t.value ?? null,
+    latest,
+    best,
+    durationMs: t.startTime !== undefined && end !== undefined ? end - t.startTime : null,
+  };
+}
+
+function studyView(s: StudySnapshot): StudyView {
+  return {
+    name: s.name,
+    state: s.state,
+    metric: s.metric,
+    direction: s.direction,
+    done: s.done,
+    budget: s.budget,
+    running: s.counts.running,
+    pruned: s.counts.pruned,
+    failed: s.counts.fail,
+    best: s.best ? { number: s.best.number, value: s.best.value } : null,
+    reason: s.error ?? s.reason ?? null,
+    hasSource: !!s.source,
+  };
+}
+
+/** Everything the sidebar shows, assembled from the workspace index and the studies. */
+export class SidebarModel implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private selected: string | null = null;
+  private message: string | null = null;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly index: WorkspaceIndex, private readonly studies: StudyListing) {
+    this.disposables.push(
+      studies.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
+    const sub = index.onDidChange(() => this.changed.fire());
+    this.disposables.push({ dispose: () => sub.dispose() });
+  }
+
+  select(study: string): void {
+    this.selected = study;
+    this.changed.fire();
+  }
+
+  setMessage(message: string | null): void {
+    this.message = message;
+    this.changed.fire();
+  }
+
+  getState(): SidebarState {
+    const all = this.studies.getStudies();
+    // Show the running study's trials unless the user picked one.
+    const selectedName = this.selected ?? all.find(s => s.state === 'running')?.name ?? all[0]?.name ?? null;
+    const selected = selectedName ? this.studies.getStudy(selectedName) : undefined;
+    return {
+      scanning: this.index.isScanning,
+      trusted: vscode.workspace.isTrusted,
+      configs: this.index.configs().map(entry => {
+        const uri = vscode.Uri.parse(entry.file, true);
+        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character };
+      }),
+      problems: this.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
+      message: this.message,
+      studies: all.map(studyView),
+      selectedStudy: selected ? selected.name : null,
+      trials: selected ? selected.trials.slice(-MAX_TRIAL_ROWS).map(t => trialRow(t, selected.direction)) : [],
+    };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
