@@ -2,7 +2,7 @@ import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { renderAmbiguity, renderPlainText } from '../../core/hover/explain';
 import { assessValue, type Assessment } from '../../core/knowledge/assess';
 import { allEntries, findEntry, variantFor } from '../../core/knowledge/lookup';
-import { FRAMEWORK_LABELS, type KnowledgeEntry } from '../../core/knowledge/types';
+import { FRAMEWORK_LABELS, normalizeFramework, type KnowledgeEntry } from '../../core/knowledge/types';
 
 const usage = `Usage: hpstudio explain <id-or-alias> [--framework NAME] [--optimizer NAME] [--value V] [--json]
        hpstudio explain --all [--json]
@@ -71,7 +71,7 @@ export const explainCommand: CliCommand = {
       json: { type: 'flag' },
     });
     const json = args.options.json === true;
-    const framework = args.options.framework as string | undefined;
+    const framework = typeof args.options.framework === 'string' ? normalizeFramework(args.options.framework) : undefined;
     const optimizer = args.options.optimizer as string | undefined;
     const valueText = args.options.value as string | undefined;
 

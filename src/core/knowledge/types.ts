@@ -45,6 +45,38 @@ export const FRAMEWORK_LABELS: Readonly<Record<FrameworkId, string>> = {
   other: 'Other',
 };
 
+const FRAMEWORK_ALIASES: Readonly<Record<string, FrameworkId>> = {
+  torch: 'pytorch',
+  transformers: 'hf',
+  huggingface: 'hf',
+  'hf-transformers': 'hf',
+  'pytorch-lightning': 'lightning',
+  pl: 'lightning',
+  'lightning-cli': 'lightning',
+  tensorflow: 'keras',
+  tf: 'keras',
+  xgb: 'xgboost',
+  lgbm: 'lightgbm',
+  lgb: 'lightgbm',
+  'scikit-learn': 'sklearn',
+  'stable-baselines3': 'sb3',
+  'stable-baselines': 'sb3',
+  'rl-zoo': 'sb3',
+  yolo: 'ultralytics',
+  yolov5: 'ultralytics',
+  yolov8: 'ultralytics',
+  ds: 'deepspeed',
+  mmdet: 'mmengine',
+  mmdetection: 'mmengine',
+  d2: 'detectron2',
+};
+
+/** A framework name as people type it (`transformers`, `YOLO`, `scikit-learn`) → the id used here. */
+export function normalizeFramework(name: string): string {
+  const key = name.trim().toLowerCase();
+  return FRAMEWORK_ALIASES[key] ?? key;
+}
+
 export type RangeScale = 'log' | 'linear' | 'log2' | 'int' | 'probability' | 'categorical' | 'list' | 'bool';
 
 /**

@@ -59,6 +59,15 @@ describe('hpstudio explain', () => {
     assert.match(r.out, /--framework/);
   });
 
+  it('accepts framework names as people write them', async () => {
+    const r = await run('explain', 'gamma', '--framework', 'XGBoost', '--json');
+    assert.equal((JSON.parse(r.out) as { id: string }).id, 'min_split_gain');
+    const t = await run('explain', 'lr', '--framework', 'transformers', '--value', '3e-2');
+    assert.match(t.out, /AdamW fine-tuning/);
+    const s = await run('explain', 'gamma', '--framework', 'stable-baselines3', '--json');
+    assert.equal((JSON.parse(s.out) as { id: string }).id, 'discount_factor');
+  });
+
   it('settles an ambiguous name with --framework', async () => {
     const r = await run('explain', 'gamma', '--framework', 'xgboost', '--json');
     assert.equal(r.code, 0);
