@@ -294,20 +294,37 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/^lora_/, 'lora_targets'],
 ];
 
+/** Specific aliases split into tokens, grouped by token count (built once). */
+let aliasTokens: Map<number, Array<[string[], string]>> | undefined;
+const fuzzyCache = new Map<string, string | undefined>();
+
 /** Token-prefix match against specific aliases: `n_est` ↔ `n_estimators`, `lr_sched` ↔ `lr_scheduler`. */
 function fuzzy(name: string): string | undefined {
+  if (fuzzyCache.has(name)) return fuzzyCache.get(name);
   const tokens = name.split('_').filter(Boolean);
-  if (tokens.length < 2 || tokens.some(t => t.length < 1) || name.length < 4) return undefined;
   let found: string | undefined;
-  for (const [alias, entry] of VOCABULARY) {
-    if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
-    const at = alias.split('_');
-    if (at.length !== tokens.length) continue;
-    if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
-      if (found && found !== entry.canonical) return undefined; // ambiguous: say nothing
-      found = entry.canonical;
+  if (tokens.length >= 2 && name.length >= 4) {
+    if (!aliasTokens) {
+      aliasTokens = new Map();
+      for (const [alias, entry] of VOCABULARY) {
+        if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
+        const t = alias.split('_');
+        const list = aliasTokens.get(t.length) ?? [];
+        list.push([t, entry.canonical]);
+        aliasTokens.set(t.length, list);
+      }
+    }
+    for (const [at, canonical] of aliasTokens.get(tokens.length) ?? []) {
+      if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
+        if (found && found !== canonical) {
+          found = undefined; // ambiguous: say nothing
+          break;
+        }
+        found = canonical;
+      }
     }
   }
+  if (fuzzyCache.size < 10_000) fuzzyCache.set(name, found);
   return found;
 }
 

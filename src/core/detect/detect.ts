@@ -111,7 +111,9 @@ function finish(path: string, format: string | null, settings: Setting[]): Detec
   if (!format || !settings.some(s => s.kind === 'hyperparameter' || s.kind === 'logged')) return none(path);
   const optimizer = optimizerOf(settings);
   const out = settings.map(s => (optimizer && !s.optimizer && s.kind === 'hyperparameter' ? { ...s, optimizer } : s));
-  out.sort(bySource);
+  let sorted = true;
+  for (let i = 1; i < out.length && sorted; i++) sorted = bySource(out[i - 1], out[i]) <= 0;
+  if (!sorted) out.sort(bySource);
   return { path, format, settings: out };
 }
 

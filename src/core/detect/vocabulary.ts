@@ -196,6 +196,15 @@ export function knownCanonicalIds(): Set<string> {
 }
 
 /** Normalise a key for lookup: `--weight-decay` → `weight_decay`, `SOLVER.BASE_LR` leaf → `base_lr`. */
+const normalised = new Map<string, string>();
+
 export function normaliseName(name: string): string {
-  return name.trim().replace(/^-+/, '').replace(/-/g, '_').toLowerCase();
+  let n = normalised.get(name);
+  if (n === undefined) {
+    n = name.trim().replace(/^-+/, '').replace(/-/g, '_').toLowerCase();
+    // Bounded memo: key names repeat a lot within and across files.
+    if (normalised.size > 50_000) normalised.clear();
+    normalised.set(name, n);
+  }
+  return n;
 }
