@@ -38,13 +38,19 @@ export interface CurvesTrial {
   readonly durationMs: number | null;
 }
 
+/**
+ * Numbers as a plain array or a Float64Array. The host sends Float64Arrays: VS Code (1.57+) moves typed
+ * arrays to a webview as binary and revives them, where a plain array is serialised number by number.
+ */
+export type NumberColumn = readonly number[] | Float64Array;
+
 /** One trial's points of one metric, in arrival order (steps usually ascending). */
 export interface CurvesSeries {
   readonly trial: number;
   readonly metric: string;
-  readonly steps: readonly number[];
+  readonly steps: NumberColumn;
   /** NaN and ±Infinity are allowed: a diverged loss is data worth showing. */
-  readonly values: readonly number[];
+  readonly values: NumberColumn;
 }
 
 export interface CurvesSnapshot {
@@ -135,8 +141,14 @@ export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialSt
  * Number arrays are checked in a tight loop (no per-element closures or path strings): a points
  * message may carry a quarter of a million values. `budget` counts points across the whole message.
  */
-function numbers(v: unknown, p: string, budget: { left: number }, allowNonFinite: boolean): number[] {
-  if (!Array.isArray(v)) throw new ProtocolError(`${p}: expected array`);
+function numbers(v: unknown, p: string, budget: { left: number }, allowNonFinite: boolean): NumberColumn {
+  if (v instanceof Float64Array) {
+    budget.left -= v.length;
+    if (budget.left < 0) throw new ProtocolError(`${p}: message carries more than ${CURVES_LIMITS.pointsPerMessage} points`);
+    if (!allowNonFinite) for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) throw new ProtocolError(`${p}[${i}]: expected finite number`);
+    return v;
+  }
+  if (!Array.isArray(v)) throw new ProtocolError(`${p}: expected array or Float64Array`);
   budget.left -= v.length;
   if (budget.left < 0) throw new ProtocolError(`${p}: message carries more than ${CURVES_LIMITS.pointsPerMessage} points`);
   for (let i = 0; i < v.length; i++) {

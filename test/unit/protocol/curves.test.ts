@@ -66,6 +66,19 @@ describe('protocol: curves messages', () => {
     });
   }
 
+  it('accepts Float64Array columns (how the host sends points) and counts them against the cap', () => {
+    const ok = parseCurvesMessage(hostToCurves, { type: 'points', series: [{ trial: 1, metric: 'loss', steps: new Float64Array([0, 1]), values: new Float64Array([0.5, NaN]) }] });
+    assert.ok(ok.ok);
+    assert.ok(ok.message.type === 'points' && ok.message.series[0].values instanceof Float64Array);
+    const big = new Float64Array(CURVES_LIMITS.pointsPerMessage + 1);
+    const tooMany = parseCurvesMessage(hostToCurves, { type: 'points', series: [{ trial: 1, metric: 'loss', steps: big, values: big }] });
+    assert.equal(tooMany.ok, false);
+    const infiniteStep = parseCurvesMessage(hostToCurves, { type: 'points', series: [{ trial: 1, metric: 'loss', steps: new Float64Array([Infinity]), values: new Float64Array([1]) }] });
+    assert.match((infiniteStep as { error: string }).error, /steps\[0\]: expected finite number/);
+    const wrongTyped = parseCurvesMessage(hostToCurves, { type: 'points', series: [{ trial: 1, metric: 'loss', steps: new Int8Array([1]), values: [1] }] });
+    assert.match((wrongTyped as { error: string }).error, /expected array or Float64Array/);
+  });
+
   it('turns a throwing getter into a dropped message instead of an exception', () => {
     const hostile = { type: 'select', get trial(): number { throw new Error('boom'); } };
     const parsed = parseCurvesMessage(hostToCurves, hostile);
@@ -88,6 +101,6 @@ describe('protocol: curves messages', () => {
     assert.equal(total, 55_000);
     const trial99 = batches.flatMap(b => b.series).filter(s => s.trial === 99);
     assert.deepEqual(trial99.map(s => s.steps.length), [10_000, 10_000, 5_000]);
-    assert.deepEqual(trial99.flatMap(s => s.steps).slice(9_998, 10_002), [9_998, 9_999, 10_000, 10_001]);
+    assert.deepEqual(trial99.flatMap(s => Array.from(s.steps)).slice(9_998, 10_002), [9_998, 9_999, 10_000, 10_001]);
   });
 });
