@@ -107,9 +107,18 @@ function yoloFinalLr(setting: Setting, file: DetectedFile): ComputedFact | undef
   return { label: 'Final LR', text: `lr0 × lrf = ${formatNumber(lr0)} × ${formatNumber(lrf)} = ${formatNumber(lr0 * lrf)}`, value: lr0 * lrf };
 }
 
+/** Ultralytics ignores lr0 and momentum when `optimizer: auto` lets the trainer choose. */
+function yoloAutoOptimizer(setting: Setting, file: DetectedFile): ComputedFact | undefined {
+  const leaf = leafName(setting);
+  if (leaf !== 'lr0' && leaf !== 'momentum') return undefined;
+  const optimizer = nearestByName(file, setting, ['optimizer']);
+  if (typeof optimizer?.value !== 'string' || optimizer.value.trim().toLowerCase() !== 'auto') return undefined;
+  return { label: 'Ignored', text: `optimizer: auto makes Ultralytics choose the optimizer, LR and momentum itself, so this ${leaf} is not used; set an explicit optimizer (SGD, AdamW…) to make it count` };
+}
+
 export function computeFacts(setting: Setting, file: DetectedFile): ComputedFact[] {
   if (setting.kind === 'logged') return [];
-  return [effectiveBatch, rolloutSize, loraScale, yoloFinalLr]
+  return [effectiveBatch, rolloutSize, loraScale, yoloFinalLr, yoloAutoOptimizer]
     .map(f => f(setting, file))
     .filter((f): f is ComputedFact => f !== undefined);
 }

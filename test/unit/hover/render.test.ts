@@ -194,6 +194,14 @@ describe('computed facts from sibling settings', () => {
     assert.match(md, /⚠ α 256 with r 8 scales adapter updates by α\/r = 32; α is usually r – 2r/);
   });
 
+  it('warns that Ultralytics ignores lr0 and momentum under optimizer: auto', () => {
+    const lr0 = setting('lr0', 'learning_rate', 0.01, { framework: 'ultralytics' });
+    const auto = file('ultralytics', [setting('optimizer', 'optimizer', 'auto'), lr0, setting('momentum', 'momentum', 0.937)], 'args.yaml');
+    assert.match(renderHover(lr0, auto), /\*\*Ignored:\*\* optimizer: auto makes Ultralytics choose the optimizer, LR and momentum itself, so this lr0 is not used/);
+    const sgd = file('ultralytics', [setting('optimizer', 'optimizer', 'SGD'), lr0], 'args.yaml');
+    assert.doesNotMatch(renderHover(lr0, sgd), /Ignored/);
+  });
+
   it('computes nothing when a sibling is missing or not numeric', () => {
     const r = setting('lora_r', 'lora_rank', 32);
     assert.deepEqual(computeFacts(r, file('axolotl', [r])), []);
