@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Distribution, ParamSpec, ParamValue } from '../search/types';
 import type { LaunchSpec } from '../runner/types';
+import { validateParamName } from '../runner/argv';
 import type { ExecutorConfig, FlappingConfig, PrunerConfig, StudyConfig, StudyFileIssue } from './types';
 import { formatIssue } from './types';
 
@@ -653,6 +654,13 @@ function readParameters(ctx: Context, e: Entry, prefix: string, params: ParamSpe
   }
   for (const [key, entry] of entries(ctx, e.value, where, undefined)) {
     const name = `${prefix}${key}`;
+    try {
+      // Checked here, with a position, rather than as a launch failure of every trial.
+      validateParamName(name);
+    } catch (err) {
+      ctx.error(entry.pair.key as Node, `parameters: ${(err as Error).message}`);
+      continue;
+    }
     readParameter(ctx, entry, name, params, constants);
   }
 }

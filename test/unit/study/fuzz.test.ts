@@ -19,7 +19,8 @@ function parsesOrExplains(text: string): void {
   }
 }
 
-describe('study file parser under fuzzing', () => {
+describe('study file parser under fuzzing', function () {
+  this.timeout(60_000);
   it('never throws anything but a StudyFileError on random text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), parsesOrExplains), { numRuns: 300 });
   });

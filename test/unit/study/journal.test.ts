@@ -61,7 +61,8 @@ function killHard(child: ChildProcess): Promise<void> {
   });
 }
 
-describe('study journal', () => {
+describe('study journal', function () {
+  this.timeout(30_000);
   let dir: string;
   beforeEach(() => {
     dir = tempDir();
@@ -210,7 +211,8 @@ describe('study journal', () => {
   });
 });
 
-describe('study lock', () => {
+describe('study lock', function () {
+  this.timeout(30_000);
   let dir: string;
   beforeEach(() => {
     dir = tempDir();

@@ -125,7 +125,8 @@ const curveOf = (launch: TrialLaunch) => {
   return [2, 1.5, 1 + x, 0.5 + x, x];
 };
 
-describe('runStudy (fake executor)', () => {
+describe('runStudy (fake executor)', function () {
+  this.timeout(30_000);
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-study-'));

@@ -227,6 +227,7 @@ describe('study file: errors carry file:line:col', () => {
     ['command as a string', `${HEAD}parameters: {x: {values: [1]}}\ncommand: python train.py\n`, /^sweep\.yaml:4:10: command must be a list of arguments/],
     ['unknown distribution', `${HEAD}parameters:\n  x: {distribution: beta, min: 0, max: 1}\n`, /^sweep\.yaml:4:21: parameters\.x\.distribution must be one of constant, categorical, int_uniform/],
     ['negative sigma', `${HEAD}parameters:\n  x: {distribution: normal, sigma: -1}\n`, /^sweep\.yaml:4:36: parameters\.x\.sigma must be positive, got -1$/],
+    ['option-like parameter name', `${HEAD}parameters:\n  "--output": {values: [1]}\n`, /^sweep\.yaml:4:3: parameters: parameter name "--output" is not a plain identifier/],
     ['bad study name', `${HEAD}name: ../evil\nparameters: {x: {values: [1]}}\n`, /^sweep\.yaml:3:7: name "\.\.\/evil" must be a simple folder name/],
   ];
   for (const [title, text, expected] of cases) {
