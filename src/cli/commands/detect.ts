@@ -39,6 +39,7 @@ function jsonSetting(s: Setting): Record<string, unknown> {
     ...(s.framework ? { framework: s.framework } : {}),
     ...(s.optimizer ? { optimizer: s.optimizer } : {}),
     ...(s.origin ? { origin: s.origin } : {}),
+    ...(s.aliases ? { aliases: s.aliases } : {}),
   };
 }
 

@@ -595,7 +595,11 @@ class PythonExtractor {
     const [ks, ke] = this.stringRange(strings[keyIdx]);
     const value = f.ok ? f.value : null;
     const origin = !f.ok && defNode ? { origin: { kind: 'reference' as const, text: this.src(defNode) } } : {};
-    this.push(dest, opts[keyIdx], cls.canonical, cls.kind, isFlag && !defNode ? /store_true/.test(this.src(action as SyntaxNode)) === false : value, defNode ? this.src(defNode) : '', ks, ke, defNode, origin);
+    const aliases = opts.filter((_, i) => i !== keyIdx);
+    this.push(dest, opts[keyIdx], cls.canonical, cls.kind, isFlag && !defNode ? /store_true/.test(this.src(action as SyntaxNode)) === false : value, defNode ? this.src(defNode) : '', ks, ke, defNode, {
+      ...origin,
+      ...(aliases.length > 0 ? { aliases } : {}),
+    });
   }
 
   /** Walks the module-level config tree (dicts, overrides, constants) through the shared walker. */

@@ -50,6 +50,8 @@ export interface Setting {
   readonly optimizer?: string;
   /** Where the value really comes from: `${model.lr}` → 0.001, DeepSpeed "auto", `???` mandatory. */
   readonly origin?: { readonly kind: 'reference' | 'auto' | 'mandatory' | 'schedule' | 'inherited'; readonly text: string };
+  /** Other spellings of the same option where the file declares them (argparse `'--lr', '--learning-rate'`). */
+  readonly aliases?: readonly string[];
 }
 
 export interface DetectedFile {

@@ -292,6 +292,17 @@ describe('detect: format fixtures', () => {
     for (const group of ['hydra', 'logger', 'paths']) assert.ok(!files.some(f => f.path.includes(`configs${path.sep}${group}${path.sep}`)), group);
   });
 
+  it('keeps argparse aliases and the dest of the first long option', () => {
+    const r = detect('scripts/train.py');
+    assert.deepEqual(find(r, 'lr').aliases, ['--learning-rate']);
+    assert.equal(find(r, 'lr').name, '--lr');
+    assert.deepEqual(find(r, 'batch_size').aliases, ['-b']);
+    assert.equal(find(r, 'batch_size').name, '--batch-size');
+    assert.deepEqual(find(r, 'weight_decay').aliases, ['--weight-decay'], 'dest= wins over the option name');
+    assert.equal(find(r, 'gamma').value, 0.1);
+    assert.equal(find(r, 'no_cuda').value, false, 'store_true defaults to false');
+  });
+
   it('knows which optimizer is in effect', () => {
     assert.equal(find(detect('hydra/configs/model/resnet.yaml'), 'model.optimizer.lr').optimizer, 'adamw');
     assert.equal(find(detect('lightning/fit.yaml'), 'model.optimizer.lr').optimizer, 'adamw');
