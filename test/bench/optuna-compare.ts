@@ -4,6 +4,7 @@
  * two use one core each. Prints the ratio table and writes test-results/bench/optuna-compare.json.
  *
  *   node -r esbuild-register test/bench/optuna-compare.ts [--full] [--seeds K] [--problems a,b] [--sampler auto]
+ *     [--only problems,overhead,pruning]   (a subset is saved as optuna-compare.<parts>.json)
  *
  * Default 5 seeds (a few minutes); --full uses 20 seeds (about 10 minutes on 2 cores).
  */
@@ -24,14 +25,18 @@ const value = (name: string) => {
 const FULL = flag('full') || process.env.HPSTUDIO_BENCH_FULL === '1';
 const SEEDS = Number(value('seeds') ?? (FULL ? 20 : 5));
 const SAMPLER = value('sampler') ?? 'auto';
-const PROBLEM_NAMES = (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',');
+/** --only problems,overhead,pruning runs a subset (default: everything). */
+const PARTS = new Set((value('only') ?? 'problems,overhead,pruning').split(','));
+const PROBLEM_NAMES = PARTS.has('problems') ? (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',') : [];
+const OUT_NAME = PARTS.size === 3 ? 'optuna-compare.json' : `optuna-compare.${[...PARTS].sort().join('+')}.json`;
 const TRIALS = 100;
 const OVERHEAD_TRIALS = 1000;
 const LC = 'lc_mild' as const;
 const PRUNERS = ['median', 'asha', 'hyperband'] as const;
 const PRUNING_SEEDS = Math.min(SEEDS, 10);
+const PRUNING_SAMPLERS = [SAMPLER, 'random'];
 const REF_PY = process.env.HPSTUDIO_REF_PY || DEFAULT_REF_PY;
-const OUT = join(__dirname, '..', '..', 'test-results', 'bench', 'optuna-compare.json');
+const OUT = join(__dirname, '..', '..', 'test-results', 'bench', OUT_NAME);
 
 if (!Number.isInteger(SEEDS) || SEEDS < 1) throw new Error(`--seeds must be a positive integer, got ${value('seeds')}`);
 for (const p of PROBLEM_NAMES) if (!(p in PROBLEMS)) throw new Error(`unknown problem ${p}`);
@@ -79,17 +84,21 @@ async function main(): Promise<void> {
   process.stderr.write(`optuna-compare: ${SEEDS} seeds, ${TRIALS} trials, sampler ${SAMPLER}, problems ${PROBLEM_NAMES.join(', ')}${FULL ? ' (full)' : ''}\n`);
   const seedArgs = ['--seeds', String(SEEDS), '--seed-start', '0'];
   const refJobs = [
-    ['--overhead', String(OVERHEAD_TRIALS), '--sampler', 'tpe'],
+    ...(PARTS.has('overhead') ? [['--overhead', String(OVERHEAD_TRIALS), '--sampler', 'tpe']] : []),
     ...PROBLEM_NAMES.map(p => ['--problem', p, '--sampler', 'tpe', '--trials', String(TRIALS), ...seedArgs]),
-    ['--pruning', 'none', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
-    ['--pruning', 'hyperband', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
+    ...(PARTS.has('pruning')
+      ? [
+          ['--pruning', 'none', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
+          ['--pruning', 'hyperband', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
+        ]
+      : []),
   ];
   const refPromise = runRefJobs(refJobs);
   refPromise.catch(() => undefined);
 
   // Our side, in this process, while ref.py works on the other core.
   const ovRuns = [];
-  for (const s of [0, 1, 2]) {
+  for (const s of PARTS.has('overhead') ? [0, 1, 2] : []) {
     ovRuns.push(runOverhead(createSampler(SAMPLER, s), OVERHEAD_TRIALS));
     await new Promise(r => setImmediate(r));
   }
@@ -128,31 +137,39 @@ async function main(): Promise<void> {
   const lc = LC_PROBLEMS[LC];
   const fullEpochs = TRIALS * lc.maxEpoch;
   const quarter = Math.floor(fullEpochs / 4);
+  // Our default sampler, and random search (where pruning has the most to save), each without
+  // pruning for the full 100 trials and with every pruner until 25% of those epochs are spent.
   const pruning: Record<string, { regret: number[]; epochs: number[]; trials: number[] }> = {};
+  for (const sampler of PARTS.has('pruning') ? PRUNING_SAMPLERS : []) {
     for (const pr of ['none', ...PRUNERS]) {
-    const e = { regret: [] as number[], epochs: [] as number[], trials: [] as number[] };
-    for (let s = 0; s < PRUNING_SEEDS; s++) {
-      await new Promise(r => setImmediate(r));
-      // No pruning: the full 100 trials; with a pruner: as many trials as fit in 25% of the epochs.
-      const r = runPruningStudy(lc, createSampler(SAMPLER, s), createPruner({ type: pr }), pr === 'none' ? { nTrials: TRIALS } : { nTrials: TRIALS, epochBudget: quarter });
-      e.regret.push(r.bestValue - lc.fStar);
-      e.epochs.push(r.totalEpochs);
-      e.trials.push(r.nTrials);
+      const e = { regret: [] as number[], epochs: [] as number[], trials: [] as number[] };
+      for (let s = 0; s < PRUNING_SEEDS; s++) {
+        await new Promise(r => setImmediate(r));
+        const r = runPruningStudy(lc, createSampler(sampler, s), createPruner({ type: pr }), pr === 'none' ? { nTrials: TRIALS } : { nTrials: TRIALS, epochBudget: quarter });
+        e.regret.push(r.bestValue - lc.fStar);
+        e.epochs.push(r.totalEpochs);
+        e.trials.push(r.nTrials);
+      }
+      pruning[`${sampler}+${pr}`] = e;
     }
-    pruning[pr] = e;
   }
   process.stderr.write(`  [ours] pruning ${LC} done\n`);
   process.stderr.write('  waiting for ref.py…\n');
-  const ref = await refPromise;
+  const refList = await refPromise;
+  // Results by job: 'overhead', each problem name, 'lc:none', 'lc:hyperband'.
+  const ref = (key: string): Json[] => {
+    const i = refJobs.findIndex(j => (key === 'overhead' ? j[0] === '--overhead' : key.startsWith('lc:') ? j[1] === key.slice(3) && j[0] === '--pruning' : j[1] === key && j[0] === '--problem'));
+    return i >= 0 ? refList[i] : [];
+  };
 
   // ---- assemble ----
-  const refOverhead = Number(ref[0][0].mean_ms_per_trial);
+  const refOverhead = PARTS.has('overhead') ? Number(ref('overhead')[0].mean_ms_per_trial) : NaN;
   const rows: string[][] = [['problem', 'ours@50', 'optuna@50', 'ratio@50', 'ours@100', 'optuna@100', 'ratio@100', 'verdict']];
   const problems: Json = {};
   let halfCount = 0;
   let allBeat = true;
-  PROBLEM_NAMES.forEach((name, i) => {
-    const recs = ref[1 + i];
+  PROBLEM_NAMES.forEach(name => {
+    const recs = ref(name);
     const refAt = (b: number) => recs.map(r => (r.best_value_after as number[])[(r.checkpoints as number[]).indexOf(b)]);
     const all = [...ours[name].values100, ...refAt(100)];
     // Unknown optimum (svc_cancer): the best value seen anywhere, as ref.py's summary does.
@@ -174,36 +191,44 @@ async function main(): Promise<void> {
   });
   const ovRatio = oursOverhead / refOverhead;
 
-  const refNone = ref[1 + PROBLEM_NAMES.length].map(r => Number(r.best_regret));
-  const refHb = ref[2 + PROBLEM_NAMES.length];
-  const noneRegret = median(pruning.none.regret);
-  const prRows: string[][] = [['sampler+pruner', 'median trials', 'median epochs', '% of 8100', 'median regret', 'reaches no-pruning regret with ≤ 25% epochs']];
+  const refNone = ref('lc:none').map(r => Number(r.best_regret));
+  const refHb = ref('lc:hyperband');
+  const prRows: string[][] = [['sampler+pruner', 'median trials', 'median epochs', '% of 8100', 'median regret', 'reaches its no-pruning regret with ≤ 25% epochs', 'beats Optuna TPE no-pruning']];
   const pruningJson: Json = {};
-  for (const pr of ['none', ...PRUNERS]) {
-    const e = pruning[pr];
-    const ep = median(e.epochs);
-    const r = median(e.regret);
-    const reaches = pr !== 'none' && ep <= quarter + lc.maxEpoch && r <= noneRegret;
-    prRows.push([`${SAMPLER}+${pr}`, String(median(e.trials)), String(ep), `${((100 * ep) / fullEpochs).toFixed(1)}%`, fmt(r), pr === 'none' ? '—' : reaches ? 'yes' : 'no']);
-    pruningJson[pr] = { seeds: e.regret.length, median_trials: median(e.trials), median_epochs: ep, median_regret: r, reaches_no_pruning_regret: reaches };
+  const refNoneRegret = median(refNone);
+  for (const sampler of PARTS.has('pruning') ? PRUNING_SAMPLERS : []) {
+    const noneRegret = median(pruning[`${sampler}+none`].regret);
+    for (const pr of ['none', ...PRUNERS]) {
+      const key = `${sampler}+${pr}`;
+      const e = pruning[key];
+      const ep = median(e.epochs);
+      const r = median(e.regret);
+      const reaches = pr !== 'none' && ep <= quarter + lc.maxEpoch && r <= noneRegret;
+      const beatsRef = pr !== 'none' && ep <= quarter + lc.maxEpoch && r <= refNoneRegret;
+      prRows.push([key, String(median(e.trials)), String(ep), `${((100 * ep) / fullEpochs).toFixed(1)}%`, fmt(r), pr === 'none' ? '—' : reaches ? 'yes' : 'no', pr === 'none' ? '—' : beatsRef ? 'yes' : 'no']);
+      pruningJson[key] = { seeds: e.regret.length, median_trials: median(e.trials), median_epochs: ep, median_regret: r, reaches_own_no_pruning_regret: reaches, beats_optuna_tpe_no_pruning: beatsRef };
+    }
   }
   const hbEpochs = median(refHb.map(r => Number(r.total_epochs)));
-  prRows.push(['optuna tpe+none', String(TRIALS), String(fullEpochs), '100.0%', fmt(median(refNone)), '—']);
-  prRows.push(['optuna tpe+hyperband', String(TRIALS), String(hbEpochs), `${((100 * hbEpochs) / fullEpochs).toFixed(1)}%`, fmt(median(refHb.map(r => Number(r.best_regret)))), '']);
+  prRows.push(['optuna tpe+none', String(TRIALS), String(fullEpochs), '100.0%', fmt(refNoneRegret), '—', '—']);
+  prRows.push(['optuna tpe+hyperband', String(TRIALS), String(hbEpochs), `${((100 * hbEpochs) / fullEpochs).toFixed(1)}%`, fmt(median(refHb.map(r => Number(r.best_regret)))), '', '']);
 
-  const lines = [
-    '',
-    `Median simple regret, ${SAMPLER} vs Optuna TPE (defaults), ${SEEDS} seeds × ${TRIALS} trials, same seeds and budgets, one run:`,
-    table(rows),
-    `Target: ≤ 1 on every problem at 50 and 100 → ${allBeat ? 'MET' : 'NOT MET'}; ≤ ½ on ≥ 4 of ${PROBLEM_NAMES.length} → ${halfCount} (${halfCount >= 4 ? 'MET' : 'NOT MET'})`,
-    '',
-    `Overhead at ${OVERHEAD_TRIALS} trials (x²+y², mean ms/trial): ours ${oursOverhead.toFixed(3)} · Optuna TPE ${refOverhead.toFixed(3)} · ratio ${ovRatio.toFixed(3)} (target ≤ 0.1 → ${ovRatio <= 0.1 ? 'MET' : 'NOT MET'})`,
-    '',
-    `Pruning on ${LC} (f* = ${lc.fStar}), ${PRUNING_SEEDS} seeds: no pruning = ${TRIALS} trials × ${lc.maxEpoch} epochs; pruners run until ${quarter} epochs (25%):`,
-    table(prRows),
-    '',
-    `wall ${((Date.now() - t0) / 1000).toFixed(0)} s`,
-  ];
+  const lines: string[] = [];
+  if (PROBLEM_NAMES.length) {
+    lines.push(
+      '',
+      `Median simple regret, ${SAMPLER} vs Optuna TPE (defaults), ${SEEDS} seeds × ${TRIALS} trials, same seeds and budgets, one run:`,
+      table(rows),
+      `Target: ≤ 1 on every problem at 50 and 100 → ${allBeat ? 'MET' : 'NOT MET'}; ≤ ½ on ≥ 4 of ${PROBLEM_NAMES.length} → ${halfCount} (${halfCount >= 4 ? 'MET' : 'NOT MET'})`,
+    );
+  }
+  if (PARTS.has('overhead')) {
+    lines.push('', `Overhead at ${OVERHEAD_TRIALS} trials (x²+y², mean ms/trial): ours ${oursOverhead.toFixed(3)} · Optuna TPE ${refOverhead.toFixed(3)} · ratio ${ovRatio.toFixed(3)} (target ≤ 0.1 → ${ovRatio <= 0.1 ? 'MET' : 'NOT MET'})`);
+  }
+  if (PARTS.has('pruning')) {
+    lines.push('', `Pruning on ${LC} (f* = ${lc.fStar}), ${PRUNING_SEEDS} seeds: no pruning = ${TRIALS} trials × ${lc.maxEpoch} epochs; pruners run until ${quarter} epochs (25%):`, table(prRows));
+  }
+  lines.push('', `wall ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   process.stdout.write(lines.join('\n') + '\n');
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(
@@ -217,7 +242,7 @@ async function main(): Promise<void> {
         problems,
         targets: { all_ratios_at_most_1: allBeat, problems_at_most_half: halfCount },
         overhead: { trials: OVERHEAD_TRIALS, ours_mean_ms_per_trial: oursOverhead, optuna_tpe_mean_ms_per_trial: refOverhead, ratio: ovRatio },
-        pruning: { problem: LC, seeds: PRUNING_SEEDS, quarter_epochs: quarter, ours: pruningJson, optuna_tpe_none_median_regret: median(refNone) },
+        pruning: { problem: LC, seeds: PRUNING_SEEDS, quarter_epochs: quarter, ours: pruningJson, optuna_tpe_none_median_regret: refNoneRegret },
       },
       null,
       1,

@@ -20,10 +20,12 @@ export interface GpOptions {
   /** Random/Sobol candidates for the acquisition (default 1024). */
   readonly nCandidates?: number;
   /**
-   * How pruned trials enter the model: 'liar' (default) like running ones — their region is not
-   * re-proposed but the model is not told a made-up final value; 'value' as a pessimistic value.
+   * How pruned trials enter the model. 'extrapolate' (default): last reported value plus the median
+   * change completed trials went through from that step to their end (a crude learning-curve
+   * extrapolation, so cheap partial runs still teach the model); 'liar': like running trials (not
+   * re-proposed, no value); 'value': a pessimistic value between the median and the worst.
    */
-  readonly prunedAs?: 'liar' | 'value';
+  readonly prunedAs?: 'extrapolate' | 'liar' | 'value';
 }
 
 interface FitCache {
@@ -78,13 +80,14 @@ export class GpSampler implements Sampler {
     const completeValues: number[] = [];
     for (const t of study.trials) if (isCompleteWithValue(t)) completeValues.push(minimizing(study, t.value));
     const sortedComplete = [...completeValues].sort((a, b) => a - b);
+    const completeTrials = study.trials.filter(isCompleteWithValue);
     for (const t of study.trials) {
       if (isCompleteWithValue(t)) done.push({ x: enc.encode(t.params), y: minimizing(study, t.value) });
       else if (t.state === 'pruned') {
-        if (this.opts.prunedAs === 'value') {
-          const y = prunedValue(study, t, sortedComplete);
-          if (y !== undefined) done.push({ x: enc.encode(t.params), y });
-        } else pending.push(enc.encode(t.params));
+        const mode = this.opts.prunedAs ?? 'extrapolate';
+        const y = mode === 'value' ? prunedValue(study, t, sortedComplete) : mode === 'extrapolate' ? extrapolatedValue(study, t, completeTrials) : undefined;
+        if (y !== undefined) done.push({ x: enc.encode(t.params), y });
+        else pending.push(enc.encode(t.params));
       } else if ((t.state === 'running' || t.state === 'waiting') && Object.keys(t.params).length > 0) pending.push(enc.encode(t.params));
     }
     if (done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
@@ -190,6 +193,21 @@ function prunedValue(study: StudyView, t: FrozenTrial, sortedComplete: readonly 
   // A pruned trial lost at some rung: treat it as at least median-bad, at most the worst seen.
   const median = sortedComplete[Math.floor((sortedComplete.length - 1) / 2)];
   return Math.min(sortedComplete[sortedComplete.length - 1], Math.max(median, v));
+}
+
+/** Last value of a pruned trial shifted by the median (final − value at that step) of completed trials. */
+function extrapolatedValue(study: StudyView, t: FrozenTrial, complete: readonly (FrozenTrial & { value: number })[]): number | undefined {
+  const last = lastIntermediate(t);
+  if (!last) return undefined;
+  const deltas: number[] = [];
+  for (const c of complete) {
+    const at = c.intermediate.get(last.step);
+    if (at !== undefined && Number.isFinite(at)) deltas.push(minimizing(study, c.value) - minimizing(study, at));
+  }
+  // Too few completed curves to say how much a run still improves: treat it as pending instead.
+  if (deltas.length < 3) return undefined;
+  deltas.sort((a, b) => a - b);
+  return minimizing(study, last.value) + deltas[Math.floor((deltas.length - 1) / 2)];
 }
 
 function argmin(a: ArrayLike<number>): number {
