@@ -65,6 +65,8 @@ export function createStudies(deps: StudiesDeps): Studies {
     lenses,
     vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, lenses),
     vscode.workspace.onDidGrantWorkspaceTrust(() => ctrl.refreshAll()),
+    // Read-only and internal (not in the palette): the study snapshots, for tests and other views.
+    vscode.commands.registerCommand('hpstudio.getStudies', () => ctrl.getStudies()),
   );
   // deactivate() awaits this: every trial this window started is stopped before the worker exits.
   deps.onShutdown(async () => {

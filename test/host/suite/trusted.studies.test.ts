@@ -1,0 +1,154 @@
+// Tuning from the editor, in the real VS Code extension host: the worker is forked from dist/worker.js
+// and trials are real processes running the quickstart trainer.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadStudyFile } from '../../../src/core/study/studyFile';
+import { readJournal } from '../../../src/core/study/journal';
+import type { StudySnapshot } from '../../../src/extension/studies/studyIndex';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+/** Live processes whose working directory is `dir` (trials run in their study file's folder). */
+function processesIn(dir: string): number[] {
+  const real = fs.realpathSync(dir);
+  return fs
+    .readdirSync('/proc')
+    .filter(e => /^\d+$/.test(e))
+    .filter(e => {
+      try {
+        return fs.readlinkSync(`/proc/${e}/cwd`) === real && !/\) Z /.test(fs.readFileSync(`/proc/${e}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const studies = async () => (await vscode.commands.executeCommand<StudySnapshot[]>('hpstudio.getStudies')) ?? [];
+
+describe('studies from the editor (trusted workspace)', function () {
+  this.timeout(180_000);
+  const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const quickstart = () => path.join(root(), 'quickstart');
+
+  before(async () => {
+    // Activate the extension (a YAML file does) before calling its commands.
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(quickstart(), 'sweep.yaml')));
+    await waitFor('activation', () => vscode.extensions.getExtension('hpstudio.hpstudio')?.isActive);
+  });
+
+  it('runs the quickstart study to completion through hpstudio.startStudy', async () => {
+    const uri = vscode.Uri.file(path.join(quickstart(), 'sweep.yaml'));
+    const t0 = Date.now();
+    const result = await vscode.commands.executeCommand<{ started: boolean; study: string; journalDir: string }>('hpstudio.startStudy', uri);
+    assert.equal(result?.started, true, JSON.stringify(result));
+    assert.equal(result.study, 'quickstart');
+    const done = await waitFor('the study to finish', async () => (await studies()).find(s => s.name === 'quickstart' && s.state === 'finished'));
+    const seconds = (Date.now() - t0) / 1000;
+    console.log(`      quickstart from the editor: ${done.done} trials in ${seconds.toFixed(1)} s = ${((done.done / seconds) * 60).toFixed(1)} trials/min`);
+    assert.equal(done.done, 16);
+    assert.equal(done.counts.complete + done.counts.pruned + done.counts.fail, 16);
+    assert.ok(done.counts.complete >= 1, 'some trials completed');
+    assert.ok(done.best && Number.isFinite(done.best.value), 'the controller knows the best trial');
+    const journal = readJournal(path.join(result.journalDir, 'journal.jsonl')).study;
+    assert.equal(journal.trials.length, 16);
+    for (const t of done.trials) assert.equal(journal.trials[t.number].state, t.state, `trial ${t.number} agrees with the journal`);
+    assert.deepEqual(processesIn(quickstart()), []);
+  });
+
+  it('shows Start/Resume CodeLenses on a study file and Tune on a config', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(path.join(quickstart(), 'sweep.yaml')));
+    const titles = lenses.map(l => l.command?.title ?? '');
+    assert.ok(titles.includes('$(play) Start study'), titles.join(' | '));
+    assert.ok(titles.includes('$(graph-line) Show curves'), titles.join(' | '));
+    await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(root(), 'configs/model/mlp.yaml')));
+    const config = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(path.join(root(), 'configs/model/mlp.yaml')));
+    assert.ok(config.some(l => /^\$\(beaker\) Tune \d+ hyperparameters$/.test(l.command?.title ?? '')), config.map(l => l.command?.title).join(' | '));
+  });
+
+  it('stops a running study with hpstudio.stopStudy: no trial process survives', async () => {
+    const dir = quickstart();
+    const text = fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8').replace('name: quickstart', 'name: stoppable').replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 500');
+    const file = path.join(dir, 'stoppable.study.yaml');
+    fs.writeFileSync(file, text);
+    const result = await vscode.commands.executeCommand<{ started: boolean }>('hpstudio.startStudy', vscode.Uri.file(file));
+    assert.equal(result?.started, true, JSON.stringify(result));
+    await waitFor('two trial processes', () => processesIn(dir).length >= 2);
+    await waitFor('the controller to see it running', async () => (await studies()).find(s => s.name === 'stoppable' && s.state === 'running' && s.runner === 'here'));
+    const t0 = Date.now();
+    const stopped = await vscode.commands.executeCommand<{ stopped: boolean; status: string }>('hpstudio.stopStudy', 'stoppable');
+    const left = processesIn(dir);
+    console.log(`      cancel-to-gone from the editor: ${Date.now() - t0} ms`);
+    assert.deepEqual(stopped, { stopped: true, study: 'stoppable', status: 'interrupted' });
+    assert.deepEqual(left, [], 'every trial process is gone when stopStudy resolves');
+    const s = await waitFor('the stopped state', async () => (await studies()).find(x => x.name === 'stoppable' && x.state === 'stopped'));
+    assert.ok(s.counts.waiting >= 1, 'interrupted trials are queued for resume');
+  });
+
+  it('reports a missing program clearly and the extension host keeps working', async () => {
+    const dir = quickstart();
+    const file = path.join(dir, 'missing.study.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8').replace('name: quickstart', 'name: missing').replace('program: train.js', 'program: no-such-train.js'));
+    const result = await vscode.commands.executeCommand<{ started: boolean; error: string }>('hpstudio.startStudy', vscode.Uri.file(file), { quiet: true });
+    assert.equal(result?.started, false);
+    assert.match(result.error, /program no-such-train\.js not found in /);
+    assert.ok(!fs.existsSync(path.join(root(), '.hpstudio/studies/missing')), 'nothing was started');
+    // The host and the worker still answer.
+    assert.ok((await studies()).some(s => s.name === 'quickstart'));
+    const again = await vscode.commands.executeCommand<{ started: boolean; error?: string }>('hpstudio.startStudy', vscode.Uri.file(path.join(dir, 'sweep.yaml')), { quiet: true });
+    assert.equal(again?.started, false);
+    assert.match(again.error ?? '', /already exists/);
+  });
+
+  it('resumes a stopped study: finished trials are kept and the numbering continues', async () => {
+    const before = (await studies()).find(s => s.name === 'stoppable')!;
+    const kept = before.trials.filter(t => t.state === 'complete' || t.state === 'pruned');
+    const result = await vscode.commands.executeCommand<{ started: boolean }>('hpstudio.resumeStudy', 'stoppable');
+    assert.equal(result?.started, true, JSON.stringify(result));
+    // The queued (interrupted) trials run first, under their own numbers.
+    await waitFor('a running trial', async () => (await studies()).find(s => s.name === 'stoppable' && s.runner === 'here' && s.counts.running > 0));
+    const stopped = await vscode.commands.executeCommand<{ stopped: boolean }>('hpstudio.stopStudy', 'stoppable');
+    assert.equal(stopped?.stopped, true);
+    const after = readJournal(path.join(before.journalDir, 'journal.jsonl')).study;
+    for (const t of kept) assert.equal(after.trials[t.number].state, t.state);
+    const rerun = after.trials.filter(t => t.retryOf !== undefined && t.number >= before.trials.length - before.counts.waiting);
+    assert.ok(rerun.length >= 1, 'the re-queued trials ran again');
+    assert.equal(new Set(after.trials.map(t => t.number)).size, after.trials.length, 'no duplicate trial numbers');
+    assert.deepEqual(processesIn(quickstart()), []);
+  });
+
+  it('tuneFile writes a study file for a Hydra config that loads, without asking (non-interactive form)', async () => {
+    const config = vscode.Uri.file(path.join(root(), 'configs/model/mlp.yaml'));
+    const result = await vscode.commands.executeCommand<{ studyFile: string; study: string; params: string[] }>('hpstudio.tuneFile', config, {
+      params: ['model.lr', 'model.dropout'],
+      ranges: { 'model.dropout': '0 .. 0.3' },
+      metric: 'val_loss',
+      trials: 6,
+      yes: true,
+    });
+    assert.ok(result?.studyFile, JSON.stringify(result));
+    // Next to the config; numbered when an earlier study file for it exists (never overwritten).
+    assert.equal(path.dirname(result.studyFile), path.join(root(), 'configs/model'));
+    assert.match(path.basename(result.studyFile), /^mlp(-\d+)?\.study\.yaml$/);
+    assert.deepEqual(result.params, ['model.lr', 'model.dropout']);
+    const parsed = loadStudyFile(result.studyFile);
+    assert.deepEqual(parsed.warnings, []);
+    assert.equal(parsed.config.name, path.basename(result.studyFile, '.study.yaml'));
+    assert.equal(parsed.config.launch.argStyle, 'hydra');
+    assert.equal(parsed.config.limits.trials, 6);
+    assert.deepEqual(parsed.config.space.params.find(p => p.name === 'model.dropout')?.distribution, { type: 'float', low: 0, high: 0.3 });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, result.studyFile, 'the study file is opened for editing');
+    const bad = await vscode.commands.executeCommand<{ error: string }>('hpstudio.tuneFile', config, { params: ['nope'], yes: true });
+    assert.match(bad?.error ?? '', /no tunable hyperparameter "nope".*available: model\.lr/);
+  });
+});
