@@ -202,3 +202,39 @@ describe('grid sampler', () => {
     assert.throws(() => enumerateGrid(huge), /more than 1,000,000 points/);
   });
 });
+
+describe('samplers on malformed input', () => {
+  it('tolerate a messy history: NaN/infinite values, foreign params, missing params, unknown choices', function () {
+    this.timeout(60000);
+    const good = run(createSampler('random', 0), MIXED, 12, mixedObjective);
+    const messy: FrozenTrial[] = [
+      ...good,
+      { number: 12, state: 'complete', params: { lr: Number.NaN, layers: 'many', optimizer: 'lion' }, value: 1, intermediate: new Map() },
+      { number: 13, state: 'complete', params: { ...good[0].params }, value: Number.NaN, intermediate: new Map() },
+      { number: 14, state: 'complete', params: { ...good[1].params, lr: 50 }, value: Infinity, intermediate: new Map() },
+      { number: 15, state: 'complete', params: {}, value: 0.5, intermediate: new Map() },
+      { number: 16, state: 'pruned', params: { ...good[2].params }, intermediate: new Map([[3, Number.NaN]]) },
+    ];
+    for (const name of SAMPLER_NAMES.filter(n => n !== 'grid')) {
+      const p = createSampler(name, 1).sample({ space: MIXED, direction: 'minimize', trials: messy, budget: 40 });
+      checkInSpace(p);
+    }
+  });
+
+  it('report an invalid search space with a clear error', () => {
+    const invalid = { params: [floatParam('lr', 0, 1, { log: true })] };
+    for (const name of SAMPLER_NAMES) {
+      assert.throws(() => createSampler(name, 0).sample({ space: invalid, direction: 'minimize', trials: [] }), (e: unknown) => e instanceof SearchSpaceError && /log scale needs low > 0/.test(e.message), name);
+    }
+  });
+
+  it('stay fast and in bounds on a long history (2,000 trials)', function () {
+    this.timeout(60000);
+    const { space, evaluate } = PROBLEMS.branin;
+    const trials = run(createSampler('random', 0), space, 2000, evaluate!);
+    for (const name of ['tpe', 'tpe-mv', 'cmaes', 'auto']) {
+      const p = createSampler(name, 0).sample({ space, direction: 'minimize', trials, budget: 5000 });
+      assert.ok((p.x1 as number) >= -5 && (p.x1 as number) <= 10 && (p.x2 as number) >= 0 && (p.x2 as number) <= 15, name);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /** Model-free samplers: random, scrambled Sobol QMC and exhaustive grid. */
 import { mixSeed, Rng } from '../rng';
 import { Sobol, SOBOL_MAX_DIMS } from '../sobol';
-import { cardinality, choiceIndex, isActive, orderedParams, SearchSpaceError, snapNumber } from '../space';
+import { cardinality, choiceIndex, isActive, orderedParams, SearchSpaceError, snapNumber, validateSpace } from '../space';
 import type { ParamValue, Sampler, SearchSpace, StudyView } from '../types';
 import { encoderFor, randomPoint, rngFor } from './common';
 
@@ -48,6 +48,7 @@ export const MAX_GRID_POINTS = 1_000_000;
 
 /** Every point of a fully discrete space (conditional parameters only where active). */
 export function enumerateGrid(space: SearchSpace): Record<string, ParamValue>[] {
+  validateSpace(space);
   const params = orderedParams(space);
   const valuesOf = params.map(p => {
     const d = p.distribution;
