@@ -83,7 +83,6 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
   const help = (ctx.help ?? '').toLowerCase();
   switch (name) {
     case 'gamma':
-    case 'lr_gamma_factor':
       if (/focal/.test(contextText(ctx)) || ctx.siblings?.has('fl_gamma')) return hp('focal_gamma');
       if (isScheduler(ctx) || /decay/.test(help)) return hp('lr_decay_factor');
       if (isSvm(ctx)) return hp('rbf_gamma');

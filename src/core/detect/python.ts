@@ -335,7 +335,7 @@ class PythonExtractor {
       for (let c = st.firstChild; c; c = c.nextSibling) this.moduleStatement(c, depth + 1);
       return;
     }
-    this.statement(st, true, undefined);
+    this.statement(st, true);
   }
 
   imported(st: SyntaxNode): void {
@@ -348,7 +348,7 @@ class PythonExtractor {
     if (alias) this.optimizerFromImport = alias[1].toLowerCase();
   }
 
-  statement(st: SyntaxNode, moduleLevel: boolean, className: string | undefined): void {
+  statement(st: SyntaxNode, moduleLevel: boolean): void {
     if (st.name === 'ImportStatement' || st.name === 'ImportFromStatement') {
       this.imported(st);
       return;
@@ -385,7 +385,7 @@ class PythonExtractor {
       const node = this.toNode(valueNode);
       if (node.type === 'scalar' && node.dynamic && (!moduleLevel || !this.isAccess(valueNode))) continue;
       if (GRID_VARS.test(dotted.split('.')[0])) this.gridVars.add(dotted.split('.')[0]);
-      this.addRoot(dotted.split('.'), target.from, target.to, node, className);
+      this.addRoot(dotted.split('.'), target.from, target.to, node);
     }
   }
 
@@ -393,7 +393,7 @@ class PythonExtractor {
     return n.name === 'CallExpression' ? this.calleeName(n) : '';
   }
 
-  private addRoot(path: string[], keyStart: number, keyEnd: number, value: ConfigNode, _className: string | undefined): void {
+  private addRoot(path: string[], keyStart: number, keyEnd: number, value: ConfigNode): void {
     let entries = this.rootEntries;
     for (let i = 0; i < path.length - 1; i++) {
       let e = entries.find(x => x.key === path[i] && x.value.type === 'map');
@@ -430,7 +430,7 @@ class PythonExtractor {
   statementDeep(st: SyntaxNode, depth: number): void {
     if (depth > 20) return;
     if (st.name === 'AssignStatement') {
-      this.statement(st, false, undefined);
+      this.statement(st, false);
       return;
     }
     // Walk into if/for/with/try blocks, but not nested defs (they get their own scope()).
@@ -510,7 +510,7 @@ class PythonExtractor {
     for (const [k, v, kn] of a.keywords) {
       if (SEARCH_KWARGS.has(k) && (v.name === 'DictionaryExpression' || (v.name === 'CallExpression' && this.calleeName(v) === 'dict'))) {
         this.gridVars.add(k);
-        this.addRoot([k], kn.from, kn.to, this.toNode(v), undefined);
+        this.addRoot([k], kn.from, kn.to, this.toNode(v));
       }
     }
     const lower = last.toLowerCase();

@@ -7,7 +7,7 @@ import { classifyKey, type Classification } from './classify';
 import { katibSpec, nniSpec, optunaSpaceSpec, parseOverrideGrammar, wandbSpec } from './sweep';
 import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode } from './tree';
-import type { SearchDomain, Setting, SettingKind } from './types';
+import type { SearchDomain, Setting } from './types';
 import { normaliseName } from './vocabulary';
 
 export interface StructuredInput {
@@ -105,8 +105,6 @@ export function recogniseFormat(input: StructuredInput): string | null | undefin
   const name = basename(path);
   const segs = pathSegments(path).map(s => s.toLowerCase());
   const keys = keysOf(root);
-  const plain = root?.type === 'map' ? undefined : undefined;
-  void plain;
   // Negative fingerprints first: they veto unless an ML signal also hits.
   if (name === 'package.json' || name === 'package-lock.json' || /^tsconfig.*\.json$/.test(name) || /^\.eslintrc/.test(name) || name === '.pre-commit-config.yaml' || /^(docker-)?compose(\..+)?\.ya?ml$/.test(name) || name === 'pnpm-lock.yaml' || name === 'composer.json' || name === '.babelrc' || name === 'renovate.json') return null;
   if (segs.includes('.github') && segs.includes('workflows')) return null;
@@ -549,6 +547,3 @@ export function vocabularyScore(settings: readonly Setting[]): number {
   return ids.size;
 }
 
-export function kindOfFormat(settings: readonly Setting[]): SettingKind | undefined {
-  return settings.find(s => s.kind === 'hyperparameter')?.kind;
-}

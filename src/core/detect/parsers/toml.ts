@@ -26,7 +26,7 @@ export function parseToml(text: string): TomlParseResult {
     for (const item of top?.body ?? []) {
       if (item.type === 'TOMLKeyValue') addKeyValue(root, item, text, 0);
       else if (item.type === 'TOMLTable') {
-        const table = tableAt(root, item, text);
+        const table = tableAt(root, item);
         for (const kv of item.body) addKeyValue(table, kv, text, 0);
       }
     }
@@ -38,7 +38,7 @@ export function parseToml(text: string): TomlParseResult {
 }
 
 /** Finds or creates the map for `[a.b]` / `[[a.b]]`, keeping the header's last key as the key range. */
-function tableAt(root: MutableMap, table: AST.TOMLTable, text: string): MutableMap {
+function tableAt(root: MutableMap, table: AST.TOMLTable): MutableMap {
   const keys = table.key.keys;
   let map = root;
   for (let i = 0; i < keys.length; i++) {
@@ -63,7 +63,6 @@ function tableAt(root: MutableMap, table: AST.TOMLTable, text: string): MutableM
     else if (v.type === 'list' && v.items.length > 0 && v.items[v.items.length - 1].type === 'map') map = v.items[v.items.length - 1] as MutableMap;
     else return map;
   }
-  void text;
   return map;
 }
 
