@@ -162,8 +162,8 @@ export interface ContourOptions {
 
 export function drawContour(canvas: HTMLCanvasElement, grid: ContourGrid, theme: Theme, options: ContourOptions): void {
   const { ctx, width, height } = prepareCanvas(canvas);
-  const left = 80;
-  const right = width - 90;
+  const left = 96;
+  const right = width - 110;
   const top = 16;
   const bottom = height - 48;
   const plotW = right - left;
@@ -181,11 +181,12 @@ export function drawContour(canvas: HTMLCanvasElement, grid: ContourGrid, theme:
   for (let r = 0; r < grid.y.length; r++) {
     for (let c = 0; c < grid.x.length; c++) {
       ctx.fillStyle = ramp(theme, badness(grid.z[r][c]));
-      const x0 = left + bx[c][0] * plotW;
-      const y1 = bottom - by[r][0] * plotH;
-      const y0 = bottom - by[r][1] * plotH;
-      // +0.5 px overlap hides hairline seams between cells.
-      ctx.fillRect(x0, y0, (bx[c][1] - bx[c][0]) * plotW + 0.5, y1 - y0 + 0.5);
+      // Whole-pixel cell edges: fractional ones antialias into visible seams between cells.
+      const x0 = Math.floor(left + bx[c][0] * plotW);
+      const x1 = Math.ceil(left + bx[c][1] * plotW);
+      const y0 = Math.floor(bottom - by[r][1] * plotH);
+      const y1 = Math.ceil(bottom - by[r][0] * plotH);
+      ctx.fillRect(x0, y0, x1 - x0, y1 - y0);
     }
   }
   // Trials on top: small rings, the best one larger in the accent colour.
@@ -235,6 +236,14 @@ export function drawContour(canvas: HTMLCanvasElement, grid: ContourGrid, theme:
   ctx.fillStyle = theme.foreground;
   ctx.font = `11px ${theme.font}`;
   ctx.textAlign = 'left';
-  ctx.fillText(fmt(grid.zMax), barX - 4, top - 4 < 10 ? top + 10 : top - 4);
-  ctx.fillText(fmt(grid.zMin), barX - 4, bottom + 14);
+  // Labels beside the bar: the worst value at the top end, the best at the bottom end (or the other way round).
+  ctx.fillText(fmt(grid.zMax), barX + 20, top + 10);
+  ctx.fillText(fmt(grid.zMin), barX + 20, bottom);
+  ctx.save();
+  ctx.translate(barX + 30, top + plotH / 2);
+  ctx.rotate(Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillStyle = theme.muted;
+  ctx.fillText('predicted objective', 0, 0);
+  ctx.restore();
 }

@@ -442,7 +442,7 @@ function renderHistory(): void {
   const best = history.filter(h => h.bestTrial >= 0).map(h => ({ x: h.number, y: h.best }));
   const datasets: ChartDataset<'scatter'>[] = [
     { type: 'scatter', label: 'objective', data: points.filter(p => !pruned.has(p.x)), pointRadius: points.length > 2000 ? 1.5 : 3, backgroundColor: withAlpha(theme.palette[0], 0.75), borderWidth: 0, order: 2 },
-    { type: 'scatter', label: 'pruned', data: points.filter(p => pruned.has(p.x)), pointRadius: points.length > 2000 ? 1.5 : 3, pointStyle: 'triangle', backgroundColor: withAlpha(theme.muted, 0.8), borderWidth: 0, order: 3 },
+    { type: 'scatter', label: 'pruned', data: points.filter(p => pruned.has(p.x)), pointRadius: points.length > 2000 ? 2 : 4.5, pointStyle: 'triangle', backgroundColor: theme.palette[3], borderWidth: 0, order: 3 },
     { type: 'line', label: 'best so far', data: best, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2.5, pointRadius: 0, stepped: 'after', order: 1 } as unknown as ChartDataset<'scatter'>,
   ];
   notes.get('history')?.replaceChildren(document.createTextNode(history.length ? `${finite.length} trials with a value; ${history.length - finite.length} diverged (NaN/∞) not plotted.` : 'No trial has a value yet.'));
@@ -506,7 +506,7 @@ function renderImportance(): void {
   notes.get('importance')?.replaceChildren(document.createTextNode(m.note ?? `fANOVA-style importance from a ${16}-tree random forest over ${m.fitted} finished trials (share of the objective's variance each parameter explains alone).`));
   const data = {
     labels: shown.map(i => i.name),
-    datasets: [{ label: 'importance', data: shown.map(i => i.importance), backgroundColor: shown.map((_, i) => (i === 0 ? theme.accent : withAlpha(theme.palette[0], 0.8))), borderWidth: 0 }],
+    datasets: [{ label: 'importance', data: shown.map(i => i.importance), backgroundColor: shown.map((_, i) => (i === 0 ? theme.accent : withAlpha(theme.palette[0], 0.8))), borderWidth: 0, maxBarThickness: 32 }],
   };
   if (!importanceChart) {
     importanceChart = new Chart<'bar'>(canvas, {
@@ -543,7 +543,8 @@ function renderSlice(): void {
   const axis = slice.axis;
   // Categories sit at integer positions, spread a little by trial number so equal points stay visible.
   const jitter = (n: number) => (axis.kind === 'categorical' ? (((n * 2654435761) >>> 0) / 4294967296 - 0.5) * 0.3 : 0);
-  const points = slice.points.filter(p => p.x !== null).map(p => ({ x: (p.x as number) + jitter(p.number), y: p.value, n: p.number }));
+  // Sorted by x: with parsing off chart.js takes the first and last point as the x range.
+  const points = slice.points.filter(p => p.x !== null).map(p => ({ x: (p.x as number) + jitter(p.number), y: p.value, n: p.number })).sort((a, b) => a.x - b.x);
   const best = points.filter(p => p.n === store.best);
   const datasets: ChartDataset<'scatter'>[] = [
     { label: 'trials', data: points, pointRadius: points.length > 2000 ? 2 : 3.5, backgroundColor: withAlpha(theme.palette[0], 0.7), borderWidth: 0, order: 2 },

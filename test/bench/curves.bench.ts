@@ -42,16 +42,18 @@ interface HarnessWindow {
 function injectHelpers(): void {
   const w = window as unknown as HarnessWindow;
   const frac = (x: number) => x - Math.floor(x);
+  // A deterministic hash in [0, 1): parameters look sampled rather than laid out on a lattice.
+  const rand = (i: number, k: number) => frac(Math.sin(i * 12.9898 + k * 78.233) * 43758.5453);
   const study: HarnessWindow['__bench']['study'] = (n, points, options = {}) => {
     const trials = [];
     const series = [];
     const first = options.firstTrial ?? 0;
     const metrics = options.metrics ?? ['loss'];
     for (let i = first; i < first + n; i++) {
-      const lr = 10 ** (-5 + 4 * frac(i * 0.618034));
-      const dropout = frac(i * 0.377) * 0.5;
+      const lr = 10 ** (-5 + 4 * rand(i, 1));
+      const dropout = rand(i, 2) * 0.5;
       const optimizer = ['adam', 'sgd', 'rmsprop'][i % 3];
-      const layers = 1 + ((i * 7) % 8);
+      const layers = 1 + Math.floor(rand(i, 3) * 8);
       const u = Math.log10(lr) + 3;
       const final = 0.1 + 0.08 * u * u + 0.3 * (dropout - 0.2) ** 2 + [0, 0.08, 0.03][i % 3] + 0.005 * layers;
       const speed = 0.35 + 0.25 * frac(i * 0.29);
