@@ -97,6 +97,8 @@ interface ActiveTrial {
   stopping?: StopReason;
   /** Last value of the objective metric, in arrival order (the final value when the trial ends). */
   lastValue?: number;
+  /** A newer value for a step already journaled, not yet written. */
+  pendingUpdate?: { step: number; value: number };
 }
 
 export async function runStudy(options: RunStudyOptions): Promise<StudySummary> {
@@ -240,10 +242,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
         return;
       }
       a.lastValue = point.value;
-      const isNewStep = !a.trial.intermediate.has(point.step);
-      if (!isNewStep && a.trial.intermediate.get(point.step) === point.value) return;
+      if (a.trial.intermediate.has(point.step)) {
+        // A progress bar re-reports the running step many times: keep only its latest value, written
+        // when the next step starts or the trial ends (one fsync per step, not per line).
+        a.pendingUpdate = a.trial.intermediate.get(point.step) === point.value ? undefined : { step: point.step, value: point.value };
+        return;
+      }
+      flushPending(a);
       append({ op: 'value', number: a.trial.number, step: point.step, value: point.value });
-      if (!isNewStep || !pruner || a.stopping) return;
+      if (!pruner || a.stopping) return;
       try {
         if (pruner.shouldPrune(view(), toFrozenTrial(a.trial), point.step)) requestStop(a, 'prune');
       } catch (err) {
@@ -252,8 +259,15 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
       }
     };
 
+    const flushPending = (a: ActiveTrial) => {
+      if (!a.pendingUpdate) return;
+      append({ op: 'value', number: a.trial.number, step: a.pendingUpdate.step, value: a.pendingUpdate.value });
+      a.pendingUpdate = undefined;
+    };
+
     const onDone = (a: ActiveTrial, outcome: TrialOutcome) => {
       const n = a.trial.number;
+      flushPending(a);
       if (a.timer !== undefined) clock.clearTimeout(a.timer);
       running.delete(n);
       if (a.gpu !== undefined) gpuInUse.set(a.gpu, (gpuInUse.get(a.gpu) ?? 1) - 1);

@@ -35,6 +35,8 @@ function testSampler(seed: number): Sampler {
 /** What a fake trial does, decided from its params: a deterministic loss curve, then an exit. */
 interface Behaviour {
   readonly curve: readonly number[];
+  /** Explicit (step, value) points of the objective instead of one per curve entry. */
+  readonly points?: ReadonlyArray<readonly [number, number]>;
   readonly exitCode?: number;
   readonly stderr?: string;
   /** Keep running after the curve until stopped. */
@@ -70,7 +72,11 @@ class FakeExecutor implements TrialExecutor {
     const tick = () => {
       if (finished) return;
       if (b.error) return end({ exitCode: null, signal: null, error: b.error, durationMs: 1, stderrTail: '' });
-      if (step < b.curve.length) {
+      if (b.points && step < b.points.length) {
+        for (const l of listeners) l({ name: 'loss', step: b.points[step][0], value: b.points[step][1] });
+        step++;
+        setTimeout(tick, 1);
+      } else if (!b.points && step < b.curve.length) {
         for (const l of listeners) l({ name: 'loss', step, value: b.curve[step] });
         for (const l of listeners) l({ name: 'acc', step, value: 1 - b.curve[step] });
         step++;
@@ -201,6 +207,37 @@ describe('runStudy (fake executor)', function () {
     // Steps are asked once each, in order.
     const t0 = asked.filter(([n]) => n === 0).map(([, s]) => s);
     assert.deepEqual(t0, [...new Set(t0)].sort((a, b) => a - b));
+  });
+
+  it('journals one value per step when a progress bar re-reports the running step, and keeps the latest', async () => {
+    const points = [
+      [0, 3],
+      [0, 2.5],
+      [0, 2],
+      [1, 1.5],
+      [1, 1.5],
+      [1, 1.2],
+    ] as const;
+    const executor = new FakeExecutor(() => ({ curve: [], points }));
+    const summary = await runStudy({ config: makeConfig({ limits: { trials: 1, parallel: 1, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor, sampler: testSampler(17) });
+    assert.equal(summary.trials[0].value, 1.2);
+    const values = fs
+      .readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map(l => JSON.parse(l))
+      .filter(r => r.op === 'value')
+      .map(r => [r.step, r.value]);
+    assert.deepEqual(values, [
+      [0, 3],
+      [0, 2],
+      [1, 1.5],
+      [1, 1.2],
+    ]);
+    assert.deepEqual([...readJournal(path.join(dir, 'journal.jsonl')).study.trials[0].intermediate], [
+      [0, 2],
+      [1, 1.2],
+    ]);
   });
 
   it('stops a trial that passes trial_timeout and records it as failed', async () => {
