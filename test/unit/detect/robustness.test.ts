@@ -120,6 +120,14 @@ describe('detect: robustness', () => {
     assert.match(t.error ?? '', /^TOML syntax error/);
   });
 
+  it('reads multi-document YAML by its first document (Kubernetes bundles stay negative)', () => {
+    const bundle = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 2\n';
+    assert.deepEqual(detectFile('k8s/all.yaml', bundle, { force: true }), { path: 'k8s/all.yaml', format: null, settings: [] });
+    const r = detectFile('configs/a.yaml', '---\nlr: 0.1\nbatch_size: 3\n---\nother: 1\n', { force: true });
+    assert.equal(r.format, 'ml-yaml');
+    assert.equal(r.settings.find(s => s.key === 'lr')?.range.line, 1);
+  });
+
   it('skips Git LFS pointer files', () => {
     const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n';
     assert.equal(quickScan('training_args.json', pointer).candidate, false);

@@ -3,7 +3,7 @@
  * are resolved here so RL Zoo style inheritance shows up as settings; aliases are expanded at
  * most `maxAliases` times so an alias bomb (billion laughs) stays bounded.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { DetectLimitError, MAX_DEPTH, MAX_NODES, type ConfigEntry, type ConfigNode } from '../tree';
 
 export interface YamlParseResult {
@@ -14,7 +14,10 @@ export interface YamlParseResult {
 }
 
 export function parseYaml(text: string, maxAliases = 1000): YamlParseResult {
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, merge: true, strict: false, keepSourceTokens: false });
+  // Several `---` documents (Kubernetes bundles, some sweeps): the first one with content decides.
+  const all = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, merge: true, strict: false, keepSourceTokens: false });
+  const docs = Array.isArray(all) ? all : [];
+  const doc = docs.find(d => d.contents !== null || d.errors.length > 0) ?? docs[0] ?? parseDocument('');
   const headerComments = (text.match(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/)?.[0] ?? '');
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
