@@ -1,5 +1,5 @@
 /** Pure builders of hover and explanation text; the extension wraps them in MarkdownStrings. */
-export { renderHover, entryForSetting, describeSearch } from './render';
+export { renderHover, entryForSetting, describeSearch, judgeSearch } from './render';
 export type { HoverExtras, HoverStudy } from './render';
 export { renderExplanationPage, renderPlainText, renderAmbiguity } from './explain';
 export { computeFacts, nearestSetting } from './facts';

@@ -1,7 +1,7 @@
 import type { DetectedFile, SearchDomain, Setting } from '../detect/types';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagnostics/pyyaml';
 import { settingByKey, siblingsOf } from '../diagnostics/scope';
-import { assessValue, formatNumber, SIBLING_AWARE_IDS, type Assessment } from '../knowledge/assess';
+import { assessValue, formatNumber, SIBLING_AWARE_IDS, type AssessContext, type Assessment } from '../knowledge/assess';
 import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
 import { computeFacts } from './facts';
@@ -78,6 +78,40 @@ export function describeSearch(domain: SearchDomain): string {
   const step = domain.step !== undefined ? ` (step ${formatNumber(domain.step)})` : '';
   const source = domain.source ? ` (${domain.source})` : '';
   return `${shape} ${low} … ${high}${step}${source}`;
+}
+
+/**
+ * A short verdict on a search domain: bounds or choices outside the typical range, a log scale
+ * starting at 0, or the assessment of a value fixed by a one-choice domain. Undefined when all is well.
+ */
+export function judgeSearch(entry: KnowledgeEntry, domain: SearchDomain, context: AssessContext): string | undefined {
+  if (domain.type === 'categorical') {
+    const choices = domain.choices ?? [];
+    if (choices.length === 1) {
+      const a = assessValue(entry, choices[0], context);
+      return `fixed at ${showValue(choices[0], entry.range.scale)}: ${LEVEL_ICON[a.level]} ${a.message}`;
+    }
+    for (const choice of choices) {
+      const a = assessValue(entry, choice, context);
+      if (a.level !== 'ok') return `${LEVEL_ICON[a.level]} choice ${showValue(choice, entry.range.scale)}: ${a.message}`;
+    }
+    return undefined;
+  }
+  if (domain.log && domain.low !== undefined && domain.low <= 0) return `${LEVEL_ICON.invalid} a log-scale search needs a lower bound above 0, got ${formatNumber(domain.low)}`;
+  if (domain.low !== undefined && domain.high !== undefined && domain.low > domain.high) {
+    return `${LEVEL_ICON.invalid} the lower bound ${formatNumber(domain.low)} is above the upper bound ${formatNumber(domain.high)}`;
+  }
+  const low = domain.low !== undefined ? assessValue(entry, domain.low, context) : undefined;
+  const high = domain.high !== undefined ? assessValue(entry, domain.high, context) : undefined;
+  if (low?.level === 'invalid') return `${LEVEL_ICON.invalid} lower bound ${low.message}`;
+  if (high?.level === 'invalid') return `${LEVEL_ICON.invalid} upper bound ${high.message}`;
+  // Searching wider than the typical range is normal exploration; a range that misses it
+  // entirely is worth a word.
+  const typical = (low ?? high)?.range;
+  const where = typical?.label ?? entry.title.toLowerCase();
+  if (low?.level === 'high' && typical) return `${LEVEL_ICON.high} the whole range lies above the typical ${typical.text} for ${where}`;
+  if (high?.level === 'low' && typical) return `${LEVEL_ICON.low} the whole range lies below the typical ${typical.text} for ${where}`;
+  return undefined;
 }
 
 /** DeepSpeed keys that HF fills in when they say "auto", and the TrainingArguments they come from. */
@@ -207,7 +241,8 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
     const what = entry?.id === 'learning_rate' ? 'logged LR' : 'logged value';
     lines.push(`**${what}${step !== undefined ? ` at step ${step}` : ''}:** ${escapeMd(showValue(setting.value, entry?.range.scale))}: produced by the run (e.g. the scheduler), not a configured value; read-only`);
   } else if (setting.search) {
-    lines.push(`**Searched:** ${escapeMd(describeSearch(setting.search))}`);
+    const verdict = entry ? judgeSearch(entry, setting.search, { framework, optimizer: setting.optimizer, key: setting.name }) : undefined;
+    lines.push(`**Searched:** ${escapeMd(describeSearch(setting.search))}${verdict ? ` · ${escapeMd(verdict)}` : ''}`);
   } else {
     const origin = originLine(setting, entry, file);
     if (origin) {

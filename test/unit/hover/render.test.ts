@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { DetectedFile, Setting, SourceRange } from '../../../src/core/detect/types';
-import { computeFacts, describeSearch, renderAmbiguity, renderExplanationPage, renderHover, renderPlainText } from '../../../src/core/hover';
+import { computeFacts, describeSearch, judgeSearch, renderAmbiguity, renderExplanationPage, renderHover, renderPlainText } from '../../../src/core/hover';
 import { allEntries, findEntry, getEntry } from '../../../src/core/knowledge';
 
 let nextLine = 0;
@@ -127,6 +127,22 @@ describe('renderHover: search ranges and study results', () => {
     const md = renderHover(lr, file('optuna', [lr], 'objective.py'));
     assert.match(md, /\*\*Searched:\*\* log-uniform 1e-5 … 1e-1 \(suggest\\_float\)/);
     assert.doesNotMatch(md, /\*\*Value:\*\*/);
+  });
+
+  it('judges search bounds and choices, quietly when they are fine', () => {
+    const lr = getEntry('learning_rate');
+    const dropout = getEntry('dropout');
+    assert.ok(lr && dropout);
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, {}), undefined);
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, { optimizer: 'adamw' }), undefined);
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the typical 1e-5 – 5e-4 for AdamW fine-tuning');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the typical 1e-3 – 0.5 for SGD');
+    assert.equal(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}), '⛔ lower bound -1 is invalid for learning rate: it must be > 0');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '⛔ a log-scale search needs a lower bound above 0, got 0');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '⛔ the lower bound 0.1 is above the upper bound 0.01');
+    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.7] }, {}), 'fixed at 0.7: ⚠ 0.7 is unusually high for dropout; typical 0–0.5');
+    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}), '⛔ choice 1: 1 is invalid for dropout: it must be < 1');
+    assert.equal(judgeSearch(dropout, { type: 'float', low: 0.2, high: 0.5 }, {}), undefined);
   });
 
   it('adds the study line with best value, range tried, importance and a curves link', () => {
