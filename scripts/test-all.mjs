@@ -13,7 +13,7 @@ const steps = [
   { name: 'build', cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
   { name: 'typecheck', cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
   { name: 'lint', cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
-  { name: 'unit', cmd: [bin('mocha')] },
+  { name: 'unit', cmd: [bin('mocha'), 'test/unit/**/*.test.ts'] },
   { name: 'host', cmd: [process.execPath, join(root, 'test/host/run.js')] },
   { name: 'ui', cmd: [process.execPath, join(root, 'test/ui/run.js')] },
 ];

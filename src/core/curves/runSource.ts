@@ -6,10 +6,7 @@
 import * as path from 'node:path';
 import { openRun, FINAL_METRIC, type RunInfo, type RunSource } from '../metrics/runs';
 import type { CurvesDelta, CurvesDisposable, CurvesSeries, CurvesSnapshot, CurvesSource, CurvesTrial } from '../protocol/curves';
-import type { TrialState } from '../search/types';
 import { DeltaPoller } from './poller';
-
-const STATE: Record<string, TrialState> = { RUNNING: 'running', COMPLETE: 'complete', PRUNED: 'pruned', FAIL: 'fail', WAITING: 'waiting' };
 
 export class RunCurvesSource implements CurvesSource {
   readonly key: string;
@@ -61,14 +58,16 @@ export class RunCurvesSource implements CurvesSource {
   private trialFor(run: RunInfo): CurvesTrial {
     let number = this.numbers.get(run.id);
     if (number === undefined) {
-      number = run.trialNumber ?? this.numbers.size;
+      // Keep Optuna's trial numbers when they are unique; a journal with several studies repeats them.
+      const used = new Set(this.numbers.values());
+      number = run.trialNumber !== undefined && !used.has(run.trialNumber) ? run.trialNumber : Math.max(-1, ...used) + 1;
       this.numbers.set(run.id, number);
     }
     const value = run.values?.[0] ?? null;
     if (run.directions?.[0]) this.direction = run.directions[0] === 'maximize' ? 'maximize' : 'minimize';
     const trial: CurvesTrial = {
       number,
-      state: run.state ? STATE[run.state] ?? 'complete' : 'complete',
+      state: run.state ?? 'complete',
       params: run.params ?? { run: run.label },
       value,
       durationMs: null,

@@ -50,7 +50,11 @@ describe('RunCurvesSource', () => {
   it('opens an Optuna journal as one curve per trial with params and values', async () => {
     const source = await RunCurvesSource.open(path.resolve(__dirname, '../../fixtures/metrics/optuna/journal.log'));
     const snap = source.snapshot();
-    assert.ok(snap.trials.length >= 3, `trials: ${snap.trials.length}`);
+    // Two studies in one journal: 11 trials, none of them merged although both start at #0.
+    assert.equal(snap.trials.length, 11);
+    assert.equal(new Set(snap.trials.map(t => t.number)).size, 11);
+    const states = snap.trials.map(t => t.state).sort();
+    assert.deepEqual(states, ['complete', 'complete', 'complete', 'complete', 'complete', 'fail', 'pruned', 'pruned', 'pruned', 'pruned', 'pruned']);
     assert.ok(snap.series.length > 0);
     assert.ok(snap.trials.some(t => Object.keys(t.params).length > 0 && typeof t.value === 'number'));
   });
