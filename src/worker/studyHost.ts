@@ -8,7 +8,7 @@ import { checkProgram } from '../core/runner/resolve';
 import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
 import { createExecutor } from '../core/study/executor';
 import { studyDirectory } from '../core/study/journal';
-import { DEFAULT_TRIALS, type RunStudyOptions } from '../core/study/runStudy';
+import { plannedTrials, type RunStudyOptions } from '../core/study/runStudy';
 import { loadStudyFile } from '../core/study/studyFile';
 import { formatIssue, type StudyConfig } from '../core/study/types';
 
@@ -55,7 +55,7 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
   }
   const executor = createExecutor(config);
   const journalDir = studyDirectory(options.workspace, config.name);
-  const budget = options.trials ?? config.limits.trials ?? DEFAULT_TRIALS;
+  const budget = plannedTrials(config, options.trials);
   return {
     config,
     warnings: parsed.warnings.map(formatIssue),

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Direction, ParamValue, TrialState } from '../../core/search/types';
 import { JOURNAL_FILE, readJournal, type ReplayedStudy } from '../../core/study/journal';
 import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from '../../core/study/lock';
-import { DEFAULT_TRIALS } from '../../core/study/runStudy';
+import { DEFAULT_TRIALS, plannedTrials } from '../../core/study/runStudy';
 import { loadStudyFile } from '../../core/study/studyFile';
 import { studySource } from './studyDraft';
 
@@ -93,7 +93,7 @@ function studyFileFacts(studyFile: string): { budget?: number; source?: string }
     const config = loadStudyFile(studyFile).config;
     const text = fs.readFileSync(studyFile, 'utf8');
     const source = studySource(text);
-    return { budget: config.limits.trials, source: source ? path.resolve(path.dirname(studyFile), source) : undefined };
+    return { budget: plannedTrials(config), source: source ? path.resolve(path.dirname(studyFile), source) : undefined };
   } catch {
     return {};
   }
