@@ -380,15 +380,17 @@ export class StudyJournal {
     this.fd = fd;
   }
 
+  /** True when `dir` holds a study with at least its header recorded (what `open` without resume refuses). */
   static exists(dir: string): boolean {
-    return fs.existsSync(path.join(dir, JOURNAL_FILE));
+    const file = path.join(dir, JOURNAL_FILE);
+    return fs.existsSync(file) && hasCompleteLine(file);
   }
 
   static open(dir: string, options: OpenJournalOptions): StudyJournal {
     const file = path.join(dir, JOURNAL_FILE);
     const name = options.create?.name ?? path.basename(dir);
     // A file without one complete line is a crash during creation: nothing was ever recorded.
-    const exists = fs.existsSync(file) && hasCompleteLine(file);
+    const exists = StudyJournal.exists(dir);
     if (exists && !options.resume) throw new StudyExistsError(name, dir, headerStudyFile(file));
     if (!exists && !options.create) throw new Error(`no study journal at ${file}`);
     const lock = StudyLock.acquire(dir, name, options);

@@ -182,7 +182,9 @@ describe('study journal', function () {
   it('starts afresh over a journal whose header itself was torn (crash during creation)', () => {
     const file = path.join(dir, 'journal.jsonl');
     fs.writeFileSync(file, '{"op":"study","v":1,"na');
+    assert.equal(StudyJournal.exists(dir), false);
     const j = StudyJournal.open(dir, { create: header });
+    assert.equal(StudyJournal.exists(dir), true);
     j.close();
     assert.equal(readJournal(file).study.header.name, 'demo');
     assert.equal(fs.readFileSync(file, 'utf8').split('\n').length, 2);
