@@ -244,3 +244,63 @@ export function batchSeries(series: readonly CurvesSeries[], maxPoints: number =
   flush();
   return messages;
 }
+
+/** Copies a series' columns into Float64Arrays: VS Code moves typed arrays to a webview as binary. */
+function asFloat64(series: CurvesSeries): CurvesSeries {
+  return {
+    trial: series.trial,
+    metric: series.metric,
+    steps: series.steps instanceof Float64Array ? series.steps : Float64Array.from(series.steps),
+    values: series.values instanceof Float64Array ? series.values : Float64Array.from(series.values),
+  };
+}
+
+/**
+ * The messages that replay a snapshot: `reset`, then the points in batches. The metric the user
+ * chose in the panel (`preferredMetric`) wins over the snapshot's default while it still exists.
+ */
+export function snapshotMessages(snapshot: CurvesSnapshot, key: string, preferredMetric: string | null = null, maxPoints: number = CURVES_LIMITS.pointsPerMessage): HostToCurves[] {
+  const metric = preferredMetric !== null && snapshot.metrics.includes(preferredMetric) ? preferredMetric : snapshot.metric;
+  const reset: HostToCurves = { type: 'reset', title: snapshot.title, key, direction: snapshot.direction, metrics: [...snapshot.metrics], metric, trials: [...snapshot.trials] };
+  return [reset, ...batchSeries(snapshot.series, maxPoints).map(m => ({ type: 'points' as const, series: m.series.map(asFloat64) }))];
+}
+
+/**
+ * Coalesces deltas between flushes (the panel flushes at ~10 Hz): trial updates collapse to the
+ * latest record per trial, points of one trial and metric are concatenated in arrival order.
+ */
+export class CurvesDeltaBuffer {
+  private trials = new Map<number, CurvesTrial>();
+  private series = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
+
+  get empty(): boolean {
+    return this.trials.size === 0 && this.series.size === 0;
+  }
+
+  add(delta: CurvesDelta): void {
+    for (const t of delta.trials ?? []) this.trials.set(t.number, t);
+    for (const s of delta.series ?? []) {
+      const key = `${s.trial}\u0000${s.metric}`;
+      let pending = this.series.get(key);
+      if (!pending) this.series.set(key, (pending = { trial: s.trial, metric: s.metric, steps: [], values: [] }));
+      for (let i = 0; i < s.steps.length; i++) {
+        pending.steps.push(s.steps[i]);
+        pending.values.push(s.values[i]);
+      }
+    }
+  }
+
+  clear(): void {
+    this.trials = new Map();
+    this.series = new Map();
+  }
+
+  /** The messages for everything buffered (trials first, so new trials exist before their points), then empties. */
+  take(maxPoints: number = CURVES_LIMITS.pointsPerMessage): HostToCurves[] {
+    const messages: HostToCurves[] = [];
+    if (this.trials.size) messages.push({ type: 'trials', trials: [...this.trials.values()] });
+    for (const m of batchSeries([...this.series.values()], maxPoints)) messages.push({ type: 'points', series: m.series.map(asFloat64) });
+    this.clear();
+    return messages;
+  }
+}

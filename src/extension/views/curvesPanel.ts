@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  batchSeries, curvesToHost, parseCurvesMessage, type CurvesDelta, type CurvesSeries, type CurvesSource, type CurvesToHost, type CurvesTrial, type HostToCurves,
-} from '../../core/protocol/curves';
+import { CurvesDeltaBuffer, curvesToHost, parseCurvesMessage, snapshotMessages, type CurvesDelta, type CurvesSource, type CurvesToHost, type HostToCurves } from '../../core/protocol/curves';
 import { renderWebviewHtml, webviewOptions } from './html';
 
 export interface CurvesLogger {
@@ -34,8 +32,7 @@ export class CurvesPanel implements vscode.Disposable {
 
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private pendingTrials = new Map<number, CurvesTrial>();
-  private pendingSeries = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
+  private readonly pending = new CurvesDeltaBuffer();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** The metric the user last chose in the panel; replays keep it. */
   private metric: string | null = null;
@@ -126,49 +123,24 @@ export class CurvesPanel implements vscode.Disposable {
 
   /** Full picture: reset, then the points in batches. Pending deltas are part of the snapshot already. */
   private replay(): void {
-    this.pendingTrials.clear();
-    this.pendingSeries.clear();
-    let snapshot;
+    this.pending.clear();
     try {
-      snapshot = this.source.snapshot();
+      for (const message of snapshotMessages(this.source.snapshot(), this.source.key, this.metric, REPLAY_BATCH_POINTS)) this.post(message);
     } catch (err) {
       this.log.error(`curves: could not read ${this.source.title}: ${err instanceof Error ? err.message : String(err)}`);
-      return;
     }
-    const metric = this.metric !== null && snapshot.metrics.includes(this.metric) ? this.metric : snapshot.metric;
-    this.post({ type: 'reset', title: snapshot.title, key: this.source.key, direction: snapshot.direction, metrics: [...snapshot.metrics], metric, trials: [...snapshot.trials] });
-    this.postSeries(snapshot.series, REPLAY_BATCH_POINTS);
   }
 
   private queue(delta: CurvesDelta): void {
     // Until the webview is ready (or while hidden) nothing is sent: the next `ready` replays a snapshot.
     if (!this.ready) return;
-    for (const t of delta.trials ?? []) this.pendingTrials.set(t.number, t);
-    for (const s of delta.series ?? []) {
-      const key = `${s.trial}\u0000${s.metric}`;
-      let pending = this.pendingSeries.get(key);
-      if (!pending) this.pendingSeries.set(key, (pending = { trial: s.trial, metric: s.metric, steps: [], values: [] }));
-      for (let i = 0; i < s.steps.length; i++) {
-        pending.steps.push(s.steps[i]);
-        pending.values.push(s.values[i]);
-      }
-    }
+    this.pending.add(delta);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
 
   private flush(): void {
     this.flushTimer = undefined;
-    if (this.pendingTrials.size) this.post({ type: 'trials', trials: [...this.pendingTrials.values()] });
-    if (this.pendingSeries.size) this.postSeries([...this.pendingSeries.values()]);
-    this.pendingTrials = new Map();
-    this.pendingSeries = new Map();
-  }
-
-  /** Sends series as Float64Array columns: VS Code moves typed arrays to the webview as binary. */
-  private postSeries(series: readonly CurvesSeries[], maxPoints?: number): void {
-    for (const message of batchSeries(series, maxPoints)) {
-      this.post({ type: 'points', series: message.series.map(s => ({ trial: s.trial, metric: s.metric, steps: Float64Array.from(s.steps), values: Float64Array.from(s.values) })) });
-    }
+    for (const message of this.pending.take()) this.post(message);
   }
 
   private post(message: HostToCurves): void {
