@@ -36,6 +36,7 @@ export const RULE_CODES = [
   'hp/heads-divisibility',
   'hp/num-leaves-depth',
   'hp/warmup-length',
+  'hp/overridden',
 ] as const;
 
 /** Frameworks whose trainer defaults to AdamW, so an unspecified optimizer is Adam-family. */
@@ -277,6 +278,30 @@ function warmupLength(file: DetectedFile): Finding[] {
   return out;
 }
 
+/** HF-style trainers where one setting silently wins over another. */
+const HF_LIKE = new Set(['hf', 'axolotl', 'trl']);
+
+/**
+ * Settings that have no effect because another one wins: HF's `warmup_steps` over `warmup_ratio`,
+ * and `max_steps` over `num_train_epochs`. Information, not a problem, but a common surprise.
+ */
+function overridden(file: DetectedFile): Finding[] {
+  const out: Finding[] = [];
+  for (const s of file.settings) {
+    if (!configured(s) || !HF_LIKE.has(s.framework ?? '')) continue;
+    const v = numericValue(s);
+    if (v === undefined || v <= 0) continue;
+    if (s.canonical === 'warmup_ratio' && lastName(s).toLowerCase() === 'warmup_ratio') {
+      const steps = siblingSetting(file, s, t => t.canonical === 'warmup_steps' && configured(t) && (numericValue(t) ?? 0) > 0);
+      if (steps) out.push({ range: where(s), severity: 'info', code: 'hp/overridden', message: `${s.name} = ${v} has no effect: ${steps.name} = ${numericValue(steps)} is also set and takes precedence. Keep one of the two.` });
+    } else if (s.canonical === 'epochs') {
+      const max = siblingSetting(file, s, t => t.canonical === 'max_steps' && configured(t) && (numericValue(t) ?? 0) > 0);
+      if (max) out.push({ range: where(s), severity: 'info', code: 'hp/overridden', message: `${s.name} = ${v} has no effect: ${max.name} = ${numericValue(max)} is set and decides the length of training.` });
+    }
+  }
+  return out;
+}
+
 /**
  * Checks one detected file for values that are wrong or will not do what the author expects.
  * Pure: `text` is the document text (needed for the PyYAML scan and quick-fix ranges).
@@ -292,6 +317,7 @@ export function diagnose(file: DetectedFile, text: string, options: DiagnoseOpti
     ...headsDivisibility(file),
     ...numLeavesDepth(file),
     ...warmupLength(file),
+    ...overridden(file),
   ];
   const wanted = options.rules ? new Set(options.rules) : undefined;
   return all

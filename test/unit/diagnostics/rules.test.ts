@@ -211,6 +211,26 @@ describe('diagnose: relations between settings', () => {
   });
 });
 
+describe('diagnose: settings another one overrides', () => {
+  it('notes that HF warmup_steps wins over warmup_ratio and max_steps over epochs', () => {
+    const found = diagnose(file('hf-training-args', [
+      setting('warmup_ratio', 'warmup_ratio', 0.1, { framework: 'hf' }),
+      setting('warmup_steps', 'warmup_steps', 500, { framework: 'hf' }),
+      setting('num_train_epochs', 'epochs', 3, { framework: 'hf' }),
+      setting('max_steps', 'max_steps', 10000, { framework: 'hf' }),
+    ], 'training_args.json'), '');
+    assert.deepEqual(found.map(f => `${f.severity} ${f.code}: ${f.message}`), [
+      'info hp/overridden: warmup_ratio = 0.1 has no effect: warmup_steps = 500 is also set and takes precedence. Keep one of the two.',
+      'info hp/overridden: num_train_epochs = 3 has no effect: max_steps = 10000 is set and decides the length of training.',
+    ]);
+  });
+
+  it('stays quiet when the overriding setting is off or the framework differs', () => {
+    assert.deepEqual(diagnose(file('hf-training-args', [setting('warmup_ratio', 'warmup_ratio', 0.1, { framework: 'hf' }), setting('warmup_steps', 'warmup_steps', 0, { framework: 'hf' }), setting('num_train_epochs', 'epochs', 3, { framework: 'hf' }), setting('max_steps', 'max_steps', -1, { framework: 'hf' })]), ''), []);
+    assert.deepEqual(diagnose(file('lightning-cli', [setting('trainer.max_epochs', 'epochs', 3, { framework: 'lightning' }), setting('trainer.max_steps', 'max_steps', 100, { framework: 'lightning' })]), ''), []);
+  });
+});
+
 describe('diagnose: whole files', () => {
   it('returns nothing for non-ML files', () => {
     assert.deepEqual(diagnose({ path: 'compose.yaml', format: null, settings: [setting('lr', 'learning_rate', 0)] }, 'lr: 0\n'), []);
