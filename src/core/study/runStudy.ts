@@ -341,8 +341,12 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
             if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`it proposed ${k}=${v}`);
           }
         } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          // Before any trial, a sampler that cannot propose is a configuration error (grid over a
+          // continuous range…), not the end of a search.
+          if (state.trials.length === 0) throw new Error(`sampler ${sampler.name} cannot start this study: ${message}`);
           stopLaunching = 'exhausted';
-          warn(`sampler ${sampler.name} has no further point: ${err instanceof Error ? err.message : String(err)}`);
+          warn(`sampler ${sampler.name} has no further point: ${message}`);
           return;
         }
         append({ op: 'trial', number: state.trials.length, params, state: 'running', pid, host, time });

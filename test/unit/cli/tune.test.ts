@@ -99,6 +99,14 @@ describe('hpstudio tune', function () {
     assert.match(missing.err(), /^nope\.yaml:1:1: study file not found/);
   });
 
+  it('fails with the sampler’s reason when it cannot start (grid over a continuous range)', async () => {
+    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study());
+    const c = capture(ws);
+    assert.equal(await runCli(['tune', 'sweep.yaml', '--sampler', 'grid', '--trials', '3'], c.io), 1);
+    assert.match(c.err(), /^hpstudio tune: sampler grid cannot start this study: .+/m);
+    assert.equal(fs.readdirSync(path.join(ws, '.hpstudio', 'studies', 'demo')).includes('lock'), false, 'the lock is released');
+  });
+
   it('refuses to overwrite an existing study and suggests --resume', async () => {
     fs.writeFileSync(path.join(ws, 'sweep.yaml'), study());
     assert.equal(await runCli(['tune', 'sweep.yaml', '--trials', '1'], capture(ws).io), 0);
