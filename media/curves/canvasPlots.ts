@@ -67,7 +67,7 @@ export function drawParallel(canvas: HTMLCanvasElement, data: ParallelData, them
   const yAt = (t: number) => bottom - t * (bottom - top);
 
   const sign = options.direction === 'minimize' ? 1 : -1;
-  const lines = [...data.lines].sort((a, b) => sign * (a.value - b.value)).slice(0, options.maxLines ?? 5_000);
+  const lines = [...data.lines].sort((a, b) => sign * (a.value - b.value)).slice(0, options.maxLines ?? 2_000);
   // Worst first so the best lines end on top.
   lines.reverse();
   ctx.lineWidth = 1;

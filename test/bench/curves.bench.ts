@@ -66,7 +66,7 @@ function injectHelpers(): void {
         const values = new Float64Array(length);
         for (let s = 0; s < length; s++) {
           steps[s] = s;
-          const loss = final + (0.6 + 0.4 * frac(i * 0.71)) * (s + 1) ** -speed + 0.012 * Math.sin(s * 1.7 + i) * (1 + 1 / (s + 1));
+          const loss = final + (0.6 + 0.4 * frac(i * 0.71)) * (s + 1) ** -speed + 0.02 * (rand(i * 7919 + s, 4) - 0.5) * (1 + 3 / (s + 1));
           values[s] = metric === 'loss' ? loss : metric.startsWith('val_acc') ? Math.max(0, 1 - loss) : loss * 1.1;
         }
         series.push({ trial: i, metric, steps, values });
