@@ -252,6 +252,9 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'num_workers':
       if (/sweeper/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
       return sys('num_workers');
+    case 'rate':
+      if (/dropout/.test(cls)) return hp('dropout');
+      return undefined;
     case 'prob':
     case 'probability':
       if (/flip/.test(cls)) return hp('flip');

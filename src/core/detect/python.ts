@@ -47,6 +47,9 @@ const POSITIONAL: Record<string, readonly string[]> = {
 };
 const KERAS_POSITIONAL: Record<string, readonly string[]> = { dense: ['units'], dropout: ['rate'], conv2d: ['filters', 'kernel_size'], conv1d: ['filters', 'kernel_size'], lstm: ['units'], gru: ['units'], embedding: ['input_dim', 'output_dim'] };
 
+/** Keras Tuner / hyperopt domains that carry their own name as first argument. */
+const NAMED_DOMAIN = /^hp\.(Float|Int|Choice|Boolean|uniform|loguniform|quniform|qloguniform|choice|randint|normal)$/;
+
 const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;
 const SEARCH_KWARGS = new Set(['config', 'param_space', 'search_space', 'param_grid', 'param_distributions']);
 
@@ -278,7 +281,7 @@ class PythonExtractor {
       const callee = this.calleeName(n);
       const last = callee.split('.').pop() ?? '';
       const a = this.args(n);
-      if (/\.suggest_\w+$/.test(callee)) return scalar({ dynamic: true, value: null });
+      if (/\.suggest_\w+$/.test(callee) || NAMED_DOMAIN.test(callee)) return scalar({ dynamic: true, value: null });
       const domain = this.domainOf(n, callee);
       if (domain) {
         this.consumed.add(n.from);
@@ -504,6 +507,8 @@ class PythonExtractor {
     const last = callee.split('.').pop() ?? '';
     if (/^suggest_/.test(last) && callee.includes('.')) return this.suggest(n, last);
     if (last === 'add_argument') return this.argument(n);
+    // Keras Tuner `hp.Float("lr", …)` and hyperopt `hp.loguniform("lr", …)`: named like suggest_*.
+    if (NAMED_DOMAIN.test(callee)) return this.namedDomain(n, last);
     if (this.consumed.has(n.from)) return;
     const a = this.args(n);
     // `tune.run(fn, config={…})`, `Tuner(param_space={…})`, `GridSearchCV(est, param_grid={…})`.
@@ -530,7 +535,7 @@ class PythonExtractor {
         const entry = VOCABULARY.get(normaliseName(k));
         if (!entry || entry.kind !== 'hyperparameter' || entry.weight < 1 || !f.ok) continue;
       }
-      if (v.name === 'CallExpression' && this.calleeOf(v).includes('suggest_')) continue;
+      if (v.name === 'CallExpression' && (this.calleeOf(v).includes('suggest_') || NAMED_DOMAIN.test(this.calleeOf(v)))) continue;
       const origin = f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : this.isAccess(v) || v.name === 'CallExpression' ? { origin: { kind: 'reference' as const, text: this.src(v) } } : {};
       const opt = /^(sgd|adam|adamw|rmsprop|adagrad|adadelta|adamax|nadam|radam|lion|adafactor|lamb)$/.test(lower) ? { optimizer: lower } : {};
       this.push(`${last}.${k}`, k, cls.canonical, cls.kind, f.ok ? f.value : null, this.src(v), kn.from, kn.to, v, { ...origin, ...opt });
@@ -564,6 +569,38 @@ class PythonExtractor {
     const search = suggestDomain(method, pos, kw);
     const cls = classifyKey(name.replace(/\{\}/g, '0'), { framework: this.framework });
     this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), range[0], range[1], n, search ? { search, framework: this.framework ?? 'optuna' } : {});
+  }
+
+  namedDomain(n: SyntaxNode, fn: string): void {
+    const a = this.args(n);
+    const nameNode = a.positional[0];
+    if (nameNode?.name !== 'String') return;
+    const name = this.stringValue(nameNode);
+    const [ks, ke] = this.stringRange(nameNode);
+    const pos = a.positional.slice(1).map(p => this.fold(p).value);
+    const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
+    const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
+    let search: SearchDomain | undefined;
+    switch (fn) {
+      case 'Float':
+        search = { type: 'float', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step), source: 'hp.Float' };
+        break;
+      case 'Int':
+        search = { type: 'int', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step ?? pos[2]), source: 'hp.Int' };
+        break;
+      case 'Choice':
+      case 'choice':
+        search = { type: 'categorical', choices: Array.isArray(kw.values ?? pos[0]) ? ((kw.values ?? pos[0]) as unknown[]) : [], source: `hp.${fn}` };
+        break;
+      case 'Boolean':
+        search = { type: 'categorical', choices: [true, false], source: 'hp.Boolean' };
+        break;
+      default:
+        // hyperopt: the bounds of `loguniform` are natural-log exponents, as written.
+        search = { type: fn === 'randint' ? 'int' : 'float', low: num(pos[0]), high: num(pos[1]), log: /log/.test(fn) ? true : undefined, step: num(pos[2]), source: `hp.${fn}` };
+    }
+    const cls = classifyKey(name, { framework: this.framework });
+    this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), ks, ke, n, { search });
   }
 
   argument(n: SyntaxNode): void {
@@ -613,7 +650,7 @@ class PythonExtractor {
       let kind = s.kind;
       if (kind === 'other' && !s.canonical) continue;
       // Dict entries whose value is `trial.suggest_*(…)` are reported once, by the suggest call.
-      if (/\.suggest_\w+\s*\(/.test(s.raw)) continue;
+      if (/\.suggest_\w+\s*\(|^\s*hp\.\w+\s*\(/.test(s.raw)) continue;
       let extra: Partial<Setting> = {};
       if (grid) {
         kind = s.kind === 'other' || s.kind === 'system' ? s.kind : 'hyperparameter';
@@ -666,6 +703,8 @@ export function extractPython(path: string, text: string, lines: LineIndex): Pyt
 
 function pythonFormat(settings: readonly Setting[], imports: string, text: string): string {
   if (settings.some(s => s.search?.source?.startsWith('suggest_'))) return 'optuna';
+  if (settings.some(s => /^hp\.[A-Z]/.test(s.search?.source ?? ''))) return 'keras-tuner';
+  if (settings.some(s => /^hp\.[a-z]/.test(s.search?.source ?? ''))) return 'hyperopt';
   if (settings.some(s => s.search?.source?.startsWith('tune.'))) return 'ray-tune';
   if (/GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV/.test(text)) return 'sklearn-grid';
   if (/\bnni\b/.test(imports) && settings.some(s => s.search)) return 'nni';

@@ -225,6 +225,17 @@ const CASES: Array<[string, string, Expect[]]> = [
     ['sweep_config.optimizer', 'optimizer', 'hyperparameter', null],
     ['sweep_config.method', null, 'search-setting', 'random'],
   ]],
+  ['python/keras_tuner.py', 'keras-tuner', [
+    ['units', 'hidden_size', 'hyperparameter', null],
+    ['activation', 'activation', 'hyperparameter', null],
+    ['lr', 'learning_rate', 'hyperparameter', null],
+    ['Dropout.rate', 'dropout', 'hyperparameter', 0.25],
+  ]],
+  ['python/hyperopt_search.py', 'hyperopt', [
+    ['learning_rate', 'learning_rate', 'hyperparameter', null],
+    ['max_depth', 'max_depth', 'hyperparameter', null],
+    ['booster', 'booster', 'hyperparameter', null],
+  ]],
   ['toml/train.toml', 'torchtitan', [
     ['optimizer.lr', 'learning_rate', 'hyperparameter', 6e-4],
     ['optimizer.beta2', 'adam_beta2', 'hyperparameter', 0.95],
@@ -266,6 +277,16 @@ describe('detect: format fixtures', () => {
     assert.deepEqual(find(ray, 'param_space.hidden_size').search, { type: 'int', low: 32, high: 256, step: 32, source: 'tune.qrandint' });
     const grid = detect('sklearn/pipeline_search.py');
     assert.deepEqual(find(grid, 'param_distributions.alpha').search, { type: 'float', low: 1e-4, high: 1e2, log: true, source: 'loguniform' });
+  });
+
+  it('reads Keras Tuner and hyperopt domains once, by their own name', () => {
+    const kt = detect('python/keras_tuner.py');
+    assert.deepEqual(find(kt, 'lr').search, { type: 'float', low: 1e-4, high: 1e-2, log: true, step: undefined, source: 'hp.Float' });
+    assert.deepEqual(find(kt, 'units').search, { type: 'int', low: 32, high: 512, log: undefined, step: 32, source: 'hp.Int' });
+    assert.equal(kt.settings.filter(s => s.canonical === 'hidden_size').length, 1, 'Dense(units=hp.Int(…)) is the same setting');
+    const ho = detect('python/hyperopt_search.py');
+    assert.deepEqual(find(ho, 'booster').search, { type: 'categorical', choices: ['gbtree', 'dart'], source: 'hp.choice' });
+    assert.equal(ho.settings.filter(s => s.canonical === 'learning_rate').length, 1);
   });
 
   it('marks references, placeholders and "auto" with their origin', () => {
