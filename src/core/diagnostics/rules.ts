@@ -293,7 +293,11 @@ function overridden(file: DetectedFile): Finding[] {
     if (v === undefined || v <= 0) continue;
     if (s.canonical === 'warmup_ratio' && lastName(s).toLowerCase() === 'warmup_ratio') {
       const steps = siblingSetting(file, s, t => t.canonical === 'warmup_steps' && configured(t) && (numericValue(t) ?? 0) > 0);
-      if (steps) out.push({ range: where(s), severity: 'info', code: 'hp/overridden', message: `${s.name} = ${v} has no effect: ${steps.name} = ${numericValue(steps)} is also set and takes precedence. Keep one of the two.` });
+      if (!steps) continue;
+      const message = file.format === 'axolotl'
+        ? `${s.name} = ${v} and ${steps.name} = ${numericValue(steps)} are both set; axolotl treats them as mutually exclusive. Keep one of the two.`
+        : `${s.name} = ${v} has no effect: ${steps.name} = ${numericValue(steps)} is also set and takes precedence. Keep one of the two.`;
+      out.push({ range: where(s), severity: file.format === 'axolotl' ? 'warning' : 'info', code: 'hp/overridden', message });
     } else if (s.canonical === 'epochs') {
       const max = siblingSetting(file, s, t => t.canonical === 'max_steps' && configured(t) && (numericValue(t) ?? 0) > 0);
       if (max) out.push({ range: where(s), severity: 'info', code: 'hp/overridden', message: `${s.name} = ${v} has no effect: ${max.name} = ${numericValue(max)} is set and decides the length of training.` });

@@ -225,6 +225,13 @@ describe('diagnose: settings another one overrides', () => {
     ]);
   });
 
+  it('says axolotl rejects both warmup settings together', () => {
+    const found = diagnose(file('axolotl', [setting('warmup_ratio', 'warmup_ratio', 0.05, { framework: 'hf' }), setting('warmup_steps', 'warmup_steps', 10, { framework: 'hf' })], 'lora.yml'), '', { pyyaml: false });
+    assert.equal(found.length, 1);
+    assert.equal(found[0].severity, 'warning');
+    assert.match(found[0].message, /axolotl treats them as mutually exclusive/);
+  });
+
   it('stays quiet when the overriding setting is off or the framework differs', () => {
     assert.deepEqual(diagnose(file('hf-training-args', [setting('warmup_ratio', 'warmup_ratio', 0.1, { framework: 'hf' }), setting('warmup_steps', 'warmup_steps', 0, { framework: 'hf' }), setting('num_train_epochs', 'epochs', 3, { framework: 'hf' }), setting('max_steps', 'max_steps', -1, { framework: 'hf' })]), ''), []);
     assert.deepEqual(diagnose(file('lightning-cli', [setting('trainer.max_epochs', 'epochs', 3, { framework: 'lightning' }), setting('trainer.max_steps', 'max_steps', 100, { framework: 'lightning' })]), ''), []);
