@@ -4,7 +4,7 @@
  * where the sweep domains live, what `${…}`, `"auto"`, `???` and `lin_0.1` mean — applied on top.
  */
 import { classifyKey, type Classification } from './classify';
-import { katibSpec, nniSpec, optunaSpaceSpec, parseOverrideGrammar, wandbSpec } from './sweep';
+import { katibSpec, nniSpec, parseOverrideGrammar, sweeperSpec, wandbSpec } from './sweep';
 import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode } from './tree';
 import type { SearchDomain, Setting } from './types';
@@ -393,7 +393,7 @@ function walkHydraBlock(w: Walk, e: ConfigEntry, keyPath: string[], depth: numbe
   for (const child of e.value.entries) {
     const path = [...keyPath, child.key];
     const inSweeper = keyPath.includes('sweeper');
-    if (inSweeper && (child.key === 'params' || child.key === 'search_space') && child.value.type === 'map') {
+    if (inSweeper && (child.key === 'params' || child.key === 'search_space' || child.key === 'parametrization') && child.value.type === 'map') {
       for (const p of child.value.entries) sweptParameter(w, p, child.key);
       continue;
     }
@@ -409,7 +409,7 @@ function sweptParameter(w: Walk, p: ConfigEntry, block: string): void {
   const plainValue = toPlain(p.value);
   let search: SearchDomain | undefined;
   if (typeof plainValue === 'string') search = parseOverrideGrammar(plainValue);
-  else if (isSpecMap(plainValue, ['type'])) search = optunaSpaceSpec(plainValue);
+  else if (isSpecMap(plainValue, ['type', 'lower', 'upper', 'choices'])) search = sweeperSpec(plainValue);
   else if (Array.isArray(plainValue)) search = { type: 'categorical', choices: plainValue, source: 'list' };
   const cls = classifyKey(name, { parents: segs.slice(0, -1).map(normaliseName), framework: w.framework });
   w.swept.add(dotted);

@@ -109,6 +109,23 @@ function toNum(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Other Hydra sweepers: Nevergrad `{lower, upper, log, integer}` / `[a, b, c]`, Ax `{type: range, bounds, log_scale}`. */
+export function sweeperSpec(spec: Plain): SearchDomain | undefined {
+  const fromOptuna = optunaSpaceSpec(spec);
+  if (fromOptuna) return fromOptuna;
+  if ('lower' in spec || 'upper' in spec) {
+    return { type: spec.integer === true ? 'int' : 'float', low: toNum(spec.lower), high: toNum(spec.upper), log: spec.log === true ? true : undefined, step: toNum(spec.step), source: 'nevergrad' };
+  }
+  if (spec.type === 'range' && Array.isArray(spec.bounds)) {
+    const [lo, hi] = spec.bounds.map(toNum);
+    return { type: isInt(lo) && isInt(hi) && spec.value_type !== 'float' ? 'int' : 'float', low: lo, high: hi, log: spec.log_scale === true ? true : undefined, source: 'ax range' };
+  }
+  if (spec.type === 'choice' && Array.isArray(spec.values)) return { type: 'categorical', choices: spec.values, source: 'ax choice' };
+  if (spec.type === 'fixed' && 'value' in spec) return { type: 'categorical', choices: [spec.value], source: 'ax fixed' };
+  if (Array.isArray(spec.choices)) return { type: 'categorical', choices: spec.choices, source: 'choices' };
+  return undefined;
+}
+
 /** W&B sweep parameter `{values | value | min/max | distribution | q}`. */
 export function wandbSpec(spec: Plain): SearchDomain | undefined {
   const dist = typeof spec.distribution === 'string' ? spec.distribution : undefined;

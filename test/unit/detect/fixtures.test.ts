@@ -50,6 +50,13 @@ const CASES: Array<[string, string, Expect[]]> = [
     ['hydra.sweeper.n_jobs', null, 'search-setting', 2],
     ['hydra.mode', null, 'system', 'MULTIRUN'],
   ]],
+  ['hydra/configs/hparams_search/cifar_nevergrad.yaml', 'hydra', [
+    ['model.optimizer.lr', 'learning_rate', 'hyperparameter', null],
+    ['data.batch_size', 'batch_size', 'hyperparameter', null],
+    ['hydra.sweeper.optim.budget', null, 'search-setting', 40],
+    ['hydra.sweeper.optim.num_workers', null, 'search-setting', 4],
+    ['hydra.sweeper.optim.optimizer', null, 'search-setting', 'OnePlusOne'],
+  ]],
   ['lightning/fit.yaml', 'lightning-cli', [
     ['model.optimizer', 'optimizer', 'hyperparameter', 'torch.optim.AdamW'],
     ['model.optimizer.lr', 'learning_rate', 'hyperparameter', 2e-5],
@@ -270,6 +277,10 @@ describe('detect: format fixtures', () => {
     assert.deepEqual(find(hydra, 'model.optimizer.lr').search, { type: 'float', low: 1e-5, high: 1e-2, source: 'tag(log, interval)', log: true });
     assert.deepEqual(find(hydra, 'model.net.depth').search, { type: 'int', low: 18, high: 50, step: 16, source: 'range' });
     assert.deepEqual(find(hydra, 'model.optimizer.weight_decay').search, { type: 'categorical', choices: [1e-4, 1e-3, 1e-2], source: 'list' });
+    const ng = detect('hydra/configs/hparams_search/cifar_nevergrad.yaml');
+    assert.deepEqual(find(ng, 'model.optimizer.lr').search, { type: 'float', low: 1e-5, high: 1e-2, log: true, step: undefined, source: 'nevergrad' });
+    assert.deepEqual(find(ng, 'data.batch_size').search, { type: 'int', low: 16, high: 256, log: undefined, step: undefined, source: 'nevergrad' });
+    assert.deepEqual(find(ng, 'model.net.dropout').search, { type: 'categorical', choices: [0, 0.1, 0.3], source: 'list' });
     const wb = detect('wandb/sweep.yaml');
     assert.deepEqual(find(wb, 'learning_rate').search, { type: 'float', low: 1e-5, high: 0.01, log: true, step: undefined, source: 'log_uniform_values' });
     assert.deepEqual(find(wb, 'epochs').value, 20);
