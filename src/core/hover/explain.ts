@@ -18,7 +18,11 @@ function kindText(entry: KnowledgeEntry): string {
   return entry.kind === 'system' ? 'System setting (not a model hyperparameter)' : 'Hyperparameter';
 }
 
-export function renderExplanationPage(entry: KnowledgeEntry, options: { framework?: string; name?: string } = {}): string {
+/**
+ * The full "Explain more" page. With `value`/`assessment` (from the hovered setting) it opens with
+ * the verdict on that value; with `framework`/`name` it uses the meaning that applies there.
+ */
+export function renderExplanationPage(entry: KnowledgeEntry, options: { framework?: string; name?: string; value?: string; assessment?: Assessment } = {}): string {
   const variant = variantFor(entry, options.framework, options.name);
   const effects = variant?.effects ?? entry.effects;
   const pitfalls = variant?.pitfalls ?? entry.pitfalls;
@@ -29,6 +33,10 @@ export function renderExplanationPage(entry: KnowledgeEntry, options: { framewor
   out.push(variant?.explanation ?? entry.explanation);
   if (variant) out.push(`In other frameworks: ${entry.summary}`);
   if (entry.appliesWhen) out.push(`**This meaning applies** ${entry.appliesWhen}.`);
+  if (options.value !== undefined && options.assessment) {
+    out.push('## Your value');
+    out.push(`\`${options.value.replace(/`/g, "'")}\`: **${options.assessment.level}**: ${options.assessment.message}`);
+  }
   out.push('## Typical range');
   out.push([entry.range, ...(entry.ranges ?? [])].map(r => `- ${rangeLine(r)}`).join('\n'));
   out.push('## Effects');

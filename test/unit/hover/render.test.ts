@@ -261,6 +261,15 @@ describe('explanation page and plain text', () => {
     assert.match(md, /- AdamW: 1e-4 – 0\.3 \(log scale\)/);
   });
 
+  it('opens the page with the verdict on the hovered value when given one', () => {
+    const entry = getEntry('dropout');
+    assert.ok(entry);
+    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'high', message: '0.7 is unusually high for dropout; typical 0–0.5' } });
+    assert.match(md, /## Your value\n\n`0\.7`: \*\*high\*\*: 0\.7 is unusually high for dropout/);
+    assert.ok(md.indexOf('## Your value') < md.indexOf('## Typical range'));
+    assert.doesNotMatch(renderExplanationPage(entry), /Your value/);
+  });
+
   it('renders plain text without markdown emphasis and marks the chosen framework', () => {
     const entry = getEntry('learning_rate');
     assert.ok(entry);
