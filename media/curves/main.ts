@@ -59,8 +59,9 @@ declare global {
 }
 
 const STATE_TRIALS = 3_000;
-const STATE_POINTS_PER_SERIES = 200;
-const PERSIST_DELAY_MS = 1_000;
+const STATE_POINTS_PER_SERIES = 150;
+/** setState serialises the whole state: at most every 2 s while data streams in (the host replays on reopen anyway). */
+const PERSIST_DELAY_MS = 2_000;
 const ANALYSIS_INTERVAL_MS = 2_000;
 /** Points drawn across all curves at most (see samplesPerCurve). */
 const CURVE_POINT_BUDGET = 20_000;

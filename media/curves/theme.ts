@@ -56,9 +56,22 @@ export function readTheme(): Theme {
   };
 }
 
-/** Calls `onChange` when the workbench switches theme (it swaps the body classes and CSS variables). */
+/**
+ * Calls `onChange` when the workbench switches theme: it swaps the body classes and rewrites the CSS
+ * variables in <html style>, not necessarily in the same task, so both are watched and the callback
+ * runs once, a frame later, when both have landed.
+ */
 export function watchTheme(onChange: () => void): void {
-  new MutationObserver(onChange).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  let frame = 0;
+  const changed = () => {
+    if (!frame) frame = requestAnimationFrame(() => {
+      frame = 0;
+      onChange();
+    });
+  };
+  const observer = new MutationObserver(changed);
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 }
 
 /** Parses #rgb, #rrggbb(aa) and rgb()/rgba(); anything else reads as mid grey. */

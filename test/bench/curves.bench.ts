@@ -391,9 +391,20 @@ async function main(): Promise<void> {
         await page.click('#tab-curves');
       }
     }
+    // A live theme switch (light → dark), done the way the workbench does it: new variables on <html>, new body class.
+    const darkVariables = readFileSync(join(__dirname, 'curves/theme-dark.css'), 'utf8').match(/--vscode-[\w-]+:\s*[^;]+/g) ?? [];
+    await page.evaluate(async variables => {
+      for (const v of variables) {
+        const i = v.indexOf(':');
+        document.documentElement.style.setProperty(v.slice(0, i).trim(), v.slice(i + 1).trim());
+      }
+      document.body.classList.replace('vscode-light', 'vscode-dark');
+      await (window as unknown as HarnessWindow).__bench.frames(3);
+    }, darkVariables);
+    await page.screenshot({ path: join(shotDir, 'curves-harness-switched-to-dark.png') });
     // Restore: wait for the debounced setState, reload, and see the study before the host says anything.
     await page.selectOption('#trial', '12');
-    await page.waitForTimeout(1_300);
+    await page.waitForTimeout(2_300);
     const t0 = Date.now();
     await page.reload();
     const restored = await page.evaluate(async () => {

@@ -1,10 +1,14 @@
 // Stand-in for the VS Code webview API in the benchmark harness: records what the webview posts and
-// keeps its getState/setState in sessionStorage so a reload exercises the restore path.
+// holds its getState/setState like the workbench does (in memory, outside the page's own work), writing
+// it to sessionStorage only when the page goes away so a reload exercises the restore path.
 (function () {
   const params = new URLSearchParams(window.location.search);
   document.body.classList.add(params.get('theme') === 'light' ? 'vscode-light' : 'vscode-dark');
   window.__posted = [];
   window.__xss = 0;
+  window.addEventListener('pagehide', () => {
+    if (window.__state) window.sessionStorage.setItem('hpstudio-curves-state', JSON.stringify(window.__state));
+  });
   window.acquireVsCodeApi = function () {
     return {
       postMessage(message) {
@@ -15,7 +19,7 @@
         return raw ? JSON.parse(raw) : undefined;
       },
       setState(state) {
-        window.sessionStorage.setItem('hpstudio-curves-state', JSON.stringify(state));
+        window.__state = state;
       },
     };
   };
