@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { SidebarViewProvider } from './views/sidebarView';
 import { SidebarModel } from './views/sidebarModel';
 import { createApplyBestCommand } from './apply/applyBestCommand';
+import { createCurvesCommands } from './views/curvesCommands';
+import { CurvesPanel } from './views/curvesPanel';
 import { requireTrust } from './trust';
 import { detectFile, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
@@ -22,11 +24,6 @@ interface CommandSpec {
   /** Tuning commands run workspace programs: refused in Restricted Mode, even via executeCommand. */
   readonly needsTrust?: boolean;
   readonly run: (...args: unknown[]) => unknown;
-}
-
-/** What a command says until its feature ships — never a silent no-op. */
-function comingSoon(feature: string): () => Thenable<unknown> {
-  return () => vscode.window.showInformationMessage(`Hyperparameter Studio: ${feature} is not available in this version yet.`);
 }
 
 /** Async clean-ups deactivate() must await (stopping trial processes), registered by the services. */
@@ -104,6 +101,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   // The first scan runs in the background; activation must not wait for a big workspace.
   void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
 
+  // --- the curves panel (restored after reload by its serializer) -----------------------------------
+  const curves = createCurvesCommands(context.extensionUri, studies.controller, log);
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CurvesPanel.viewType, curves.serializer));
+
   // --- the command table --------------------------------------------------------------------------
   const commands: Record<string, CommandSpec> = {
     'hpstudio.scanWorkspace': { run: scan },
@@ -113,7 +114,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     'hpstudio.startStudy': { run: studies.commands.startStudy },
     'hpstudio.resumeStudy': { run: studies.commands.resumeStudy },
     'hpstudio.openStudyFile': { run: studies.commands.openStudyFile },
-    'hpstudio.showCurves': { run: comingSoon('the curves panel') },
+    'hpstudio.showCurves': { run: name => curves.showCurves(name) },
+    'hpstudio.openCurves': { run: target => curves.openCurves(target) },
     'hpstudio.stopStudy': { run: studies.commands.stopStudy },
     'hpstudio.explainSetting': { run: createExplainCommand(documents) },
     'hpstudio.applyBest': { run: applyBest },
