@@ -31,8 +31,12 @@ interface OwnedStudy {
   readonly end: (status: string) => void;
 }
 
-/** Studies this window was running when it shut down: offered for Resume at the next activation. */
-const INTERRUPTED_KEY = 'hpstudio.studies.interruptedByShutdown';
+/**
+ * Studies this window's worker is running, kept in workspace state from start to end: whatever is
+ * still listed at the next activation was cut short (window closed or reloaded, host killed) and is
+ * offered for Resume.
+ */
+const INTERRUPTED_KEY = 'hpstudio.studies.runningInThisWindow';
 
 export interface StudyControllerOptions {
   readonly worker: WorkerClient;
@@ -56,6 +60,8 @@ export class StudyController implements vscode.Disposable {
   private readonly dirty = new Set<string>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private workerPid: number | undefined;
+  /** Set at shutdown: the studies the worker ends now stay listed for the resume offer. */
+  private shuttingDown = false;
   /** The last Restricted Mode refusal (tests and the sidebar can show it). */
   lastRefusal: string | undefined;
 
@@ -184,6 +190,7 @@ export class StudyController implements vscode.Disposable {
     const ended = new Promise<string>(resolve => (end = resolve));
     const owned: OwnedStudy = { name: m.study, studyFile: m.studyFile, journalDir: m.journalDir, workspace, budget: m.budget, ended, end };
     this.owned.set(m.study, owned);
+    await this.rememberRunning();
     this.line(m.study, `${opts.resume ? 'resumed' : 'started'} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
     for (const w of m.warnings) this.line(m.study, `warning: ${w}`);
     this.refreshNow(m.journalDir);
@@ -283,6 +290,7 @@ export class StudyController implements vscode.Disposable {
       case 'ended': {
         const owned = this.owned.get(message.study);
         this.owned.delete(message.study);
+        if (!this.shuttingDown) void this.rememberRunning();
         if (message.status === 'error') {
           this.line(message.study, `failed: ${message.error}`);
           void vscode.window.showErrorMessage(`Hyperparameter Studio: study "${message.study}" failed: ${message.error}`);
@@ -407,13 +415,18 @@ export class StudyController implements vscode.Disposable {
     return [...this.owned.keys()];
   }
 
+  private rememberRunning(): Thenable<void> {
+    const names = this.runningHere();
+    return this.options.workspaceState.update(INTERRUPTED_KEY, names.length > 0 ? names : undefined);
+  }
+
   /**
-   * Called before the worker is stopped at shutdown: remembers what was running so the next
+   * Called before the worker is stopped at shutdown: what runs now stays listed, so the next
    * activation offers to resume it (the worker records the trials it stops as interrupted).
    */
   async rememberInterrupted(): Promise<void> {
-    const names = this.runningHere();
-    if (names.length > 0) await this.options.workspaceState.update(INTERRUPTED_KEY, names);
+    this.shuttingDown = true;
+    await this.rememberRunning();
   }
 
   dispose(): void {

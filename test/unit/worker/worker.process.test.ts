@@ -165,6 +165,26 @@ describe('worker process', function () {
     assert.ok(after.pruneLatencyMs.every(ms => ms >= 0));
   });
 
+  for (const how of ['disconnect', 'SIGTERM'] as const) {
+    it(`on ${how} stops every trial, closes the journal and exits`, async () => {
+      const ws = workspace(y => y.replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 300'));
+      const { client, events, crashes } = worker();
+      const started = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false, trials: 6, parallel: 2 });
+      assert.ok(started.ok);
+      await waitFor('running trials', () => events.some(e => e.type === 'metric') && processesIn(ws.dir).length >= 2);
+      const child = (client as unknown as { child: import('node:child_process').ChildProcess }).child;
+      const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+      if (how === 'disconnect') child.disconnect();
+      else child.kill('SIGTERM');
+      assert.equal(await exited, 0, 'the worker exits cleanly');
+      assert.deepEqual(processesIn(ws.dir), [], 'no trial process outlives the worker');
+      const journal = readJournal(path.join(started.message.journalDir, 'journal.jsonl')).study;
+      assert.equal(journal.status.state, 'stopped');
+      assert.ok(!fs.existsSync(path.join(started.message.journalDir, 'lock')), 'the lock is released');
+      assert.equal(crashes.length, 1, 'an exit nobody asked for is reported to the client');
+    });
+  }
+
   it('shuts down on request: running trials are stopped before the worker exits', async () => {
     const ws = workspace(y => y.replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 300'));
     const { client, events } = worker();
