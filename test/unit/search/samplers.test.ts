@@ -238,3 +238,15 @@ describe('samplers on malformed input', () => {
     }
   });
 });
+
+describe('CMA-ES state', () => {
+  it('does not leak between studies sharing a sampler instance', function () {
+    this.timeout(60000);
+    const { space, evaluate } = PROBLEMS.branin;
+    const shared = createSampler('cmaes', 3);
+    run(shared, space, 40, p => -evaluate!(p));
+    const other = run(createSampler('random', 9), space, 40, evaluate!);
+    const view = { space, direction: 'minimize' as const, trials: other };
+    assert.deepEqual(shared.sample(view), createSampler('cmaes', 3).sample(view));
+  });
+});

@@ -74,7 +74,7 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
 
 export class CmaEsSampler implements Sampler {
   readonly name = 'cmaes';
-  private cache: { key: string; state: CmaState } | undefined;
+  private cache: { key: string; state: CmaState; fingerprint: string } | undefined;
 
   constructor(private readonly seed: number, private readonly opts: CmaOptions = {}) {}
 
@@ -138,7 +138,9 @@ export class CmaEsSampler implements Sampler {
   private stateAt(study: StudyView, enc: SpaceEncoder, numeric: number[], generation: number, lambda: number): CmaState {
     const first = this.opts.firstTrial ?? 0;
     const key = `${numeric.length}:${first}:${study.space.params.map(p => p.name).join(',')}`;
-    let state = this.cache && this.cache.key === key && this.cache.state.generation <= generation ? this.cache.state : this.initial(study, enc, numeric);
+    // The cache is only valid for the same study: check it against the trials it was built from.
+    const cached = this.cache && this.cache.key === key && this.cache.state.generation <= generation && this.cache.fingerprint === fingerprint(study, first + this.cache.state.generation * lambda) ? this.cache.state : undefined;
+    let state = cached ?? this.initial(study, enc, numeric);
     while (state.generation < generation) {
       const g = state.generation;
       const members = study.trials.slice(first + g * lambda, first + (g + 1) * lambda).filter(isCompleteWithValue);
@@ -148,7 +150,7 @@ export class CmaEsSampler implements Sampler {
       }
       state = this.update(state, members.map(t => ({ x: enc.encode(t.params), f: minimizing(study, t.value) })), enc, numeric, lambda);
       // Only cache generations whose members have all finished (parallel runs may still fill in).
-      if (members.length === lambda) this.cache = { key, state };
+      if (members.length === lambda) this.cache = { key, state, fingerprint: fingerprint(study, first + state.generation * lambda) };
     }
     return state;
   }
@@ -204,4 +206,18 @@ export class CmaEsSampler implements Sampler {
     const dDiag = Float64Array.from(eig.values, v => Math.sqrt(Math.max(v, 1e-20)));
     return { generation: s.generation + 1, mean: mean.map(v => Math.min(1, Math.max(0, v))), sigma, c, pc, ps, b: eig.vectors, dDiag };
   }
+}
+
+/** Identifies the first `n` trials (numbers, states and values) of a study. */
+function fingerprint(study: StudyView, n: number): string {
+  let h = 0;
+  const m = Math.min(n, study.trials.length);
+  for (let i = 0; i < m; i++) {
+    const t = study.trials[i];
+    const v = t.value ?? NaN;
+    h = (Math.imul(h, 31) + t.number) | 0;
+    h = (Math.imul(h, 31) + (Number.isFinite(v) ? Math.round(v * 1e6) | 0 : 7)) | 0;
+    h = (Math.imul(h, 31) + t.state.length) | 0;
+  }
+  return `${m}:${h}`;
 }
