@@ -538,7 +538,8 @@ class PythonExtractor {
       if (v.name === 'CallExpression' && (this.calleeOf(v).includes('suggest_') || NAMED_DOMAIN.test(this.calleeOf(v)))) continue;
       const origin = f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : this.isAccess(v) || v.name === 'CallExpression' ? { origin: { kind: 'reference' as const, text: this.src(v) } } : {};
       const opt = /^(sgd|adam|adamw|rmsprop|adagrad|adadelta|adamax|nadam|radam|lion|adafactor|lamb)$/.test(lower) ? { optimizer: lower } : {};
-      this.push(`${last}.${k}`, k, cls.canonical, cls.kind, f.ok ? f.value : null, this.src(v), kn.from, kn.to, v, { ...origin, ...opt });
+      const fw = frameworkOfClass(lower);
+      this.push(`${last}.${k}`, k, cls.canonical, cls.kind, f.ok ? f.value : null, this.src(v), kn.from, kn.to, v, { ...origin, ...opt, ...(fw ? { framework: fw } : {}) });
     }
   }
 
@@ -669,6 +670,17 @@ function frameworkOf(imports: string): string | undefined {
     [/\b(keras|tensorflow)\b/, 'keras'], [/\b(lightning|pytorch_lightning)\b/, 'lightning'], [/\btorch\b/, 'pytorch'], [/\bsklearn\b/, 'sklearn'],
   ];
   for (const [re, fw] of order) if (re.test(imports)) return fw;
+  return undefined;
+}
+
+/** The library a constructor belongs to, when its name says so (an XGBClassifier in a torch script). */
+function frameworkOfClass(lower: string): string | undefined {
+  if (/^xgb/.test(lower)) return 'xgboost';
+  if (/^lgbm/.test(lower)) return 'lightgbm';
+  if (/^catboost/.test(lower)) return 'catboost';
+  if (/^(ppo|a2c|dqn|sac|td3|ddpg|trpo|recurrentppo)$/.test(lower)) return 'sb3';
+  if (/^(trainingarguments|seq2seqtrainingarguments|sftconfig|dpoconfig|grpoconfig|ppoconfig|rewardconfig|loraconfig)$/.test(lower)) return 'hf';
+  if (/^(svc|svr|nusvc|linearsvc|logisticregression|randomforest|gradientboosting|histgradientboosting|kneighbors|kmeans|minibatchkmeans|dbscan|ridge|lasso|elasticnet|sgdclassifier|sgdregressor|mlp|pca|tsne|tfidfvectorizer|countvectorizer|decisiontree|extratrees|gaussianmixture|adaboost|train_test_split)/.test(lower)) return 'sklearn';
   return undefined;
 }
 

@@ -335,6 +335,14 @@ describe('detect: format fixtures', () => {
     assert.equal(find(r, 'no_cuda').value, false, 'store_true defaults to false');
   });
 
+  it('names the framework whose meaning applies', () => {
+    assert.equal(find(detect('sklearn/models.py'), 'SVC.gamma').framework, 'sklearn');
+    assert.equal(find(detect('gbdt/params.py'), 'CatBoostClassifier.depth').framework, 'catboost');
+    assert.equal(find(detect('gbdt/params.py'), 'xgb_params.gamma').framework, 'xgboost');
+    assert.equal(find(detect('rl/sac.yml'), 'Pendulum-v1.gamma').framework, 'sb3');
+    assert.equal(find(detect('deepspeed/ds_config_zero3.json'), 'gradient_clipping').framework, 'deepspeed');
+  });
+
   it('knows which optimizer is in effect', () => {
     assert.equal(find(detect('hydra/configs/model/resnet.yaml'), 'model.optimizer.lr').optimizer, 'adamw');
     assert.equal(find(detect('lightning/fit.yaml'), 'model.optimizer.lr').optimizer, 'adamw');
