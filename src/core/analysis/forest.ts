@@ -55,7 +55,10 @@ function fitTree(x: readonly Float64Array[], y: Float64Array, sample: Int32Array
   const right: number[] = [];
   const value: number[] = [];
 
-  const grow = (rows: Int32Array, depth: number): number => {
+  // Rows stay sorted by every feature all the way down: the root sorts once per feature, and each split
+  // partitions those lists stably, so finding a split costs O(n·features) instead of a sort per node.
+  const grow = (sorted: Int32Array[], depth: number): number => {
+    const rows = sorted[0];
     const id = feature.length;
     let sum = 0;
     let sumSq = 0;
@@ -73,13 +76,12 @@ function fitTree(x: readonly Float64Array[], y: Float64Array, sample: Int32Array
     const sse = sumSq - sum * mean;
     if (depth >= maxDepth || n < 2 * minLeaf || sse <= 1e-12 * Math.max(1, Math.abs(sumSq))) return id;
 
-    // Best variance-reducing split over all features: sort the node's rows by the feature, then scan.
+    // Best variance-reducing split over all features: scan each feature's sorted rows.
     let bestGain = 1e-12 * Math.max(1, sse);
     let bestFeature = -1;
     let bestThreshold = 0;
-    const order = Array.from(rows);
     for (let f = 0; f < features; f++) {
-      order.sort((a, b) => x[a][f] - x[b][f]);
+      const order = sorted[f];
       let leftSum = 0;
       for (let i = 0; i < n - 1; i++) {
         leftSum += y[order[i]];
@@ -99,16 +101,32 @@ function fitTree(x: readonly Float64Array[], y: Float64Array, sample: Int32Array
       }
     }
     if (bestFeature < 0) return id;
-    const l: number[] = [];
-    const r: number[] = [];
-    for (const row of rows) (x[row][bestFeature] <= bestThreshold ? l : r).push(row);
+    const leftSorted: Int32Array[] = [];
+    const rightSorted: Int32Array[] = [];
+    let nLeft = 0;
+    for (const r of rows) if (x[r][bestFeature] <= bestThreshold) nLeft++;
+    for (let f = 0; f < features; f++) {
+      const l = new Int32Array(nLeft);
+      const r = new Int32Array(n - nLeft);
+      let li = 0;
+      let ri = 0;
+      for (const row of sorted[f]) {
+        if (x[row][bestFeature] <= bestThreshold) l[li++] = row;
+        else r[ri++] = row;
+      }
+      leftSorted.push(l);
+      rightSorted.push(r);
+    }
     feature[id] = bestFeature;
     threshold[id] = bestThreshold;
-    left[id] = grow(Int32Array.from(l), depth + 1);
-    right[id] = grow(Int32Array.from(r), depth + 1);
+    left[id] = grow(leftSorted, depth + 1);
+    right[id] = grow(rightSorted, depth + 1);
     return id;
   };
-  grow(sample, 0);
+  grow(
+    Array.from({ length: Math.max(1, features) }, (_, f) => Int32Array.from(Array.from(sample).sort((a, b) => (features ? x[a][f] - x[b][f] : 0) || a - b))),
+    0,
+  );
   return {
     feature: Int32Array.from(feature),
     threshold: Float64Array.from(threshold),
