@@ -4,13 +4,31 @@
 //   {"epoch": 3, "loss": 0.41, "val_loss": 0.44}
 // Try a learning rate that is too high (it diverges: the loss explodes) or too low (it crawls).
 //
+// Hyperparameters come from config.json next to this script (the values you would commit), and any
+// --name=value argument overrides them for one run (that is how a tuning study tries new values).
+//
 // usage: node train.js [--model=mlp|linear] [--lr=0.05] [--batch_size=32] [--epochs=30] [--hidden=16]
-//                      [--momentum=0] [--weight_decay=0] [--seed=1] [--delay_ms=0]
+//                      [--momentum=0] [--weight_decay=0] [--seed=1] [--delay_ms=0] [--config=path]
 'use strict';
+const fs = require('fs');
+const path = require('path');
 
 const defaults = { model: 'mlp', lr: 0.05, batch_size: 32, epochs: 30, hidden: 16, momentum: 0, weight_decay: 0, seed: 1, delay_ms: 0 };
+const configArg = process.argv.slice(2).find(a => a.startsWith('--config='));
+const configFile = configArg ? configArg.slice('--config='.length) : path.join(__dirname, 'config.json');
+let fromConfig = {};
+if (fs.existsSync(configFile)) {
+  try {
+    fromConfig = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  } catch (err) {
+    console.error(`train.js: ${configFile} is not valid JSON: ${err.message}`);
+    process.exit(2);
+  }
+}
 const opts = { ...defaults };
+for (const [k, v] of Object.entries(fromConfig)) if (k in defaults) opts[k] = v;
 for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('--config=')) continue;
   const m = /^--([a-z_]+)=(.*)$/.exec(arg);
   if (!m || !(m[1] in defaults)) {
     console.error(`train.js: unknown argument ${JSON.stringify(arg)} (expected --name=value, names: ${Object.keys(defaults).join(', ')})`);

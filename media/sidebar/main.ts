@@ -208,6 +208,19 @@ function render(state: SidebarState): void {
     for (const c of configs) {
       const item = el('li', { className: 'config', title: `${c.path} — ${c.hyperparameters} hyperparameters` },
         icon('settings-gear'), el('span', { className: 'path', text: c.path }), el('span', { className: 'badge', text: String(c.hyperparameters) }));
+      if (c.isStudyFile && current.trusted) {
+        const start = button('Start', 'play', () => vscode.postMessage({ type: 'command', command: 'startStudy', uri: c.uri }));
+        start.classList.add('secondary', 'start-study');
+        start.title = `Start the study in ${c.path}`;
+        start.addEventListener('click', e => e.stopPropagation());
+        item.insertBefore(start, item.lastChild);
+      } else if (current.trusted) {
+        const tune = button('Tune…', 'beaker', () => vscode.postMessage({ type: 'command', command: 'tuneFile', uri: c.uri }));
+        tune.classList.add('secondary', 'tune-file');
+        tune.title = `Tune the hyperparameters in ${c.path}`;
+        tune.addEventListener('click', e => e.stopPropagation());
+        item.insertBefore(tune, item.lastChild);
+      }
       item.tabIndex = 0;
       const open = () => vscode.postMessage({ type: 'openConfig', uri: c.uri, line: c.line, character: c.character });
       item.addEventListener('click', open);

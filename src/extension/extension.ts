@@ -7,7 +7,7 @@ import { CurvesPanel } from './views/curvesPanel';
 import { requireTrust } from './trust';
 import { detectFile, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
-import { renderHover } from '../core/hover';
+import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
 import { WorkspaceScanner } from './detection/workspaceScanner';
 import { SettingHoverProvider } from './hover/hoverProvider';
@@ -45,7 +45,14 @@ export function activate(context: vscode.ExtensionContext): void {
 
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   // --- detection: open documents (per version) and the whole workspace ----------------------------
-  const documents = new DocumentDetections({ detectFile });
+  // The per-file sibling index is built with the detection (once per version), never on a hover.
+  const documents = new DocumentDetections({
+    detectFile: (path, text) => {
+      const file = detectFile(path, text);
+      prepareHoverIndex(file);
+      return file;
+    },
+  });
   const scanner = new WorkspaceScanner({ quickScan, detectFile }, log);
   const scan = async () => {
     const started = Date.now();

@@ -15,6 +15,8 @@ export interface DetectedConfigSummary {
   /** First hyperparameter's location, so a click opens the file at the setting. */
   readonly line: number;
   readonly character: number;
+  /** A study file (W&B sweep superset) that can be started from the sidebar. */
+  readonly isStudyFile: boolean;
 }
 
 export type StudyRunState = 'running' | 'crashed' | 'paused' | 'stopped' | 'finished' | 'idle';
@@ -71,11 +73,11 @@ export type SidebarToHost =
   | { type: 'ready' }
   | { type: 'scan' }
   | { type: 'openConfig'; uri: string; line: number; character: number }
-  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy'; uri?: string }
+  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy' | 'startStudy'; uri?: string }
   | { type: 'selectStudy'; name: string }
   | { type: 'studyAction'; action: StudyAction; study: string };
 
-const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int });
+const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int, isStudyFile: bool });
 const sidebarState = obj({
   scanning: bool,
   trusted: bool,
@@ -117,7 +119,7 @@ export const sidebarToHost: Check<SidebarToHost> = union<SidebarToHost>({
   ready: obj({ type: lit('ready') }),
   scan: obj({ type: lit('scan') }),
   openConfig: obj({ type: lit('openConfig'), uri: str(8192), line: int, character: int }),
-  command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy'), uri: optional(str(8192)) }),
+  command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy', 'startStudy'), uri: optional(str(8192)) }),
   selectStudy: obj({ type: lit('selectStudy'), name: str(500) }),
   studyAction: obj({ type: lit('studyAction'), action: oneOf<StudyAction>('start', 'stop', 'resume', 'openStudyFile', 'showCurves', 'applyBest'), study: str(500) }),
 });

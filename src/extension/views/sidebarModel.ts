@@ -48,6 +48,11 @@ function studyView(s: StudySnapshot): StudyView {
   };
 }
 
+/** W&B sweep files and our `*.study.yaml` files run as studies; other configs are tuned via "Tune…". */
+function isStudyFile(file: string, format: string | null): boolean {
+  return format === 'wandb-sweep' || /\.study\.ya?ml$/i.test(file);
+}
+
 /** Everything the sidebar shows, assembled from the workspace index and the studies. */
 export class SidebarModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -85,7 +90,7 @@ export class SidebarModel implements vscode.Disposable {
       trusted: vscode.workspace.isTrusted,
       configs: this.index.configs().map(entry => {
         const uri = vscode.Uri.parse(entry.file, true);
-        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character };
+        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character, isStudyFile: isStudyFile(entry.file, entry.format) };
       }),
       problems: this.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
       message: this.message,
