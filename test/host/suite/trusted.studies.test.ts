@@ -1,7 +1,9 @@
 // Tuning from the editor, in the real VS Code extension host: the worker is forked from dist/worker.js
 // and trials are real processes running the quickstart trainer.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadStudyFile } from '../../../src/core/study/studyFile';
@@ -125,6 +127,43 @@ describe('studies from the editor (trusted workspace)', function () {
     assert.ok(rerun.length >= 1, 'the re-queued trials ran again');
     assert.equal(new Set(after.trials.map(t => t.number)).size, after.trials.length, 'no duplicate trial numbers');
     assert.deepEqual(processesIn(quickstart()), []);
+  });
+
+  it('resumes a study whose runner died (reload mid-study): completed trials kept, the orphan failed, numbering continues', async () => {
+    const dir = quickstart();
+    const file = path.join(dir, 'crashed.study.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8').replace('name: quickstart', 'name: crashed').replace('run_cap: 16', 'run_cap: 4'));
+    const config = loadStudyFile(file).config;
+    // A runner that existed and is gone: its pid is dead, its lock and a running trial are left behind.
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise(r => dead.on('exit', r));
+    const pid = dead.pid as number;
+    const journalDir = path.join(root(), '.hpstudio', 'studies', 'crashed');
+    fs.mkdirSync(journalDir, { recursive: true });
+    const host = os.hostname();
+    const records = [
+      { op: 'study', v: 1, name: 'crashed', space: config.space, direction: 'minimize', metric: 'val_loss', sampler: 'auto', seed: 7, studyFile: file, time: 1 },
+      { op: 'trial', number: 0, params: { lr: 0.05, batch_size: 32, hidden: 16, momentum: 0.5 }, state: 'running', pid, host, time: 2 },
+      { op: 'value', number: 0, step: 1, value: 0.9 },
+      { op: 'finish', number: 0, state: 'complete', value: 0.42, time: 3 },
+      { op: 'trial', number: 1, params: { lr: 0.01, batch_size: 16, hidden: 8, momentum: 0.1 }, state: 'running', pid, host, time: 4 },
+    ];
+    fs.writeFileSync(path.join(journalDir, 'journal.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    fs.writeFileSync(path.join(journalDir, 'lock'), JSON.stringify({ pid, host, time: Date.now() }));
+    const crashed = await waitFor('the controller to see the crash', async () => (await studies()).find(s => s.name === 'crashed' && s.state === 'crashed'));
+    assert.match(crashed.reason ?? '', new RegExp(`pid ${pid}`));
+
+    const result = await vscode.commands.executeCommand<{ started: boolean }>('hpstudio.resumeStudy', 'crashed');
+    assert.equal(result?.started, true, JSON.stringify(result));
+    const done = await waitFor('the resumed study to finish', async () => (await studies()).find(s => s.name === 'crashed' && s.state === 'finished'));
+    const journal = readJournal(path.join(journalDir, 'journal.jsonl')).study;
+    assert.equal(journal.trials[0].state, 'complete');
+    assert.equal(journal.trials[0].value, 0.42, 'the completed trial is kept as it was');
+    assert.equal(journal.trials[1].state, 'fail');
+    assert.match(journal.trials[1].error ?? '', /interrupted/);
+    assert.deepEqual(journal.trials.map(t => t.number), journal.trials.map((_, i) => i), 'numbers continue without gaps or duplicates');
+    assert.equal(done.done, 4);
+    assert.deepEqual(processesIn(dir), []);
   });
 
   it('tuneFile writes a study file for a Hydra config that loads, without asking (non-interactive form)', async () => {

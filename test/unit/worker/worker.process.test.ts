@@ -116,8 +116,13 @@ describe('worker process', function () {
     const journalFile = path.join(started.message.journalDir, 'journal.jsonl');
     await waitFor('two finished trials', () => first.events.filter(e => e.type === 'trial-finished').length >= 2, 90_000);
     await waitFor('a running trial', () => processesIn(ws.dir).length >= 1);
-    process.kill(first.client.pid as number, 'SIGKILL');
+    const killedPid = first.client.pid as number;
+    process.kill(killedPid, 'SIGKILL');
     await waitFor('the crash report', () => first.crashes.length === 1 || undefined);
+    // The client forks a fresh worker on the next message.
+    first.client.send({ type: 'hello' });
+    const hello = await waitFor('a new worker', () => first.messages.find(m => m.type === 'hello'));
+    assert.ok(hello.type === 'hello' && hello.pid === first.client.pid && hello.pid !== killedPid, 'a fresh worker answers');
     // Orphaned trials keep running without their worker; a real user would see them finish or die.
     killAll(processesIn(ws.dir));
 
