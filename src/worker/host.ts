@@ -26,9 +26,12 @@ interface RunningStudy {
   readonly studyFile: string;
   readonly journalDir: string;
   readonly abort: AbortController;
-  readonly done: Promise<void>;
   running: number;
   stopping: boolean;
+  done: Promise<void>;
+  /** `started` was sent; until then its events are held so the client hears of the study first. */
+  announced: boolean;
+  readonly held: StudyEventMessage[];
 }
 
 /** Prune decisions kept per study for `status` (a ring of the latest). */
@@ -127,6 +130,14 @@ export class WorkerHost {
       running: 0,
       stopping: false,
       done: Promise.resolve(),
+      announced: false,
+      held: [],
+    };
+    this.studies.set(name, entry);
+    let early: Extract<FromWorker, { type: 'ended' }> | undefined;
+    const finish = (message: Extract<FromWorker, { type: 'ended' }>) => {
+      if (entry.announced) this.ended(entry, message);
+      else early = message;
     };
     const run = runStudy({
       ...prepared.runOptions,
@@ -136,19 +147,33 @@ export class WorkerHost {
       heartbeatMs: this.options.heartbeatMs,
       onEvent: event => this.onEvent(entry, event),
     });
-    (entry as { done: Promise<void> }).done = run.then(
-      summary => this.ended(entry, { type: 'ended', study: name, status: summary.status }),
-      err => this.ended(entry, { type: 'ended', study: name, status: 'error', error: err instanceof Error ? err.message : String(err) }),
-    ).finally(() => prepared.executor.dispose());
-    this.studies.set(name, entry);
-    this.options.send({
-      type: 'started',
-      id: request.id,
-      study: name,
-      studyFile: prepared.config.file,
-      journalDir: prepared.journalDir,
-      budget: prepared.budget,
-      warnings: [...prepared.warnings],
+    entry.done = run
+      .then(
+        summary => finish({ type: 'ended', study: name, status: summary.status }),
+        err => finish({ type: 'ended', study: name, status: 'error', error: err instanceof Error ? err.message : String(err) }),
+      )
+      .finally(() => prepared.executor.dispose());
+    // runStudy opens the journal (lock, resume checks) before its first await, so a refusal (study
+    // locked by another run, corrupt journal…) has settled the promise by the next macrotask: then it
+    // is the answer to this request instead of a start followed by an error.
+    setImmediate(() => {
+      if (early?.status === 'error') {
+        this.studies.delete(name);
+        return fail(early.error ?? 'the study could not start');
+      }
+      entry.announced = true;
+      this.options.send({
+        type: 'started',
+        id: request.id,
+        study: name,
+        studyFile: prepared.config.file,
+        journalDir: prepared.journalDir,
+        budget: prepared.budget,
+        warnings: [...prepared.warnings],
+      });
+      this.pending.push(...entry.held.splice(0));
+      this.flush();
+      if (early) this.ended(entry, early);
     });
   }
 
@@ -178,6 +203,10 @@ export class WorkerHost {
     if (event.type === 'trial-finished') entry.running--;
     // JSON has no NaN/Infinity (they arrive as null); runStudy warns about such metrics, so drop them here.
     if (event.type === 'metric' && (!Number.isFinite(event.value) || !Number.isFinite(event.step))) return;
+    if (!entry.announced) {
+      entry.held.push(toMessage(event));
+      return;
+    }
     this.pending.push(toMessage(event));
     if (event.type !== 'metric' || this.pending.length >= MAX_EVENTS_PER_BATCH) {
       // State changes go out at once (the status bar and the journal agree); metrics wait for the batch.

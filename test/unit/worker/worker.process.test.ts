@@ -1,6 +1,8 @@
 // The real worker process, forked the way the extension forks it, running the real quickstart trainer.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/study/journal';
 import { killAll, processesIn, quickstartWorkspace, sourceWorker, waitFor } from './helpers';
@@ -91,6 +93,29 @@ describe('worker process', function () {
     assert.equal(broken.ok, false);
     assert.match(!broken.ok ? broken.error : '', /broken\.yaml:\d+:\d+: /);
     assert.ok(!fs.existsSync(path.join(ws.dir, '.hpstudio/studies/missing')), 'a refused study leaves no journal');
+  });
+
+  it('answers a resume of a study another live process runs with start-failed, and a finished one with started + ended', async () => {
+    const ws = workspace(y => y.replace('run_cap: 16', 'run_cap: 1'));
+    const { client, messages } = worker();
+    const first = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false });
+    assert.ok(first.ok);
+    await waitFor('the study to end', () => messages.find(m => m.type === 'ended'));
+
+    const again = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: true });
+    assert.ok(again.ok, 'resuming a finished study starts…');
+    await waitFor('…and ends at once', () => messages.filter(m => m.type === 'ended').length === 2 || undefined);
+    assert.deepEqual(messages.filter(m => m.type === 'ended')[1], { type: 'ended', study: 'quickstart', status: 'finished' });
+
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    cleanups.push(() => void other.kill('SIGKILL'));
+    fs.writeFileSync(path.join(first.message.journalDir, 'lock'), JSON.stringify({ pid: other.pid, host: os.hostname(), time: Date.now() }));
+    const locked = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: true });
+    assert.equal(locked.ok, false);
+    assert.match(!locked.ok ? locked.error : '', new RegExp(`study quickstart is being run by pid ${other.pid} on host`));
+    client.send({ type: 'status' });
+    const status = await waitFor('status', () => messages.find(m => m.type === 'status'));
+    assert.deepEqual(status.type === 'status' && status.studies, [], 'a refused study is not left registered');
   });
 
   it('stops a running study: every trial process is gone and the journal is resumable', async () => {
