@@ -26,8 +26,10 @@ export function prepareCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRendering
 /** Colour for a value in [0, 1] of "badness" (0 = best). */
 export function ramp(theme: Theme, badness: number): string {
   const t = Math.max(0, Math.min(1, badness));
-  // Through the muted colour in the middle so the two ends stay apart in every theme.
-  return t < 0.5 ? mix(theme.good, theme.muted, t * 2) : mix(theme.muted, theme.bad, (t - 0.5) * 2);
+  // Through a neutral grey halfway between background and foreground, so the two ends stay apart and
+  // the middle reads as "average" in light and dark themes alike.
+  const middle = mix(theme.background, theme.foreground, 0.45);
+  return t < 0.5 ? mix(theme.good, middle, t * 2) : mix(middle, theme.bad, (t - 0.5) * 2);
 }
 
 function truncate(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
