@@ -22,6 +22,8 @@ export interface DetectOptions {
   readonly force?: boolean;
   /** Cross-file lookup for Hydra `${…}` references (see `buildHydraIndex`). */
   readonly resolveReference?: (dotted: string) => unknown;
+  /** Read a Python file as an mmengine config even without its usual names (a `_base_` file). */
+  readonly mmengineConfig?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -71,7 +73,8 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(body);
   if (lang === 'python') {
-    const r = extractPython(path, body, lines);
+    // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
+    const r = extractPython(path, body, lines, options.mmengineConfig === true || /(^|[\\/])_base_[\\/]/.test(path));
     return finish(path, r.format, r.settings);
   }
   let root: ConfigNode | undefined;
@@ -115,6 +118,12 @@ function finish(path: string, format: string | null, settings: Setting[]): Detec
   for (let i = 1; i < out.length && sorted; i++) sorted = bySource(out[i - 1], out[i]) <= 0;
   if (!sorted) out.sort(bySource);
   return { path, format, settings: out };
+}
+
+/** Sets the file's single named optimizer on the hyperparameters that do not carry one yet. */
+export function withOptimizer(settings: readonly Setting[]): Setting[] {
+  const optimizer = optimizerOf(settings);
+  return settings.map(s => (optimizer && !s.optimizer && s.kind === 'hyperparameter' ? { ...s, optimizer } : s));
 }
 
 /** The optimizer named in the file (`type: AdamW`, `optim: adamw_torch`, `class_path: torch.optim.SGD`). */

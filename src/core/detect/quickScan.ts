@@ -43,7 +43,7 @@ const FINGERPRINTS: Array<[string, RegExp, string]> = [
 /** Python that imports an ML library is worth a look whatever its names. */
 const ML_IMPORT = /^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|keras|sklearn|xgboost|lightgbm|catboost|jax|flax|optuna|ray|transformers|peft|trl|mmengine|mmdet|mmcv|mmpretrain|detectron2|stable_baselines3|ultralytics|nni|hyperopt|lightning|pytorch_lightning|accelerate|deepspeed|timm|paddle|mxnet|keras_tuner)\b/m;
 /** Paths where configs live: one specific hyperparameter name is then enough. */
-const CONFIG_PATH = /(^|\/)(conf|configs?|hparams?|hyperparams?|sweeps?|experiments?|train_configs?)\/|(^|\/)(hyp[^/]*|[^/]*sweep[^/]*|params|search_space|ds_config[^/]*|training_args|trainer_state|config)\.(ya?ml|json|toml)$/i;
+const CONFIG_PATH = /(^|\/)(conf|configs?|hparams?|hyperparams?|sweeps?|experiments?|train_configs?|_base_)\/|(^|\/)(hyp[^/]*|[^/]*sweep[^/]*|params|search_space|ds_config[^/]*|training_args|trainer_state|config)\.(ya?ml|json|toml)$/i;
 
 /** Is this file worth a full parse? Costs one regex pass over at most 64 KB. */
 export function quickScan(path: string, text: string): QuickScanResult {

@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_BYTES, detectFile, type DetectOptions } from './detect';
+import { DEFAULT_MAX_BYTES, detectFile, withOptimizer, type DetectOptions } from './detect';
 import { quickScan } from './quickScan';
 import { hydraGroup } from './structured';
-import type { DetectedFile } from './types';
+import type { DetectedFile, Setting } from './types';
 
 export interface ScanOptions {
   /** Directory names never entered (added to the defaults). */
@@ -29,6 +29,16 @@ export interface IndexedFile {
   readonly format?: string;
   /** Why the file was not read (size cap, unreadable). */
   readonly skipped?: string;
+}
+
+function readSmall(maxBytes: number): (p: string) => string | undefined {
+  return p => {
+    try {
+      return fs.statSync(p).size <= maxBytes ? fs.readFileSync(p, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** Lists files under `root` (recursively, no symlinked dirs), skipping excluded folders and virtualenvs. */
@@ -110,6 +120,44 @@ export function buildHydraIndex(results: readonly DetectedFile[]): (dotted: stri
   };
 }
 
+const BASE = /^_base_\s*=\s*(\[[\s\S]*?\]|(['"])[^'"\n]+\2)/m;
+
+/** The `_base_` files an mmengine config inherits from, resolved against its folder. */
+export function mmengineBases(file: string, text: string): { paths: string[]; start: number; end: number } | undefined {
+  const m = BASE.exec(text);
+  if (!m) return undefined;
+  const paths = [...m[1].matchAll(/(['"])([^'"\n]+)\1/g)].map(x => path.resolve(path.dirname(file), x[2]));
+  return { paths, start: m.index, end: m.index + '_base_'.length };
+}
+
+/**
+ * mmengine inheritance: settings of the `_base_` files that the config does not override show up
+ * in it, as `inherited`, placed on its `_base_` line (that is where they come from). Bases of bases
+ * are followed (depth 5, cycles cut). `_delete_=True` replacement is not modelled.
+ */
+export function withMmengineBases(file: string, text: string, own: DetectedFile, read: (p: string) => string | undefined, depth = 0, seen = new Set<string>()): DetectedFile {
+  const bases = mmengineBases(file, text);
+  if (!bases || depth > 5) return own;
+  seen.add(file);
+  const line = text.slice(0, bases.start).split('\n').length - 1;
+  const range = { line, character: 0, endLine: line, endCharacter: '_base_'.length };
+  const ownKeys = new Set(own.settings.map(s => s.key));
+  const inherited: Setting[] = [];
+  for (const basePath of bases.paths) {
+    if (seen.has(basePath)) continue;
+    const baseText = read(basePath);
+    if (baseText === undefined) continue;
+    const base = withMmengineBases(basePath, baseText, detectFile(basePath, baseText, { force: true, mmengineConfig: true }), read, depth + 1, seen);
+    for (const s of base.settings) {
+      if (ownKeys.has(s.key) || inherited.some(x => x.key === s.key)) continue;
+      inherited.push({ ...s, range, valueRange: undefined, origin: { kind: 'inherited', text: path.relative(path.dirname(file), basePath) } });
+    }
+  }
+  if (inherited.length === 0) return own;
+  const settings = withOptimizer([...own.settings, ...inherited]).sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character);
+  return { ...own, format: own.format ?? 'mmengine', settings };
+}
+
 /** Full detection of every candidate file under `root` (or of one file). Files with nothing ML are omitted. */
 export function detectWorkspace(root: string, options: ScanOptions & DetectOptions = {}): DetectedFile[] {
   const index = indexWorkspace(root, options);
@@ -123,7 +171,8 @@ export function detectWorkspace(root: string, options: ScanOptions & DetectOptio
     }
     if (!f.candidate) continue;
     const text = fs.readFileSync(f.path, 'utf8');
-    const r = detectFile(f.path, text, { ...options, force: true });
+    let r = detectFile(f.path, text, { ...options, force: true });
+    if (f.path.endsWith('.py') && !r.error) r = withMmengineBases(f.path, text, r, readSmall(options.maxBytes ?? DEFAULT_MAX_BYTES));
     if (r.format === 'hydra' && r.settings.some(s => s.origin?.kind === 'reference' && s.value === null)) texts.set(f.path, text);
     if (r.format !== null || r.error) results.push(r);
   }

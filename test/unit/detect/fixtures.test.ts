@@ -335,6 +335,22 @@ describe('detect: format fixtures', () => {
     assert.equal(find(r, 'no_cuda').value, false, 'store_true defaults to false');
   });
 
+  it('shows what an mmengine config inherits through _base_ (directory scan)', () => {
+    const files = detectWorkspace(path.join(FIXTURES, 'mmdet'));
+    const child = files.find(f => f.path.endsWith('tiny_net_2x_lr01.py'));
+    assert.ok(child);
+    assert.equal(child.format, 'mmengine');
+    const lr = find(child, 'optim_wrapper.optimizer.lr');
+    assert.equal(lr.value, 0.01, 'the override wins');
+    assert.equal(lr.origin, undefined);
+    assert.equal(lr.optimizer, 'sgd', 'the optimizer type comes from the base schedule');
+    const momentum = find(child, 'optim_wrapper.optimizer.momentum');
+    assert.deepEqual(momentum.origin, { kind: 'inherited', text: path.join('_base_', 'schedules', 'sgd_2x.py') });
+    assert.deepEqual(momentum.range, { line: 0, character: 0, endLine: 0, endCharacter: 6 }, 'placed on the _base_ line');
+    assert.equal(find(child, 'model.backbone.depth').value, 18);
+    assert.equal(files.find(f => f.path.endsWith('tiny_net.py'))?.format, 'mmengine', 'a _base_ file alone is an mmengine config');
+  });
+
   it('names the framework whose meaning applies', () => {
     assert.equal(find(detect('sklearn/models.py'), 'SVC.gamma').framework, 'sklearn');
     assert.equal(find(detect('gbdt/params.py'), 'CatBoostClassifier.depth').framework, 'catboost');
