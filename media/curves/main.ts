@@ -92,8 +92,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: 
 }
 
 function button(label: string, iconName: string, onClick: () => void, id: string): HTMLButtonElement {
-  const b = el('button', { className: 'button', title: label, id }, el('span', { className: `codicon codicon-${iconName}` }), el('span', { text: label }));
+  const b = el('button', { className: 'button', title: label, id }, el('span', { className: `codicon codicon-${iconName}` }), el('span', { className: 'label', text: label }));
   b.type = 'button';
+  b.setAttribute('aria-label', label);
   b.addEventListener('click', onClick);
   return b;
 }
