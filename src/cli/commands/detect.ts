@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
-import { detectFile, detectWorkspace, type DetectedFile, type Setting } from '../../core/detect';
+import { detectFile, detectWorkspace, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
 
 const usage = `Usage: hpstudio detect <path|dir>... [--json] [--max-size-kb N] [--exclude NAME]...
 
@@ -73,6 +73,16 @@ function table(files: readonly DetectedFile[], cwd: string): string {
   return `${out.join('\n')}\n`;
 }
 
+function readBase(maxBytes: number): (p: string) => string | undefined {
+  return p => {
+    try {
+      return fs.statSync(p).size <= maxBytes ? fs.readFileSync(p, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, { json: { type: 'flag' }, 'max-size-kb': { type: 'number' }, exclude: { type: 'string', multiple: true } });
   if (args.positional.length === 0) throw new UsageError('give at least one file or directory');
@@ -108,7 +118,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         files.push({ path: full, format: null, settings: [], error: `cannot read: ${err instanceof Error ? err.message : String(err)}` });
         continue;
       }
-      files.push(detectFile(full, text, { maxBytes, force: true }));
+      const result = detectFile(full, text, { maxBytes, force: true });
+      // An mmengine config shows what it inherits through `_base_`.
+      files.push(full.endsWith('.py') && !result.error ? withMmengineBases(full, text, result, readBase(maxBytes ?? 1024 * 1024)) : result);
     }
   }
   if (args.options.json) {

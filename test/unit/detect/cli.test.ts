@@ -93,6 +93,13 @@ describe('hpstudio detect', () => {
     assert.match(JSON.parse(c.out()).files[0].error, /larger than 0\.1 KB/);
   });
 
+  it('follows mmengine _base_ files for a file named explicitly', async () => {
+    const c = capture();
+    assert.equal(await runCli(['detect', path.join(FIXTURES, 'mmdet/tiny_net_2x_lr01.py'), '--json'], c.io), 0);
+    const settings = JSON.parse(c.out()).files[0].settings as Array<{ key: string; origin?: { kind: string } }>;
+    assert.equal(settings.find(s => s.key === 'optim_wrapper.optimizer.momentum')?.origin?.kind, 'inherited');
+  });
+
   it('prints usage with --help', async () => {
     const c = capture();
     assert.equal(await runCli(['detect', '--help'], c.io), 0);
