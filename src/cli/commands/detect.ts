@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
-import { detectFile, detectWorkspace, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
+import { detectFile, detectWorkspace, withLazyImports, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
 
 const usage = `Usage: hpstudio detect <path|dir>... [--json] [--max-size-kb N] [--exclude NAME]...
 
@@ -119,8 +119,9 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         continue;
       }
       const result = detectFile(full, text, { maxBytes, force: true });
-      // An mmengine config shows what it inherits through `_base_`.
-      files.push(full.endsWith('.py') && !result.error ? withMmengineBases(full, text, result, readBase(maxBytes ?? 1024 * 1024)) : result);
+      // mmengine `_base_` files and Detectron2 lazy imports show what a config inherits.
+      const read = readBase(maxBytes ?? 1024 * 1024);
+      files.push(full.endsWith('.py') && !result.error ? withLazyImports(full, text, withMmengineBases(full, text, result, read), read) : result);
     }
   }
   if (args.options.json) {

@@ -22,8 +22,8 @@ export interface DetectOptions {
   readonly force?: boolean;
   /** Cross-file lookup for Hydra `${…}` references (see `buildHydraIndex`). */
   readonly resolveReference?: (dotted: string) => unknown;
-  /** Read a Python file as an mmengine config even without its usual names (a `_base_` file). */
-  readonly mmengineConfig?: boolean;
+  /** Read a Python file as a config module even without ML imports (mmengine `_base_`, Detectron2 `common/`). */
+  readonly configModule?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -74,7 +74,7 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   const lines = new LineIndex(body);
   if (lang === 'python') {
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
-    const r = extractPython(path, body, lines, options.mmengineConfig === true || /(^|[\\/])_base_[\\/]/.test(path));
+    const r = extractPython(path, body, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
     return finish(path, r.format, r.settings);
   }
   let root: ConfigNode | undefined;

@@ -2,6 +2,6 @@
 export type { DetectedFile, SearchDomain, Setting, SettingKind, SourceRange } from './types';
 export { detectFile, findSettingAt, normaliseOptimizer, DEFAULT_MAX_BYTES, type DetectOptions } from './detect';
 export { quickScan, type QuickScanResult } from './quickScan';
-export { detectWorkspace, indexWorkspace, listFiles, buildHydraIndex, withMmengineBases, mmengineBases, DEFAULT_EXCLUDES, type IndexedFile, type ScanOptions } from './workspace';
+export { detectWorkspace, indexWorkspace, listFiles, buildHydraIndex, withMmengineBases, withLazyImports, mmengineBases, DEFAULT_EXCLUDES, type IndexedFile, type ScanOptions } from './workspace';
 export { classifyKey, type KeyContext, type Classification } from './classify';
 export { knownCanonicalIds } from './vocabulary';

@@ -689,13 +689,13 @@ function importsOf(text: string): string {
   return (text.match(/^[ \t]*(?:from\s+[\w.]+\s+import\b[^\n]*|import\s+[\w., ]+[^\n]*)/gm) ?? []).join('\n');
 }
 
-export function extractPython(path: string, text: string, lines: LineIndex, mmengineConfig = false): PythonResult {
+export function extractPython(path: string, text: string, lines: LineIndex, configModule = false): PythonResult {
   const tree = parser.parse(text);
   const x = new PythonExtractor(text, lines);
   x.framework = frameworkOf(importsOf(text));
   x.run(tree);
   const names = new Set(x.rootEntries.map(e => e.key));
-  const mm = mmengineConfig || names.has('_base_') || names.has('optim_wrapper') || names.has('param_scheduler') || names.has('train_cfg') || names.has('lr_config') || names.has('optimizer_config');
+  const mm = configModule || names.has('_base_') || names.has('optim_wrapper') || names.has('param_scheduler') || names.has('train_cfg') || names.has('lr_config') || names.has('optimizer_config');
   const lazy = /detectron2/.test(x.imports) && /\bL(azyCall)?\b/.test(x.imports);
   const format = mm ? 'mmengine' : lazy ? 'detectron2-lazy' : undefined;
   if (format) x.framework = format === 'mmengine' ? 'mmengine' : 'detectron2';

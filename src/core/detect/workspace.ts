@@ -147,7 +147,7 @@ export function withMmengineBases(file: string, text: string, own: DetectedFile,
     if (seen.has(basePath)) continue;
     const baseText = read(basePath);
     if (baseText === undefined) continue;
-    const base = withMmengineBases(basePath, baseText, detectFile(basePath, baseText, { force: true, mmengineConfig: true }), read, depth + 1, seen);
+    const base = withMmengineBases(basePath, baseText, detectFile(basePath, baseText, { force: true, configModule: true }), read, depth + 1, seen);
     for (const s of base.settings) {
       if (ownKeys.has(s.key) || inherited.some(x => x.key === s.key)) continue;
       inherited.push({ ...s, range, valueRange: undefined, origin: { kind: 'inherited', text: path.relative(path.dirname(file), basePath) } });
@@ -156,6 +156,45 @@ export function withMmengineBases(file: string, text: string, own: DetectedFile,
   if (inherited.length === 0) return own;
   const settings = withOptimizer([...own.settings, ...inherited]).sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character);
   return { ...own, format: own.format ?? 'mmengine', settings };
+}
+
+const RELATIVE_IMPORT = /^from\s+(\.+)([\w.]*)\s+import\s+(.+)$/gm;
+
+/**
+ * Detectron2 LazyConfig inheritance: `from ..common.optim import SGD as optimizer` brings the
+ * settings of `SGD` in `../common/optim.py` in as `optimizer.*` (inherited, on the import line),
+ * unless the file overrides them (`optimizer.lr = 0.1`). Only relative imports are followed.
+ */
+export function withLazyImports(file: string, text: string, own: DetectedFile, read: (p: string) => string | undefined): DetectedFile {
+  if (own.format !== 'detectron2-lazy' && !/detectron2/.test(text)) return own;
+  const ownKeys = new Set(own.settings.map(s => s.key));
+  const inherited: Setting[] = [];
+  for (const m of text.matchAll(RELATIVE_IMPORT)) {
+    const up = m[1].length - 1;
+    let dir = path.dirname(file);
+    for (let i = 0; i < up; i++) dir = path.dirname(dir);
+    const modulePath = path.join(dir, ...m[2].split('.').filter(Boolean));
+    const source = read(`${modulePath}.py`) !== undefined ? `${modulePath}.py` : path.join(modulePath, '__init__.py');
+    const sourceText = read(source);
+    if (sourceText === undefined) continue;
+    const base = detectFile(source, sourceText, { force: true, configModule: true });
+    const line = text.slice(0, m.index).split('\n').length - 1;
+    const range = { line, character: 0, endLine: line, endCharacter: m[0].length };
+    for (const item of m[3].replace(/[()]/g, '').split(',')) {
+      const [name, alias] = item.trim().split(/\s+as\s+/);
+      if (!name) continue;
+      const local = alias ?? name;
+      for (const s of base.settings) {
+        if (s.key !== name && !s.key.startsWith(`${name}.`)) continue;
+        const key = local + s.key.slice(name.length);
+        if (ownKeys.has(key) || inherited.some(x => x.key === key)) continue;
+        inherited.push({ ...s, key, range, valueRange: undefined, origin: { kind: 'inherited', text: `${path.relative(path.dirname(file), source)}: ${s.key}` } });
+      }
+    }
+  }
+  if (inherited.length === 0) return own;
+  const settings = withOptimizer([...own.settings, ...inherited]).sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character);
+  return { ...own, format: own.format ?? 'detectron2-lazy', settings };
 }
 
 /** Full detection of every candidate file under `root` (or of one file). Files with nothing ML are omitted. */
@@ -172,7 +211,10 @@ export function detectWorkspace(root: string, options: ScanOptions & DetectOptio
     if (!f.candidate) continue;
     const text = fs.readFileSync(f.path, 'utf8');
     let r = detectFile(f.path, text, { ...options, force: true });
-    if (f.path.endsWith('.py') && !r.error) r = withMmengineBases(f.path, text, r, readSmall(options.maxBytes ?? DEFAULT_MAX_BYTES));
+    if (f.path.endsWith('.py') && !r.error) {
+      const read = readSmall(options.maxBytes ?? DEFAULT_MAX_BYTES);
+      r = withLazyImports(f.path, text, withMmengineBases(f.path, text, r, read), read);
+    }
     if (r.format === 'hydra' && r.settings.some(s => s.origin?.kind === 'reference' && s.value === null)) texts.set(f.path, text);
     if (r.format !== null || r.error) results.push(r);
   }

@@ -351,6 +351,21 @@ describe('detect: format fixtures', () => {
     assert.equal(files.find(f => f.path.endsWith('tiny_net.py'))?.format, 'mmengine', 'a _base_ file alone is an mmengine config');
   });
 
+  it('follows Detectron2 lazy relative imports (`from ..common.optim import SGD as optimizer`)', () => {
+    const files = detectWorkspace(path.join(FIXTURES, 'd2'));
+    const cfg = files.find(f => f.path.endsWith('retinanet_3x.py'));
+    assert.ok(cfg);
+    assert.equal(cfg.format, 'detectron2-lazy');
+    assert.equal(find(cfg, 'optimizer.lr').value, 0.01, 'the override wins');
+    assert.equal(find(cfg, 'optimizer.lr').optimizer, 'sgd');
+    const momentum = find(cfg, 'optimizer.momentum');
+    assert.equal(momentum.value, 0.9);
+    assert.deepEqual(momentum.origin, { kind: 'inherited', text: `${path.join('..', 'common', 'optim.py')}: SGD.momentum` });
+    assert.equal(momentum.range.line, 2, 'placed on the import line');
+    assert.equal(find(cfg, 'train.max_iter').value, 270000);
+    assert.equal(find(cfg, 'train.amp.enabled').kind, 'system');
+  });
+
   it('names the framework whose meaning applies', () => {
     assert.equal(find(detect('sklearn/models.py'), 'SVC.gamma').framework, 'sklearn');
     assert.equal(find(detect('gbdt/params.py'), 'CatBoostClassifier.depth').framework, 'catboost');
