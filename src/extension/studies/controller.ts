@@ -90,6 +90,8 @@ export class StudyController implements vscode.Disposable {
   /** Reads every journal of every workspace folder; at activation, offers Resume for interrupted studies. */
   async initialize(): Promise<void> {
     this.refreshAll();
+    // In Restricted Mode nothing may run: keep the list for when trust is granted (wire.ts calls us again).
+    if (!vscode.workspace.isTrusted) return;
     const interrupted = new Set(this.options.workspaceState.get<string[]>(INTERRUPTED_KEY, []));
     await this.options.workspaceState.update(INTERRUPTED_KEY, undefined);
     const offer = this.getStudies().filter(s => s.state === 'crashed' || (interrupted.has(s.name) && s.state !== 'running' && s.state !== 'finished'));
@@ -272,6 +274,8 @@ export class StudyController implements vscode.Disposable {
       if (!pick) return { started: false, error: 'no study chosen' };
       target = pick.name;
     }
+    // A journal written a moment ago (a CLI run) may not have reached us through the file watcher yet.
+    if (!this.studies.has(target)) this.refreshAll();
     const s = this.studies.get(target);
     if (!s) return this.failStart(`there is no study named "${target}" in this workspace`);
     if (!s.studyFile || !fs.existsSync(s.studyFile)) return this.failStart(`the study file of "${target}" (${s.studyFile || 'unknown'}) is gone; resume needs it to launch trials`);

@@ -19,6 +19,7 @@ import type { StartOutcome, StudyController } from './controller';
 import {
   describeRange,
   guessLaunch,
+  looksLikeStudy,
   parseRangeInput,
   renderStudyFile,
   studyFilePath,
@@ -89,6 +90,9 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
   if (!uri) return fail('open a config file (or pick one in the Explorer) to tune its hyperparameters', yes);
   if (uri.scheme !== 'file') return fail(`${uri.toString()} is not a file on disk; tuning needs a local folder`, yes);
   const document = await vscode.workspace.openTextDocument(uri);
+  if (looksLikeStudy(uri.fsPath, document.getText())) {
+    return fail(`${vscode.workspace.asRelativePath(uri)} is already a study file: start it with "Start Study" (or the CodeLens above it)`, yes);
+  }
   const detected = deps.detect(document);
   if (!detected) return fail(`${vscode.workspace.asRelativePath(uri)} is not a kind of file Hyperparameter Studio reads`, yes);
   if (detected.error) return fail(`could not read ${vscode.workspace.asRelativePath(uri)}: ${detected.error}`, yes);

@@ -64,9 +64,14 @@ export function createStudies(deps: StudiesDeps): Studies {
     ctrl,
     lenses,
     vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, lenses),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => ctrl.refreshAll()),
-    // Read-only and internal (not in the palette): the study snapshots, for tests and other views.
-    vscode.commands.registerCommand('hpstudio.getStudies', () => ctrl.getStudies()),
+    // Nothing about trust is cached: granting it shows the lenses and offers the interrupted studies.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void ctrl.initialize()),
+    // Read-only and internal (not in the palette): fresh study snapshots (journals re-read), for tests
+    // and other extensions; views use controller.getStudies() + onDidChange instead.
+    vscode.commands.registerCommand('hpstudio.getStudies', () => {
+      ctrl.refreshAll();
+      return ctrl.getStudies();
+    }),
   );
   // deactivate() awaits this: every trial this window started is stopped before the worker exits.
   deps.onShutdown(async () => {

@@ -189,5 +189,9 @@ describe('studies from the editor (trusted workspace)', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, result.studyFile, 'the study file is opened for editing');
     const bad = await vscode.commands.executeCommand<{ error: string }>('hpstudio.tuneFile', config, { params: ['nope'], yes: true });
     assert.match(bad?.error ?? '', /no tunable hyperparameter "nope".*available: model\.lr/);
+    const study = await vscode.commands.executeCommand<{ error: string }>('hpstudio.tuneFile', vscode.Uri.file(path.join(quickstart(), 'sweep.yaml')), { yes: true });
+    assert.match(study?.error ?? '', /already a study file: start it with "Start Study"/);
+    const badRange = await vscode.commands.executeCommand<{ error: string }>('hpstudio.tuneFile', config, { params: ['model.lr'], ranges: { 'model.lr': '0 .. 1 log' }, yes: true });
+    assert.match(badRange?.error ?? '', /range of model\.lr: a log-scale range needs a positive low end/);
   });
 });
