@@ -618,7 +618,7 @@ function selectTrial(n: number | null, fromUser: boolean): void {
   else restyleCurves();
   if (n !== null && fromUser) post({ type: 'selectTrial', number: n });
   curvesChart?.update('none');
-  if (tab === 'parallel') renderParallel();
+  if (tab !== 'curves') renderActiveTab();
   trialSelect.value = n === null ? '' : String(n);
   updateStatus();
   persistSoon();
@@ -632,7 +632,7 @@ function showTab(next: CurvesTab, fromUser: boolean): void {
     b.tabIndex = on ? 0 : -1;
     (panels.get(t) as HTMLElement).hidden = !on;
   }
-  renderActiveTab();
+  renderActiveTab(true);
   if (fromUser) persistSoon();
 }
 
@@ -675,35 +675,40 @@ function flush(): void {
   persistSoon();
 }
 
-let renderedVersion = new Map<CurvesTab, number>();
-function renderActiveTab(): void {
+/**
+ * What each tab last drew, as a key of the data it depends on: frames caused by points alone (the
+ * common case while trials run) then skip the study plots, which only change with trial values.
+ */
+let renderedKeys = new Map<CurvesTab, string>();
+function renderActiveTab(force = false): void {
+  if (tab === 'curves') {
+    if (!curvesChart) curvesChart = createCurvesChart();
+    rebuildCurves();
+    structureDirty = curvesDirty = false;
+    return;
+  }
+  // History reads the trials directly; the other plots read the (throttled) model, refitted at most every 2 s.
+  if (tab !== 'history') currentModel();
+  const key = `${tab === 'history' ? trialsVersion : modelVersion}:${store.selected}:${store.best}`;
+  if (!force && renderedKeys.get(tab) === key) return;
+  renderedKeys.set(tab, key);
   switch (tab) {
-    case 'curves':
-      if (!curvesChart) curvesChart = createCurvesChart();
-      rebuildCurves();
-      structureDirty = curvesDirty = false;
-      return;
     case 'history':
-      // History over 10,000 trials is cheap, but not worth redrawing for points-only updates.
-      if (renderedVersion.get(tab) === trialsVersion && historyChart) return;
       renderHistory();
-      break;
+      return;
     case 'importance':
-      if (renderedVersion.get(tab) === trialsVersion && importanceChart) return;
       renderImportance();
-      break;
+      return;
     case 'slice':
-      if (renderedVersion.get(tab) === trialsVersion && sliceChart) return;
       renderSlice();
-      break;
+      return;
     case 'parallel':
       renderParallel();
-      break;
+      return;
     case 'contour':
       renderContour();
-      break;
+      return;
   }
-  renderedVersion.set(tab, modelVersion === trialsVersion || tab === 'history' ? trialsVersion : -1);
 }
 
 function updateStatus(): void {
@@ -849,12 +854,12 @@ watchTheme(() => {
   curvesChart = historyChart = null;
   importanceChart = null;
   sliceChart = null;
-  renderedVersion = new Map();
-  renderActiveTab();
+  renderedKeys = new Map();
+  renderActiveTab(true);
 });
 
 new ResizeObserver(() => {
-  if (tab === 'parallel' || tab === 'contour') renderActiveTab();
+  if (tab === 'parallel' || tab === 'contour') renderActiveTab(true);
 }).observe(mainEl);
 
 /** Restores the last picture from the saved state (validated like a message: it is data too). */
