@@ -105,7 +105,7 @@ export function drawParallel(canvas: HTMLCanvasElement, data: ParallelData, them
 
   // Axes and labels on top of the lines.
   const columnWidth = (right - left) / (columns - 1 || 1);
-  const labelled = [...data.axes.map(axisLabels), { name: 'objective', ticks: [{ t: 0, text: fmt(data.valueMin) }, { t: 1, text: fmt(data.valueMax) }] }];
+  const labelled = [...data.axes.map(axisLabels), { name: 'objective', ticks: [{ t: 0, text: formatParam(data.valueMin) }, { t: 1, text: formatParam(data.valueMax) }] }];
   labelled.forEach((axis, i) => {
     const x = xAt(i);
     ctx.strokeStyle = theme.foreground;
@@ -135,16 +135,12 @@ export function drawParallel(canvas: HTMLCanvasElement, data: ParallelData, them
   ctx.textAlign = 'left';
 }
 
-function fmt(v: number): string {
-  return formatParam(v);
-}
-
 function axisLabels(axis: ParamAxis): { name: string; ticks: { t: number; text: string }[] } {
   if (axis.kind === 'categorical') {
     const shown = axis.categories.length > 12 ? axis.categories.filter((_, i) => i % Math.ceil(axis.categories.length / 12) === 0) : axis.categories;
     return { name: axis.name, ticks: shown.map(c => ({ t: normalise(axis, c === '(missing)' ? null : c) ?? 0, text: c })) };
   }
-  return { name: axis.log ? `${axis.name} (log)` : axis.name, ticks: [0, 0.5, 1].map(t => ({ t, text: fmt(denormalise(axis, t)) })) };
+  return { name: axis.log ? `${axis.name} (log)` : axis.name, ticks: [0, 0.5, 1].map(t => ({ t, text: formatParam(denormalise(axis, t)) })) };
 }
 
 /** Where a param value sits across a contour axis, as a fraction of the plot: numeric by its (log) position, categories in equal slots. */
@@ -213,7 +209,7 @@ export function drawContour(canvas: HTMLCanvasElement, grid: ContourGrid, theme:
   ctx.font = `11px ${theme.font}`;
   const ticksFor = (axis: ParamAxis): { t: number; text: string }[] =>
     axis.kind === 'numeric'
-      ? [0, 0.25, 0.5, 0.75, 1].map(t => ({ t, text: fmt(denormalise(axis, t)) }))
+      ? [0, 0.25, 0.5, 0.75, 1].map(t => ({ t, text: formatParam(denormalise(axis, t)) }))
       : axis.categories.map((c, i) => ({ t: (i + 0.5) / axis.categories.length, text: c })).filter((_, i, all) => all.length <= 12 || i % Math.ceil(all.length / 12) === 0);
   ctx.textAlign = 'center';
   for (const tick of ticksFor(options.axisX)) ctx.fillText(truncate(ctx, tick.text, 80), left + tick.t * plotW, bottom + 14);
@@ -239,8 +235,8 @@ export function drawContour(canvas: HTMLCanvasElement, grid: ContourGrid, theme:
   ctx.font = `11px ${theme.font}`;
   ctx.textAlign = 'left';
   // Labels beside the bar: the worst value at the top end, the best at the bottom end (or the other way round).
-  ctx.fillText(fmt(grid.zMax), barX + 20, top + 10);
-  ctx.fillText(fmt(grid.zMin), barX + 20, bottom);
+  ctx.fillText(formatParam(grid.zMax), barX + 20, top + 10);
+  ctx.fillText(formatParam(grid.zMin), barX + 20, bottom);
   ctx.save();
   ctx.translate(barX + 30, top + plotH / 2);
   ctx.rotate(Math.PI / 2);

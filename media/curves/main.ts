@@ -13,6 +13,7 @@ import type { Direction } from '../../src/core/search/types';
 import { CurvesStore, lttb, type SeriesData, type XY } from './store';
 import { readTheme, watchTheme, withAlpha, type Theme } from './theme';
 import { drawContour, drawParallel } from './canvasPlots';
+import { el, fillSelect } from '../shared/dom';
 
 Chart.register(LineController, ScatterController, BarController, LineElement, PointElement, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, zoomPlugin);
 
@@ -80,16 +81,6 @@ const post = (message: CurvesToHost) => vscode.postMessage(message);
 const log = (level: 'info' | 'warn' | 'error', message: string) => post({ type: 'log', level, message: message.slice(0, 4000) });
 
 // ---- DOM ---------------------------------------------------------------------------------------
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  if (props.title) node.title = props.title;
-  if (props.id) node.id = props.id;
-  for (const c of children) node.appendChild(c);
-  return node;
-}
 
 function button(label: string, iconName: string, onClick: () => void, id: string): HTMLButtonElement {
   const b = el('button', { className: 'button', title: label, id }, el('span', { className: `codicon codicon-${iconName}` }), el('span', { className: 'label', text: label }));
@@ -191,16 +182,6 @@ trialSelect.addEventListener('change', () => {
 sliceParam.addEventListener('change', () => renderSlice());
 contourX.addEventListener('change', () => renderContour());
 contourY.addEventListener('change', () => renderContour());
-
-function fillSelect(select: HTMLSelectElement, options: readonly { value: string; label: string }[], value: string | null): void {
-  const same = select.options.length === options.length && options.every((o, i) => select.options[i].value === o.value && select.options[i].textContent === o.label);
-  if (!same) select.replaceChildren(...options.map(o => {
-    const option = el('option', { text: o.label });
-    option.value = o.value;
-    return option;
-  }));
-  if (value !== null && options.some(o => o.value === value)) select.value = value;
-}
 
 // ---- charts ------------------------------------------------------------------------------------
 

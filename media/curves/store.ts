@@ -10,7 +10,7 @@
  */
 import type { CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
 import type { Direction } from '../../src/core/search/types';
-import { isBetter } from '../../src/core/analysis/space';
+import { bestTrialNumber } from '../../src/core/analysis/history';
 import { SeriesData } from '../../src/core/analysis/series';
 
 export { lttb, SeriesData, type XY } from '../../src/core/analysis/series';
@@ -82,15 +82,14 @@ export class CurvesStore {
    * rebuilds its dataset list; otherwise it only redraws).
    */
   updateDrawn(): boolean {
-    let best: CurvesTrial | null = null;
     const running: CurvesTrial[] = [];
     const finished: CurvesTrial[] = [];
     for (const t of this.trials.values()) {
       if (t.state === 'running') running.push(t);
       else if (t.state !== 'waiting') finished.push(t);
-      if (t.state === 'complete' && t.value !== null && Number.isFinite(t.value) && (!best || isBetter(this.direction, t.value, best.value as number))) best = t;
     }
-    this.best = best ? best.number : null;
+    // Only complete trials: a pruned trial's value is its last intermediate one, not a final score.
+    this.best = bestTrialNumber([...this.trials.values()].filter(t => t.state === 'complete'), this.direction);
     const score = (t: CurvesTrial) => (t.value !== null && Number.isFinite(t.value) ? (this.direction === 'minimize' ? t.value : -t.value) : Infinity);
     running.sort((a, b) => b.number - a.number);
     finished.sort((a, b) => score(a) - score(b) || a.number - b.number);

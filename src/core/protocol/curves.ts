@@ -8,7 +8,7 @@
  * more to clone, validate and store than a few hundred number arrays.
  */
 import type { Direction, ParamValue, TrialState } from '../search/types';
-import { arr, int, lit, nullable, num, obj, oneOf, ProtocolError, str, union, type Check } from './validate';
+import { arr, int, lit, nullable, num, numOrNaN, obj, oneOf, ProtocolError, str, union, type Check } from './validate';
 
 /** Caps: a message beyond them is dropped whole (and logged), never partially applied. */
 export const CURVES_LIMITS = {
@@ -129,13 +129,8 @@ const params: Check<Record<string, ParamValue>> = (v, p) => {
   return out;
 };
 
-/** A finite or non-finite number (structured clone keeps NaN/Infinity), or null. */
-const value: Check<number | null> = (v, p) => {
-  if (v === null || typeof v === 'number') return v;
-  throw new ProtocolError(`${p}: expected number or null`);
-};
-
-export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value, durationMs: nullable(num) });
+// The value may be NaN or ±Infinity (structured clone keeps them): a diverged trial is worth showing.
+export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num) });
 
 /**
  * Number arrays are checked in a tight loop (no per-element closures or path strings): a points
