@@ -4,32 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-function processesIn(dir: string): number[] {
-  const real = fs.realpathSync(dir);
-  return fs
-    .readdirSync('/proc')
-    .filter(e => /^\d+$/.test(e))
-    .filter(e => {
-      try {
-        const cwd = fs.readlinkSync(`/proc/${e}/cwd`);
-        return cwd === real || cwd.startsWith(real + path.sep);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+import { processesIn, waitFor } from '../../unit/worker/helpers';
 
 describe('Restricted Mode', function () {
   this.timeout(60_000);

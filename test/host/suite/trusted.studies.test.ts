@@ -6,35 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { processesIn, waitFor } from '../../unit/worker/helpers';
 import { loadStudyFile } from '../../../src/core/study/studyFile';
 import { readJournal } from '../../../src/core/study/journal';
 import type { StudySnapshot } from '../../../src/extension/studies/studyIndex';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-/** Live processes whose working directory is `dir` (trials run in their study file's folder). */
-function processesIn(dir: string): number[] {
-  const real = fs.realpathSync(dir);
-  return fs
-    .readdirSync('/proc')
-    .filter(e => /^\d+$/.test(e))
-    .filter(e => {
-      try {
-        return fs.readlinkSync(`/proc/${e}/cwd`) === real && !/\) Z /.test(fs.readFileSync(`/proc/${e}/stat`, 'utf8'));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 const studies = async () => (await vscode.commands.executeCommand<StudySnapshot[]>('hpstudio.getStudies')) ?? [];
 

@@ -1,4 +1,4 @@
-/** Shared by the worker tests: a throwaway quickstart workspace and a look at the processes in it. */
+/** Shared by the worker tests (and the in-host study tests): a throwaway quickstart workspace and a look at the processes in it. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -66,10 +66,11 @@ export function sourceWorker(env: Record<string, string> = {}): { client: Worker
   return { client, messages, events, crashes };
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+/** Polls `probe` until it returns something other than undefined/false (shared with the in-host tests). */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise(r => setTimeout(r, 25));
