@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { StudyEventMessage } from '../../core/protocol/worker';
+import type { FromWorker, StudyEventMessage } from '../../core/protocol/worker';
 import { UNTRUSTED_MESSAGE } from '../trust';
 import { looksLikeStudy } from './studyDraft';
 import { listStudyDirs, readStudy, type StudySnapshot } from './studyIndex';
@@ -284,7 +284,7 @@ export class StudyController implements vscode.Disposable {
 
   // --- worker messages ------------------------------------------------------------------------------
 
-  private onWorkerMessage(message: Parameters<Parameters<WorkerClient['onMessage']>[0]>[0]): void {
+  private onWorkerMessage(message: FromWorker): void {
     switch (message.type) {
       case 'events':
         for (const e of message.events) this.describe(e);

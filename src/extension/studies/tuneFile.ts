@@ -180,7 +180,9 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
   // 5. The study file, next to the config.
   const studyFile = studyFilePath(configFile, f => fs.existsSync(f));
   const name = studyNameFor(studyFile.replace(/\.study\.yaml$/, '.yaml'));
-  const parallel = options.parallel ?? vscode.workspace.getConfiguration('hpstudio').get<number>('tuning.parallel', 1);
+  const settings = vscode.workspace.getConfiguration('hpstudio');
+  const parallel = options.parallel ?? settings.get<number>('tuning.parallel', 1);
+  const gpus = settings.get<unknown[]>('tuning.gpus', []).filter((g): g is string => typeof g === 'string' && /^[\w,-]{1,64}$/.test(g));
   const text = renderStudyFile({
     name,
     source: path.basename(configFile),
@@ -190,6 +192,7 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
     goal,
     trials: options.trials ?? 20,
     parallel: Math.max(1, Math.floor(parallel)),
+    gpus,
     date: new Date().toISOString().slice(0, 10),
   });
   fs.writeFileSync(studyFile, text, { flag: 'wx' });

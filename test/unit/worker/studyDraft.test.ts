@@ -154,8 +154,9 @@ describe('study draft: launch guess and study file', () => {
     const candidates = tuneCandidates(detect('train.py'), 'flags');
     const params = [...candidates.filter(c => c.preselected), { param: 'hidden', range: { type: 'int', low: 4, high: 64, log: true } as ParamRange }];
     const launch = guessLaunch({ configFile: path.join(WS, 'train.py'), workspace: WS, detected: detect('train.py'), launchConfigurations: [], exists })!;
-    const text = renderStudyFile({ name: 'train', source: 'train.py', launch, params, metric: 'accuracy', goal: 'maximize', trials: 5, parallel: 1, date: '2026-01-01' });
+    const text = renderStudyFile({ name: 'train', source: 'train.py', launch, params, metric: 'accuracy', goal: 'maximize', trials: 5, parallel: 1, gpus: ['0', '1'], date: '2026-01-01' });
     const config = parseStudyFile(text, path.join(WS, 'train.study.yaml')).config;
+    assert.deepEqual(config.gpus, ['0', '1']);
     assert.equal(config.direction, 'maximize');
     assert.deepEqual(config.space.params.find(p => p.name === 'hidden')?.distribution, { type: 'int', low: 4, high: 64, log: true });
     assert.equal(config.space.params.find(p => p.name === 'batch-size')?.distribution.type, 'categorical');
