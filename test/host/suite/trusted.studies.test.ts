@@ -141,6 +141,20 @@ describe('studies from the editor (trusted workspace)', function () {
     assert.deepEqual(processesIn(dir), []);
   });
 
+  it('pauses a study whose trials keep failing fast, with their stderr (flapping guard)', async () => {
+    const dir = quickstart();
+    fs.writeFileSync(path.join(dir, 'broken.js'), "console.error('ImportError: no module named torch'); process.exit(3);\n");
+    const file = path.join(dir, 'flappy.study.yaml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8').replace('name: quickstart', 'name: flappy').replace('program: train.js', 'program: broken.js'));
+    const result = await vscode.commands.executeCommand<{ started: boolean }>('hpstudio.startStudy', vscode.Uri.file(file));
+    assert.equal(result?.started, true, JSON.stringify(result));
+    const paused = await waitFor('the pause', async () => (await studies()).find(s => s.name === 'flappy' && s.state === 'paused'));
+    assert.match(paused.reason ?? '', /Paused: 3 trials failed within .* ImportError: no module named torch/);
+    assert.ok(paused.counts.fail >= 3, 'three fast failures (a trial running alongside may fail too)');
+    assert.match(paused.trials[0].error ?? '', /exited with code 3\nImportError: no module named torch/);
+    assert.deepEqual(processesIn(dir), []);
+  });
+
   it('tuneFile writes a study file for a Hydra config that loads, without asking (non-interactive form)', async () => {
     const config = vscode.Uri.file(path.join(root(), 'configs/model/mlp.yaml'));
     const result = await vscode.commands.executeCommand<{ studyFile: string; study: string; params: string[] }>('hpstudio.tuneFile', config, {
