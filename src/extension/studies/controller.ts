@@ -78,7 +78,7 @@ export class StudyController implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshAll()));
   }
 
-  /** Every known study, newest activity first is up to the consumer; ordered by name here. */
+  /** Every known study of the workspace folders, ordered by name. */
   getStudies(): readonly StudySnapshot[] {
     return [...this.studies.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
