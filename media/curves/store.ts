@@ -11,6 +11,7 @@
 import type { CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
 import type { Direction } from '../../src/core/search/types';
 import { bestTrialNumber } from '../../src/core/analysis/history';
+import { CURVES_CSV_HEADER, csvCell } from '../../src/core/analysis/export';
 import { SeriesData } from '../../src/core/analysis/series';
 
 export { lttb, SeriesData, type XY } from '../../src/core/analysis/series';
@@ -111,7 +112,7 @@ export class CurvesStore {
 
   /** Every point held, as CSV (trial, state, metric, step, value). */
   toCsv(): string {
-    const lines = ['trial,state,metric,step,value'];
+    const lines = [CURVES_CSV_HEADER];
     const numbers = [...this.trials.keys()].sort((a, b) => a - b);
     for (const metric of this.metrics) {
       const byTrial = this.series.get(metric);
@@ -126,10 +127,3 @@ export class CurvesStore {
     return lines.join('\n') + '\n';
   }
 }
-
-/** Quotes a text cell and defuses spreadsheet formulas (a metric named `=HYPERLINK(…)` stays text). */
-export function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-

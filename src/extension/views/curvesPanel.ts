@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CurvesDeltaBuffer, curvesToHost, parseCurvesMessage, snapshotMessages, type CurvesDelta, type CurvesSource, type CurvesToHost, type HostToCurves } from '../../core/protocol/curves';
+import { snapshotCsv } from '../../core/analysis/export';
 import { renderWebviewHtml, webviewOptions } from './html';
 
 export interface CurvesLogger {
@@ -106,7 +107,7 @@ export class CurvesPanel implements vscode.Disposable {
         this.metric = message.metric;
         return;
       case 'exportCsv':
-        await this.save('csv', Buffer.from(message.csv, 'utf8'));
+        await this.save('csv', Buffer.from(this.fullCsv() ?? message.csv, 'utf8'));
         return;
       case 'exportPng':
         await this.save('png', Buffer.from(message.dataUrl.slice(message.dataUrl.indexOf(',') + 1), 'base64'), message.tab);
@@ -149,6 +150,16 @@ export class CurvesPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message).then(delivered => {
       if (!delivered) this.ready = false;
     });
+  }
+
+  /** Every point from the source (the webview holds a thinned copy of trials it does not draw); null if unreadable. */
+  private fullCsv(): string | null {
+    try {
+      return snapshotCsv(this.source.snapshot());
+    } catch (err) {
+      this.log.warn(`curves: exporting the panel's copy, the source could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
   }
 
   private async save(kind: 'csv' | 'png', bytes: Buffer, tab?: string): Promise<void> {
