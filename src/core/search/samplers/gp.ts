@@ -120,9 +120,14 @@ export class GpSampler implements Sampler {
     const snap = discrete ? (p: Float64Array) => enc.snap(p) : (p: Float64Array) => p;
     const ls = hyper.logLengthscales.map(Math.exp);
     const candidates: Float64Array[] = [];
+    // Two proposals in three, once the model has some data, are local: EI is maximised only around
+    // the best points. On plateau-shaped objectives (accuracy steps) EI near the incumbent is tiny,
+    // so pure EI keeps exploring elsewhere and never polishes the best basin; the third proposal
+    // keeps the global search going.
+    const exploit = done.length >= 20 && done.length % 3 !== 0;
     // Global: a fresh scrambled Sobol set per proposal (seeded by the history length).
     // Each candidate costs O(n²) (a triangular solve for the variance): fewer as the data grows.
-    const nGlobal = this.opts.nCandidates ?? (n <= 60 ? 1024 : n <= 120 ? 640 : 384);
+    const nGlobal = exploit ? 0 : this.opts.nCandidates ?? (n <= 60 ? 1024 : n <= 120 ? 640 : 384);
     const sobol = new Sobol(Math.min(dims, 64), { scramble: true, seed: rng.nextU32() });
     for (let i = 0; i < nGlobal; i++) {
       const p = new Float64Array(dims);
@@ -131,12 +136,13 @@ export class GpSampler implements Sampler {
       candidates.push(snap(p));
     }
     // Local: perturb the best few points along their lengthscales, at several radii (trust-region-like).
-    const order = Array.from(yT.keys()).sort((a, b) => yT[a] - yT[b]).slice(0, 5);
+    const order = Array.from(yT.keys()).sort((a, b) => yT[a] - yT[b]).slice(0, exploit ? 3 : 5);
     const perDim = Math.min(1, Math.max(2 / dims, 0.5));
+    const maxRadius = exploit ? 0.1 : 0.3;
     order.forEach((idx, rank) => {
-      const count = (rank === 0 ? 200 : 60) * (n <= 60 ? 1 : 0.6);
+      const count = (rank === 0 ? 200 : 60) * (n <= 60 ? 1 : 0.6) * (exploit ? 2 : 1);
       for (let c = 0; c < count; c++) {
-        const radius = Math.exp(Math.log(0.002) + rng.next() * (Math.log(0.3) - Math.log(0.002)));
+        const radius = Math.exp(Math.log(0.002) + rng.next() * (Math.log(maxRadius) - Math.log(0.002)));
         candidates.push(snap(perturb(enc, done[idx].x, ls, radius, perDim, rng)));
       }
     });
@@ -168,7 +174,8 @@ export class GpSampler implements Sampler {
 
   /**
    * Hyperparameters: refitted every trial while data is scarce (they move a lot), then every few
-   * trials, warm-started from the previous fit. Each fit is deterministic in the data.
+   * trials, warm-started from the previous fit. Deterministic for a given seed and sequence of
+   * calls; a sampler rebuilt mid-study refits from scratch, which can shift a proposal slightly.
    */
   private hyperFor(x: Float64Array, y: Float64Array, n: number, dims: number, nDone: number): GpHyper {
     const prev = this.fit && this.fit.hyper.logLengthscales.length === dims ? this.fit : undefined;
