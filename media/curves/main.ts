@@ -785,6 +785,9 @@ function apply(message: HostToCurves): void {
       if (!sameStudy) zoom = null;
       trialsDirty = structureDirty = true;
       model = null;
+      // Which source this panel shows must be saved at once: a panel hidden before the debounced save
+      // fires is destroyed (no retainContextWhenHidden) and would come back after a reload as nothing.
+      if (!sameStudy) persist();
       break;
     }
     case 'points': {
