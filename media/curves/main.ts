@@ -14,6 +14,7 @@ import { CurvesStore, lttb, type SeriesData, type XY } from './store';
 import { readTheme, watchTheme, withAlpha, type Theme } from './theme';
 import { drawContour, drawParallel } from './canvasPlots';
 import { el, fillSelect } from '../shared/dom';
+import { robustUpperBound } from '../../src/core/analysis/robust';
 
 Chart.register(LineController, ScatterController, BarController, LineElement, PointElement, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, zoomPlugin);
 
@@ -328,17 +329,25 @@ function rebuildCurves(): void {
     datasets.push(dataset);
   }
   curvesChart.data.datasets = datasets;
-  const y = curvesChart.options.scales?.y;
-  if (y?.title) y.title.text = metric ?? 'value';
-  const x = curvesChart.options.scales?.x;
-  // The zoom lives in the scale bounds; the data was already cut to them.
-  if (x && y) {
-    x.min = zoom?.xMin;
-    x.max = zoom?.xMax;
-    y.min = zoom?.yMin;
-    y.max = zoom?.yMax;
-  }
+  applyCurveBounds();
   curvesChart.update('none');
+}
+
+/**
+ * The zoom lives in the scale bounds (the data was already cut to them). Without a zoom, a linear axis
+ * stops just above the healthy curves, so one diverging trial cannot flatten the rest; the axis title
+ * says so, and the log scale shows everything.
+ */
+function applyCurveBounds(): void {
+  const x = curvesChart?.options.scales?.x;
+  const y = curvesChart?.options.scales?.y;
+  if (!x || !y) return;
+  const ceiling = !zoom && !logScale ? robustUpperBound((curvesChart?.data.datasets as CurveDataset[]).map(d => d.series)) : undefined;
+  if (y.title) y.title.text = `${metric ?? 'value'}${ceiling !== undefined ? ' (diverging trials clipped; log scale shows all)' : ''}`;
+  x.min = zoom?.xMin;
+  x.max = zoom?.xMax;
+  y.min = zoom?.yMin;
+  y.max = zoom?.yMax ?? ceiling;
 }
 
 /** Re-decimates the curves whose points changed (or all of them after a zoom), then redraws. */
@@ -349,6 +358,7 @@ function refreshCurves(all: boolean): void {
     d.data = curveData(d.series);
     d.version = d.series.version;
   }
+  applyCurveBounds();
   curvesChart.update('none');
 }
 
@@ -360,6 +370,7 @@ function restyleCurves(): void {
 function applyLogScale(): void {
   if (curvesChart?.options.scales?.y) {
     curvesChart.options.scales.y.type = logScale ? 'logarithmic' : 'linear';
+    applyCurveBounds();
     curvesChart.update('none');
   }
   if (historyChart?.options.scales?.y) {

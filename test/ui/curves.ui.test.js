@@ -33,26 +33,6 @@ function makeWorkspace() {
   return dir;
 }
 
-/**
- * Runs a palette command, retrying: right after start-up the workbench may still be moving focus
- * (a notification, the explorer restoring) and swallow the first F1 or keystrokes.
- */
-async function runCommandRetrying(wb, title) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runCommand(wb.page, title);
-      return;
-    } catch (err) {
-      await wb.page.keyboard.press('Escape');
-      if (attempt === 3) {
-        await wb.screenshot(`curves-ui-command-failed-${Date.now()}`);
-        throw err;
-      }
-      await wb.page.waitForTimeout(2_000);
-    }
-  }
-}
-
 /** The curves webview's document: the one webview frame whose page has the curves tabs. */
 async function curvesFrame(page) {
   const deadline = Date.now() + 60_000;
@@ -85,7 +65,7 @@ for (const theme of /** @type {const} */ (['dark', 'light'])) {
     });
 
     it('Show Loss Curves opens the study: all trials, the metric name as text, theme colours', async () => {
-      await runCommandRetrying(wb, 'Hyperparameter Studio: Show Loss Curves');
+      await runCommand(wb.page, 'Hyperparameter Studio: Show Loss Curves');
       const frame = await curvesFrame(wb.page);
       const status = frame.locator('#status');
       await status.filter({ hasText: /^6 trials/ }).waitFor({ timeout: 60_000 });
@@ -118,7 +98,7 @@ for (const theme of /** @type {const} */ (['dark', 'light'])) {
       it('comes back after a window reload (serializer + saved state)', async () => {
         // Let the webview save its state (debounced), then reload the whole window.
         await wb.page.waitForTimeout(2_500);
-        await runCommandRetrying(wb, 'Developer: Reload Window');
+        await runCommand(wb.page, 'Developer: Reload Window');
         await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
         const frame = await curvesFrame(wb.page);
         await frame.locator('#status').filter({ hasText: /^6 trials/ }).waitFor({ timeout: 60_000 });

@@ -66,13 +66,25 @@ async function openFile(page, relativePath, expectText) {
   if (expectText) await page.waitForSelector(`.monaco-editor .view-lines >> text=${expectText}`, { timeout: 30_000 });
 }
 
-/** Runs a command from the Command Palette by its title. */
+/**
+ * Runs a command from the Command Palette by its title. Retried: right after start-up the workbench can
+ * swallow the first F1 or keystrokes (a notification, the explorer restoring).
+ */
 async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget:visible input', { timeout: 15_000 });
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${title}`, { timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget:visible input', { timeout: 15_000 });
+      await page.keyboard.type(title);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${title}`, { timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) throw err;
+      await page.waitForTimeout(2_000);
+    }
+  }
 }
 
 /** The inner frame of a webview (VS Code nests our document in an iframe inside an iframe). */

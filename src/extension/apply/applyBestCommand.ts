@@ -13,8 +13,8 @@ export interface ApplyBestResult {
 
 /**
  * "Apply Best Values to Config": writes the best trial's parameters into the config the study tunes,
- * as a workspace edit that only replaces the values (comments and formatting stay). By default the edit
- * opens VS Code's refactor preview, so the user sees every change before it is applied.
+ * as a workspace edit that only replaces the values (comments and formatting stay). By default the user
+ * sees every change (old → new) and confirms first; `{ preview: false }` applies directly (tests, scripts).
  */
 export function createApplyBestCommand(studies: StudyListing, detect: (doc: vscode.TextDocument) => DetectedFile | undefined) {
   return async (name?: unknown, options?: unknown): Promise<ApplyBestResult> => {
@@ -46,15 +46,29 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
       void vscode.window.showInformationMessage(`Hyperparameter Studio: nothing to apply from trial #${study.best.number}: ${why}.`);
       return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
     }
+    // The preview: every change, old → new, in a modal the user confirms; "Review…" opens the refactor
+    // preview instead, where each change can be ticked on or off.
+    let review = false;
+    if (preview) {
+      const detail = plan.edits.map(e => `${e.key}: ${e.oldText} → ${e.newText}`).join('\n') + (plan.unmatched.length ? `\n\nNot in the file, left out: ${plan.unmatched.join(', ')}` : '');
+      const choice = await vscode.window.showInformationMessage(
+        `Write the values of trial #${study.best.number} (${study.metric} ${study.best.value}) into ${where}?`,
+        { modal: true, detail },
+        'Apply',
+        'Review in Refactor Preview',
+      );
+      if (!choice) return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
+      review = choice !== 'Apply';
+    }
     const edit = new vscode.WorkspaceEdit();
     for (const e of plan.edits) {
       edit.replace(source, new vscode.Range(e.range.line, e.range.character, e.range.endLine, e.range.endCharacter), e.newText, {
         label: `${e.key}: ${e.oldText} → ${e.newText}`,
         description: `best trial #${study.best.number} of ${study.name}`,
-        needsConfirmation: preview,
+        needsConfirmation: review,
       });
     }
-    const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: preview });
+    const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: review });
     if (applied) {
       const skipped = plan.unmatched.length ? ` Not in the file, left out: ${plan.unmatched.join(', ')}.` : '';
       void vscode.window.showInformationMessage(`Hyperparameter Studio: wrote ${plan.edits.length} value(s) of trial #${study.best.number} into ${where}.${skipped}`);

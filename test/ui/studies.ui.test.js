@@ -1,0 +1,107 @@
+// @ts-check
+'use strict';
+const assert = require('node:assert/strict');
+const { openWorkbench, openFile, runCommand } = require('./workbench');
+
+/** The webview frame (sidebar or panel) that contains `selector`. */
+async function frameWith(page, selector, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const outer = page.frameLocator('iframe.webview.ready');
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const inner = outer.nth(i).frameLocator('#active-frame');
+      if ((await inner.locator(selector).count().catch(() => 0)) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function openSidebar(page) {
+  // Clicking the activity-bar entry of a view that is already open would close it.
+  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
+  if (open) return open;
+  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
+  return frameWith(page, '#root[data-ready="true"] #studies');
+}
+
+const themes = /** @type {Array<'dark' | 'light'>} */ ((process.env.HPSTUDIO_UI_THEMES || 'dark,light').split(',')); // narrow it while iterating
+for (const theme of themes) {
+  describe(`a study from the sidebar to its curves (${theme} theme)`, function () {
+    this.timeout(300_000);
+    /** @type {Awaited<ReturnType<typeof openWorkbench>>} */
+    let wb;
+    before(async () => {
+      wb = await openWorkbench({ workspace: 'examples', theme });
+    });
+    after(async () => wb && (await wb.close()));
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-${theme}-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    });
+
+    it('starts the quickstart study from the sidebar and lists its trials as they finish', async () => {
+      const sidebar = await openSidebar(wb.page);
+      const entry = sidebar.locator('.config', { hasText: 'quickstart/sweep.yaml' }).first();
+      await entry.locator('.start-study').click();
+      const card = sidebar.locator('.study[data-study="quickstart"]');
+      await card.waitFor({ timeout: 60_000 });
+      await card.locator('.state-finished').waitFor({ timeout: 180_000 });
+      const rows = await sidebar.locator('#trials tr.trial').count();
+      assert.ok(rows >= 16, `trial rows: ${rows}`);
+      const states = await sidebar.locator('#trials tr.trial').evaluateAll(trs => trs.map(tr => tr.className));
+      assert.ok(states.some(c => c.includes('state-complete')), states.join(' '));
+      // Sorting by value puts the best trial first.
+      await sidebar.locator('#trials th[data-sort="value"]').click();
+      const firstValue = await sidebar.locator('#trials tr.trial td').nth(2).innerText();
+      assert.match(firstValue, /^\d|^\d\.\d/);
+      await wb.screenshot(`sidebar-study-${theme}`);
+    });
+
+    it('shows the live curves of every trial in the curves panel', async () => {
+      const sidebar = await openSidebar(wb.page);
+      await sidebar.locator('.study[data-study="quickstart"] button[data-action="showCurves"]').click();
+      const curves = await frameWith(wb.page, '#status');
+      await curves.locator('#status', { hasText: /16 trials/ }).waitFor({ timeout: 60_000 });
+      const status = await curves.locator('#status').innerText();
+      assert.match(status, /best #\d+ = /);
+      const drawn = await curves.locator('#trial option').count();
+      assert.ok(drawn > 10, `trials drawn as curves: ${drawn - 1}`);
+      // The learning-curve canvas really has lines on it: count distinct non-background pixels.
+      const inked = await curves.locator('#canvas-curves').evaluate(c => {
+        const canvas = /** @type {HTMLCanvasElement} */ (c);
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4 * 7) if (data[i] > 0) n++;
+        return n;
+      });
+      assert.ok(inked > 500, `inked pixels: ${inked}`);
+      await wb.screenshot(`curves-${theme}`);
+    });
+
+    it('applies the best values to config.json after showing every change', async () => {
+      const sidebar = await openSidebar(wb.page);
+      await sidebar.locator('.study[data-study="quickstart"] button[data-action="applyBest"]').click();
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 30_000 });
+      assert.match(await dialog.innerText(), /lr: 0\.05 → /);
+      await wb.screenshot(`apply-best-preview-${theme}`);
+      await dialog.getByRole('button', { name: /^Apply$/ }).click();
+      await openFile(wb.page, 'quickstart/config.json', 'batch_size');
+      const text = await wb.page.locator('.monaco-editor .view-lines').first().innerText();
+      assert.doesNotMatch(text.replace(/\s+/g, ' '), /"lr": 0\.05,/, 'lr was replaced by the best value');
+      assert.match(text.replace(/\s+/g, ' '), /"epochs": 30/, 'values the study did not tune stay');
+    });
+
+    it('restores the curves panel after a window reload', async () => {
+      await wb.page.keyboard.press('Control+S'); // the applied edit is in config.json's editor
+      await runCommand(wb.page, 'Developer: Reload Window');
+      await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      // A restored panel in a background tab loads when the user selects it.
+      await wb.page.locator('.tab', { hasText: 'Curves: Study quickstart' }).first().click({ timeout: 60_000 });
+      const curves = await frameWith(wb.page, '#status', 90_000);
+      await curves.locator('#status', { hasText: /16 trials/ }).waitFor({ timeout: 60_000 });
+      await wb.screenshot(`curves-restored-${theme}`);
+    });
+  });
+}
