@@ -11,6 +11,7 @@ import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
 import { WorkspaceScanner } from './detection/workspaceScanner';
 import { SettingHoverProvider } from './hover/hoverProvider';
+import { StudyHoverLookup } from './hover/studyLookup';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
 import { EXPLAIN_SCHEME, ExplanationPages, createExplainCommand } from './explain/explainCommand';
 import { createStudies } from './studies/wire';
@@ -72,13 +73,16 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     }),
   );
 
+  let studyHover: StudyHoverLookup | undefined;
+
   // --- hovers, diagnostics, explanations ----------------------------------------------------------
   const selector: vscode.DocumentSelector = [
     { language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }, { language: 'toml' }, { language: 'python' },
     { pattern: '**/*.{conf,cfg,ini,toml}' },
   ];
   context.subscriptions.push(
-    vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover })),
+    // Studies are created further down; the hover asks them lazily, when a study exists.
+    vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover }, { forSetting: (s, uri) => studyHover?.forSetting(s, uri) })),
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, new ExplanationPages()),
   );
   const diagnostics = new HyperparameterDiagnostics(documents, diagnose);
@@ -91,6 +95,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   // The background worker, the study controller (getStudies/onDidChange for the sidebar and curves),
   // CodeLenses, status bar and the Trials output channel. deactivate() awaits the worker's shutdown.
   const studies = createStudies({ context, log, detect: doc => documents.get(doc), onShutdown });
+  studyHover = new StudyHoverLookup(studies.controller);
 
   // --- the sidebar ----------------------------------------------------------------------------------
   const sidebarModel = new SidebarModel(scanner.index, studies.controller);

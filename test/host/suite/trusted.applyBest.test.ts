@@ -52,6 +52,17 @@ describe('Apply best values to the source config', () => {
     assert.equal(doc.getText(), expected);
   });
 
+  it('shows what the study found in the hover of a tuned key, with a link to its curves', async () => {
+    const uri = vscode.Uri.file(path.join(root(), 'configs', 'model', 'mlp.yaml'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.getText().split('\n').findIndex(l => l.startsWith('dropout:'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 2));
+    const text = hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+    assert.match(text, /Study mlp-apply/);
+    assert.match(text, /best 0\.25/);
+    assert.match(text, /command:hpstudio\.showCurves/);
+  });
+
   it('says why when a study has no source config to write to', async () => {
     const result = await vscode.commands.executeCommand<{ applied: boolean; error?: string }>('hpstudio.applyBest', 'no-such-study', { preview: false });
     assert.equal(result.applied, false);
