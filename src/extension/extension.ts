@@ -73,7 +73,11 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     }),
   );
 
-  let studyHover: StudyHoverLookup | undefined;
+  // --- studies (tuning) -------------------------------------------------------------------------
+  // The background worker, the study controller (getStudies/onDidChange for the sidebar and curves),
+  // CodeLenses, status bar and the Trials output channel. deactivate() awaits the worker's shutdown.
+  const studies = createStudies({ context, log, detect: doc => documents.get(doc), onShutdown });
+  const studyHover = new StudyHoverLookup(studies.controller);
 
   // --- hovers, diagnostics, explanations ----------------------------------------------------------
   const selector: vscode.DocumentSelector = [
@@ -81,8 +85,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     { pattern: '**/*.{conf,cfg,ini,toml}' },
   ];
   context.subscriptions.push(
-    // Studies are created further down; the hover asks them lazily, when a study exists.
-    vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover }, { forSetting: (s, uri) => studyHover?.forSetting(s, uri) })),
+    vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover }, studyHover)),
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, new ExplanationPages()),
   );
   const diagnostics = new HyperparameterDiagnostics(documents, diagnose);
@@ -90,12 +93,6 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     diagnostics,
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: HyperparameterDiagnostics.providedCodeActionKinds }),
   );
-
-  // --- studies (tuning) -------------------------------------------------------------------------
-  // The background worker, the study controller (getStudies/onDidChange for the sidebar and curves),
-  // CodeLenses, status bar and the Trials output channel. deactivate() awaits the worker's shutdown.
-  const studies = createStudies({ context, log, detect: doc => documents.get(doc), onShutdown });
-  studyHover = new StudyHoverLookup(studies.controller);
 
   // --- the sidebar ----------------------------------------------------------------------------------
   const sidebarModel = new SidebarModel(scanner.index, studies.controller);
