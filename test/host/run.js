@@ -21,6 +21,8 @@ function copyWorkspace(rel) {
   // Tests edit files (apply best, quick fixes): run them on a throwaway copy.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-ws-'));
   fs.cpSync(path.join(ROOT, rel), dir, { recursive: true });
+  // The studies run the real quickstart the README points users to, not a copy of it.
+  fs.cpSync(path.join(ROOT, 'examples', 'quickstart'), path.join(dir, 'quickstart'), { recursive: true });
   return dir;
 }
 
