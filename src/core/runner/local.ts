@@ -14,10 +14,11 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createMetricCollector } from '../metrics/collector';
 import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../metrics/types';
-import { ArgvError, buildTrialArgv } from './argv';
+import { ArgvError } from './argv';
+import { planLaunch, type LaunchPlan } from './launchPlan';
 import { GpuPool } from './gpu-pool';
 import { isGroupAlive, isSignallablePid, terminateGroup } from './process-group';
-import { checkProgram, LaunchError, resolveExecutable } from './resolve';
+import { LaunchError } from './resolve';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from './types';
 
 export interface LocalExecutorOptions {
@@ -227,31 +228,20 @@ class LocalTrial implements TrialHandle {
     let file: string;
     let args: string[];
     let env: Record<string, string>;
+    let files: LaunchPlan['files'];
     try {
-      if (!trial || typeof trial !== 'object') throw new LaunchError('no trial to launch');
-      if (!Number.isInteger(trial.trialNumber) || trial.trialNumber < 0) throw new LaunchError(`trial number must be a non-negative integer, got ${String(trial.trialNumber)}`);
-      if (typeof trial.trialDir !== 'string' || !path.isAbsolute(trial.trialDir)) throw new LaunchError(`the trial directory must be an absolute path, got ${JSON.stringify(trial.trialDir)}`);
-      if (!trial.spec || typeof trial.spec !== 'object') throw new LaunchError('the trial has no launch spec');
-      if (trial.timeoutMs !== undefined && !(typeof trial.timeoutMs === 'number' && trial.timeoutMs > 0)) {
-        throw new LaunchError(`timeoutMs must be a positive number of milliseconds, got ${String(trial.timeoutMs)}`);
-      }
-      const cwdKind = await fs.promises.stat(trial.spec.cwd).then(s => (s.isDirectory() ? 'dir' : 'file'), () => 'missing');
-      if (typeof trial.spec.cwd !== 'string' || cwdKind !== 'dir') throw new LaunchError(`working directory ${trial.spec.cwd} ${cwdKind === 'file' ? 'is not a directory' : 'does not exist'}`);
-
-      const built = buildTrialArgv(trial.spec, trial.params, { trialDir: trial.trialDir });
       env = this.environment();
-      file = resolveExecutable(built.argv[0], { cwd: trial.spec.cwd, pathEnv: env.PATH ?? env.Path });
-      if (built.programPath !== undefined && built.argv[0] !== built.programPath) {
-        checkProgram(trial.spec.program as string, built.programPath, trial.spec.cwd);
-      }
-      args = built.argv.slice(1);
+      const plan = await planLaunch(trial, env.PATH ?? env.Path);
+      file = plan.file;
+      args = plan.args;
+      files = plan.files;
       try {
         this.collector = this.ctx.createCollector({ trialDir: trial.trialDir, regex: trial.metricRegex });
       } catch (err) {
         throw new LaunchError(`metric settings: ${err instanceof Error ? err.message : String(err)}`);
       }
       await fs.promises.mkdir(trial.trialDir, { recursive: true });
-      await Promise.all(built.files.map(f => fs.promises.writeFile(f.path, f.content)));
+      await Promise.all(files.map(f => fs.promises.writeFile(f.path, f.content)));
     } catch (err) {
       if (err instanceof LaunchError || err instanceof ArgvError) return this.finishWithoutProcess(err.message);
       const e = err as NodeJS.ErrnoException;

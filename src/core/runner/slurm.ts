@@ -14,8 +14,9 @@ import { constants as osConstants } from 'node:os';
 import { createMetricCollector } from '../metrics/collector';
 import { FileTail } from '../metrics/tail';
 import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../metrics/types';
-import { ArgvError, buildTrialArgv } from './argv';
-import { checkProgram, LaunchError, resolveExecutable } from './resolve';
+import { ArgvError } from './argv';
+import { planLaunch } from './launchPlan';
+import { LaunchError } from './resolve';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from './types';
 
 export interface SlurmExecutorOptions {
@@ -444,22 +445,9 @@ class SlurmTrial implements TrialHandle {
   /** Validates the launch, writes the trial files and the batch script; returns the script's path. */
   private async prepare(): Promise<string> {
     const trial = this.trial;
-    if (!trial || typeof trial !== 'object') throw new LaunchError('no trial to launch');
-    if (!Number.isInteger(trial.trialNumber) || trial.trialNumber < 0) throw new LaunchError(`trial number must be a non-negative integer, got ${String(trial.trialNumber)}`);
-    if (typeof trial.trialDir !== 'string' || !path.isAbsolute(trial.trialDir)) throw new LaunchError(`the trial directory must be an absolute path, got ${JSON.stringify(trial.trialDir)}`);
-    if (!trial.spec || typeof trial.spec !== 'object') throw new LaunchError('the trial has no launch spec');
-    if (trial.timeoutMs !== undefined && !(typeof trial.timeoutMs === 'number' && trial.timeoutMs > 0)) {
-      throw new LaunchError(`timeoutMs must be a positive number of milliseconds, got ${String(trial.timeoutMs)}`);
-    }
-    const cwdKind = await fs.promises.stat(trial.spec.cwd).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'missing');
-    if (cwdKind !== 'dir') throw new LaunchError(`working directory ${trial.spec.cwd} ${cwdKind === 'file' ? 'is not a directory' : 'does not exist'}`);
-
-    const built = buildTrialArgv(trial.spec, trial.params, { trialDir: trial.trialDir });
     // Resolved here, on the submitting host: clusters share software and home directories with
     // their login nodes, and an absolute path fails loudly on a node that lacks it.
-    const pathEnv = trial.spec.env?.PATH ?? this.ctx.env.PATH;
-    const file = resolveExecutable(built.argv[0], { cwd: trial.spec.cwd, pathEnv });
-    if (built.programPath !== undefined && built.argv[0] !== built.programPath) checkProgram(trial.spec.program as string, built.programPath, trial.spec.cwd);
+    const plan = await planLaunch(trial, trial.spec?.env?.PATH ?? this.ctx.env.PATH);
 
     const env: Record<string, string> = { PYTHONUNBUFFERED: '1' };
     for (const [k, v] of Object.entries(trial.spec.env ?? {})) {
@@ -473,7 +461,7 @@ class SlurmTrial implements TrialHandle {
     if (trial.gpu !== undefined) env.CUDA_VISIBLE_DEVICES = trial.gpu;
 
     const script = buildBatchScript({
-      argv: [file, ...built.argv.slice(1)],
+      argv: [plan.file, ...plan.args],
       cwd: trial.spec.cwd,
       env,
       comment: `Hyperparameter Studio: study ${trial.study}, trial ${trial.trialNumber}. Written anew for every submission.`,
@@ -484,7 +472,7 @@ class SlurmTrial implements TrialHandle {
       throw new LaunchError(`metric settings: ${err instanceof Error ? err.message : String(err)}`);
     }
     await fs.promises.mkdir(trial.trialDir, { recursive: true });
-    await Promise.all(built.files.map((f) => fs.promises.writeFile(f.path, f.content)));
+    await Promise.all(plan.files.map((f) => fs.promises.writeFile(f.path, f.content)));
     const scriptPath = path.join(trial.trialDir, 'slurm-job.sh');
     await fs.promises.writeFile(scriptPath, script, { mode: 0o700 });
     for (const stream of ['stdout', 'stderr'] as const) {

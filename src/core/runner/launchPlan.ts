@@ -1,0 +1,34 @@
+/**
+ * What both executors do before anything runs: check the trial, build its argv, resolve the executable
+ * to an absolute path and make sure the program exists. Every problem is a LaunchError or ArgvError
+ * with a message for the user, so a bad study fails its trial cleanly instead of crashing the runner.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildTrialArgv } from './argv';
+import { checkProgram, LaunchError, resolveExecutable } from './resolve';
+import type { TrialLaunch } from './types';
+
+export interface LaunchPlan {
+  /** Absolute path of the executable. */
+  readonly file: string;
+  readonly args: string[];
+  /** Files the argv refers to (params.json, override files), to write into the trial directory. */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+}
+
+export async function planLaunch(trial: TrialLaunch, pathEnv: string | undefined): Promise<LaunchPlan> {
+  if (!trial || typeof trial !== 'object') throw new LaunchError('no trial to launch');
+  if (!Number.isInteger(trial.trialNumber) || trial.trialNumber < 0) throw new LaunchError(`trial number must be a non-negative integer, got ${String(trial.trialNumber)}`);
+  if (typeof trial.trialDir !== 'string' || !path.isAbsolute(trial.trialDir)) throw new LaunchError(`the trial directory must be an absolute path, got ${JSON.stringify(trial.trialDir)}`);
+  if (!trial.spec || typeof trial.spec !== 'object') throw new LaunchError('the trial has no launch spec');
+  if (trial.timeoutMs !== undefined && !(typeof trial.timeoutMs === 'number' && trial.timeoutMs > 0)) {
+    throw new LaunchError(`timeoutMs must be a positive number of milliseconds, got ${String(trial.timeoutMs)}`);
+  }
+  const cwdKind = typeof trial.spec.cwd === 'string' ? await fs.promises.stat(trial.spec.cwd).then(s => (s.isDirectory() ? 'dir' : 'file'), () => 'missing') : 'missing';
+  if (cwdKind !== 'dir') throw new LaunchError(`working directory ${trial.spec.cwd} ${cwdKind === 'file' ? 'is not a directory' : 'does not exist'}`);
+  const built = buildTrialArgv(trial.spec, trial.params, { trialDir: trial.trialDir });
+  const file = resolveExecutable(built.argv[0], { cwd: trial.spec.cwd, pathEnv });
+  if (built.programPath !== undefined && built.argv[0] !== built.programPath) checkProgram(trial.spec.program as string, built.programPath, trial.spec.cwd);
+  return { file, args: built.argv.slice(1), files: built.files };
+}
