@@ -2,16 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+import { waitFor, hoverTextAt } from '../helpers';
 
 describe('Apply best values to the source config', () => {
   const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -56,8 +47,7 @@ describe('Apply best values to the source config', () => {
     const uri = vscode.Uri.file(path.join(root(), 'configs', 'model', 'mlp.yaml'));
     const doc = await vscode.workspace.openTextDocument(uri);
     const line = doc.getText().split('\n').findIndex(l => l.startsWith('dropout:'));
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 2));
-    const text = hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+    const text = await hoverTextAt(uri, new vscode.Position(line, 2));
     assert.match(text, /Study mlp-apply/);
     assert.match(text, /best 0\.25/);
     assert.match(text, /command:hpstudio\.showCurves/);

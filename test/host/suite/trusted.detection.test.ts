@@ -1,28 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitFor, hoverTextAt } from '../helpers';
 
 const root = () => vscode.workspace.workspaceFolders![0].uri;
 const file = (...parts: string[]) => vscode.Uri.joinPath(root(), ...parts);
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap(h => h.contents).map(c => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
-}
-
 async function hoverAt(uri: vscode.Uri, line: number, character: number): Promise<string> {
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, character));
-  return hoverText(hovers ?? []);
+  return hoverTextAt(uri, new vscode.Position(line, character));
 }
 
 describe('detection, hovers and diagnostics in the real extension host', () => {
