@@ -5,28 +5,35 @@ const { openWorkbench, openFile, webviewFrame } = require('./workbench');
 
 /**
  * Hovers the first editor token whose text matches, the way a user does (mouse move), and returns the
- * hover's text from the DOM. Falls back to the keyboard hover (Ctrl+K Ctrl+I) if the mouse hover is slow.
+ * hover's text from the DOM once it is the hover we expect. The token's box is measured anew on every
+ * attempt: CodeLenses appearing above line 1 shift the text down after the file opens. Falls back to the
+ * keyboard hover (Ctrl+K Ctrl+I) if the mouse hover keeps missing.
+ * @param {RegExp} expect case-sensitive: the hover's title, e.g. /Batch size ·/
  */
 async function hoverToken(page, tokenText, expect) {
   const token = page.locator('.monaco-editor .view-lines span span', { hasText: tokenText }).first();
   await token.waitFor({ timeout: 30_000 });
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const visibleHover = page.locator('.monaco-hover:visible').first();
+  for (let attempt = 0; attempt < 5; attempt++) {
     const box = await token.boundingBox();
     if (!box) throw new Error(`token ${tokenText} has no box`);
     await page.mouse.move(box.x + 2, box.y + box.height / 2);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
     try {
-      await page.waitForSelector(`.monaco-hover:visible >> text=${expect}`, { timeout: 8000 });
-      return await page.locator('.monaco-hover:visible').first().innerText();
-    } catch {
-      await page.mouse.move(5, 5);
-    }
+      await visibleHover.waitFor({ timeout: 8000 });
+      const text = await visibleHover.innerText();
+      if (expect.test(text)) return text;
+    } catch { /* no hover yet */ }
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(300);
   }
   await token.click();
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+I');
-  await page.waitForSelector(`.monaco-hover:visible >> text=${expect}`, { timeout: 8000 });
-  return page.locator('.monaco-hover:visible').first().innerText();
+  await visibleHover.waitFor({ timeout: 8000 });
+  const text = await visibleHover.innerText();
+  assert.match(text, expect);
+  return text;
 }
 
 async function dismissHover(page) {
@@ -48,7 +55,7 @@ describe('hovers and the sidebar in the real workbench', function () {
 
   it('explains a YAML key on hover', async () => {
     await openFile(wb.page, 'configs/model/mlp.yaml', 'learning_rate');
-    const text = await hoverToken(wb.page, /^learning_rate$/, 'Learning rate');
+    const text = await hoverToken(wb.page, /^learning_rate$/, /Learning rate ·/);
     assert.match(text, /Hyperparameter/);
     assert.match(text, /3e-4|0\.0003/);
     assert.match(text, /Tune this/);
@@ -58,7 +65,7 @@ describe('hovers and the sidebar in the real workbench', function () {
 
   it('explains a JSON key on hover (HF TrainingArguments)', async () => {
     await openFile(wb.page, 'training_args.json', 'per_device_train_batch_size');
-    const text = await hoverToken(wb.page, /^"per_device_train_batch_size"$/, 'atch size');
+    const text = await hoverToken(wb.page, /^"per_device_train_batch_size"$/, /Batch size ·/);
     assert.match(text, /16/);
     assert.match(text, /[Ee]ffective batch/);
     await wb.screenshot('hover-json');
@@ -67,7 +74,7 @@ describe('hovers and the sidebar in the real workbench', function () {
 
   it('explains an argparse option in Python on hover', async () => {
     await openFile(wb.page, 'train_cnn.py', 'momentum');
-    const text = await hoverToken(wb.page, /^"--momentum"$/, 'omentum');
+    const text = await hoverToken(wb.page, /^"--momentum"$/, /Momentum ·/);
     assert.match(text, /0\.9/);
     await wb.screenshot('hover-python');
     await dismissHover(wb.page);
