@@ -12,6 +12,13 @@ if (!process.send) {
   process.exit(2);
 }
 
+// Trials inherit this process's environment. The editor's own variables are not theirs: with
+// ELECTRON_RUN_AS_NODE an Electron-based tool a trial starts would run as plain Node, and VSCODE_*
+// would make a script believe it runs inside the editor. (fork needed them to start us; we do not.)
+for (const name of Object.keys(process.env)) {
+  if (name === 'ELECTRON_RUN_AS_NODE' || name.startsWith('VSCODE_')) delete process.env[name];
+}
+
 function send(message: FromWorker): void {
   // After a disconnect there is nobody to tell; the journal has the story.
   if (!process.connected) return;
