@@ -67,7 +67,8 @@ export interface TuneFileDeps {
 /** The command handler: `(uri?, options?)`; an explorer click passes `(uri, [uris])`. */
 export function createTuneFileCommand(deps: TuneFileDeps): (...args: unknown[]) => Promise<TuneFileResult> {
   return async (...args: unknown[]) => {
-    const uri = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+    // A Uri from menus and code; a URI string from hover links (command-link arguments are JSON).
+    const uri = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' && /^[a-z][\w+.-]*:/i.test(args[0]) ? vscode.Uri.parse(args[0], true) : vscode.window.activeTextEditor?.document.uri;
     const options = isOptions(args[1]) ? args[1] : isOptions(args[0]) ? args[0] : {};
     try {
       return await tuneFile(deps, uri, options);

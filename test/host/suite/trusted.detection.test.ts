@@ -88,3 +88,13 @@ describe('detection, hovers and diagnostics in the real extension host', () => {
     assert.match(page.getText(), /## Defaults/);
   });
 });
+
+describe('"Tune this…" from a hover', () => {
+  it('writes a study for the hovered key when the link passes the document as a URI string', async () => {
+    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'configs', 'model', 'mlp.yaml');
+    const result = await vscode.commands.executeCommand<{ studyFile?: string; params?: string[]; error?: string }>('hpstudio.tuneFile', uri.toString(), { params: ['model.dropout'], yes: true });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.params, ['model.dropout']);
+    assert.match(result.studyFile ?? '', /\.study\.yaml$/);
+  });
+});
