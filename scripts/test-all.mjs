@@ -13,6 +13,8 @@ const steps = [
   { name: 'build', cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
   { name: 'typecheck', cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
   { name: 'lint', cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
+  // The unit tests evaluate a real scikit-learn model through shared/bench/ref.py: Debian's Python packages.
+  { name: 'system', cmd: ['bash', join(root, 'scripts/setup-system.sh')] },
   { name: 'unit', cmd: [bin('mocha'), 'test/unit/**/*.test.ts'] },
   { name: 'host', cmd: [process.execPath, join(root, 'test/host/run.js')] },
   { name: 'ui', cmd: [process.execPath, join(root, 'test/ui/run.js')] },
