@@ -2,18 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { runCli } from '../../../src/cli/main';
 import { DEFAULT_REF_PY, RefServeEvaluator } from '../../../src/cli/commands/bench';
+import { captureIO } from '../cli/capture';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = () => captureIO();
 
 describe('hpstudio bench', () => {
   it('prints one JSON line per seed with best values at the checkpoints', async () => {

@@ -1,18 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main';
 import { parseArgs, UsageError } from '../../../src/cli/args';
+import { captureIO } from './capture';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = () => captureIO();
 
 describe('hpstudio CLI', () => {
   it('prints help with --help and no arguments', async () => {

@@ -5,6 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { readJournal } from '../../../src/core/study/journal';
+import { captureIO } from './capture';
+
+const capture = (cwd: string, signal = new AbortController().signal, tty = false) => captureIO({ cwd, signal, tty });
 
 /** A real trainer: prints one JSON line per epoch; the loss approaches (x - 0.3)^2; `fail: 1` exits 3. */
 const TRAINER = `
@@ -19,18 +22,6 @@ const tick = () => {
 };
 tick();
 `;
-
-function capture(cwd: string, signal = new AbortController().signal, tty = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t), isTTY: tty },
-    cwd,
-    signal,
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 function study(extra = '', params = '  x: {min: 0.0, max: 1.0}\n'): string {
   return `name: demo\nprogram: train.js\ncommand:\n  - ${process.execPath}\n  - \${program}\n  - \${args}\nmethod: random\nmetric: {name: loss, goal: minimize}\nparameters:\n${params}${extra}`;

@@ -5,13 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { CORPUS, FIXTURES } from './helpers';
+import { captureIO } from '../cli/capture';
 
-function capture(cwd = process.cwd()) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, cwd, signal: new AbortController().signal };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = (cwd = process.cwd()) => captureIO({ cwd });
 
 const MNIST = path.join(CORPUS, 'positive', 'ashleve__lightning-hydra-template__configs__model__mnist.yaml');
 

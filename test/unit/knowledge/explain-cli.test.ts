@@ -2,18 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
+import { captureIO } from '../cli/capture';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    cwd: process.cwd(),
-    signal: new AbortController().signal,
-  };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
+const capture = () => captureIO();
 
 async function run(...argv: string[]) {
   const c = capture();
