@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { JOURNAL_FILE } from '../../core/study/journal';
 import * as vscode from 'vscode';
 import type { FromWorker, StudyEventMessage } from '../../core/protocol/worker';
 import { UNTRUSTED_MESSAGE } from '../trust';
@@ -45,6 +46,9 @@ export interface StudyControllerOptions {
   readonly log?: vscode.LogOutputChannel;
 }
 
+/** How often journals are checked for changes that no file event reported. */
+const JOURNAL_POLL_MS = 3_000;
+
 export class StudyController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   private readonly eventsEmitter = new vscode.EventEmitter<readonly StudyEventMessage[]>();
@@ -76,6 +80,32 @@ export class StudyController implements vscode.Disposable {
     const touched = (uri: vscode.Uri) => this.markDirty(path.dirname(uri.fsPath));
     this.disposables.push(watcher, watcher.onDidChange(touched), watcher.onDidCreate(touched), watcher.onDidDelete(() => this.refreshAll()));
     this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshAll()));
+    // File events are not guaranteed (remote hosts, code-server, watcher limits): a slow stat poll
+    // catches journals a terminal run created or grew, so the sidebar never lags for long.
+    const poll = setInterval(() => this.pollJournals(), JOURNAL_POLL_MS);
+    this.disposables.push({ dispose: () => clearInterval(poll) });
+  }
+
+  private readonly journalStamps = new Map<string, string>();
+
+  private pollJournals(): void {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      for (const dir of listStudyDirs(folder.uri.fsPath)) {
+        let stamp: string;
+        try {
+          const st = fs.statSync(path.join(dir, JOURNAL_FILE));
+          stamp = `${st.size}:${st.mtimeMs}`;
+        } catch {
+          continue;
+        }
+        if (this.journalStamps.get(dir) === stamp) continue;
+        const known = this.journalStamps.has(dir);
+        this.journalStamps.set(dir, stamp);
+        // The first sighting only records the stamp when the study is already listed.
+        if (known || !this.studies.has(path.basename(dir))) this.markDirty(dir);
+      }
+    }
   }
 
   /** Every known study of the workspace folders, ordered by name. */

@@ -53,6 +53,26 @@ describe('Apply best values to the source config', () => {
     assert.match(text, /command:hpstudio\.showCurves/);
   });
 
+  it('notices a study a terminal run writes, with no command (file events or the journal poll)', async () => {
+    const dir = path.join(root(), '.hpstudio', 'studies', 'wd-terminal');
+    fs.mkdirSync(dir, { recursive: true });
+    const space = { params: [{ name: 'weight_decay', distribution: { type: 'float', low: 1e-5, high: 0.1, log: true } }] };
+    const records = [
+      { op: 'study', v: 1, name: 'wd-terminal', space, direction: 'minimize', metric: 'val_loss', sampler: 'random', seed: 1, studyFile: path.join(root(), 'wandb_sweep.yaml'), time: 1 },
+      { op: 'trial', number: 0, params: { weight_decay: 0.003 }, state: 'running', pid: 1, host: 'fixture', time: 2 },
+      { op: 'finish', number: 0, state: 'complete', value: 0.2, time: 3 },
+    ];
+    fs.writeFileSync(path.join(dir, 'journal.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    const uri = vscode.Uri.file(path.join(root(), 'configs', 'model', 'mlp.yaml'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.getText().split('\n').findIndex(l => l.startsWith('weight_decay:'));
+    const text = await waitFor('the hover to know the new study', async () => {
+      const t = await hoverTextAt(uri, new vscode.Position(line, 2));
+      return /Study wd-terminal/.test(t) ? t : undefined;
+    }, 15_000);
+    assert.match(text, /best (3e-3|0\.003) \(objective 0\.2\)/);
+  });
+
   it('says why when a study has no source config to write to', async () => {
     const result = await vscode.commands.executeCommand<{ applied: boolean; error?: string }>('hpstudio.applyBest', 'no-such-study', { preview: false });
     assert.equal(result.applied, false);
