@@ -4,7 +4,6 @@ import { SidebarModel } from './views/sidebarModel';
 import { createApplyBestCommand } from './apply/applyBestCommand';
 import { createCurvesCommands } from './views/curvesCommands';
 import { CurvesPanel } from './views/curvesPanel';
-import { requireTrust } from './trust';
 import { detectFile, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
 import { prepareHoverIndex, renderHover } from '../core/hover';
@@ -20,12 +19,6 @@ import { createStudies } from './studies/wire';
  * The composition root: the only place that creates services and wires them to VS Code. Commands come
  * from one table; every disposable goes into `context.subscriptions` so deactivation cleans up all.
  */
-
-interface CommandSpec {
-  /** Tuning commands run workspace programs: refused in Restricted Mode, even via executeCommand. */
-  readonly needsTrust?: boolean;
-  readonly run: (...args: unknown[]) => unknown;
-}
 
 /** Async clean-ups deactivate() must await (stopping trial processes), registered by the services. */
 const shutdownTasks: Array<() => Promise<void>> = [];
@@ -115,25 +108,22 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CurvesPanel.viewType, curves.serializer));
 
   // --- the command table --------------------------------------------------------------------------
-  const commands: Record<string, CommandSpec> = {
-    'hpstudio.scanWorkspace': { run: scan },
-    // The tuning handlers check trust themselves (requireTrust inside createStudies) so that in
-    // Restricted Mode they resolve to { refused: true, reason } instead of undefined.
-    'hpstudio.tuneFile': { run: studies.commands.tuneFile },
-    'hpstudio.startStudy': { run: studies.commands.startStudy },
-    'hpstudio.resumeStudy': { run: studies.commands.resumeStudy },
-    'hpstudio.openStudyFile': { run: studies.commands.openStudyFile },
-    'hpstudio.showCurves': { run: name => curves.showCurves(name) },
-    'hpstudio.openCurves': { run: target => curves.openCurves(target) },
-    'hpstudio.stopStudy': { run: studies.commands.stopStudy },
-    'hpstudio.explainSetting': { run: createExplainCommand(documents) },
-    'hpstudio.applyBest': { run: applyBest },
+  // Commands that run workspace programs (tune, start, stop, resume) check Workspace Trust themselves, inside
+  // createStudies: in Restricted Mode they refuse with a message and resolve to { refused: true, reason },
+  // also when another extension calls them through executeCommand.
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'hpstudio.scanWorkspace': scan,
+    'hpstudio.tuneFile': studies.commands.tuneFile,
+    'hpstudio.startStudy': studies.commands.startStudy,
+    'hpstudio.resumeStudy': studies.commands.resumeStudy,
+    'hpstudio.stopStudy': studies.commands.stopStudy,
+    'hpstudio.openStudyFile': studies.commands.openStudyFile,
+    'hpstudio.showCurves': name => curves.showCurves(name),
+    'hpstudio.openCurves': target => curves.openCurves(target),
+    'hpstudio.explainSetting': createExplainCommand(documents),
+    'hpstudio.applyBest': applyBest,
   };
-  const notify = (message: string) => vscode.window.showWarningMessage(message);
-  for (const [id, spec] of Object.entries(commands)) {
-    const run = spec.needsTrust ? requireTrust(vscode.workspace, notify, spec.run) : spec.run;
-    context.subscriptions.push(vscode.commands.registerCommand(id, run));
-  }
+  for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 }
 
 export async function deactivate(): Promise<void> {
@@ -142,6 +132,6 @@ export async function deactivate(): Promise<void> {
 }
 
 /** Services that own processes register how to stop them when the extension goes away. */
-export function onShutdown(task: () => Promise<void>): void {
+function onShutdown(task: () => Promise<void>): void {
   shutdownTasks.push(task);
 }
