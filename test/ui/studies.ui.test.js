@@ -65,6 +65,10 @@ for (const theme of themes) {
       await curves.locator('#status', { hasText: /16 trials/ }).waitFor({ timeout: 60_000 });
       const status = await curves.locator('#status').innerText();
       assert.match(status, /best #\d+ = /);
+      // The objective comes from the journal; the other metrics the trials print come from their logs.
+      await curves.locator('#metric option', { hasText: /^loss$/ }).waitFor({ state: 'attached', timeout: 15_000 });
+      const metrics = await curves.locator('#metric option').allInnerTexts();
+      assert.ok(metrics.includes('val_loss') && metrics.includes('loss'), metrics.join(', '));
       const drawn = await curves.locator('#trial option').count();
       assert.ok(drawn > 10, `trials drawn as curves: ${drawn - 1}`);
       // The learning-curve canvas really has lines on it: count distinct non-background pixels.

@@ -80,3 +80,33 @@ describe('RunCurvesSource', () => {
     }
   });
 });
+
+describe('JournalCurvesSource with trial logs', () => {
+  it('adds the other metrics the trials print (loss…) next to the objective from the journal', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-curves-logs-'));
+    const file = path.join(dir, 'journal.jsonl');
+    try {
+      fs.writeFileSync(file, line(header) + line({ op: 'trial', number: 0, params: { lr: 0.01 }, state: 'running', pid: 1, host: 'h', time: 2 }) + line({ op: 'value', number: 0, step: 1, value: 0.9 }));
+      const trialDir = path.join(dir, 'trials', '0');
+      fs.mkdirSync(trialDir, { recursive: true });
+      fs.writeFileSync(path.join(trialDir, 'stdout.log'), '{"epoch": 1, "loss": 1.2, "val_loss": 0.9}\n');
+      const source = new JournalCurvesSource(file);
+      source.snapshot();
+      const deltas: CurvesDelta[] = [];
+      const sub = source.onDidChange(d => deltas.push(d));
+      await source.refresh();
+      fs.appendFileSync(path.join(trialDir, 'stdout.log'), '{"epoch": 2, "loss": 0.8, "val_loss": 0.7}\n');
+      fs.appendFileSync(file, line({ op: 'value', number: 0, step: 2, value: 0.7 }) + line({ op: 'finish', number: 0, state: 'complete', value: 0.7, time: 9 }));
+      await source.refresh();
+      sub.dispose();
+      const loss = deltas.flatMap(d => d.series ?? []).filter(s => s.metric === 'loss');
+      assert.deepEqual(loss.flatMap(s => s.values), [1.2, 0.8], 'loss comes from the log, point by point');
+      // The objective is not doubled: val_loss comes only from the journal.
+      const snap = source.snapshot();
+      assert.deepEqual(snap.metrics, ['val_loss', 'loss']);
+      assert.deepEqual(snap.series.filter(s => s.metric === 'val_loss').flatMap(s => s.values), [0.9, 0.7]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
