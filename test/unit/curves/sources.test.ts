@@ -100,11 +100,11 @@ describe('JournalCurvesSource with trial logs', () => {
       await source.refresh();
       sub.dispose();
       const loss = deltas.flatMap(d => d.series ?? []).filter(s => s.metric === 'loss');
-      assert.deepEqual(loss.flatMap(s => s.values), [1.2, 0.8], 'loss comes from the log, point by point');
+      assert.deepEqual(loss.flatMap(s => [...s.values]), [1.2, 0.8], 'loss comes from the log, point by point');
       // The objective is not doubled: val_loss comes only from the journal.
       const snap = source.snapshot();
       assert.deepEqual(snap.metrics, ['val_loss', 'loss']);
-      assert.deepEqual(snap.series.filter(s => s.metric === 'val_loss').flatMap(s => s.values), [0.9, 0.7]);
+      assert.deepEqual(snap.series.filter(s => s.metric === 'val_loss').flatMap(s => [...s.values]), [0.9, 0.7]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
