@@ -21,6 +21,7 @@ import { LocalExecutor } from '../../src/core/runner/local';
 import type { MetricCollector } from '../../src/core/metrics/types';
 import type { TrialLaunch, LaunchSpec } from '../../src/core/runner/types';
 import type { ParamValue } from '../../src/core/search/types';
+import { isProcessAlive, isZombie } from '../../src/core/runner/process-group';
 
 const FULL = process.env.RUNNER_BENCH_FULL === '1';
 const CANCEL_RUNS = FULL ? 30 : 10;
@@ -53,19 +54,7 @@ function stats(values: number[]): Stats {
   return { n: values.length, median: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]), mean: round(values.reduce((a, b) => a + b, 0) / values.length) };
 }
 
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z'); // a zombie waiting for PID 1 to reap it
-  } catch {
-    return true;
-  }
-}
+const isGone = (pid: number): boolean => !isProcessAlive(pid) || isZombie(pid);
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lastLines, LocalExecutor } from '../../../src/core/runner/local';
-import { isSignallablePid, signalGroup } from '../../../src/core/runner/process-group';
+import { isSignallablePid, signalGroup, isProcessAlive, isZombie } from '../../../src/core/runner/process-group';
 import type { LaunchSpec, TrialHandle, TrialLaunch, TrialOutcome } from '../../../src/core/runner/types';
 import type { MetricPoint } from '../../../src/core/metrics/types';
 import type { ParamValue } from '../../../src/core/search/types';
@@ -23,19 +23,7 @@ const TREE_SIZE = 6;
  * (the orphans of a killed tree are re-parented to PID 1, which in this sandbox reaps every ~2 s).
  * A zombie runs nothing and holds no memory, GPU or files.
  */
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
-}
+const isGone = (pid: number): boolean => !isProcessAlive(pid) || isZombie(pid);
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
