@@ -2,17 +2,15 @@
  * The metric collector a trial executor runs next to each trial: it turns console output and the
  * files the trial writes into `MetricPoint`s, so users get live curves with no change to their code.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { MetricCollector, MetricCollectorOptions, MetricPoint } from './types';
 import { LineSplitter, MAX_LINE_LENGTH, MetricRegex, parseMetricLine, type LineMetric } from './lines';
 import {
   CsvFollower,
-  metricFileKind,
   StepCounter,
   TfEventsFollower,
   TrainerStateDedup,
   TrainerStateFollower,
+  walkMetricFiles,
   type FileFollower,
 } from './followers';
 
@@ -140,38 +138,16 @@ class Collector implements MetricCollector {
 
   /** Finds metric files below the trial directory that are not followed yet. */
   private async discover(root: string): Promise<void> {
-    const maxDepth = this.options.maxDepth ?? 4;
-    let seen = 0;
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
-        return; // not created yet, or vanished: the next poll looks again
-      }
-      // Sorted so checkpoint-500 is read before checkpoint-1000 and event files in creation order.
-      entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-      for (const entry of entries) {
-        if (++seen > MAX_SCANNED_ENTRIES) {
-          if (!this.warnedScanLimit) {
-            this.warnedScanLimit = true;
-            this.warn(`${root} holds more than ${MAX_SCANNED_ENTRIES} entries; metric files beyond them are not followed`);
-          }
-          return;
-        }
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (depth < maxDepth && !SKIPPED_DIRS.has(entry.name)) await walk(full, depth + 1);
-          continue;
-        }
-        if (!entry.isFile() || this.followers.has(full)) continue;
-        const kind = metricFileKind(entry.name);
-        if (kind === 'tfevents') this.followers.set(full, new TfEventsFollower(full));
-        else if (kind === 'csv') this.followers.set(full, new CsvFollower(full));
-        else if (kind === 'trainer_state') this.followers.set(full, new TrainerStateFollower(full, this.trainerStateDedup));
-      }
-    };
-    await walk(root, 0);
+    const complete = await walkMetricFiles(root, { maxDepth: this.options.maxDepth ?? 4, maxEntries: MAX_SCANNED_ENTRIES, skipDirs: SKIPPED_DIRS }, (file, _dir, kind) => {
+      if (this.followers.has(file)) return;
+      if (kind === 'tfevents') this.followers.set(file, new TfEventsFollower(file));
+      else if (kind === 'csv') this.followers.set(file, new CsvFollower(file));
+      else this.followers.set(file, new TrainerStateFollower(file, this.trainerStateDedup));
+    });
+    if (!complete && !this.warnedScanLimit) {
+      this.warnedScanLimit = true;
+      this.warn(`${root} holds more than ${MAX_SCANNED_ENTRIES} entries; metric files beyond them are not followed`);
+    }
   }
 
   private warn(message: string): void {

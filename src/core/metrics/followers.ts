@@ -30,6 +30,44 @@ export function metricFileKind(fileName: string): MetricFileKind | undefined {
   return undefined;
 }
 
+export interface MetricFileWalkLimits {
+  readonly maxDepth: number;
+  /** Directory entries looked at in all; a walk that reaches it stops there. */
+  readonly maxEntries: number;
+  readonly skipDirs: ReadonlySet<string>;
+}
+
+/**
+ * Visits the metric files below `root`, bounded in depth and entries. Entries are visited in natural
+ * order, so checkpoint-500 comes before checkpoint-1000 and event files in creation order. Resolves to
+ * false when `maxEntries` cut the walk short. A directory that is missing or vanishes is skipped: the
+ * next walk looks again.
+ */
+export async function walkMetricFiles(root: string, limits: MetricFileWalkLimits, visit: (file: string, dir: string, kind: MetricFileKind) => void): Promise<boolean> {
+  let seen = 0;
+  const walk = async (dir: string, depth: number): Promise<boolean> => {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return true;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    for (const entry of entries) {
+      if (++seen > limits.maxEntries) return false;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < limits.maxDepth && !limits.skipDirs.has(entry.name) && !(await walk(full, depth + 1))) return false;
+        continue;
+      }
+      const kind = entry.isFile() ? metricFileKind(entry.name) : undefined;
+      if (kind) visit(full, dir, kind);
+    }
+    return true;
+  };
+  return walk(root, 0);
+}
+
 /** Step columns/keys, finest first: the first one present is the x-axis. */
 const STEP_KEYS = ['global_step', 'step', 'iteration', 'iter', 'epoch'];
 

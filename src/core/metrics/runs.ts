@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ParamValue } from '../search/types';
 import type { MetricPoint } from './types';
-import { CsvFollower, metricFileKind, TfEventsFollower, TrainerStateFollower, type FileFollower } from './followers';
+import { CsvFollower, metricFileKind, TfEventsFollower, TrainerStateFollower, walkMetricFiles, type FileFollower } from './followers';
 import { JournalError, JournalReplay, type JournalDirection, type JournalTrialState } from './optuna-journal';
 import { parsePythonJson } from './pyjson';
 import { completeLines, DEFAULT_MAX_READ_BYTES, FileTail } from './tail';
@@ -157,37 +157,19 @@ class LogDirSource implements RunSource {
 
   private async discover(warnings: string[]): Promise<RunInfo[]> {
     const found: RunInfo[] = [];
-    let seen = 0;
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
+    const complete = await walkMetricFiles(this.path, { maxDepth: MAX_LOGDIR_DEPTH, maxEntries: MAX_LOGDIR_ENTRIES, skipDirs: SKIPPED_DIRS }, (file, dir, kind) => {
+      if (this.followers.has(file) || (kind !== 'tfevents' && kind !== 'csv')) return;
+      const run = path.relative(this.path, dir) || '.';
+      this.followers.set(file, { follower: kind === 'tfevents' ? new TfEventsFollower(file) : new CsvFollower(file), run });
+      if (!this.runs.has(run)) {
+        this.runs.add(run);
+        found.push({ id: run, label: run === '.' ? runLabel(this.path) : run, format: 'tensorboard', path: dir });
       }
-      entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-      for (const entry of entries) {
-        if (++seen > MAX_LOGDIR_ENTRIES) {
-          if (!this.warnedLimit) warnings.push(`${this.path} holds more than ${MAX_LOGDIR_ENTRIES} entries; the rest is not read`);
-          this.warnedLimit = true;
-          return;
-        }
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (depth < MAX_LOGDIR_DEPTH && !SKIPPED_DIRS.has(entry.name)) await walk(full, depth + 1);
-          continue;
-        }
-        const kind = metricFileKind(entry.name);
-        if (!entry.isFile() || this.followers.has(full) || (kind !== 'tfevents' && kind !== 'csv')) continue;
-        const run = path.relative(this.path, dir) || '.';
-        this.followers.set(full, { follower: kind === 'tfevents' ? new TfEventsFollower(full) : new CsvFollower(full), run });
-        if (!this.runs.has(run)) {
-          this.runs.add(run);
-          found.push({ id: run, label: run === '.' ? runLabel(this.path) : run, format: 'tensorboard', path: dir });
-        }
-      }
-    };
-    await walk(this.path, 0);
+    });
+    if (!complete && !this.warnedLimit) {
+      warnings.push(`${this.path} holds more than ${MAX_LOGDIR_ENTRIES} entries; the rest is not read`);
+      this.warnedLimit = true;
+    }
     return found;
   }
 }
