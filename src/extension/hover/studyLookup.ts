@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { analyseStudy, formatParam } from '../../core/analysis';
 import type { Setting } from '../../core/detect/types';
 import type { HoverStudy } from '../../core/hover/render';
-import type { StudySnapshot } from '../studies/studyIndex';
+import type { StudySnapshot } from '../../core/study/studyIndex';
 import type { StudyListing } from '../views/sidebarModel';
 import { commandUri } from './hoverProvider';
 

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DetectedFile } from '../../core/detect/types';
 import type { StudyController } from './controller';
-import { looksLikeStudy, studyNameFor, tuneCandidates } from './studyDraft';
-import type { StudySnapshot } from './studyIndex';
+import { looksLikeStudy, studyNameFor, tuneCandidates } from '../../core/study/studyDraft';
+import type { StudySnapshot } from '../../core/study/studyIndex';
 
 /** Detection of an open document (the composition root passes its per-version cache). */
 export type DocumentDetector = (document: vscode.TextDocument) => DetectedFile | undefined;

@@ -10,9 +10,9 @@ import { JOURNAL_FILE } from '../../core/study/journal';
 import * as vscode from 'vscode';
 import type { FromWorker, StudyEventMessage } from '../../core/protocol/worker';
 import { UNTRUSTED_MESSAGE } from '../trust';
-import { looksLikeStudy } from './studyDraft';
-import { listStudyDirs, readStudy, type StudySnapshot } from './studyIndex';
-import type { WorkerClient, WorkerCrash } from './workerClient';
+import { looksLikeStudy } from '../../core/study/studyDraft';
+import { listStudyDirs, readStudy, type StudySnapshot } from '../../core/study/studyIndex';
+import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
 
 export type StartOutcome =
   | { readonly started: true; readonly study: string; readonly studyFile: string; readonly journalDir: string }

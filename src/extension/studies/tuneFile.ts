@@ -29,7 +29,7 @@ import {
   type LaunchGuess,
   type ParamRange,
   type TuneCandidate,
-} from './studyDraft';
+} from '../../core/study/studyDraft';
 
 export interface TuneFileOptions {
   /** Parameters to tune, by study name (`model.lr`, `batch-size`) or setting key; default: the pre-selected ones. */

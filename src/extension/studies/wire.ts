@@ -10,7 +10,7 @@ import { requireTrust } from '../trust';
 import { StudyCodeLensProvider, type DocumentDetector } from './codeLens';
 import { StudyController } from './controller';
 import { createTuneFileCommand } from './tuneFile';
-import { WorkerClient } from './workerClient';
+import { WorkerClient } from '../../core/worker/workerClient';
 
 export interface StudiesDeps {
   readonly context: vscode.ExtensionContext;

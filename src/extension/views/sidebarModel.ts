@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SidebarState, StudyView, TrialRow } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
-import type { StudySnapshot, TrialSnapshot } from '../studies/studyIndex';
+import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
 
 /** The slice of the study controller the sidebar reads. */
 export interface StudyListing {

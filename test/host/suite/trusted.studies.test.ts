@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { processesIn, waitFor } from '../../unit/worker/helpers';
 import { loadStudyFile } from '../../../src/core/study/studyFile';
 import { readJournal } from '../../../src/core/study/journal';
-import type { StudySnapshot } from '../../../src/extension/studies/studyIndex';
+import type { StudySnapshot } from '../../../src/core/study/studyIndex';
 
 const studies = async () => (await vscode.commands.executeCommand<StudySnapshot[]>('hpstudio.getStudies')) ?? [];
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FromWorker, StudyEventMessage } from '../../../src/core/protocol/worker';
-import { WorkerClient } from '../../../src/extension/studies/workerClient';
+import { WorkerClient } from '../../../src/core/worker/workerClient';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const QUICKSTART = path.join(ROOT, 'examples/quickstart');

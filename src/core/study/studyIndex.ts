@@ -5,11 +5,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Direction, ParamValue, TrialState } from '../../core/search/types';
-import { JOURNAL_FILE, readJournal, type ReplayedStudy } from '../../core/study/journal';
-import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from '../../core/study/lock';
-import { DEFAULT_TRIALS, plannedTrials } from '../../core/study/runStudy';
-import { loadStudyFile } from '../../core/study/studyFile';
+import type { Direction, ParamValue, TrialState } from '../search/types';
+import { JOURNAL_FILE, readJournal, type ReplayedStudy } from './journal';
+import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
+import { DEFAULT_TRIALS, plannedTrials } from './runStudy';
+import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
 
 /**

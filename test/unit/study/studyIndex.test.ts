@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StudyJournal, studyDirectory } from '../../../src/core/study/journal';
-import { listStudyDirs, readStudy } from '../../../src/extension/studies/studyIndex';
+import { listStudyDirs, readStudy } from '../../../src/core/study/studyIndex';
 
 const space = { params: [{ name: 'lr', distribution: { type: 'float' as const, low: 1e-4, high: 0.1, log: true } }] };
 

@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { DetectedFile, Setting } from '../../core/detect/types';
-import { findEntry, getEntry, selectRange, type KnowledgeEntry } from '../../core/knowledge';
+import type { DetectedFile, Setting } from '../detect/types';
+import { findEntry, getEntry, selectRange, type KnowledgeEntry } from '../knowledge';
 
 export type ParamRange =
   | { readonly type: 'float'; readonly low: number; readonly high: number; readonly log: boolean }

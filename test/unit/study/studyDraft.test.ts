@@ -16,8 +16,8 @@ import {
   studySource,
   tuneCandidates,
   type ParamRange,
-} from '../../../src/extension/studies/studyDraft';
-import { ROOT } from './helpers';
+} from '../../../src/core/study/studyDraft';
+const ROOT = path.resolve(__dirname, '../../..');
 
 const WS = path.join(ROOT, 'test/fixtures/host-workspace');
 const detect = (rel: string): DetectedFile => {

@@ -5,8 +5,8 @@
  * it started — is gone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseMessage } from '../../core/protocol/validate';
-import { fromWorker, toWorker, type FromWorker, type StartRequest, type ToWorker } from '../../core/protocol/worker';
+import { parseMessage } from '../protocol/validate';
+import { fromWorker, toWorker, type FromWorker, type StartRequest, type ToWorker } from '../protocol/worker';
 
 export interface WorkerClientOptions {
   /** The worker entry: `dist/worker.js` in the extension, `src/worker/main.ts` (+ esbuild-register) in tests. */
