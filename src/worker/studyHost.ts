@@ -8,7 +8,8 @@ import { checkProgram } from '../core/runner/resolve';
 import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
 import { createExecutor } from '../core/study/executor';
 import { studyDirectory } from '../core/study/journal';
-import { plannedTrials, type RunStudyOptions } from '../core/study/runStudy';
+import type { RunStudyOptions } from '../core/study/runStudy';
+import { plannedTrials } from '../core/study/summary';
 import { loadStudyFile } from '../core/study/studyFile';
 import { formatIssue, type StudyConfig } from '../core/study/types';
 

@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { SAMPLER_NAMES } from '../../core/search/index';
-import type { ParamValue } from '../../core/search/types';
 import { createExecutor } from '../../core/study/executor';
 import { JOURNAL_FILE, StudyExistsError, readJournal, studyDirectory } from '../../core/study/journal';
-import { plannedTrials, runStudy } from '../../core/study/runStudy';
+import { runStudy } from '../../core/study/runStudy';
+import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, isBetter, isDone, plannedTrials } from '../../core/study/summary';
 import { StudyFileError, loadStudyFile } from '../../core/study/studyFile';
 import { formatIssue, type StudyConfig, type StudyEvent, type StudySummary } from '../../core/study/types';
 
@@ -51,17 +51,6 @@ function positiveInt(value: unknown, name: string, max = 1_000_000): number | un
   return n;
 }
 
-function formatValue(v: number | undefined): string {
-  if (v === undefined) return '-';
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(5))) : v.toExponential(3);
-}
-
-function formatParams(params: Readonly<Record<string, ParamValue>>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : String(v)}`)
-    .join(' ');
-}
-
 /** First line of an error, plus its last line (usually the program's own message) when there are more. */
 function briefError(error: string): string {
   const lines = error.split('\n').map(l => l.trim()).filter(Boolean);
@@ -84,13 +73,10 @@ class Progress {
   ) {}
 
   /** Counts what an earlier run of a resumed study already finished, so the bar and best start right. */
-  seed(trials: readonly { number: number; state: string; value?: number; requeued?: boolean }[]): void {
-    for (const t of trials) {
-      if (t.state === 'complete' || t.state === 'pruned' || (t.state === 'fail' && !t.requeued)) this.finished++;
-      if (t.state === 'complete' && t.value !== undefined && (!this.best || (this.config.direction === 'minimize' ? t.value < this.best.value : t.value > this.best.value))) {
-        this.best = { number: t.number, value: t.value };
-      }
-    }
+  seed(trials: readonly TrialOutcomeLike[]): void {
+    this.finished += trials.filter(isDone).length;
+    const best = bestTrial(trials, this.config.direction);
+    if (best) this.best = { number: best.number, value: best.value };
   }
 
   onEvent(e: StudyEvent): void {
@@ -101,7 +87,7 @@ class Progress {
       case 'trial-finished': {
         this.running--;
         this.finished++;
-        if (e.state === 'complete' && e.value !== undefined && (!this.best || (this.config.direction === 'minimize' ? e.value < this.best.value : e.value > this.best.value))) {
+        if (e.state === 'complete' && e.value !== undefined && (!this.best || isBetter(this.config.direction, e.value, this.best.value))) {
           this.best = { number: e.number, value: e.value };
         }
         if (!this.tty) {

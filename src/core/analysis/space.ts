@@ -4,7 +4,7 @@
  * search space to rely on. Numbers become numeric axes (log-scaled when they span two decades or more
  * and stay positive, as learning rates do), anything else becomes a categorical axis.
  */
-import type { Direction, ParamValue } from '../search/types';
+import type { ParamValue } from '../search/types';
 
 /** The part of a trial the analysis needs: what it tried and what it scored. */
 export interface AnalysedTrial {
@@ -98,7 +98,5 @@ export function denormalise(axis: Extract<ParamAxis, { kind: 'numeric' }>, t: nu
   return axis.min + t * (axis.max - axis.min);
 }
 
-/** True when `a` is a better objective value than `b` in this direction. */
-export function isBetter(direction: Direction, a: number, b: number): boolean {
-  return direction === 'minimize' ? a < b : a > b;
-}
+/** Which of two objective values is better: the study's own rule (core/study/summary). */
+export { isBetter } from '../study/summary';

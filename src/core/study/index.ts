@@ -16,6 +16,8 @@ export {
 export type { JournalRecord, JournalTrial, ReplayedStudy, ParsedJournal, StudyCreatedRecord } from './journal';
 export { StudyLock, StudyLockedError, isPidAlive, DEFAULT_LOCK_GRACE_MS } from './lock';
 export type { LockInfo, LockOptions } from './lock';
-export { runStudy, summarize, seedFromName, plannedTrials, systemClock, DEFAULT_TRIALS } from './runStudy';
+export { runStudy, seedFromName, systemClock } from './runStudy';
+export { summarize, plannedTrials, DEFAULT_TRIALS, isBetter, isDone, countsAgainstBudget, bestTrial, bestValue, tallyTrials, formatValue, formatParams } from './summary';
+export type { BestTrial, TrialCounts, TrialOutcomeLike } from './summary';
 export type { RunStudyOptions, StudyClock } from './runStudy';
 export { createExecutor } from './executor';

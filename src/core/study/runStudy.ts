@@ -10,10 +10,14 @@ import type { MetricPoint } from '../metrics/types';
 import type { TrialExecutor, TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
 import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler } from '../search/index';
-import type { Distribution, FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
+import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { StudyJournal, findStaleTrials, toFrozenTrial, type JournalRecord, type JournalTrial } from './journal';
 import { DEFAULT_LOCK_GRACE_MS } from './lock';
-import type { StudyConfig, StudyEvent, StudySummary, TrialSummary } from './types';
+import { countsAgainstBudget, DEFAULT_TRIALS, plannedTrials, summarize } from './summary';
+import type { StudyConfig, StudyEvent, StudySummary } from './types';
+
+// Budget rules live in summary.ts; re-exported for the callers that know them from here.
+export { DEFAULT_TRIALS, plannedTrials, summarize } from './summary';
 
 /** Time source and timers, injectable so tests can drive timeouts and heartbeats deterministically. */
 export interface StudyClock {
@@ -59,33 +63,11 @@ export interface RunStudyOptions {
   readonly staleGraceMs?: number;
 }
 
-/** Trials when neither the caller nor the study file says (W&B would run forever; a CLI must end). */
-export const DEFAULT_TRIALS = 20;
-
 /** Deterministic seed from the study name, so re-running a study file reproduces its trials. */
 export function seedFromName(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
   return h;
-}
-
-function gridSize(dists: readonly Distribution[]): number | undefined {
-  let size = 1;
-  for (const d of dists) {
-    if (d.type === 'categorical') size *= d.choices.length;
-    else if (d.type === 'int' && !d.log) size *= Math.floor((d.high - d.low) / (d.step ?? 1)) + 1;
-    else if (d.type === 'float' && d.step && !d.log) size *= Math.floor((d.high - d.low) / d.step + 1e-9) + 1;
-    else return undefined;
-  }
-  return size;
-}
-
-/** Total trials a run aims at: the caller's, the file's, the grid's size, or DEFAULT_TRIALS. */
-export function plannedTrials(config: StudyConfig, trials?: number): number {
-  const explicit = trials ?? config.limits.trials;
-  if (explicit !== undefined) return explicit;
-  const grid = config.sampler === 'grid' ? gridSize(config.space.params.map(p => p.distribution)) : undefined;
-  return grid ?? DEFAULT_TRIALS;
 }
 
 interface ActiveTrial {
@@ -157,7 +139,7 @@ export async function runStudy(options: RunStudyOptions): Promise<StudySummary> 
     if (options.trials === undefined && config.limits.trials === undefined && budget === DEFAULT_TRIALS) {
       warn(`no trials / run_cap in the study file: running ${DEFAULT_TRIALS} trials`);
     }
-    const counted = () => state.trials.filter(t => !(t.state === 'fail' && t.requeued)).length;
+    const counted = () => state.trials.filter(countsAgainstBudget).length;
 
     const flapping =
       Number.isFinite(config.limits.flapping.maxFailures) && config.limits.flapping.windowMs > 0
@@ -435,24 +417,6 @@ function failedHandle(trialNumber: number, message: string): TrialHandle {
     done: Promise.resolve({ exitCode: null, signal: null, error: message, durationMs: 0, stderrTail: '' }),
     stop: () => Promise.resolve(),
   };
-}
-
-export function summarize(study: string, status: StudySummary['status'], frozen: readonly FrozenTrial[], trials: readonly JournalTrial[], direction: 'minimize' | 'maximize'): StudySummary {
-  let best: StudySummary['best'];
-  let completed = 0;
-  let pruned = 0;
-  let failed = 0;
-  for (const t of frozen) {
-    if (t.state === 'complete') {
-      completed++;
-      if (t.value !== undefined && (best === undefined || (direction === 'minimize' ? t.value < best.value : t.value > best.value))) {
-        best = { number: t.number, value: t.value, params: t.params };
-      }
-    } else if (t.state === 'pruned') pruned++;
-    else if (t.state === 'fail') failed++;
-  }
-  const list: TrialSummary[] = trials.map(t => ({ number: t.number, state: t.state, value: t.value, params: t.params, error: t.error }));
-  return { study, status, completed, pruned, failed, best, trials: list };
 }
 
 function lastLines(text: string, n: number): string {

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import type { Direction, ParamValue, TrialState } from '../search/types';
 import { JOURNAL_FILE, readJournal, type ReplayedStudy } from './journal';
 import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
-import { DEFAULT_TRIALS, plannedTrials } from './runStudy';
 import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
+import { DEFAULT_TRIALS, plannedTrials, tallyTrials, type BestTrial, type TrialCounts } from './summary';
 
 /**
  * running: its runner (this window's worker, or a CLI) holds the lock and is alive.
@@ -54,10 +54,10 @@ export interface StudySnapshot {
   readonly reason?: string;
   /** Trials the study aims at (the study file's `trials`/`run_cap`, or what it was started with). */
   readonly budget: number;
-  readonly counts: { readonly complete: number; readonly pruned: number; readonly fail: number; readonly running: number; readonly waiting: number };
+  readonly counts: Readonly<TrialCounts>;
   /** Trials that count against the budget (failed trials re-queued for a retry do not). */
   readonly done: number;
-  readonly best?: { readonly number: number; readonly value: number; readonly params: Readonly<Record<string, ParamValue>> };
+  readonly best?: BestTrial;
   readonly trials: readonly TrialSnapshot[];
   /** Set when the journal cannot be read (corrupt in the middle, unreadable). */
   readonly error?: string;
@@ -108,15 +108,7 @@ export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: 
   const facts = studyFileFacts(header.studyFile);
   const budget = options.budget ?? facts.budget ?? DEFAULT_TRIALS;
 
-  const counts = { complete: 0, pruned: 0, fail: 0, running: 0, waiting: 0 };
-  let best: StudySnapshot['best'];
-  for (const t of study.trials) {
-    counts[t.state]++;
-    if (t.state === 'complete' && t.value !== undefined && (best === undefined || (header.direction === 'minimize' ? t.value < best.value : t.value > best.value))) {
-      best = { number: t.number, value: t.value, params: t.params };
-    }
-  }
-  const done = study.trials.filter(t => (t.state === 'complete' || t.state === 'pruned' || t.state === 'fail') && !(t.state === 'fail' && t.requeued)).length;
+  const { counts, done, best } = tallyTrials(study.trials, header.direction);
 
   const lock = readLock(journalDir);
   let state: StudyState;

@@ -12,6 +12,7 @@ import type { FromWorker, StudyEventMessage } from '../../core/protocol/worker';
 import { UNTRUSTED_MESSAGE } from '../trust';
 import { looksLikeStudy } from '../../core/study/studyDraft';
 import { listStudyDirs, readStudy, type StudySnapshot } from '../../core/study/studyIndex';
+import { formatParams, formatValue } from '../../core/study/summary';
 import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
 
 export type StartOutcome =
@@ -373,7 +374,7 @@ export class StudyController implements vscode.Disposable {
         return;
       case 'trial-finished': {
         const s = this.studies.get(e.study);
-        const value = e.value !== undefined ? ` ${s?.metric ?? 'value'}=${formatNumber(e.value)}` : '';
+        const value = e.value !== undefined ? ` ${s?.metric ?? 'value'}=${formatValue(e.value)}` : '';
         this.line(e.study, `trial ${e.number} ${e.state}${value} (${(e.durationMs / 1000).toFixed(1)} s)`);
         if (e.state === 'fail' && e.error) for (const l of e.error.split('\n')) this.output.appendLine(`    ${l}`);
         return;
@@ -387,7 +388,7 @@ export class StudyController implements vscode.Disposable {
         return;
       case 'study-finished': {
         const best = e.summary.best;
-        this.line(e.study, `${e.summary.status}: ${e.summary.completed} complete, ${e.summary.pruned} pruned, ${e.summary.failed} failed${best ? `; best trial ${best.number} (${formatNumber(best.value)}): ${formatParams(best.params)}` : ''}`);
+        this.line(e.study, `${e.summary.status}: ${e.summary.completed} complete, ${e.summary.pruned} pruned, ${e.summary.failed} failed${best ? `; best trial ${best.number} (${formatValue(best.value)}): ${formatParams(best.params)}` : ''}`);
         return;
       }
       case 'warning':
@@ -411,7 +412,7 @@ export class StudyController implements vscode.Disposable {
       return;
     }
     const s = running[0];
-    const best = s.best ? ` · best ${formatNumber(s.best.value)}` : '';
+    const best = s.best ? ` · best ${formatValue(s.best.value)}` : '';
     const more = running.length > 1 ? ` (+${running.length - 1})` : '';
     this.statusBar.text = `$(beaker) ${s.name} ${s.done}/${s.budget}${best}${more}`;
     this.statusBar.tooltip = `Hyperparameter Studio: ${running.map(r => `${r.name}: ${r.done}/${r.budget} trials, ${r.counts.running} running`).join('\n')}\nClick to show the loss curves.`;
@@ -428,7 +429,7 @@ export class StudyController implements vscode.Disposable {
           const s = this.studies.get(owned.name);
           if (!s) return;
           const done = Math.min(s.done, owned.budget);
-          const best = s.best ? `, best ${s.metric} ${formatNumber(s.best.value)}` : '';
+          const best = s.best ? `, best ${s.metric} ${formatValue(s.best.value)}` : '';
           progress.report({ message: `${done}/${owned.budget} trials${best}`, increment: ((done - reported) / Math.max(1, owned.budget)) * 100 });
           reported = done;
         };
@@ -467,18 +468,6 @@ export class StudyController implements vscode.Disposable {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function formatNumber(n: number): string {
-  if (n === 0) return '0';
-  const a = Math.abs(n);
-  return a >= 1e4 || a < 1e-3 ? n.toExponential(2) : Number(n.toPrecision(4)).toString();
-}
-
-function formatParams(params: Readonly<Record<string, unknown>>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`)
-    .join(' ');
 }
 
 function lastLines(text: string, n: number): string {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SidebarState, StudyView, TrialRow } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
 import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
+import { bestValue } from '../../core/study/summary';
 
 /** The slice of the study controller the sidebar reads. */
 export interface StudyListing {
@@ -16,8 +17,7 @@ export interface StudyListing {
 const MAX_TRIAL_ROWS = 2_000;
 
 function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize'): TrialRow {
-  const values = t.intermediate.map(([, v]) => v).filter(v => !Number.isNaN(v));
-  const best = values.length ? (direction === 'minimize' ? Math.min(...values) : Math.max(...values)) : null;
+  const best = bestValue(t.intermediate.map(([, v]) => v), direction) ?? null;
   const latest = t.intermediate.length ? t.intermediate[t.intermediate.length - 1][1] : null;
   const end = t.endTime ?? (t.state === 'running' ? Date.now() : undefined);
   return {

@@ -1,0 +1,125 @@
+/**
+ * What "done", "best" and "budget" mean for a study, and how its values print: one definition shared
+ * by the study loop, the study index (sidebar, status bar, progress), `hpstudio tune` and the analysis
+ * views, so they never disagree about how far a study is or which trial won.
+ */
+import { isFinished, type Direction, type Distribution, type FrozenTrial, type ParamValue, type TrialState } from '../search/types';
+import type { JournalTrial } from './journal';
+import type { StudyConfig, StudySummary, TrialSummary } from './types';
+
+/** The part of a trial these rules read (journal trials, frozen trials, snapshots and CLI records all have it). */
+export interface TrialOutcomeLike {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly value?: number;
+  /** A failed trial whose params were queued again as a new trial: the retry counts, not this one. */
+  readonly requeued?: boolean;
+}
+
+export interface BestTrial {
+  readonly number: number;
+  readonly value: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+}
+
+export interface TrialCounts {
+  complete: number;
+  pruned: number;
+  fail: number;
+  running: number;
+  waiting: number;
+}
+
+/** True when `a` is a better objective value than `b` in this direction. */
+export function isBetter(direction: Direction, a: number, b: number): boolean {
+  return direction === 'minimize' ? a < b : a > b;
+}
+
+/** Counts against the budget: every trial (running and waiting ones too) except a failure queued again. */
+export function countsAgainstBudget(t: Pick<TrialOutcomeLike, 'state' | 'requeued'>): boolean {
+  return !(t.state === 'fail' && t.requeued);
+}
+
+/** Done: the trial ended (complete, pruned or failed) and counts against the budget. */
+export function isDone(t: Pick<TrialOutcomeLike, 'state' | 'requeued'>): boolean {
+  return isFinished(t.state) && countsAgainstBudget(t);
+}
+
+/** The best complete trial with a value; of equal values the earliest wins. */
+export function bestTrial<T extends TrialOutcomeLike>(trials: Iterable<T>, direction: Direction): (T & { readonly value: number }) | undefined {
+  let best: (T & { readonly value: number }) | undefined;
+  for (const t of trials) {
+    if (t.state !== 'complete' || t.value === undefined) continue;
+    if (best === undefined || isBetter(direction, t.value, best.value)) best = t as T & { readonly value: number };
+  }
+  return best;
+}
+
+/** The best of some values in this direction, ignoring NaN; undefined when there is none. */
+export function bestValue(values: Iterable<number>, direction: Direction): number | undefined {
+  let best: number | undefined;
+  for (const v of values) if (!Number.isNaN(v) && (best === undefined || isBetter(direction, v, best))) best = v;
+  return best;
+}
+
+/** Trials per state, trials done, and the best trial: what every study list and progress bar shows. */
+export function tallyTrials<T extends TrialOutcomeLike & { readonly params: Readonly<Record<string, ParamValue>> }>(
+  trials: readonly T[],
+  direction: Direction,
+): { counts: TrialCounts; done: number; best?: BestTrial } {
+  const counts: TrialCounts = { complete: 0, pruned: 0, fail: 0, running: 0, waiting: 0 };
+  let done = 0;
+  for (const t of trials) {
+    counts[t.state]++;
+    if (isDone(t)) done++;
+  }
+  const b = bestTrial(trials, direction);
+  return { counts, done, best: b ? { number: b.number, value: b.value, params: b.params } : undefined };
+}
+
+/** A study's outcome as the loop returns it and the CLI prints it. */
+export function summarize(study: string, status: StudySummary['status'], frozen: readonly FrozenTrial[], trials: readonly JournalTrial[], direction: Direction): StudySummary {
+  const { counts, best } = tallyTrials(frozen, direction);
+  const list: TrialSummary[] = trials.map(t => ({ number: t.number, state: t.state, value: t.value, params: t.params, error: t.error }));
+  return { study, status, completed: counts.complete, pruned: counts.pruned, failed: counts.fail, best, trials: list };
+}
+
+// --- budget ---------------------------------------------------------------------------------------
+
+/** Trials when neither the caller nor the study file says (W&B would run forever; a CLI must end). */
+export const DEFAULT_TRIALS = 20;
+
+function gridSize(dists: readonly Distribution[]): number | undefined {
+  let size = 1;
+  for (const d of dists) {
+    if (d.type === 'categorical') size *= d.choices.length;
+    else if (d.type === 'int' && !d.log) size *= Math.floor((d.high - d.low) / (d.step ?? 1)) + 1;
+    else if (d.type === 'float' && d.step && !d.log) size *= Math.floor((d.high - d.low) / d.step + 1e-9) + 1;
+    else return undefined;
+  }
+  return size;
+}
+
+/** Total trials a run aims at: the caller's, the file's, the grid's size, or DEFAULT_TRIALS. */
+export function plannedTrials(config: StudyConfig, trials?: number): number {
+  const explicit = trials ?? config.limits.trials;
+  if (explicit !== undefined) return explicit;
+  const grid = config.sampler === 'grid' ? gridSize(config.space.params.map(p => p.distribution)) : undefined;
+  return grid ?? DEFAULT_TRIALS;
+}
+
+// --- printing -------------------------------------------------------------------------------------
+
+/** An objective or parameter value for people: 5 significant digits, exponent form outside [0.001, 10⁶). */
+export function formatValue(v: number | undefined): string {
+  if (v === undefined) return '-';
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(5))) : v.toExponential(3);
+}
+
+/** `lr=0.001 batch=32 optimizer=adam`. */
+export function formatParams(params: Readonly<Record<string, unknown>>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatValue(v) : String(v)}`)
+    .join(' ');
+}
