@@ -1,6 +1,6 @@
 /** Studies: study files, the crash-safe journal and its lock, and the study loop. */
 export * from './types';
-export { parseStudyFile, loadStudyFile, parseDuration, StudyFileError, STUDY_FILE_KEYS, SAMPLER_METHODS, PRUNER_TYPES, DISTRIBUTIONS, ARG_STYLES, COMMAND_MACROS, MAX_STUDY_FILE_BYTES } from './studyFile';
+export { parseStudyFile, loadStudyFile, parseDuration, StudyFileError, STUDY_FILE_KEYS, STUDY_FILE_METHODS, PRUNER_TYPES, DISTRIBUTIONS, ARG_STYLES, COMMAND_MACROS, MAX_STUDY_FILE_BYTES } from './studyFile';
 export type { ParsedStudyFile, StudyFileOptions } from './studyFile';
 export {
   StudyJournal,

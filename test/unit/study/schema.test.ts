@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ARG_STYLES, DISTRIBUTIONS, PRUNER_TYPES, SAMPLER_METHODS, STUDY_FILE_KEYS, loadStudyFile, quoteFlowMacros } from '../../../src/core/study/studyFile';
+import { ARG_STYLES, DISTRIBUTIONS, PRUNER_TYPES, STUDY_FILE_METHODS, STUDY_FILE_KEYS, loadStudyFile, quoteFlowMacros } from '../../../src/core/study/studyFile';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'study.schema.json'), 'utf8')) as Schema;
@@ -136,7 +136,7 @@ describe('study file JSON Schema', () => {
 
   it('has the parser’s enums and a description on every key', () => {
     const props = schema.properties!;
-    assert.deepEqual(props.method.enum, [...SAMPLER_METHODS]);
+    assert.deepEqual(props.method.enum, [...STUDY_FILE_METHODS]);
     assert.deepEqual(schema.definitions!.parameter.properties!.distribution.enum, [...DISTRIBUTIONS]);
     assert.deepEqual(objectVariant(props.pruner).properties!.type.enum, [...PRUNER_TYPES]);
     assert.deepEqual(props.arg_style.enum, [...ARG_STYLES]);

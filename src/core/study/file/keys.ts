@@ -1,0 +1,66 @@
+/**
+ * The vocabulary of a study file: the sections and keys the reader understands and the values a few
+ * of them accept. The JSON Schema test checks that schemas/study.schema.json lists the same.
+ */
+
+/** Study files larger than this are refused before parsing (a study file is a few KB). */
+export const MAX_STUDY_FILE_BYTES = 1024 * 1024;
+
+/** Values of `method:` (W&B's names plus ours); the engine's sampler names are `SAMPLER_NAMES` in core/search. */
+export const STUDY_FILE_METHODS = ['grid', 'random', 'bayes', 'tpe', 'gp', 'sobol', 'cmaes', 'auto'] as const;
+export const PRUNER_TYPES = ['none', 'median', 'asha', 'hyperband'] as const;
+export const ARG_STYLES = ['flags', 'hydra', 'override-file'] as const;
+export const DISTRIBUTIONS = [
+  'constant',
+  'categorical',
+  'int_uniform',
+  'uniform',
+  'q_uniform',
+  'log_uniform',
+  'log_uniform_values',
+  'q_log_uniform',
+  'q_log_uniform_values',
+  'inv_log_uniform',
+  'inv_log_uniform_values',
+  'normal',
+  'q_normal',
+  'log_normal',
+  'q_log_normal',
+] as const;
+export const COMMAND_MACROS = ['env', 'interpreter', 'program', 'args', 'args_no_hyphens', 'args_json', 'args_json_file', 'args_no_boolean_flags'] as const;
+
+/** Every key the parser understands, per section; the JSON Schema test checks it lists the same. */
+export const STUDY_FILE_KEYS = {
+  top: [
+    'program',
+    'command',
+    'method',
+    'metric',
+    'parameters',
+    'early_terminate',
+    'run_cap',
+    'name',
+    'description',
+    'entity',
+    'project',
+    'parallel',
+    'trial_timeout',
+    'executor',
+    'pruner',
+    'seed',
+    'trials',
+    'arg_style',
+    'metric_regex',
+    'gpus',
+    'retry_failed',
+    'flapping',
+    'interpreter',
+    'env',
+  ],
+  metric: ['name', 'goal', 'target'],
+  parameter: ['value', 'values', 'min', 'max', 'distribution', 'q', 'mu', 'sigma', 'parameters', 'probabilities', 'description'],
+  early_terminate: ['type', 'min_iter', 'max_iter', 'eta', 's', 'strict'],
+  pruner: ['type', 'n_startup_trials', 'n_warmup_steps', 'interval_steps', 'n_min_trials', 'percentile', 'min_resource', 'max_resource', 'reduction_factor', 'min_early_stopping_rate', 'min_iter', 'max_iter', 'eta', 's'],
+  executor: ['type', 'partition', 'time', 'cpus', 'gpus', 'options'],
+  flapping: ['max_failures', 'window_s'],
+} as const;
