@@ -1,7 +1,7 @@
 // Sidebar webview: renders the state the extension sends. DOM APIs and textContent only — file
 // names and settings come from the user's workspace and are never parsed as HTML.
 import { parseMessage } from '../../src/core/protocol/validate';
-import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyView, type TrialRow } from '../../src/core/protocol/sidebar';
+import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyRow, type TrialRow } from '../../src/core/protocol/sidebar';
 
 type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration';
 interface SavedState {
@@ -78,7 +78,7 @@ const STATE_ICON: Record<string, string> = {
   waiting: 'clock', complete: 'pass', pruned: 'debug-step-out', fail: 'error',
 };
 
-function studyActions(study: StudyView, trusted: boolean): Array<[StudyAction, string, string]> {
+function studyActions(study: StudyRow, trusted: boolean): Array<[StudyAction, string, string]> {
   const actions: Array<[StudyAction, string, string]> = [];
   if (trusted && study.state === 'running') actions.push(['stop', 'Stop', 'debug-stop']);
   if (trusted && ['crashed', 'paused', 'stopped', 'idle'].includes(study.state)) actions.push(['resume', 'Resume', 'debug-restart']);

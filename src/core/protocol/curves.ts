@@ -8,7 +8,7 @@
  * more to clone, validate and store than a few hundred number arrays.
  */
 import type { Direction, ParamValue, TrialState } from '../search/types';
-import { arr, int, lit, nullable, num, numOrNaN, obj, oneOf, ProtocolError, str, union, type Check } from './validate';
+import { arr, int, lit, nullable, num, numOrNaN, obj, oneOf, params as paramsCheck, ProtocolError, str, union, type Check } from './validate';
 
 /** Caps: a message beyond them is dropped whole (and logged), never partially applied. */
 export const CURVES_LIMITS = {
@@ -110,24 +110,7 @@ const direction = oneOf<Direction>('minimize', 'maximize');
 const name = str(CURVES_LIMITS.nameLength);
 
 /** Param values are primitives only (no nested objects): they end up as axis labels and CSV cells. */
-const paramValue: Check<ParamValue> = (v, p) => {
-  if (v === null || typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.length <= CURVES_LIMITS.paramStringLength) return v;
-  throw new ProtocolError(`${p}: expected a number, boolean, null or string of at most ${CURVES_LIMITS.paramStringLength} chars`);
-};
-
-const params: Check<Record<string, ParamValue>> = (v, p) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError(`${p}: expected object`);
-  const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length > CURVES_LIMITS.paramsPerTrial) throw new ProtocolError(`${p}: more than ${CURVES_LIMITS.paramsPerTrial} params`);
-  const out: Record<string, ParamValue> = {};
-  for (const [k, x] of entries) {
-    if (k.length > CURVES_LIMITS.nameLength) throw new ProtocolError(`${p}: param name longer than ${CURVES_LIMITS.nameLength} chars`);
-    out[k] = paramValue(x, `${p}.${k}`);
-  }
-  return out;
-};
+const params = paramsCheck({ maxKeys: CURVES_LIMITS.paramsPerTrial, maxString: CURVES_LIMITS.paramStringLength, maxName: CURVES_LIMITS.nameLength, nonFinite: true });
 
 // The value may be NaN or ±Infinity (structured clone keeps them): a diverged trial is worth showing.
 export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num) });

@@ -2,8 +2,11 @@
  * Messages between the extension and the sidebar webview (`hpstudio.sidebar`). Both ends import
  * this file: the types keep them in step at compile time, the checks at run time.
  */
-import { arr, bool, int, lit, nullable, num, numOrNaN, obj, oneOf, optional, record, str, union, type Check } from './validate';
+import { arr, bool, int, lit, nullable, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, str, union, type Check } from './validate';
 import type { ParamValue } from '../search/types';
+import { STUDY_RUN_STATES, type StudyRunState } from '../study/summary';
+
+export type { StudyRunState } from '../study/summary';
 
 export interface DetectedConfigSummary {
   /** Workspace-relative path, for display. */
@@ -19,10 +22,8 @@ export interface DetectedConfigSummary {
   readonly isStudyFile: boolean;
 }
 
-export type StudyRunState = 'running' | 'crashed' | 'paused' | 'stopped' | 'finished' | 'idle';
-
 /** One study as the sidebar lists it. */
-export interface StudyView {
+export interface StudyRow {
   readonly name: string;
   readonly state: StudyRunState;
   readonly metric: string;
@@ -61,7 +62,7 @@ export interface SidebarState {
   /** Files skipped or unreadable, with the reason (too large, parse error…). */
   readonly problems: readonly { readonly path: string; readonly message: string }[];
   readonly message: string | null;
-  readonly studies: readonly StudyView[];
+  readonly studies: readonly StudyRow[];
   readonly selectedStudy: string | null;
   /** Trials of the selected study (the most recent ones when there are very many). */
   readonly trials: readonly TrialRow[];
@@ -86,7 +87,7 @@ const sidebarState = obj({
   message: nullable(str(2000)),
   studies: arr(obj({
     name: str(500),
-    state: oneOf<StudyRunState>('running', 'crashed', 'paused', 'stopped', 'finished', 'idle'),
+    state: oneOf<StudyRunState>(...STUDY_RUN_STATES),
     metric: str(500),
     direction: oneOf('minimize', 'maximize'),
     done: int,
@@ -102,10 +103,7 @@ const sidebarState = obj({
   trials: arr(obj({
     number: int,
     state: oneOf('waiting', 'running', 'complete', 'pruned', 'fail'),
-    params: record((v, p) => {
-      if (v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 1000)) return v as ParamValue;
-      return str(1000)(v, p);
-    }, 200),
+    params: paramsCheck({ maxKeys: 200, maxString: 1000, nonFinite: true }),
     value: nullable(numOrNaN),
     latest: nullable(numOrNaN),
     best: nullable(numOrNaN),

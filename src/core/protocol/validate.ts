@@ -3,6 +3,7 @@
  * deliver `any`; every message is checked against its schema before anyone acts on it, and unknown,
  * malformed or oversized messages are dropped (and logged by the caller) instead of trusted.
  */
+import type { ParamValue } from '../search/types';
 
 export type Check<T> = (value: unknown, path: string) => T;
 
@@ -48,6 +49,40 @@ export const record = <T>(check: Check<T>, maxKeys = 10_000): Check<Record<strin
   const out: Record<string, T> = {};
   for (const [k, x] of entries) out[k] = check(x, `${p}.${k}`);
   return out;
+};
+
+/** How big a trial's params may be in one protocol. */
+export interface ParamLimits {
+  readonly maxKeys: number;
+  readonly maxString: number;
+  /** Longest param name, when the receiver needs one (axis labels); otherwise the message size bounds it. */
+  readonly maxName?: number;
+  /** NaN and ±Infinity allowed: structured clone (webviews) keeps them, JSON over IPC (the worker) does not. */
+  readonly nonFinite: boolean;
+}
+
+/** A hyperparameter value: a number, a string, a boolean or null — never a nested object or array. */
+export const paramValue = (limits: Pick<ParamLimits, 'maxString' | 'nonFinite'>): Check<ParamValue> => (v, p) => {
+  if (v === null || typeof v === 'boolean') return v;
+  if (typeof v === 'number' && (limits.nonFinite || Number.isFinite(v))) return v;
+  if (typeof v === 'string' && v.length <= limits.maxString) return v;
+  return fail(p, `a parameter value (a ${limits.nonFinite ? '' : 'finite '}number, boolean, null or string of at most ${limits.maxString} chars)`, v);
+};
+
+/** A trial's params (name → value): the one check the worker, sidebar and curves protocols share, each with its limits. */
+export const params = (limits: ParamLimits): Check<Record<string, ParamValue>> => {
+  const value = paramValue(limits);
+  return (v, p) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(p, 'object', v);
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length > limits.maxKeys) throw new ProtocolError(`${p}: more than ${limits.maxKeys} params`);
+    const out: Record<string, ParamValue> = {};
+    for (const [k, x] of entries) {
+      if (limits.maxName !== undefined && k.length > limits.maxName) throw new ProtocolError(`${p}: param name longer than ${limits.maxName} chars`);
+      out[k] = value(x, `${p}.${k}`);
+    }
+    return out;
+  };
 };
 
 type Shape = Record<string, Check<unknown>>;

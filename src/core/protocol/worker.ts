@@ -4,7 +4,7 @@
  * before anyone acts on a message; unknown or malformed messages are dropped and logged.
  */
 import type { ParamValue, TrialState } from '../search/types';
-import { arr, bool, int, lit, num, numOrNaN, obj, oneOf, optional, ProtocolError, record, str, union, type Check } from './validate';
+import { arr, bool, int, lit, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, ProtocolError, str, union, type Check } from './validate';
 
 /** Longest path we accept over IPC (PATH_MAX on Linux is 4096; Windows long paths go beyond). */
 const MAX_PATH = 32_768;
@@ -85,13 +85,8 @@ const path = str(MAX_PATH);
 const name = str(MAX_NAME);
 const trialState = oneOf<TrialState>('running', 'waiting', 'complete', 'pruned', 'fail');
 
-/** A sampled parameter value: number, string, boolean or null (finite numbers only: JSON has no NaN). */
-const paramValue: Check<ParamValue> = (v, p) => {
-  if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return v;
-  if (typeof v === 'string') return str(MAX_TEXT)(v, p);
-  throw new ProtocolError(`${p}: expected a parameter value (finite number, string, boolean or null), got ${Array.isArray(v) ? 'array' : typeof v}`);
-};
-const params = record(paramValue, 1_000);
+/** Sampled parameters: finite numbers only, since JSON over IPC has no NaN. */
+const params = paramsCheck({ maxKeys: 1_000, maxString: MAX_TEXT, nonFinite: false });
 const positiveInt: Check<number> = (v, p) => {
   const n = int(v, p);
   if (n < 1 || n > 1_000_000) throw new ProtocolError(`${p}: expected an integer from 1 to 1000000, got ${n}`);

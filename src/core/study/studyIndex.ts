@@ -10,15 +10,7 @@ import { JOURNAL_FILE, readJournal, type ReplayedStudy } from './journal';
 import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
 import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
-import { DEFAULT_TRIALS, plannedTrials, tallyTrials, type BestTrial, type TrialCounts } from './summary';
-
-/**
- * running: its runner (this window's worker, or a CLI) holds the lock and is alive.
- * crashed: the lock or a running trial belongs to a process that is gone — offer Resume.
- * paused: the flapping guard stopped it. stopped: stopped by the user (or a shutdown); resumable.
- * finished: the budget is used. idle: created but not at its budget and not running (resumable).
- */
-export type StudyState = 'running' | 'crashed' | 'paused' | 'stopped' | 'finished' | 'idle';
+import { DEFAULT_TRIALS, plannedTrials, tallyTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
 
 export interface TrialSnapshot {
   readonly number: number;
@@ -45,7 +37,7 @@ export interface StudySnapshot {
   readonly metric: string;
   readonly direction: Direction;
   readonly sampler: string;
-  readonly state: StudyState;
+  readonly state: StudyRunState;
   /** Who runs it now: this window's worker (`here`), another process (`elsewhere`), nobody. */
   readonly runner: 'here' | 'elsewhere' | 'none';
   /** The lock's owner while running (or the dead owner of a crashed study). */
@@ -63,7 +55,7 @@ export interface StudySnapshot {
   readonly error?: string;
 }
 
-export interface ReadStudyOptions {
+export interface ReadSnapshotOptions {
   /** pid of this window's worker: a lock it holds means `runner: 'here'`. */
   readonly workerPid?: number;
   /** Budget to report when known better than the study file (what the study was started with). */
@@ -99,7 +91,7 @@ function studyFileFacts(studyFile: string): { budget?: number; source?: string }
   }
 }
 
-export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: string, options: ReadStudyOptions = {}): StudySnapshot {
+export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: string, options: ReadSnapshotOptions = {}): StudySnapshot {
   const host = options.host ?? os.hostname();
   const isAlive = options.isAlive ?? isPidAlive;
   const now = options.now ?? Date.now();
@@ -111,7 +103,7 @@ export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: 
   const { counts, done, best } = tallyTrials(study.trials, header.direction);
 
   const lock = readLock(journalDir);
-  let state: StudyState;
+  let state: StudyRunState;
   let runner: StudySnapshot['runner'] = 'none';
   let reason = study.status.reason;
   const ownerDead = (pid: number, ownerHost: string, seen: number) => (ownerHost === host ? !isAlive(pid) : now - seen > graceMs);
@@ -166,7 +158,7 @@ export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: 
 }
 
 /** Reads one study's journal into a snapshot; a journal that cannot be read becomes a snapshot with `error`. */
-export function readStudy(journalDir: string, workspace: string, options: ReadStudyOptions = {}): StudySnapshot {
+export function readStudySnapshot(journalDir: string, workspace: string, options: ReadSnapshotOptions = {}): StudySnapshot {
   const file = path.join(journalDir, JOURNAL_FILE);
   try {
     return snapshotOf(readJournal(file).study, journalDir, workspace, options);

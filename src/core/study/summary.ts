@@ -30,6 +30,15 @@ export interface TrialCounts {
   waiting: number;
 }
 
+/**
+ * A study as the editor shows it. running: its runner (this window's worker, or a CLI) holds the lock
+ * and is alive. crashed: the lock or a running trial belongs to a process that is gone (offer Resume).
+ * paused: the flapping guard stopped it. stopped: stopped by the user (or a shutdown); resumable.
+ * finished: the budget is used. idle: created but not at its budget and not running (resumable).
+ */
+export const STUDY_RUN_STATES = ['running', 'crashed', 'paused', 'stopped', 'finished', 'idle'] as const;
+export type StudyRunState = (typeof STUDY_RUN_STATES)[number];
+
 /** True when `a` is a better objective value than `b` in this direction. */
 export function isBetter(direction: Direction, a: number, b: number): boolean {
   return direction === 'minimize' ? a < b : a > b;

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { FromWorker, StudyEventMessage } from '../../core/protocol/worker';
 import { UNTRUSTED_MESSAGE } from '../trust';
 import { looksLikeStudy } from '../../core/study/studyDraft';
-import { listStudyDirs, readStudy, type StudySnapshot } from '../../core/study/studyIndex';
+import { listStudyDirs, readStudySnapshot, type StudySnapshot } from '../../core/study/studyIndex';
 import { formatParams, formatValue } from '../../core/study/summary';
 import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
 
@@ -152,7 +152,7 @@ export class StudyController implements vscode.Disposable {
 
   private readInto(journalDir: string, workspace: string): StudySnapshot {
     const owned = [...this.owned.values()].find(o => o.journalDir === journalDir);
-    const snapshot = readStudy(journalDir, workspace, { workerPid: this.workerPid, budget: owned?.budget });
+    const snapshot = readStudySnapshot(journalDir, workspace, { workerPid: this.workerPid, budget: owned?.budget });
     this.studies.set(snapshot.name, snapshot);
     return snapshot;
   }

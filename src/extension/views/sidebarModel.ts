@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SidebarState, StudyView, TrialRow } from '../../core/protocol/sidebar';
+import type { SidebarState, StudyRow, TrialRow } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
 import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
 import { bestValue } from '../../core/study/summary';
@@ -31,7 +31,7 @@ function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize'): TrialRo
   };
 }
 
-function studyView(s: StudySnapshot): StudyView {
+function studyRow(s: StudySnapshot): StudyRow {
   return {
     name: s.name,
     state: s.state,
@@ -94,7 +94,7 @@ export class SidebarModel implements vscode.Disposable {
       }),
       problems: this.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
       message: this.message,
-      studies: all.map(studyView),
+      studies: all.map(studyRow),
       selectedStudy: selected ? selected.name : null,
       trials: selected ? selected.trials.slice(-MAX_TRIAL_ROWS).map(t => trialRow(t, selected.direction)) : [],
     };

@@ -50,7 +50,7 @@ describe('protocol: curves messages', () => {
     ['too many points across series', { type: 'points', series: Array.from({ length: 3 }, (_, i) => ({ trial: i, metric: 'm', steps: new Array(100_000).fill(0), values: new Array(100_000).fill(0) })) }, /series\[2\]\.steps: message carries more than/],
     ['too many trials', { type: 'trials', trials: new Array(CURVES_LIMITS.trials + 1).fill(trial) }, /array of at most 100000/],
     ['too many params', { ...reset, trials: [{ ...trial, params: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`p${i}`, i])) }] }, /more than 200 params/],
-    ['huge param string', { ...reset, trials: [{ ...trial, params: { s: 'x'.repeat(5000) } }] }, /params\.s: expected a number, boolean, null or string/],
+    ['huge param string', { ...reset, trials: [{ ...trial, params: { s: 'x'.repeat(5000) } }] }, /params\.s: expected a parameter value \(a number, boolean, null or string of at most 1000 chars\)/],
     ['non-png data url', { type: 'exportPng', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=', tab: 'curves' }, /data:image\/png/],
     ['unknown tab', { type: 'exportPng', dataUrl: 'data:image/png;base64,AA==', tab: 'other' }, /tab/],
     ['command id smuggled in', { type: 'command', command: 'workbench.action.terminal.new' }, /unknown message type "command"/],

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StudyJournal, studyDirectory } from '../../../src/core/study/journal';
-import { listStudyDirs, readStudy } from '../../../src/core/study/studyIndex';
+import { listStudyDirs, readStudySnapshot } from '../../../src/core/study/studyIndex';
 
 const space = { params: [{ name: 'lr', distribution: { type: 'float' as const, low: 1e-4, high: 0.1, log: true } }] };
 
@@ -33,7 +33,7 @@ describe('study index: state from the journal and the lock', () => {
     const j = journal();
     finishTrial(j, 0, 0.5);
     finishTrial(j, 1, 0.2);
-    const s = readStudy(j.dir, ws, { workerPid: process.pid });
+    const s = readStudySnapshot(j.dir, ws, { workerPid: process.pid });
     assert.equal(s.state, 'running');
     assert.equal(s.runner, 'here');
     assert.equal(s.budget, 3, 'the budget comes from the study file');
@@ -41,7 +41,7 @@ describe('study index: state from the journal and the lock', () => {
     assert.deepEqual(s.counts, { complete: 2, pruned: 0, fail: 0, running: 0, waiting: 0 });
     assert.deepEqual(s.best, { number: 1, value: 0.2, params: { lr: 0.002 } });
     assert.deepEqual(s.trials[0].intermediate, [[1, 2.5], [2, 1.5]]);
-    assert.equal(readStudy(j.dir, ws, { workerPid: 1 }).runner, 'elsewhere', 'another live process holds the lock');
+    assert.equal(readStudySnapshot(j.dir, ws, { workerPid: 1 }).runner, 'elsewhere', 'another live process holds the lock');
     j.close();
   });
 
@@ -50,11 +50,11 @@ describe('study index: state from the journal and the lock', () => {
     finishTrial(j, 0, 0.5);
     finishTrial(j, 1, 0.4);
     j.close();
-    assert.equal(readStudy(j.dir, ws).state, 'idle');
+    assert.equal(readStudySnapshot(j.dir, ws).state, 'idle');
     const again = StudyJournal.open(j.dir, { resume: true });
     finishTrial(again, 2, 0.3, 'pruned');
     again.close();
-    const s = readStudy(j.dir, ws);
+    const s = readStudySnapshot(j.dir, ws);
     assert.equal(s.state, 'finished');
     assert.equal(s.done, 3);
   });
@@ -64,11 +64,11 @@ describe('study index: state from the journal and the lock', () => {
     finishTrial(j, 0, 0.5, 'fail');
     j.append({ op: 'state', state: 'paused', reason: '3 fast failures', time: Date.now() });
     j.close();
-    assert.deepEqual([readStudy(j.dir, ws).state, readStudy(j.dir, ws).reason], ['paused', '3 fast failures']);
+    assert.deepEqual([readStudySnapshot(j.dir, ws).state, readStudySnapshot(j.dir, ws).reason], ['paused', '3 fast failures']);
     const again = StudyJournal.open(j.dir, { resume: true });
     again.append({ op: 'state', state: 'stopped', reason: 'interrupted', time: Date.now() });
     again.close();
-    assert.equal(readStudy(j.dir, ws).state, 'stopped');
+    assert.equal(readStudySnapshot(j.dir, ws).state, 'stopped');
   });
 
   it('recognises a crashed runner: the lock of a dead process and its running trial', async () => {
@@ -80,10 +80,10 @@ describe('study index: state from the journal and the lock', () => {
     // Leave the lock file behind, as a SIGKILLed runner does.
     (j as unknown as { lock: { release(): void } }).lock.release = () => {};
     j.close();
-    assert.equal(readStudy(j.dir, ws).state, 'running', 'alive owner: running elsewhere');
+    assert.equal(readStudySnapshot(j.dir, ws).state, 'running', 'alive owner: running elsewhere');
     child.kill('SIGKILL');
     await new Promise(r => child.on('exit', r));
-    const s = readStudy(j.dir, ws);
+    const s = readStudySnapshot(j.dir, ws);
     assert.equal(s.state, 'crashed');
     assert.match(s.reason ?? '', new RegExp(`pid ${pid} on .* is gone`));
     assert.equal(s.counts.running, 1);
@@ -97,7 +97,7 @@ describe('study index: state from the journal and the lock', () => {
     fs.appendFileSync(path.join(b.dir, 'journal.jsonl'), 'garbage\n{"op":"heartbeat","pid":1,"host":"h","time":1}\n');
     const dirs = listStudyDirs(ws);
     assert.deepEqual(dirs.map(d => path.basename(d)), ['a', 'b']);
-    const broken = readStudy(dirs[1], ws);
+    const broken = readStudySnapshot(dirs[1], ws);
     assert.equal(broken.name, 'b');
     assert.match(broken.error ?? '', /journal\.jsonl:2: corrupt study journal record/);
     assert.deepEqual(listStudyDirs(path.join(ws, 'nowhere')), []);
