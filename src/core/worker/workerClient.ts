@@ -14,7 +14,7 @@ export interface WorkerClientOptions {
   readonly execArgv?: readonly string[];
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
-  /** Messages the client dropped or the worker logged. */
+  /** Messages the client dropped, and the worker's own log lines (the only place they go). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** The worker died without being asked to (its studies were interrupted; they can be resumed). */
   readonly onCrash?: (info: WorkerCrash) => void;
@@ -33,7 +33,13 @@ export type StartResult =
   | { readonly ok: true; readonly message: Extract<FromWorker, { type: 'started' }> }
   | { readonly ok: false; readonly error: string };
 
-type Listener = (message: FromWorker) => void;
+/**
+ * What message listeners receive: everything the worker sends except its log lines, which go to
+ * `options.log` and nowhere else, so each line is written exactly once.
+ */
+export type WorkerMessage = Exclude<FromWorker, { type: 'log' }>;
+
+type Listener = (message: WorkerMessage) => void;
 
 const STDERR_KEEP = 8 * 1024;
 
@@ -58,7 +64,7 @@ export class WorkerClient {
     return this.child !== undefined;
   }
 
-  /** Subscribes to validated worker messages; returns the unsubscribe function. */
+  /** Subscribes to validated worker messages (all but log lines); returns the unsubscribe function. */
   onMessage(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -176,7 +182,10 @@ export class WorkerClient {
       this.pendingStarts.delete(message.id);
       resolve?.(message.type === 'started' ? { ok: true, message } : { ok: false, error: message.error });
     }
-    if (message.type === 'log') this.options.log?.(message.level, message.message);
+    if (message.type === 'log') {
+      this.options.log?.(message.level, message.message);
+      return;
+    }
     for (const listener of this.listeners) {
       try {
         listener(message);

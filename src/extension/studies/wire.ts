@@ -57,7 +57,7 @@ export function createStudies(deps: StudiesDeps): Studies {
       ref.controller?.onWorkerCrash(crash);
     },
   });
-  const ctrl = new StudyController({ worker, workspaceState: context.workspaceState, log });
+  const ctrl = new StudyController({ worker, workspaceState: context.workspaceState });
   ref.controller = ctrl;
   const lenses = new StudyCodeLensProvider(ctrl, deps.detect);
   context.subscriptions.push(

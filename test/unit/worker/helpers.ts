@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FromWorker, StudyEventMessage } from '../../../src/core/protocol/worker';
-import { WorkerClient } from '../../../src/core/worker/workerClient';
+import type { StudyEventMessage } from '../../../src/core/protocol/worker';
+import { WorkerClient, type WorkerMessage } from '../../../src/core/worker/workerClient';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const QUICKSTART = path.join(ROOT, 'examples/quickstart');
@@ -47,9 +47,16 @@ export function killAll(pids: readonly number[]): void {
   }
 }
 
-/** A worker forked from source through esbuild-register, with every message recorded. */
-export function sourceWorker(env: Record<string, string> = {}): { client: WorkerClient; messages: FromWorker[]; events: StudyEventMessage[]; crashes: number[] } {
-  const messages: FromWorker[] = [];
+/** A worker forked from source through esbuild-register, with every message and log line recorded. */
+export function sourceWorker(env: Record<string, string> = {}): {
+  client: WorkerClient;
+  messages: WorkerMessage[];
+  logs: Array<{ level: string; message: string }>;
+  events: StudyEventMessage[];
+  crashes: number[];
+} {
+  const messages: WorkerMessage[] = [];
+  const logs: Array<{ level: string; message: string }> = [];
   const events: StudyEventMessage[] = [];
   const crashes: number[] = [];
   const client = new WorkerClient({
@@ -58,12 +65,13 @@ export function sourceWorker(env: Record<string, string> = {}): { client: Worker
     cwd: ROOT,
     env,
     onCrash: info => crashes.push(info.code ?? -1),
+    log: (level, message) => logs.push({ level, message }),
   });
   client.onMessage(m => {
     messages.push(m);
     if (m.type === 'events') events.push(...m.events);
   });
-  return { client, messages, events, crashes };
+  return { client, messages, logs, events, crashes };
 }
 
 /** Polls `probe` until it returns something other than undefined/false (shared with the in-host tests). */

@@ -29,19 +29,22 @@ describe('worker process', function () {
   }
 
   it('answers hello with its pid, and drops malformed messages with a log line', async () => {
-    const { client, messages } = worker();
+    const { client, messages, logs } = worker();
     client.send({ type: 'hello' });
     const hello = await waitFor('hello', () => messages.find(m => m.type === 'hello'));
     assert.equal(hello.type === 'hello' && hello.pid, client.pid);
     // Bypass the client's own validation: this is what a confused sender would deliver.
     (client as unknown as { child: { send(m: unknown): void } }).child.send({ type: 'start', studyFile: 42 });
     (client as unknown as { child: { send(m: unknown): void } }).child.send({ type: 'rm -rf' });
-    const logs = await waitFor('two warnings', () => {
-      const l = messages.filter(m => m.type === 'log' && m.level === 'warn');
+    const warnings = await waitFor('two warnings', () => {
+      const l = logs.filter(m => m.level === 'warn');
       return l.length >= 2 ? l : undefined;
     });
-    assert.match(JSON.stringify(logs), /unknown message type \\"rm -rf\\"/);
-    assert.match(JSON.stringify(logs), /id: expected integer/);
+    assert.match(JSON.stringify(warnings), /unknown message type \\"rm -rf\\"/);
+    assert.match(JSON.stringify(warnings), /id: expected integer/);
+    // Each worker log line reaches the client's log once, and no message listener (which could write it again).
+    assert.equal(logs.filter(l => l.message.includes('unknown message type "rm -rf"')).length, 1);
+    assert.deepEqual(messages.filter(m => (m as { type: string }).type === 'log'), []);
   });
 
   it('runs the quickstart study with 4 trials, streams its events and writes them to the journal', async () => {
