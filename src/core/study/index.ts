@@ -17,7 +17,7 @@ export type { JournalRecord, JournalTrial, ReplayedStudy, ParsedJournal, StudyCr
 export { StudyLock, StudyLockedError, isPidAlive, DEFAULT_LOCK_GRACE_MS } from './lock';
 export type { LockInfo, LockOptions } from './lock';
 export { runStudy, seedFromName, systemClock } from './runStudy';
-export { summarize, plannedTrials, DEFAULT_TRIALS, isBetter, isDone, countsAgainstBudget, bestTrial, bestValue, tallyTrials, formatValue, formatParams } from './summary';
+export { summarize, plannedTrials, DEFAULT_TRIALS, isBetter, reachesTarget, isDone, countsAgainstBudget, bestTrial, bestValue, tallyTrials, formatValue, formatParams } from './summary';
 export type { BestTrial, TrialCounts, TrialOutcomeLike } from './summary';
 export type { RunStudyOptions, StudyClock } from './runStudy';
 export { createExecutor } from './executor';

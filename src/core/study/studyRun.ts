@@ -12,7 +12,7 @@ import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../sea
 import { findStaleTrials, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { DEFAULT_LOCK_GRACE_MS } from './lock';
 import type { RunStudyOptions, StudyClock } from './runStudy';
-import { countsAgainstBudget, DEFAULT_TRIALS, plannedTrials, summarize } from './summary';
+import { countsAgainstBudget, DEFAULT_TRIALS, plannedTrials, reachesTarget, summarize } from './summary';
 import type { StudyConfig, StudyEvent, StudySummary } from './types';
 
 interface ActiveTrial {
@@ -246,8 +246,7 @@ export class StudyRun {
 
     const { config } = this;
     if (state === 'complete' && config.target !== undefined && value !== undefined) {
-      const reached = config.direction === 'minimize' ? value <= config.target : value >= config.target;
-      if (reached && !this.stopLaunching) {
+      if (reachesTarget(config.direction, value, config.target) && !this.stopLaunching) {
         this.stopLaunching = 'target';
         this.warn(`trial ${n} reached the target ${config.metric}=${config.target}; no new trials`);
       }

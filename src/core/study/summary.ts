@@ -44,6 +44,11 @@ export function isBetter(direction: Direction, a: number, b: number): boolean {
   return direction === 'minimize' ? a < b : a > b;
 }
 
+/** A value at least as good as the study's `metric.target`: no new trials after it. */
+export function reachesTarget(direction: Direction, value: number, target: number): boolean {
+  return value === target || isBetter(direction, value, target);
+}
+
 /** Counts against the budget: every trial (running and waiting ones too) except a failure queued again. */
 export function countsAgainstBudget(t: Pick<TrialOutcomeLike, 'state' | 'requeued'>): boolean {
   return !(t.state === 'fail' && t.requeued);

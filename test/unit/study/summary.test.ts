@@ -12,6 +12,7 @@ import {
   isBetter,
   isDone,
   plannedTrials,
+  reachesTarget,
   tallyTrials,
 } from '../../../src/core/study/summary';
 import { parseStudyFile } from '../../../src/core/study/studyFile';
@@ -24,6 +25,14 @@ describe('study summary rules', () => {
     assert.equal(isBetter('minimize', 2, 2), false);
     assert.equal(isBetter('maximize', 3, 2), true);
     assert.equal(isBetter('maximize', 1, 2), false);
+  });
+
+  it('reaches the target with a value as good or better', () => {
+    assert.equal(reachesTarget('minimize', 0.1, 0.1), true);
+    assert.equal(reachesTarget('minimize', 0.05, 0.1), true);
+    assert.equal(reachesTarget('minimize', 0.2, 0.1), false);
+    assert.equal(reachesTarget('maximize', 0.95, 0.9), true);
+    assert.equal(reachesTarget('maximize', 0.85, 0.9), false);
   });
 
   it('counts every trial against the budget except a failure queued again, and only ended ones as done', () => {
