@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MetricPoint } from './types';
 import { completeLines, DEFAULT_MAX_READ_BYTES, FileTail } from './tail';
+import { parsePythonJson } from './pyjson';
 import { decodeEvent, TfRecordReader } from './tfevents';
 
 export interface FollowResult {
@@ -22,9 +23,13 @@ export interface FileFollower {
 
 export type MetricFileKind = 'tfevents' | 'csv' | 'trainer_state';
 
-/** Which follower reads a file, by its name; undefined for files that hold no metrics we know. */
+/**
+ * Which follower reads a file, by its name; undefined for files that hold no metrics we know. Event
+ * files are recognised as TensorBoard recognises them, by `tfevents` anywhere in the name: CatBoost
+ * writes exactly `events.out.tfevents` (no timestamp or host suffix).
+ */
 export function metricFileKind(fileName: string): MetricFileKind | undefined {
-  if (fileName.startsWith('events.out.tfevents.')) return 'tfevents';
+  if (fileName.includes('tfevents')) return 'tfevents';
   if (fileName === 'metrics.csv') return 'csv';
   if (fileName === 'trainer_state.json') return 'trainer_state';
   return undefined;
@@ -317,7 +322,8 @@ export class TrainerStateFollower implements FileFollower {
     }
     let state: unknown;
     try {
-      state = JSON.parse(await fs.readFile(this.path, 'utf8'));
+      // HF writes it with Python's json.dumps: an fp16 overflow leaves bare NaN / Infinity in it.
+      state = parsePythonJson(await fs.readFile(this.path, 'utf8'));
     } catch (e) {
       // Probably caught mid-rewrite: try again next poll; complain only once the writer is done.
       if (final && !this.warnedInvalid) {
