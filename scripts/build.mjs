@@ -49,19 +49,22 @@ if (!watch) {
 }
 
 // Codicons are served from media/ like everything else a webview loads (localResourceRoots is media/ only).
-function copyCodicons() {
+// SQLite (sql.js, for Optuna .db storages) is WebAssembly read from beside the bundles: dist/sql-wasm.wasm.
+function copyAssets() {
   mkdirSync(join(root, 'media/build'), { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'media/build', f));
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(root, 'dist/sql-wasm.wasm'));
 }
 
 if (watch) {
-  copyCodicons();
+  copyAssets();
   const contexts = await Promise.all(targets.map(t => esbuild.context(t)));
   await Promise.all(contexts.map(c => c.watch()));
   console.log(`[watch] building ${targets.length} targets; waiting for changes…`);
 } else {
   const started = Date.now();
   await Promise.all(targets.map(t => esbuild.build(t)));
-  copyCodicons();
+  copyAssets();
   console.log(`built ${targets.length} targets in ${Date.now() - started} ms`);
 }

@@ -34,7 +34,7 @@ export class DeltaPoller {
     this.polling = true;
     try {
       const delta = await this.poll();
-      if (delta && ((delta.trials?.length ?? 0) > 0 || (delta.series?.length ?? 0) > 0)) for (const l of [...this.listeners]) l(delta);
+      if (delta && (delta.reset || (delta.trials?.length ?? 0) > 0 || (delta.series?.length ?? 0) > 0)) for (const l of [...this.listeners]) l(delta);
     } finally {
       this.polling = false;
     }

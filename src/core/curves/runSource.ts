@@ -1,10 +1,12 @@
 /**
  * The curves of existing runs — a TensorBoard log directory, a Lightning metrics.csv, an HF
- * trainer_state.json, an Optuna journal — without tuning. Each run becomes one "trial" of the panel;
- * its label travels as the `run` parameter so tooltips and the CSV name it.
+ * trainer_state.json, an Optuna journal or SQLite storage, an MLflow store — without tuning. Each run
+ * becomes one "trial" of the panel; a run without params gets its label as the `run` parameter so
+ * tooltips and the CSV name it.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { openRun, FINAL_METRIC, type RunInfo, type RunSource } from '../metrics/runs';
+import { explainNoRuns, FINAL_METRIC, NoRunsError, openRun, type RunInfo, type RunSource } from '../metrics/runs';
 import type { CurvesDelta, CurvesDisposable, CurvesSeries, CurvesSnapshot, CurvesSource, CurvesTrial } from '../protocol/curves';
 import { DeltaPoller } from './poller';
 
@@ -26,11 +28,23 @@ export class RunCurvesSource implements CurvesSource {
     this.poller = new DeltaPoller(() => this.poll(), intervalMs);
   }
 
-  /** Opens the runs at `target` and reads what is there now. */
-  static async open(target: string, intervalMs = 500): Promise<RunCurvesSource> {
-    const source = new RunCurvesSource(await openRun(target), intervalMs);
+  /**
+   * Opens the runs at `target` and reads what is there now. A folder with no run at all is refused with
+   * a NoRunsError saying what it holds and what was expected, unless `allowEmpty` (watch it anyway).
+   */
+  static async open(target: string, intervalMs = 500, options: { allowEmpty?: boolean } = {}): Promise<RunCurvesSource> {
+    const runs = await openRun(target);
+    const source = new RunCurvesSource(runs, intervalMs);
     await source.poll();
+    if (source.trials.size === 0 && !options.allowEmpty && (await fs.stat(runs.path).then(s => s.isDirectory(), () => false))) {
+      throw new NoRunsError(await explainNoRuns(runs));
+    }
     return source;
+  }
+
+  /** How many runs the panel shows. */
+  get runCount(): number {
+    return this.trials.size;
   }
 
   snapshot(): CurvesSnapshot {
@@ -82,6 +96,8 @@ export class RunCurvesSource implements CurvesSource {
     if (update.reset) {
       this.trials.clear();
       this.series.clear();
+      this.numbers.clear();
+      this.metrics.clear();
     }
     const trials = update.runs.map(r => this.trialFor(r));
     const fresh = new Map<string, CurvesSeries & { steps: number[]; values: number[] }>();
@@ -100,6 +116,7 @@ export class RunCurvesSource implements CurvesSource {
       part.steps.push(p.step);
       part.values.push(p.value);
     }
-    return { trials, series: [...fresh.values()] };
+    // After a reset the listeners take a fresh snapshot rather than this delta.
+    return update.reset ? { reset: true } : { trials, series: [...fresh.values()] };
   }
 }

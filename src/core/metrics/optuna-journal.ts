@@ -81,8 +81,11 @@ function numbers(v: unknown): number[] | undefined {
   return v as number[];
 }
 
-/** A distribution as Optuna serialises it (`distribution_to_json`), reduced to what external values need. */
-function toExternal(distributionJson: unknown, internal: unknown): ParamValue {
+/**
+ * A parameter's external value from its internal one and its distribution as Optuna serialises it
+ * (`distribution_to_json`): journal and RDB storages both store parameters that way.
+ */
+export function toExternal(distributionJson: unknown, internal: unknown): ParamValue {
   const text = typeof distributionJson === 'string' ? distributionJson : JSON.stringify(distributionJson);
   let d: { name?: unknown; attributes?: { choices?: unknown } };
   try {

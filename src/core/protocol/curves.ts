@@ -68,6 +68,11 @@ export interface CurvesSnapshot {
 export interface CurvesDelta {
   readonly trials?: readonly CurvesTrial[];
   readonly series?: readonly CurvesSeries[];
+  /**
+   * Trials went away (a deleted study or run, a rewritten journal): drop everything and take a fresh
+   * snapshot instead of applying this delta.
+   */
+  readonly reset?: boolean;
 }
 
 export interface CurvesDisposable {

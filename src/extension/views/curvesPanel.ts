@@ -135,6 +135,13 @@ export class CurvesPanel implements vscode.Disposable {
   private queue(delta: CurvesDelta): void {
     // Until the webview is ready (or while hidden) nothing is sent: the next `ready` replays a snapshot.
     if (!this.ready) return;
+    if (delta.reset) {
+      // Trials were taken away: buffered deltas would bring them back, a fresh snapshot does not.
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.replay();
+      return;
+    }
     this.pending.add(delta);
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
