@@ -2,6 +2,7 @@ import type { CliCommand } from '../args';
 import { benchCommand } from './bench';
 import { detectCommand } from './detect';
 import { explainCommand } from './explain';
+import { runsCommand } from './runs';
 import { tuneCommand } from './tune';
 
 /**
@@ -12,5 +13,6 @@ export const commands: readonly CliCommand[] = [
   detectCommand,
   explainCommand,
   tuneCommand,
+  runsCommand,
   benchCommand,
 ];

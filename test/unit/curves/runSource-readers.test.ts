@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { RunCurvesSource } from '../../../src/core/curves/runSource';
+import { NoRunsError } from '../../../src/core/metrics/runs';
+import type { CurvesDelta } from '../../../src/core/protocol/curves';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/metrics');
+
+describe('RunCurvesSource over the new readers', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-rcs-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a folder with nothing readable, saying which files it saw and what it expected', async () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'train.py'), 'print(1)\n');
+    fs.writeFileSync(path.join(dir, 'src', 'model.cbm'), 'binary');
+    fs.copyFileSync(path.join(FIXTURES, 'optuna', 'study.db'), path.join(dir, 'optuna.db'));
+    const error = await RunCurvesSource.open(dir).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof NoRunsError, String(error));
+    assert.equal(
+      error.message,
+      `no runs in ${path.basename(dir)}: looked at 3 files (optuna.db, src/model.cbm, train.py) in 2 folders, none of them metrics this panel reads. ` +
+        'Expected a TensorBoard log directory or event file, a Lightning metrics.csv, a Hugging Face trainer_state.json, an Optuna journal file or SQLite database (.db), or an MLflow mlruns folder. ' +
+        'Open directly: optuna.db (an SQLite database, maybe an Optuna storage)',
+    );
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    await assert.rejects(RunCurvesSource.open(empty), /^Error: empty is empty\. Expected a TensorBoard/);
+    const watched = await RunCurvesSource.open(empty, 500, { allowEmpty: true });
+    assert.equal(watched.runCount, 0, 'watching an empty folder on purpose is allowed');
+  });
+
+  it('opens a catboost_info/ folder and an Optuna .db with their runs, and an mlruns/ with params', async () => {
+    assert.equal((await RunCurvesSource.open(path.join(FIXTURES, 'catboost', 'catboost_info'))).runCount, 2);
+    const db = await RunCurvesSource.open(path.join(FIXTURES, 'optuna', 'study.db'));
+    assert.equal(db.runCount, 11);
+    // The second study has two objectives: their final values come as value_0 and value_1.
+    assert.deepEqual(db.snapshot().metrics, ['intermediate_value', 'value_0', 'value_1']);
+    const mlruns = (await RunCurvesSource.open(path.join(FIXTURES, 'mlflow', 'generated', 'mlruns'))).snapshot();
+    assert.equal(mlruns.trials.length, 5);
+    assert.deepEqual([...mlruns.metrics].sort(), ['train/loss', 'val_loss']);
+    assert.ok(mlruns.trials.every(t => typeof t.params.lr === 'number' && typeof t.params.optimizer === 'string'));
+  });
+
+  it('tells listeners to start over when a study is deleted, and the snapshot no longer has it', async () => {
+    const journal = path.join(FIXTURES, 'optuna', 'deleted-studies.log');
+    const lines = fs.readFileSync(journal, 'utf8').split('\n');
+    const deleteAt = lines.findIndex(l => /"op_code": 1,/.test(l));
+    const file = path.join(dir, 'journal.log');
+    fs.writeFileSync(file, `${lines.slice(0, deleteAt).join('\n')}\n`);
+    const source = await RunCurvesSource.open(file);
+    assert.equal(source.snapshot().trials.length, 3, 'reused #0, #1 and kept #0');
+    const deltas: CurvesDelta[] = [];
+    const sub = source.onDidChange(d => deltas.push(d));
+    fs.appendFileSync(file, `${lines[deleteAt]}\n`);
+    await source.refresh();
+    sub.dispose();
+    assert.deepEqual(deltas, [{ reset: true }]);
+    assert.deepEqual(source.snapshot().trials.map(t => t.number), [0]);
+    assert.equal(source.snapshot().series.length, 1, 'only the kept study\'s curve');
+  });
+});
