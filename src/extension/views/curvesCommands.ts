@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { JournalCurvesSource } from '../../core/curves/journalSource';
 import { RunCurvesSource } from '../../core/curves/runSource';
+import { NoRunsError } from '../../core/metrics/runs';
 import type { CurvesSource } from '../../core/protocol/curves';
 import { JOURNAL_FILE } from '../../core/study/journal';
 import { CurvesPanel, CurvesPanelSerializer, type CurvesLogger } from './curvesPanel';
@@ -24,8 +25,11 @@ export async function resolveCurvesSource(key: string): Promise<CurvesSource | u
 export interface CurvesCommands {
   /** "Show Loss Curves": a study by name (or the only/picked one). */
   showCurves(name?: unknown): Promise<{ shown: string } | { shown: null; reason: string }>;
-  /** "Open Curves…": a TensorBoard folder, metrics.csv, trainer_state.json or Optuna journal. */
-  openCurves(target?: unknown): Promise<{ shown: string } | { shown: null; reason: string }>;
+  /**
+   * "Open Curves…": a TensorBoard folder or event file (catboost_info/ too), metrics.csv, trainer_state.json,
+   * an Optuna journal or SQLite storage, an MLflow mlruns/ folder. `runs` is how many runs the panel shows.
+   */
+  openCurves(target?: unknown): Promise<{ shown: string; runs?: number } | { shown: null; reason: string }>;
   readonly serializer: CurvesPanelSerializer;
 }
 
@@ -68,20 +72,46 @@ export function createCurvesCommands(extensionUri: vscode.Uri, studies: StudyLis
       let uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.file(target) : undefined;
       if (!uri) {
         const picked = await vscode.window.showOpenDialog({
-          title: 'Open curves: a TensorBoard log folder, metrics.csv, trainer_state.json or an Optuna journal',
+          title: 'Open curves: a TensorBoard log folder, metrics.csv, trainer_state.json, an Optuna journal or .db, or an MLflow mlruns folder',
           canSelectFiles: true,
           canSelectFolders: true,
           canSelectMany: false,
           defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          filters: OPEN_FILTERS,
         });
         uri = picked?.[0];
       }
       if (!uri) return { shown: null, reason: 'nothing chosen' };
+      const where = vscode.workspace.asRelativePath(uri);
       try {
-        return show(await RunCurvesSource.open(uri.fsPath));
+        const source = await RunCurvesSource.open(uri.fsPath);
+        return { ...show(source), runs: source.runCount };
       } catch (err) {
-        return nothing(`${vscode.workspace.asRelativePath(uri)} has no curves Hyperparameter Studio can read: ${err instanceof Error ? err.message : String(err)}`);
+        if (err instanceof NoRunsError) return watchEmptyFolder(uri, where, err.message, show);
+        return nothing(`${where} has no curves Hyperparameter Studio can read: ${err instanceof Error ? err.message : String(err)}`);
       }
     },
   };
+}
+
+/**
+ * File picker filters: the files the readers open by name or extension. Event files carry a host name
+ * as their extension (events.out.tfevents.1700000000.gpu-01): they are picked through "All files", or by
+ * picking their folder.
+ */
+const OPEN_FILTERS: Record<string, string[]> = {
+  'Runs and studies (metrics.csv, trainer_state.json, Optuna .db and journals)': ['csv', 'json', 'db', 'sqlite', 'sqlite3', 'log', 'jsonl', 'tfevents'],
+  'All files': ['*'],
+};
+
+/**
+ * A folder with nothing readable yet: say what it holds and what was expected. Training may simply not
+ * have started, so the message offers to watch it anyway (answered later; the command returns now).
+ */
+function watchEmptyFolder(uri: vscode.Uri, where: string, why: string, show: (source: CurvesSource) => { shown: string }): { shown: null; reason: string } {
+  const reason = `${where}: ${why}`;
+  void vscode.window.showWarningMessage(`Hyperparameter Studio: ${reason}`, 'Watch Folder Anyway').then(async choice => {
+    if (choice === 'Watch Folder Anyway') show(await RunCurvesSource.open(uri.fsPath, undefined, { allowEmpty: true }));
+  });
+  return { shown: null, reason };
 }

@@ -30,6 +30,37 @@ describe('the curves panel', () => {
     assert.match(result.reason ?? '', /package\.json has no curves/);
   });
 
+  // The fixtures the unit tests read: written by Debian's python3-optuna and as MLflow's FileStore writes.
+  const fixtures = path.resolve(__dirname, '../../../test/fixtures/metrics');
+
+  it('opens an Optuna SQLite storage (.db, read through the bundled sql.js) with every trial as a run', async () => {
+    const db = path.join(root(), 'optuna-study.db');
+    fs.copyFileSync(path.join(fixtures, 'optuna', 'study.db'), db);
+    const result = await vscode.commands.executeCommand<{ shown: string | null; runs?: number; reason?: string }>('hpstudio.openCurves', vscode.Uri.file(db));
+    assert.match(result.shown ?? '', /^run:.*optuna-study\.db$/, result.reason);
+    assert.equal(result.runs, 11, 'eight lr-sweep trials and three two-objectives trials; the deleted study is hidden');
+    const tab = await waitFor('the .db curves tab', () => curvesTabs().find(t => /optuna-study\.db/.test(t.label)));
+    assert.match(tab.label, /^Curves: optuna-study\.db \(optuna-rdb\)/);
+  });
+
+  it('opens an MLflow mlruns folder with its live runs', async () => {
+    const mlruns = path.join(root(), 'mlruns');
+    fs.cpSync(path.join(fixtures, 'mlflow', 'generated', 'mlruns'), mlruns, { recursive: true });
+    const result = await vscode.commands.executeCommand<{ shown: string | null; runs?: number; reason?: string }>('hpstudio.openCurves', vscode.Uri.file(mlruns));
+    assert.match(result.shown ?? '', /^run:.*mlruns$/, result.reason);
+    assert.equal(result.runs, 5, 'six runs logged, one deleted; the .trash experiment hidden');
+    await waitFor('the mlruns curves tab', () => curvesTabs().find(t => /^Curves: mlruns \(mlflow\)/.test(t.label)));
+  });
+
+  it('says what a folder with nothing readable holds and what it expected', async () => {
+    const folder = path.join(root(), 'not-runs');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'hello');
+    const result = await vscode.commands.executeCommand<{ shown: string | null; reason?: string }>('hpstudio.openCurves', vscode.Uri.file(folder));
+    assert.equal(result.shown, null);
+    assert.match(result.reason ?? '', /not-runs: no runs in not-runs: looked at 1 file \(notes\.txt\) in 1 folder, .* Expected a TensorBoard log directory/);
+  });
+
   it('shows the curves of a study by name and reuses the panel', async () => {
     const dir = path.join(root(), '.hpstudio', 'studies', 'curves-fixture');
     fs.mkdirSync(dir, { recursive: true });
