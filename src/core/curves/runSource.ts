@@ -14,6 +14,9 @@ export class RunCurvesSource implements CurvesSource {
   readonly key: string;
   readonly title: string;
   private readonly numbers = new Map<string, number>();
+  /** Trial numbers handed out, and the highest: a 10,000-trial study must not rescan them per run. */
+  private readonly usedNumbers = new Set<number>();
+  private highestNumber = -1;
   private readonly trials = new Map<number, CurvesTrial>();
   private readonly series = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
   private readonly metrics = new Set<string>();
@@ -73,9 +76,10 @@ export class RunCurvesSource implements CurvesSource {
     let number = this.numbers.get(run.id);
     if (number === undefined) {
       // Keep Optuna's trial numbers when they are unique; a journal with several studies repeats them.
-      const used = new Set(this.numbers.values());
-      number = run.trialNumber !== undefined && !used.has(run.trialNumber) ? run.trialNumber : Math.max(-1, ...used) + 1;
+      number = run.trialNumber !== undefined && !this.usedNumbers.has(run.trialNumber) ? run.trialNumber : this.highestNumber + 1;
       this.numbers.set(run.id, number);
+      this.usedNumbers.add(number);
+      this.highestNumber = Math.max(this.highestNumber, number);
     }
     const value = run.values?.[0] ?? null;
     if (run.directions?.[0]) this.direction = run.directions[0] === 'maximize' ? 'maximize' : 'minimize';
@@ -97,6 +101,8 @@ export class RunCurvesSource implements CurvesSource {
       this.trials.clear();
       this.series.clear();
       this.numbers.clear();
+      this.usedNumbers.clear();
+      this.highestNumber = -1;
       this.metrics.clear();
     }
     const trials = update.runs.map(r => this.trialFor(r));

@@ -81,18 +81,31 @@ function numbers(v: unknown): number[] | undefined {
   return v as number[];
 }
 
+type Distribution = { name?: unknown; attributes?: { choices?: unknown } };
+/** Parsed distributions by their JSON text: a study repeats a handful of them across thousands of trials. */
+const distributions = new Map<string, Distribution>();
+const MAX_CACHED_DISTRIBUTIONS = 1000;
+
+function parseDistribution(distributionJson: unknown): Distribution {
+  const text = typeof distributionJson === 'string' ? distributionJson : JSON.stringify(distributionJson);
+  let d = distributions.get(text);
+  if (d) return d;
+  try {
+    d = JSON.parse(text) as Distribution;
+  } catch {
+    throw new JournalError(`unreadable distribution ${String(text).slice(0, 80)}`);
+  }
+  if (distributions.size >= MAX_CACHED_DISTRIBUTIONS) distributions.clear();
+  distributions.set(text, d);
+  return d;
+}
+
 /**
  * A parameter's external value from its internal one and its distribution as Optuna serialises it
  * (`distribution_to_json`): journal and RDB storages both store parameters that way.
  */
 export function toExternal(distributionJson: unknown, internal: unknown): ParamValue {
-  const text = typeof distributionJson === 'string' ? distributionJson : JSON.stringify(distributionJson);
-  let d: { name?: unknown; attributes?: { choices?: unknown } };
-  try {
-    d = JSON.parse(text) as typeof d;
-  } catch {
-    throw new JournalError(`unreadable distribution ${text.slice(0, 80)}`);
-  }
+  const d = parseDistribution(distributionJson);
   if (typeof internal !== 'number') throw new JournalError(`parameter value must be a number, got ${JSON.stringify(internal)}`);
   const name = String(d.name);
   if (name === 'CategoricalDistribution') {

@@ -4,7 +4,7 @@
  * live while they are written.
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -145,6 +145,19 @@ describe('metrics / MLflow file store', function () {
     const source = await openRun(root);
     assert.deepEqual((await source.poll()).runs, []);
     assert.equal(await explainNoRuns(source), 'no live runs in mlruns (MLflow store): all 9 runs are deleted (lifecycle_stage: deleted)');
+  });
+
+  it('reads run ids PyYAML leaves unquoted although YAML 1.2 would take them for numbers (1234e567…)', async () => {
+    const root = path.join(dir, 'mlruns');
+    fs.cpSync(GENERATED, root, { recursive: true });
+    const id = '1234e5670000000000000000000000ab';
+    const runDir = path.join(root, EXPERIMENT, id);
+    fs.renameSync(path.join(root, EXPERIMENT, '9f1c2d3e4b5a69788796a5b4c3d2e1f0'), runDir);
+    const script = `import yaml, sys; p = sys.argv[1]; m = yaml.safe_load(open(p)); m.update(run_id=sys.argv[2], run_uuid=sys.argv[2]); yaml.dump(m, open(p, "w"), default_flow_style=False, allow_unicode=True, sort_keys=True, Dumper=yaml.SafeDumper)`;
+    assert.equal(spawnSync('/usr/bin/python3', ['-c', script, path.join(runDir, 'meta.yaml'), id]).status, 0);
+    assert.match(fs.readFileSync(path.join(runDir, 'meta.yaml'), 'utf8'), /^run_id: 1234e5670000000000000000000000ab$/m, 'PyYAML writes it unquoted');
+    const got = await drain(await openRun(root));
+    assert.equal(got.runs.get(`${EXPERIMENT}/${id}`)?.label, 'brave-owl-1');
   });
 
   it('skips malformed metric lines with file and line, and keeps the rest', async () => {

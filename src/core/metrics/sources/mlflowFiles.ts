@@ -38,7 +38,9 @@ export async function readMeta(dir: string): Promise<Record<string, unknown> | u
     return undefined;
   }
   try {
-    const meta: unknown = parseYaml(text);
+    // Every scalar as text: PyYAML leaves a run id such as 1234e567 unquoted (a string in its YAML 1.1),
+    // which a YAML 1.2 reader would turn into a number. The few numbers needed (status) are read as text.
+    const meta: unknown = parseYaml(text, { schema: 'failsafe' });
     return typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
