@@ -28,6 +28,8 @@ export interface RunsRead {
 
 /** Polls are repeated until one brings nothing new (large files come in slices); bounded. */
 const MAX_POLLS = 1000;
+/** Wait between polls while a source has unread changes (a database being written). */
+const PENDING_WAIT_MS = 50;
 
 export async function readRuns(target: string): Promise<RunsRead> {
   const source = await openRun(target);
@@ -50,7 +52,8 @@ export async function readRuns(target: string): Promise<RunsRead> {
         if (!series) byMetric.set(p.name, (series = []));
         series.push([p.step, p.value]);
       }
-      if (!update.reset && update.runs.length === 0 && update.points.length === 0) break;
+      if (update.pending) await new Promise(resolve => setTimeout(resolve, PENDING_WAIT_MS));
+      else if (!update.reset && update.runs.length === 0 && update.points.length === 0) break;
     }
     const runs = [...infos.values()].map((info): RunRecord => {
       const metrics: Record<string, Array<[number, number]>> = {};

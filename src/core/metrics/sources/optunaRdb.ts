@@ -18,6 +18,11 @@ export const MAX_RDB_BYTES = 1024 * 1024 * 1024;
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 /** Torn reads in a row before the user hears about it (one is normal while a study writes). */
 const QUIET_FAILURES = 3;
+/**
+ * A changed database is read again no sooner than this many times the last read took: a big study that
+ * writes constantly would otherwise keep a core busy re-reading the whole file.
+ */
+const READ_SPACING = 4;
 
 export async function isSqliteFile(file: string): Promise<boolean> {
   let handle;
@@ -70,6 +75,7 @@ export class OptunaRdbSource implements RunSource {
   private lastIntermediateId = 0;
   private failures = 0;
   private warnedWal = false;
+  private nextReadAt = 0;
 
   private constructor(readonly path: string) {}
 
@@ -92,7 +98,9 @@ export class OptunaRdbSource implements RunSource {
     const before = await this.fileSignature();
     if (before === undefined) return { reset: false, runs: [], points: [], warnings: [`${this.path} no longer exists`] };
     if (before === this.signature) return { reset: false, runs: [], points: [], warnings };
+    if (Date.now() < this.nextReadAt) return { reset: false, runs: [], points: [], warnings, pending: true };
     await this.checkWal(warnings);
+    const started = Date.now();
     let db: Database | undefined;
     try {
       if (await exists(`${this.path}-journal`)) throw new TornRead('a write is in progress');
@@ -105,10 +113,12 @@ export class OptunaRdbSource implements RunSource {
     } catch (e) {
       // Caught mid-write: the next poll reads it again. Only a lasting failure is worth a word.
       if (++this.failures === QUIET_FAILURES) warnings.push(`${this.path} could not be read ${QUIET_FAILURES} times in a row: ${(e as Error).message}`);
-      if (!(e instanceof TornRead) && this.failures > QUIET_FAILURES) this.signature = before;
-      return { reset: false, runs: [], points: [], warnings };
+      const givenUp = !(e instanceof TornRead) && this.failures > QUIET_FAILURES;
+      if (givenUp) this.signature = before;
+      return { reset: false, runs: [], points: [], warnings, pending: !givenUp };
     } finally {
       db?.close();
+      this.nextReadAt = Date.now() + READ_SPACING * (Date.now() - started);
     }
   }
 

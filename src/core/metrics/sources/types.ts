@@ -47,6 +47,8 @@ export interface RunUpdate {
   readonly points: RunPoint[];
   /** Skipped input, for a status line: corrupt records, malformed lines. */
   readonly warnings: string[];
+  /** The source saw changes it has not read yet (a write in progress, reads spaced out): poll again. */
+  readonly pending?: boolean;
 }
 
 export interface RunSource {
