@@ -8,7 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectRunFormat, explainNoRuns, openRun, type RunInfo, type RunPoint, type RunSource } from '../../../src/core/metrics/runs';
+import { detectRunFormat, explainNoRuns, openRun, type RunInfo, type RunSource } from '../../../src/core/metrics/runs';
+import { drain, RunCollector } from './runCollector';
 
 const MLFLOW = path.resolve(__dirname, '../../fixtures/metrics/mlflow');
 const REAL = path.join(MLFLOW, 'imageclass', 'mlruns');
@@ -25,24 +26,7 @@ interface ExpectedRun {
 const num = (v: Num) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 const STATES: Record<number, string> = { 1: 'running', 3: 'complete', 4: 'fail', 5: 'fail' };
 
-async function drain(source: RunSource): Promise<{ runs: Map<string, RunInfo>; points: RunPoint[]; warnings: string[] }> {
-  const runs = new Map<string, RunInfo>();
-  let points: RunPoint[] = [];
-  const warnings: string[] = [];
-  for (let i = 0; i < 12; i++) {
-    const u = await source.poll();
-    if (u.reset) {
-      runs.clear();
-      points = [];
-    }
-    for (const r of u.runs) runs.set(r.id, r);
-    points.push(...u.points);
-    warnings.push(...u.warnings);
-  }
-  return { runs, points, warnings };
-}
-
-function assertMatches(got: Awaited<ReturnType<typeof drain>>, expected: Record<string, ExpectedRun>): void {
+function assertMatches(got: RunCollector, expected: Record<string, ExpectedRun>): void {
   assert.deepEqual([...got.runs.keys()].sort(), Object.keys(expected).sort());
   for (const [id, want] of Object.entries(expected)) {
     const run = got.runs.get(id) as RunInfo;
@@ -108,32 +92,18 @@ describe('metrics / MLflow file store', function () {
     let done = false;
     const exited = new Promise<number | null>(resolve => child.on('exit', code => ((done = true), resolve(code))));
     let source: RunSource | undefined;
-    const runs = new Map<string, RunInfo>();
-    let points: RunPoint[] = [];
-    let resets = 0;
+    const seen = new RunCollector();
     let sawDeleted = false;
     while (!done) {
       source ??= await openRun(root).catch(() => undefined);
-      if (source) {
-        const u = await source.poll();
-        if (u.reset) {
-          resets++;
-          runs.clear();
-          points = [];
-        }
-        for (const r of u.runs) runs.set(r.id, r);
-        points.push(...u.points);
-        if (runs.has(`${EXPERIMENT}/4e5f60718293a4b5c6d7e8f90a1b2c3d`)) sawDeleted = true;
-      }
+      if (source) seen.apply(await source.poll());
+      if (seen.runs.has(`${EXPERIMENT}/4e5f60718293a4b5c6d7e8f90a1b2c3d`)) sawDeleted = true;
       await new Promise(r => setTimeout(r, 10));
     }
     assert.equal(await exited, 0, out);
-    source ??= await openRun(root);
-    const rest = await drain(source);
-    if (rest.runs.size) for (const [id, r] of rest.runs) runs.set(id, r);
-    points.push(...rest.points);
-    if (sawDeleted) assert.ok(resets >= 1, 'the run deleted while followed went away with a reset');
-    assertMatches({ runs, points, warnings: [] }, JSON.parse(fs.readFileSync(`${root}.expected.json`, 'utf8')) as Record<string, ExpectedRun>);
+    await seen.drain(source ?? (await openRun(root)), 12);
+    if (sawDeleted) assert.ok(seen.resets >= 1, 'the run deleted while followed went away with a reset');
+    assertMatches(seen, JSON.parse(fs.readFileSync(`${root}.expected.json`, 'utf8')) as Record<string, ExpectedRun>);
   });
 
   it('says why a store shows nothing: every run deleted, experiments in .trash', async () => {

@@ -7,7 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectRunFormat, FINAL_METRIC, INTERMEDIATE_METRIC, openRun, type RunInfo, type RunPoint, type RunSource } from '../../../src/core/metrics/runs';
+import { detectRunFormat, FINAL_METRIC, INTERMEDIATE_METRIC, openRun, type RunSource } from '../../../src/core/metrics/runs';
+import { drain, RunCollector } from './runCollector';
 
 const OPTUNA = path.resolve(__dirname, '../../fixtures/metrics/optuna');
 const MAKE_RDB = path.join(OPTUNA, 'make_rdb.py');
@@ -25,35 +26,8 @@ function requireOptuna(): void {
   if (r.status !== 0) throw new Error(`these tests need Debian's python3-optuna (npm test installs it via scripts/setup-system.sh): ${r.stderr}`);
 }
 
-/** Polls until nothing new comes, merging runs by id and collecting points. */
-async function drain(source: RunSource): Promise<{ runs: Map<string, RunInfo>; points: RunPoint[]; warnings: string[]; resets: number }> {
-  const runs = new Map<string, RunInfo>();
-  let points: RunPoint[] = [];
-  const warnings: string[] = [];
-  let resets = 0;
-  for (let i = 0; i < 500; i++) {
-    const u = await source.poll();
-    if (u.pending) {
-      // Changes not read yet (spaced-out reads, a write in progress): wait for them.
-      warnings.push(...u.warnings);
-      await new Promise(r => setTimeout(r, 20));
-      continue;
-    }
-    if (u.reset) {
-      resets++;
-      runs.clear();
-      points = [];
-    }
-    for (const r of u.runs) runs.set(r.id, r);
-    points.push(...u.points);
-    warnings.push(...u.warnings);
-    if (!u.reset && u.runs.length === 0 && u.points.length === 0) break;
-  }
-  return { runs, points, warnings, resets };
-}
-
 /** Every trial Optuna lists is a run with Optuna's state, params, values and intermediate values; nothing else is. */
-function assertMatchesOptuna(got: Awaited<ReturnType<typeof drain>>, expected: Record<string, Expected>): void {
+function assertMatchesOptuna(got: RunCollector, expected: Record<string, Expected>): void {
   const ids: string[] = [];
   for (const [study, { directions, trials }] of Object.entries(expected)) {
     for (const t of trials) {
@@ -113,36 +87,16 @@ describe('metrics / Optuna RDB storage (SQLite, written by Debian python3-optuna
     // Wait for the file to exist with Optuna's tables, then poll while it is written.
     let source: RunSource | undefined;
     while (!source && !done) source = await openRun(file).catch(() => undefined);
-    const runs = new Map<string, RunInfo>();
-    let points: RunPoint[] = [];
-    let polls = 0;
-    let resets = 0;
+    const seen = new RunCollector();
     while (!done) {
-      if (source) {
-        const u = await source.poll();
-        polls++;
-        if (u.reset) {
-          resets++;
-          runs.clear();
-          points = [];
-        }
-        for (const r of u.runs) runs.set(r.id, r);
-        points.push(...u.points);
-      }
+      if (source) seen.apply(await source.poll());
       await new Promise(r => setTimeout(r, 20));
     }
     assert.equal(await exited, 0, out);
-    source ??= await openRun(file);
-    const rest = await drain(source);
-    if (rest.resets) {
-      runs.clear();
-      points = [];
-    }
-    for (const [id, r] of rest.runs) runs.set(id, r);
-    points.push(...rest.points);
-    assert.ok(polls > 0, 'the database was read while it was written');
-    assert.ok(resets >= 1 || ![...runs.keys()].some(id => id.startsWith('scratch/')), 'the deleted study went away with a reset');
-    assertMatchesOptuna({ runs, points, warnings: [], resets }, JSON.parse(fs.readFileSync(`${file}.expected.json`, 'utf8')) as Record<string, Expected>);
+    await seen.drain(source ?? (await openRun(file)));
+    assert.ok(seen.polls > 1, 'the database was read while it was written');
+    assert.ok(seen.resets >= 1 || ![...seen.runs.keys()].some(id => id.startsWith('scratch/')), 'the deleted study went away with a reset');
+    assertMatchesOptuna(seen, JSON.parse(fs.readFileSync(`${file}.expected.json`, 'utf8')) as Record<string, Expected>);
   });
 
   it('waits while a write is in progress (a rollback journal beside the file) and reads once it is gone', async () => {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { JournalError, JournalReplay, type JournalStudy, type JournalTrial } from '../optuna-journal';
 import { parsePythonJson } from '../pyjson';
 import { completeLines, DEFAULT_MAX_READ_BYTES, FileTail } from '../tail';
-import { finalValuePoints, INTERMEDIATE_METRIC, studyKey, type RunInfo, type RunPoint, type RunSource, type RunUpdate } from './types';
+import { finalValuePoints, INTERMEDIATE_METRIC, optunaTrialRun, studyKey, type RunInfo, type RunPoint, type RunSource, type RunUpdate } from './types';
 
 export class OptunaJournalSource implements RunSource {
   readonly format = 'optuna-journal' as const;
@@ -129,21 +129,7 @@ export class OptunaJournalSource implements RunSource {
 
   private runInfo(trialId: number): RunInfo | undefined {
     const found = this.live(trialId);
-    if (!found) return undefined;
-    const { trial, study } = found;
-    const name = this.studyName(study);
-    return {
-      id: `${name}/${trial.number}`,
-      label: `${name} #${trial.number}`,
-      format: 'optuna-journal',
-      path: this.path,
-      study: name,
-      trialNumber: trial.number,
-      state: trial.state,
-      params: { ...trial.params },
-      values: trial.values ? [...trial.values] : undefined,
-      directions: study.directions,
-    };
+    return found && optunaTrialRun('optuna-journal', this.path, { name: this.studyName(found.study), directions: found.study.directions }, found.trial);
   }
 }
 

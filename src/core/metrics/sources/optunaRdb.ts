@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import { JournalError, toExternal } from '../optuna-journal';
 import { columnsOf, eachRow, sqlJs, type Database, type SqlValue } from '../sqlite';
 import type { ParamValue } from '../../search/types';
-import { finalValuePoints, INTERMEDIATE_METRIC, type RunDirection, type RunInfo, type RunPoint, type RunSource, type RunState, type RunUpdate } from './types';
+import { finalValuePoints, INTERMEDIATE_METRIC, optunaTrialRun, type RunDirection, type RunInfo, type RunPoint, type RunSource, type RunState, type RunUpdate } from './types';
 
 /** Larger databases are refused: sql.js holds the whole file in WebAssembly memory. */
 export const MAX_RDB_BYTES = 1024 * 1024 * 1024;
@@ -260,19 +260,7 @@ export class OptunaRdbSource implements RunSource {
 
   private runInfo(trial: Trial): RunInfo {
     const study = this.studies.get(trial.studyId);
-    const name = study?.name ?? String(trial.studyId);
-    return {
-      id: this.runId(trial),
-      label: `${name} #${trial.number}`,
-      format: 'optuna-rdb',
-      path: this.path,
-      study: name,
-      trialNumber: trial.number,
-      state: trial.state,
-      params: { ...trial.params },
-      values: trial.values ? [...trial.values] : undefined,
-      directions: study?.directions,
-    };
+    return optunaTrialRun('optuna-rdb', this.path, { name: study?.name ?? String(trial.studyId), directions: study?.directions }, trial);
   }
 }
 

@@ -76,3 +76,24 @@ export function finalValuePoints(run: string, values: readonly number[], lastSte
 export function studyKey(name: string, earlierWithSameName: number): string {
   return earlierWithSameName === 0 ? name : `${name} (${earlierWithSameName + 1})`;
 }
+
+/** An Optuna trial as a run: `<study>/<number>`, labelled `<study> #<number>`; one definition for both storages. */
+export function optunaTrialRun(
+  format: 'optuna-journal' | 'optuna-rdb',
+  file: string,
+  study: { readonly name: string; readonly directions?: readonly RunDirection[] },
+  trial: { readonly number: number; readonly state: RunState; readonly params: Readonly<Record<string, ParamValue>>; readonly values?: readonly number[] },
+): RunInfo {
+  return {
+    id: `${study.name}/${trial.number}`,
+    label: `${study.name} #${trial.number}`,
+    format,
+    path: file,
+    study: study.name,
+    trialNumber: trial.number,
+    state: trial.state,
+    params: { ...trial.params },
+    values: trial.values ? [...trial.values] : undefined,
+    directions: study.directions,
+  };
+}
