@@ -20,6 +20,8 @@ export class RunCurvesSource implements CurvesSource {
   private readonly trials = new Map<number, CurvesTrial>();
   private readonly series = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
   private readonly metrics = new Set<string>();
+  /** Trials whose run carries no objective value (see withValue). */
+  private readonly withoutObjective = new Set<number>();
   private direction: 'minimize' | 'maximize' = 'minimize';
   private readonly poller: DeltaPoller;
   /** Problems met while reading (corrupt records, malformed lines), newest last. */
@@ -50,16 +52,33 @@ export class RunCurvesSource implements CurvesSource {
     return this.trials.size;
   }
 
-  snapshot(): CurvesSnapshot {
+  /** Validation loss is what people watch first; then any loss; then whatever came first. */
+  private preferredMetric(): string | null {
     const metrics = [...this.metrics];
-    // Validation loss is what people watch first; then any loss; then whatever came first.
-    const preferred = metrics.find(m => /val.*loss/i.test(m)) ?? metrics.find(m => /loss/i.test(m)) ?? metrics[0] ?? null;
+    return metrics.find(m => /val.*loss/i.test(m)) ?? metrics.find(m => /loss/i.test(m)) ?? metrics[0] ?? null;
+  }
+
+  /**
+   * A run that has no objective of its own (TensorBoard, MLflow, metrics.csv) is ranked by the last value
+   * of the metric shown first, so history, parallel coordinates and importance have something to rank.
+   */
+  private withValue(trial: CurvesTrial): CurvesTrial {
+    if (!this.withoutObjective.has(trial.number)) return trial;
+    const metric = this.preferredMetric();
+    const series = metric === null ? undefined : this.series.get(`${trial.number}\u0000${metric}`);
+    if (!series || series.steps.length === 0) return trial;
+    let last = 0;
+    for (let i = 1; i < series.steps.length; i++) if (series.steps[i] >= series.steps[last]) last = i;
+    return { ...trial, value: series.values[last] };
+  }
+
+  snapshot(): CurvesSnapshot {
     return {
       title: this.title,
       direction: this.direction,
-      metrics,
-      metric: preferred,
-      trials: [...this.trials.values()].sort((a, b) => a.number - b.number),
+      metrics: [...this.metrics],
+      metric: this.preferredMetric(),
+      trials: [...this.trials.values()].sort((a, b) => a.number - b.number).map(t => this.withValue(t)),
       series: [...this.series.values()].map(s => ({ ...s, steps: [...s.steps], values: [...s.values] })),
     };
   }
@@ -82,6 +101,8 @@ export class RunCurvesSource implements CurvesSource {
       this.highestNumber = Math.max(this.highestNumber, number);
     }
     const value = run.values?.[0] ?? null;
+    if (run.values === undefined) this.withoutObjective.add(number);
+    else this.withoutObjective.delete(number);
     if (run.directions?.[0]) this.direction = run.directions[0] === 'maximize' ? 'maximize' : 'minimize';
     const trial: CurvesTrial = {
       number,
@@ -104,6 +125,7 @@ export class RunCurvesSource implements CurvesSource {
       this.usedNumbers.clear();
       this.highestNumber = -1;
       this.metrics.clear();
+      this.withoutObjective.clear();
     }
     const trials = update.runs.map(r => this.trialFor(r));
     const fresh = new Map<string, CurvesSeries & { steps: number[]; values: number[] }>();
@@ -123,6 +145,14 @@ export class RunCurvesSource implements CurvesSource {
       part.values.push(p.value);
     }
     // After a reset the listeners take a fresh snapshot rather than this delta.
-    return update.reset ? { reset: true } : { trials, series: [...fresh.values()] };
+    if (update.reset) return { reset: true };
+    // Runs ranked by their last value of the preferred metric: a new point there moves their value.
+    const preferred = this.preferredMetric();
+    const moved = new Map(trials.map(t => [t.number, t]));
+    for (const part of fresh.values()) {
+      const trial = this.trials.get(part.trial);
+      if (trial && part.metric === preferred && this.withoutObjective.has(part.trial)) moved.set(part.trial, trial);
+    }
+    return { trials: [...moved.values()].map(t => this.withValue(t)), series: [...fresh.values()] };
   }
 }

@@ -45,6 +45,27 @@ describe('RunCurvesSource over the new readers', () => {
     assert.ok(mlruns.trials.every(t => typeof t.params.lr === 'number' && typeof t.params.optimizer === 'string'));
   });
 
+  it('ranks runs without an objective (MLflow, TensorBoard) by the last value of the metric shown first', async () => {
+    const root = path.join(dir, 'mlruns');
+    fs.cpSync(path.join(FIXTURES, 'mlflow', 'generated', 'mlruns'), root, { recursive: true });
+    const source = await RunCurvesSource.open(root);
+    const snapshot = source.snapshot();
+    assert.equal(snapshot.metric, 'val_loss');
+    const lastVal = (trial: number) => {
+      const s = snapshot.series.find(x => x.trial === trial && x.metric === 'val_loss')!;
+      return s.values[s.values.length - 1];
+    };
+    for (const t of snapshot.trials) assert.equal(t.value, lastVal(t.number), `trial ${t.number}`);
+    // A running run logs a new val_loss: its value moves with it.
+    const running = path.join(root, '271828182845904523', '3d4e5f60718293a4b5c6d7e8f90a1b2c', 'metrics', 'val_loss');
+    fs.appendFileSync(running, '1717171799999 0.125 3\n');
+    const deltas: CurvesDelta[] = [];
+    const sub = source.onDidChange(d => deltas.push(d));
+    await source.refresh();
+    sub.dispose();
+    assert.deepEqual(deltas.flatMap(d => d.trials ?? []).map(t => t.value), [0.125]);
+  });
+
   it('tells listeners to start over when a study is deleted, and the snapshot no longer has it', async () => {
     const journal = path.join(FIXTURES, 'optuna', 'deleted-studies.log');
     const lines = fs.readFileSync(journal, 'utf8').split('\n');
