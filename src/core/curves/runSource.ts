@@ -7,8 +7,28 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { explainNoRuns, FINAL_METRIC, NoRunsError, openRun, type RunInfo, type RunSource } from '../metrics/runs';
-import type { CurvesDelta, CurvesDisposable, CurvesSeries, CurvesSnapshot, CurvesSource, CurvesTrial } from '../protocol/curves';
+import { CURVES_LIMITS, type CurvesDelta, type CurvesDisposable, type CurvesSeries, type CurvesSnapshot, type CurvesSource, type CurvesTrial } from '../protocol/curves';
+import type { ParamValue } from '../search/types';
 import { DeltaPoller } from './poller';
+
+/** Warnings kept for a status line (the newest). */
+const MAX_WARNINGS = 200;
+
+/**
+ * Params as the panel's protocol takes them: at most its count, names within its length, long text values
+ * cut (MLflow params may hold kilobytes). A run's params are shown, never refused.
+ */
+export function fitParams(params: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  let kept = 0;
+  for (const [name, value] of Object.entries(params)) {
+    if (kept >= CURVES_LIMITS.paramsPerTrial) break;
+    if (name.length > CURVES_LIMITS.nameLength) continue;
+    out[name] = typeof value === 'string' && value.length > CURVES_LIMITS.paramStringLength ? `${value.slice(0, CURVES_LIMITS.paramStringLength - 1)}…` : value;
+    kept++;
+  }
+  return out;
+}
 
 export class RunCurvesSource implements CurvesSource {
   readonly key: string;
@@ -20,6 +40,8 @@ export class RunCurvesSource implements CurvesSource {
   private readonly trials = new Map<number, CurvesTrial>();
   private readonly series = new Map<string, { trial: number; metric: string; steps: number[]; values: number[] }>();
   private readonly metrics = new Set<string>();
+  /** Metric names refused by `admit` (each warned about once). */
+  private readonly refused = new Set<string>();
   /** Trials whose run carries no objective value (see withValue). */
   private readonly withoutObjective = new Set<number>();
   private direction: 'minimize' | 'maximize' = 'minimize';
@@ -50,6 +72,26 @@ export class RunCurvesSource implements CurvesSource {
   /** How many runs the panel shows. */
   get runCount(): number {
     return this.trials.size;
+  }
+
+  private warn(...messages: string[]): void {
+    this.warnings.push(...messages);
+    if (this.warnings.length > MAX_WARNINGS) this.warnings.splice(0, this.warnings.length - MAX_WARNINGS);
+  }
+
+  /**
+   * Whether a point can go to the panel: the protocol drops a whole message over one name longer than its
+   * limit, a metric past its count or a step that is not finite (a hostile or odd file must not blank it).
+   */
+  private admit(name: string, step: number): boolean {
+    if (!Number.isFinite(step)) return false;
+    if (this.metrics.has(name)) return true;
+    if (name.length <= CURVES_LIMITS.nameLength && this.metrics.size < CURVES_LIMITS.metrics) return true;
+    if (!this.refused.has(name) && this.refused.size < MAX_WARNINGS) {
+      this.refused.add(name);
+      this.warn(name.length > CURVES_LIMITS.nameLength ? `a metric name of ${name.length} characters was skipped (at most ${CURVES_LIMITS.nameLength})` : `more than ${CURVES_LIMITS.metrics} metrics: "${name}" was skipped`);
+    }
+    return false;
   }
 
   /** Validation loss is what people watch first; then any loss; then whatever came first. */
@@ -107,7 +149,7 @@ export class RunCurvesSource implements CurvesSource {
     const trial: CurvesTrial = {
       number,
       state: run.state ?? 'complete',
-      params: run.params ?? { run: run.label },
+      params: fitParams(run.params ?? { run: run.label }),
       value,
       durationMs: null,
     };
@@ -117,7 +159,7 @@ export class RunCurvesSource implements CurvesSource {
 
   private async poll(): Promise<CurvesDelta> {
     const update = await this.source.poll();
-    this.warnings.push(...update.warnings);
+    this.warn(...update.warnings);
     if (update.reset) {
       this.trials.clear();
       this.series.clear();
@@ -130,7 +172,7 @@ export class RunCurvesSource implements CurvesSource {
     const trials = update.runs.map(r => this.trialFor(r));
     const fresh = new Map<string, CurvesSeries & { steps: number[]; values: number[] }>();
     for (const p of update.points) {
-      if (p.name === FINAL_METRIC) continue;
+      if (p.name === FINAL_METRIC || !this.admit(p.name, p.step)) continue;
       let number = this.numbers.get(p.run);
       if (number === undefined) number = this.trialFor({ id: p.run, label: p.run, format: this.source.format, path: this.source.path }).number;
       this.metrics.add(p.name);

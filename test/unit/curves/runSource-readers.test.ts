@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunCurvesSource } from '../../../src/core/curves/runSource';
 import { NoRunsError } from '../../../src/core/metrics/runs';
-import type { CurvesDelta } from '../../../src/core/protocol/curves';
+import { hostToCurves, parseCurvesMessage, snapshotMessages, type CurvesDelta } from '../../../src/core/protocol/curves';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/metrics');
 
@@ -64,6 +64,23 @@ describe('RunCurvesSource over the new readers', () => {
     await source.refresh();
     sub.dispose();
     assert.deepEqual(deltas.flatMap(d => d.trials ?? []).map(t => t.value), [0.125]);
+  });
+
+  it('fits what real runs hold into the panel protocol: a 6 KB param is cut, an overlong metric name skipped with a warning', async () => {
+    const root = path.join(dir, 'mlruns');
+    fs.cpSync(path.join(FIXTURES, 'mlflow', 'generated', 'mlruns'), root, { recursive: true });
+    const run = path.join(root, '271828182845904523', '9f1c2d3e4b5a69788796a5b4c3d2e1f0');
+    fs.writeFileSync(path.join(run, 'params', 'prompt'), 'x'.repeat(6000));
+    // A metric name of 301 characters: MLflow names with "/" are nested folders.
+    fs.mkdirSync(path.join(run, 'metrics', 'm'.repeat(150)));
+    fs.writeFileSync(path.join(run, 'metrics', 'm'.repeat(150), 'n'.repeat(150)), '1717171799999 0.5 0\n');
+    const source = await RunCurvesSource.open(root);
+    const messages = snapshotMessages(source.snapshot(), source.key);
+    for (const m of messages) assert.ok(parseCurvesMessage(hostToCurves, m).ok, JSON.stringify(parseCurvesMessage(hostToCurves, m)));
+    const trial = source.snapshot().trials.find(t => typeof t.params.prompt === 'string')!;
+    assert.equal((trial.params.prompt as string).length, 1000);
+    assert.ok(!source.snapshot().metrics.some(m => m.length > 200));
+    assert.match(source.warnings.join('\n'), /a metric name of 301 characters was skipped \(at most 200\)/);
   });
 
   it('tells listeners to start over when a study is deleted, and the snapshot no longer has it', async () => {
