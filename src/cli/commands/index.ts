@@ -1,5 +1,6 @@
 import type { CliCommand } from '../args';
 import { benchCommand } from './bench';
+import { checkCommand } from './check';
 import { detectCommand } from './detect';
 import { explainCommand } from './explain';
 import { runsCommand } from './runs';
@@ -12,6 +13,7 @@ import { tuneCommand } from './tune';
 export const commands: readonly CliCommand[] = [
   detectCommand,
   explainCommand,
+  checkCommand,
   tuneCommand,
   runsCommand,
   benchCommand,

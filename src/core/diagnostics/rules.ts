@@ -1,6 +1,8 @@
 import type { DetectedFile, Setting, SourceRange } from '../detect/types';
-import { formatNumber, optimizerMatches, parseNumeric } from '../knowledge/assess';
-import { ADAM_FAMILY } from '../knowledge/optimisation';
+import { assessValue, type Assessment } from '../knowledge/assess';
+import { formatNumber } from '../knowledge/ranges';
+import { assessContextFor, entryForSetting } from './context';
+import { deprecationFor } from './deprecation';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from './pyyaml';
 import { nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting } from './scope';
 
@@ -14,7 +16,7 @@ export interface TextEdit {
 export interface Finding {
   readonly range: SourceRange;
   readonly severity: Severity;
-  /** Stable rule id, e.g. `hp/lr-range`; shown in the Problems panel and usable to filter rules. */
+  /** Stable rule id, e.g. `hp/invalid-value`; shown in the Problems panel and usable to filter rules. */
   readonly code: string;
   readonly message: string;
   readonly fix?: { readonly title: string; readonly edits: readonly TextEdit[] };
@@ -27,21 +29,19 @@ export interface DiagnoseOptions {
   readonly rules?: readonly string[];
 }
 
-export const RULE_CODES = [
-  'hp/lr-range',
-  'hp/dropout-range',
-  'hp/batch-size',
-  'hp/momentum-range',
-  'hp/pyyaml-float',
-  'hp/heads-divisibility',
-  'hp/num-leaves-depth',
-  'hp/warmup-length',
-  'hp/overridden',
-] as const;
+/** Every rule id, with what it reports; `hpstudio check` documents and SARIF declares them from here. */
+export const RULES = {
+  'hp/invalid-value': 'A value the library rejects or that provably breaks training (learning rate 0, dropout 1, LoRA α 0, SB3 max_grad_norm 0, XGBoost colsample above 1).',
+  'hp/unusual-value': 'A value outside what published recipes use for this context (optimizer, framework, model); the range and its source are in the message.',
+  'hp/deprecated': 'A key the library renamed or deprecated (transformers 5 warmup_ratio, scikit-learn 1.8 penalty, LightGBM 4 boosting=goss).',
+  'hp/pyyaml-float': 'A number PyYAML reads as a string (1e-5 without a dot), in files loaded with plain PyYAML.',
+  'hp/heads-divisibility': 'A hidden size that the number of attention heads does not divide.',
+  'hp/num-leaves-depth': 'num_leaves above 2^max_depth, which the depth limit makes unreachable.',
+  'hp/warmup-length': 'Warmup as long as (or longer than) training.',
+  'hp/overridden': 'A setting that has no effect because another one wins (HF warmup_steps over warmup_ratio, max_steps over epochs).',
+} as const;
 
-/** Frameworks whose trainer defaults to AdamW, so an unspecified optimizer is Adam-family. */
-const ADAMW_DEFAULT_FRAMEWORKS = new Set(['hf', 'axolotl', 'trl', 'peft']);
-const BOOSTING = new Set(['xgboost', 'lightgbm', 'catboost', 'sklearn']);
+export const RULE_CODES = Object.keys(RULES) as ReadonlyArray<keyof typeof RULES>;
 
 const where = (s: Setting): SourceRange => s.valueRange ?? s.range;
 const lastName = (s: Setting): string => (s.key.split('.').pop() ?? s.name).replace(/\[\d+\]$/, '');
@@ -52,77 +52,49 @@ function configured(s: Setting): boolean {
   return !s.origin || s.origin.kind === 'inherited' || s.origin.kind === 'schedule';
 }
 
-function value(s: Setting): number | undefined {
-  const parsed = parseNumeric(s.value);
-  return parsed && Number.isFinite(parsed.value) ? parsed.value : undefined;
-}
-
-function isAdamFamily(s: Setting): boolean {
-  if (s.optimizer) return optimizerMatches(s.optimizer, ADAM_FAMILY);
-  return s.framework !== undefined && ADAMW_DEFAULT_FRAMEWORKS.has(s.framework);
-}
-
-function learningRate(file: DetectedFile): Finding[] {
-  const out: Finding[] = [];
-  for (const s of file.settings) {
-    if (s.canonical !== 'learning_rate' || !configured(s)) continue;
-    const v = value(s);
-    if (v === undefined) continue;
-    if (v <= 0) {
-      out.push({ range: where(s), severity: 'error', code: 'hp/lr-range', message: `Learning rate ${s.name} = ${formatNumber(v, 'log')} must be greater than 0: with ${v === 0 ? 'zero' : 'a negative value'} the weights ${v === 0 ? 'never change' : 'move uphill'}.` });
-    } else if (v > 1 && isAdamFamily(s) && !BOOSTING.has(s.framework ?? '')) {
-      out.push({ range: where(s), severity: 'warning', code: 'hp/lr-range', message: `Learning rate ${s.name} = ${formatNumber(v)} is above 1 for an Adam-family optimizer${s.optimizer ? ` (${s.optimizer})` : ''}; Adam steps are already normalised, so values above ~1e-2 almost always diverge (typical 1e-5 – 3e-3).` });
-    }
-  }
-  return out;
-}
-
-const DROPOUT_IDS = new Set(['dropout', 'attention_dropout', 'lora_dropout', 'drop_path']);
-
-function dropout(file: DetectedFile): Finding[] {
-  const out: Finding[] = [];
-  for (const s of file.settings) {
-    if (!DROPOUT_IDS.has(s.canonical ?? '') || !configured(s)) continue;
-    const v = value(s);
-    if (v === undefined || (v >= 0 && v < 1)) continue;
-    const why = v >= 1 ? `at ${formatNumber(v)} every unit would be dropped` : 'a probability cannot be negative';
-    out.push({ range: where(s), severity: 'error', code: 'hp/dropout-range', message: `${s.name} = ${formatNumber(v)} is outside [0, 1): it is the probability of dropping a unit, and ${why}.` });
-  }
-  return out;
-}
-
-function batchSize(file: DetectedFile): Finding[] {
-  const out: Finding[] = [];
-  for (const s of file.settings) {
-    if (s.canonical !== 'batch_size' || !configured(s)) continue;
-    const v = value(s);
-    if (v === undefined || v > 0) continue;
-    // Ultralytics reads -1 as AutoBatch.
-    if (v === -1 && (s.framework === 'ultralytics' || file.format === 'ultralytics')) continue;
-    out.push({ range: where(s), severity: 'error', code: 'hp/batch-size', message: `Batch size ${s.name} = ${formatNumber(v)} must be a positive number of examples.` });
-  }
-  return out;
-}
-
-const MOMENTUM_IDS = new Set(['momentum', 'adam_beta1', 'adam_beta2']);
-
-function momentum(file: DetectedFile): Finding[] {
-  const out: Finding[] = [];
-  const check = (s: Setting, v: number, label: string) => {
-    if (v >= 1) out.push({ range: where(s), severity: 'error', code: 'hp/momentum-range', message: `${label} = ${formatNumber(v)} must be below 1: at 1 or more the running average never forgets old gradients and updates grow without bound.` });
-    else if (v < 0) out.push({ range: where(s), severity: 'error', code: 'hp/momentum-range', message: `${label} = ${formatNumber(v)} must be between 0 and 1.` });
+function valueFinding(s: Setting, a: Assessment): Finding {
+  const invalid = a.level === 'invalid';
+  const source = !invalid && a.why ? ` (range from ${a.why})` : '';
+  return {
+    range: where(s),
+    severity: invalid ? 'error' : 'warning',
+    code: invalid ? 'hp/invalid-value' : 'hp/unusual-value',
+    message: `${s.name}: ${a.message}${source}.`,
   };
+}
+
+/**
+ * Every configured value judged by the knowledge base, exactly as its hover judges it (same entry,
+ * same context): `invalid` becomes an error, `unusual` a warning, values inside published practice
+ * raise nothing. Settings a file only inherits are judged where they are written.
+ */
+function values(file: DetectedFile): Finding[] {
+  const out: Finding[] = [];
   for (const s of file.settings) {
-    if (!configured(s)) continue;
-    if (MOMENTUM_IDS.has(s.canonical ?? '')) {
-      const v = value(s);
-      if (v !== undefined) check(s, v, s.name);
-    } else if (s.canonical === 'adam_betas' && Array.isArray(s.value)) {
-      s.value.forEach((b, i) => {
-        const v = parseNumeric(b)?.value;
-        if (v !== undefined && i < 2) check(s, v, `${s.name}[${i}] (β${i + 1})`);
-      });
-    }
+    if (!configured(s) || s.origin?.kind === 'inherited') continue;
+    const entry = entryForSetting(s, file);
+    if (!entry) continue;
+    const a = assessValue(entry, s.value, assessContextFor(s, file, entry));
+    if (a.level !== 'ok') out.push(valueFinding(s, a));
+  }
+  return out;
+}
+
+/** Keys a library renamed or deprecated, with a quick fix when the replacement takes the same value. */
+function deprecated(file: DetectedFile): Finding[] {
+  const out: Finding[] = [];
+  for (const s of file.settings) {
+    if (!configured(s) || s.origin?.kind === 'inherited') continue;
+    const entry = entryForSetting(s, file);
+    if (!entry) continue;
+    const d = deprecationFor(s, file, entry, assessContextFor(s, file, entry));
+    if (!d) continue;
+    const taken = d.replaceKey ? siblingSetting(file, s, t => lastName(t) === d.replaceKey) : undefined;
+    const nameRange = s.range.endCharacter - s.range.character === lastName(s).length ? s.range : undefined;
+    const fix = d.replaceKey && !taken && nameRange && file.format !== null && /\.(ya?ml|json|toml)$/i.test(file.path)
+      ? { title: `Rename to ${d.replaceKey} (${d.since})`, edits: [{ range: nameRange, newText: d.replaceKey }] }
+      : undefined;
+    out.push({ range: s.range, severity: 'info', code: 'hp/deprecated', message: `${s.name}: ${d.message}`, ...(fix ? { fix } : {}) });
   }
   return out;
 }
@@ -312,19 +284,19 @@ function overridden(file: DetectedFile): Finding[] {
  */
 export function diagnose(file: DetectedFile, text: string, options: DiagnoseOptions = {}): Finding[] {
   if (file.format === null) return [];
-  const all = [
-    ...learningRate(file),
-    ...dropout(file),
-    ...batchSize(file),
-    ...momentum(file),
+  const specific = [
     ...pyyamlFloats(file, text, options),
     ...headsDivisibility(file),
     ...numLeavesDepth(file),
     ...warmupLength(file),
     ...overridden(file),
   ];
+  // A specific rule on the same value says more than the generic range check: keep only it.
+  const taken = new Set(specific.map(f => `${f.range.line}:${f.range.character}`));
+  const generic = values(file).filter(f => f.code === 'hp/invalid-value' || !taken.has(`${f.range.line}:${f.range.character}`));
+  const all = [...generic, ...deprecated(file), ...specific];
   const wanted = options.rules ? new Set(options.rules) : undefined;
   return all
     .filter(f => !wanted || wanted.has(f.code))
-    .sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character);
+    .sort((a, b) => a.range.line - b.range.line || a.range.character - b.range.character || a.code.localeCompare(b.code));
 }

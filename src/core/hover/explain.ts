@@ -1,5 +1,6 @@
 import type { Assessment } from '../knowledge/assess';
 import { variantFor } from '../knowledge/lookup';
+import { describeRange } from '../knowledge/ranges';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry, type TypicalRange } from '../knowledge/types';
 
 /**
@@ -11,7 +12,12 @@ const frameworkLabel = (fw: string): string => FRAMEWORK_LABELS[fw as FrameworkI
 
 function rangeLine(range: TypicalRange): string {
   const scale = range.scale === 'log2' ? 'powers of two' : range.scale === 'log' ? 'log scale' : range.scale;
-  return `${range.label ? `${range.label}: ` : ''}${range.text} (${scale})`;
+  return `${range.label ? `${range.label}: ` : ''}${describeRange(range)} [${scale}; from ${range.source}]`;
+}
+
+/** Version notes of the entry, one line each. */
+function driftLines(entry: KnowledgeEntry): string[] {
+  return (entry.deprecations ?? []).map(d => `${d.since}: ${d.message}`);
 }
 
 function kindText(entry: KnowledgeEntry): string {
@@ -36,6 +42,7 @@ export function renderExplanationPage(entry: KnowledgeEntry, options: { framewor
   if (options.value !== undefined && options.assessment) {
     out.push('## Your value');
     out.push(`\`${options.value.replace(/`/g, "'")}\`: **${options.assessment.level}**: ${options.assessment.message}`);
+    if (options.assessment.why) out.push(`Why: ${options.assessment.why}`);
   }
   out.push('## Typical range');
   out.push([entry.range, ...(entry.ranges ?? [])].map(r => `- ${rangeLine(r)}`).join('\n'));
@@ -43,6 +50,10 @@ export function renderExplanationPage(entry: KnowledgeEntry, options: { framewor
   out.push(`- **Raise:** ${effects.raise}\n- **Lower:** ${effects.lower}`);
   out.push('## Defaults');
   out.push(['| Framework | Default |', '|---|---|', ...Object.entries(entry.defaults).map(([fw, text]) => `| ${frameworkLabel(fw)} | ${String(text).replace(/\|/g, '\\|')} |`)].join('\n'));
+  if (entry.deprecations?.length) {
+    out.push('## Version notes');
+    out.push(driftLines(entry).map(l => `- ${l}`).join('\n'));
+  }
   out.push('## Pitfalls');
   out.push(pitfalls.map(p => `- ${p}`).join('\n'));
   if (entry.notes?.length) {
@@ -71,6 +82,7 @@ export function renderPlainText(entry: KnowledgeEntry, options: { framework?: st
   if (options.value !== undefined && options.assessment) {
     lines.push('');
     lines.push(`Value ${options.value}: ${options.assessment.level.toUpperCase()} — ${options.assessment.message}`);
+    if (options.assessment.why) lines.push(`Why: ${options.assessment.why}`);
   }
   lines.push('');
   lines.push('Typical range:');
@@ -84,6 +96,7 @@ export function renderPlainText(entry: KnowledgeEntry, options: { framework?: st
     const mark = fw === options.framework ? '*' : ' ';
     lines.push(` ${mark}${frameworkLabel(fw).padEnd(width)}  ${text}`);
   }
+  for (const d of driftLines(entry)) lines.push(`Version note: ${d}`);
   lines.push('Pitfalls:');
   for (const p of pitfalls) lines.push(`  - ${p}`);
   for (const n of entry.notes ?? []) lines.push(`Note: ${n}`);

@@ -1,10 +1,15 @@
 import type { DetectedFile, SearchDomain, Setting } from '../detect/types';
+import { assessContextFor, entryForSetting } from '../diagnostics/context';
+import { deprecationFor } from '../diagnostics/deprecation';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagnostics/pyyaml';
-import { settingByKey, siblingsOf } from '../diagnostics/scope';
-import { assessValue, formatNumber, SIBLING_AWARE_IDS, type AssessContext, type Assessment } from '../knowledge/assess';
-import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
+import { settingByKey } from '../diagnostics/scope';
+import { assessValue, lowerTitle, type Assessment } from '../knowledge/assess';
+import { variantFor } from '../knowledge/lookup';
+import { boundsText, defaultFor, formatNumber, type AssessContext } from '../knowledge/ranges';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
 import { computeFacts } from './facts';
+
+export { entryForSetting };
 
 /** What a finished or running study knows about this key (from the study store). */
 export interface HoverStudy {
@@ -26,7 +31,9 @@ export interface HoverExtras {
   readonly commandUris?: { readonly tune: string; readonly explain: string };
 }
 
-const LEVEL_ICON: Record<Assessment['level'], string> = { ok: '✓', low: '⚠', high: '⚠', invalid: '⛔', unusual: '❔' };
+/** How a verdict reads in a hover: nothing for values inside published practice. */
+const VERDICT: Record<Assessment['level'], string> = { ok: '', unusual: '⚠ **unusual**: ', invalid: '⛔ **invalid**: ' };
+const LEVEL_ICON: Record<Assessment['level'], string> = { ok: '✓', unusual: '⚠', invalid: '⛔' };
 
 function code(text: string): string {
   const clean = text.replace(/\r?\n/g, ' ');
@@ -50,21 +57,6 @@ function showValue(value: unknown, scale?: string): string {
   return json.length > 60 ? `${json.slice(0, 57)}…` : json;
 }
 
-/** Entry for a setting: its canonical id, else an alias lookup with the file as context. */
-export function entryForSetting(setting: Setting, file?: DetectedFile): KnowledgeEntry | undefined {
-  if (setting.canonical) {
-    const byId = getEntry(setting.canonical);
-    if (byId) return byId;
-  }
-  // Detection leaves `canonical` null on purpose for plumbing keys (`policy`, `type`); guessing from
-  // the name would mislabel them. Only hyperparameters it could not name get an alias lookup.
-  if (setting.kind !== 'hyperparameter') return undefined;
-  // Only the same object's keys count as context: cheap on huge files, and closer to the meaning.
-  const siblings = file ? siblingsOf(file, setting).map(s => s.name) : [];
-  const found = findEntry(setting.name, { framework: setting.framework, key: setting.key, siblings });
-  return found.status === 'found' ? found.entry : undefined;
-}
-
 /** Plain text: "log-uniform 1e-5 … 1e-1 (suggest_float)", "choice of 4: 16, 32, 64, 128", "int 1 … 3". */
 export function describeSearch(domain: SearchDomain): string {
   if (domain.type === 'categorical') {
@@ -78,6 +70,13 @@ export function describeSearch(domain: SearchDomain): string {
   const step = domain.step !== undefined ? ` (step ${formatNumber(domain.step)})` : '';
   const source = domain.source ? ` (${domain.source})` : '';
   return `${shape} ${low} … ${high}${step}${source}`;
+}
+
+/** Which side of its range a value fell on (also when the range has no context to name a direction). */
+function directionOf(a: Assessment, value: number | undefined): 'low' | 'high' | undefined {
+  if (a.direction) return a.direction;
+  if (value === undefined || a.range?.low === undefined) return undefined;
+  return value < a.range.low ? 'low' : 'high';
 }
 
 /**
@@ -108,9 +107,11 @@ export function judgeSearch(entry: KnowledgeEntry, domain: SearchDomain, context
   // Searching wider than the typical range is normal exploration; a range that misses it
   // entirely is worth a word.
   const typical = (low ?? high)?.range;
-  const where = typical?.label ?? entry.title.toLowerCase();
-  if (low?.level === 'high' && typical) return `${LEVEL_ICON.high} the whole range lies above the typical ${typical.text} for ${where}`;
-  if (high?.level === 'low' && typical) return `${LEVEL_ICON.low} the whole range lies below the typical ${typical.text} for ${where}`;
+  const where = typical?.label ?? lowerTitle(entry.title);
+  const lowDir = low?.level === 'unusual' ? directionOf(low, domain.low) : undefined;
+  const highDir = high?.level === 'unusual' ? directionOf(high, domain.high) : undefined;
+  if (lowDir === 'high' && typical) return `${LEVEL_ICON.unusual} the whole range lies above the ${boundsText(typical)} published recipes use for ${where}`;
+  if (highDir === 'low' && typical) return `${LEVEL_ICON.unusual} the whole range lies below the ${boundsText(typical)} published recipes use for ${where}`;
   return undefined;
 }
 
@@ -130,7 +131,7 @@ const DEEPSPEED_AUTO_SOURCE: Readonly<Record<string, string>> = {
   enabled: 'fp16 / bf16',
 };
 
-function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: DetectedFile): string | undefined {
+function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: DetectedFile, context: AssessContext): string | undefined {
   const origin = setting.origin;
   if (!origin) return undefined;
   const last = setting.key.split('.').pop() ?? setting.name;
@@ -151,8 +152,8 @@ function originLine(setting: Setting, entry: KnowledgeEntry | undefined, file: D
       return `**Value:** ${code('???')}: mandatory and missing here; it must come from another config or an override such as \`${setting.key}=…\``;
     case 'schedule': {
       // A schedule still has a start value worth judging (RL Zoo `lin_2.5e-4`).
-      const start = entry ? assessValue(entry, setting.value, { framework: setting.framework, optimizer: setting.optimizer, key: setting.name }) : undefined;
-      const judged = start ? ` · ${LEVEL_ICON[start.level]} start value ${escapeMd(start.message)}` : '';
+      const start = entry ? assessValue(entry, setting.value, context) : undefined;
+      const judged = start ? ` · ${VERDICT[start.level]}start value ${escapeMd(start.message)}` : '';
       return `**Value:** ${code(setting.raw)}: ${escapeMd(origin.text)}${judged}`;
     }
     case 'inherited':
@@ -179,17 +180,6 @@ function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string 
   }
 }
 
-/** Values of the same object's settings, for the few judgements that need them (LoRA α vs r). */
-function siblingValues(setting: Setting, entry: KnowledgeEntry, file: DetectedFile): Record<string, unknown> | undefined {
-  if (!SIBLING_AWARE_IDS.has(entry.id)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const s of siblingsOf(file, setting)) {
-    out[s.name] = s.value;
-    if (s.canonical && !(s.canonical in out)) out[s.canonical] = s.value;
-  }
-  return out;
-}
-
 /** For `log_history[i].learning_rate`: the step that entry was logged at, from its sibling `step`. */
 function loggedStep(setting: Setting, file: DetectedFile): number | undefined {
   const m = /^(.*\[\d+\])\.[^.]+$/.exec(setting.key);
@@ -198,13 +188,23 @@ function loggedStep(setting: Setting, file: DetectedFile): number | undefined {
   return typeof step?.value === 'number' ? step.value : undefined;
 }
 
-function defaultLine(entry: KnowledgeEntry, framework: string | undefined): string {
-  const defaults = entry.defaults as Partial<Record<string, string>>;
-  if (framework && defaults[framework]) {
-    return `**Default (${FRAMEWORK_LABELS[framework as FrameworkId] ?? framework}):** ${defaults[framework] as string}`;
+/** The default that applies here (the model's, else the framework's), or a few frameworks' defaults. */
+function defaultLine(entry: KnowledgeEntry, context: AssessContext): string {
+  const found = defaultFor(entry, context.framework, context.model);
+  if (found) return `**Default (${found.label}):** ${found.text}`;
+  const defaults = Object.entries(entry.defaults as Partial<Record<string, string>>);
+  if (context.framework) {
+    const label = FRAMEWORK_LABELS[context.framework as FrameworkId] ?? context.framework;
+    return `**Default (${label}):** none known · others: ${defaults.slice(0, 2).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${text ?? ''}`).join(' · ')}`;
   }
-  const shown = Object.entries(defaults).slice(0, 3).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${text ?? ''}`);
-  return `**Defaults:** ${shown.join(' · ')}`;
+  return `**Defaults:** ${defaults.slice(0, 3).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${text ?? ''}`).join(' · ')}`;
+}
+
+/** The verdict line: nothing alarming inside published practice, tier and reason outside it. */
+function valueLine(setting: Setting, a: Assessment): string[] {
+  const lines = [`**Value:** ${code(setting.raw || showValue(setting.value))}: ${VERDICT[a.level]}${escapeMd(a.message)}`];
+  if (a.why) lines.push(`**Why:** ${a.level === 'ok' ? 'range' : 'published range'} from ${escapeMd(a.why)}`);
+  return lines;
 }
 
 function studyLine(study: HoverStudy, entry: KnowledgeEntry | undefined): string {
@@ -218,15 +218,32 @@ function studyLine(study: HoverStudy, entry: KnowledgeEntry | undefined): string
   return parts.join(' · ');
 }
 
+/** What the hover says about the value: logged, searched, placeholder/origin, or the verdict. */
+function valueLines(setting: Setting, file: DetectedFile, entry: KnowledgeEntry | undefined, context: AssessContext): string[] {
+  if (setting.kind === 'logged') {
+    const step = loggedStep(setting, file);
+    const what = entry?.id === 'learning_rate' ? 'logged LR' : 'logged value';
+    return [`**${what}${step !== undefined ? ` at step ${step}` : ''}:** ${escapeMd(showValue(setting.value, entry?.range.scale))}: produced by the run (e.g. the scheduler), not a configured value; read-only`];
+  }
+  if (setting.search) {
+    const verdict = entry ? judgeSearch(entry, setting.search, context) : undefined;
+    return [`**Searched:** ${escapeMd(describeSearch(setting.search))}${verdict ? ` · ${escapeMd(verdict)}` : ''}`];
+  }
+  const origin = originLine(setting, entry, file, context);
+  if (origin) return [origin];
+  if (entry) return valueLine(setting, assessValue(entry, setting.value, context));
+  return [`**Value:** ${code(setting.raw || showValue(setting.value))}`];
+}
+
 /**
- * Hover markdown for one detected setting: what it is and whether its value looks right first,
- * then effects, default, main pitfall, study results and links. Aims at 8–12 short lines.
+ * Hover markdown for one detected setting: what it is and whether its value looks right first
+ * (with the provenance of the range it was judged against), then effects, default, version notes,
+ * main pitfall, study results and links. Aims at 8–12 short lines.
  */
 export function renderHover(setting: Setting, file: DetectedFile, extras: HoverExtras = {}): string {
   const entry = entryForSetting(setting, file);
-  const variant = entry ? variantFor(entry, setting.framework, setting.name) : undefined;
-  // `eta` alone says "boosting": judge it against the boosting range even without a framework.
-  const framework = setting.framework ?? variant?.frameworks[0];
+  const context: AssessContext = entry ? assessContextFor(setting, file, entry) : { framework: setting.framework, key: setting.name };
+  const variant = entry ? variantFor(entry, context.framework, setting.name, context.model) : undefined;
   const title = variant?.title ?? entry?.title ?? setting.name;
   const lines: string[] = [];
 
@@ -236,24 +253,7 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
   else if (setting.kind === 'system') lines.push('Affects how the run executes (paths, devices, logging), not what the model learns.');
   else lines.push(`No knowledge-base entry for ${code(setting.name)}; it was detected from its name and position.`);
 
-  if (setting.kind === 'logged') {
-    const step = loggedStep(setting, file);
-    const what = entry?.id === 'learning_rate' ? 'logged LR' : 'logged value';
-    lines.push(`**${what}${step !== undefined ? ` at step ${step}` : ''}:** ${escapeMd(showValue(setting.value, entry?.range.scale))}: produced by the run (e.g. the scheduler), not a configured value; read-only`);
-  } else if (setting.search) {
-    const verdict = entry ? judgeSearch(entry, setting.search, { framework, optimizer: setting.optimizer, key: setting.name }) : undefined;
-    lines.push(`**Searched:** ${escapeMd(describeSearch(setting.search))}${verdict ? ` · ${escapeMd(verdict)}` : ''}`);
-  } else {
-    const origin = originLine(setting, entry, file);
-    if (origin) {
-      lines.push(origin);
-    } else if (entry) {
-      const a = assessValue(entry, setting.value, { framework, optimizer: setting.optimizer, key: setting.name, siblings: siblingValues(setting, entry, file) });
-      lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}: ${LEVEL_ICON[a.level]} ${escapeMd(a.message)}`);
-    } else {
-      lines.push(`**Value:** ${code(setting.raw || showValue(setting.value))}`);
-    }
-  }
+  lines.push(...valueLines(setting, file, entry, context));
   if (setting.kind !== 'logged' && isPyyamlConsumer(file.format, file.path) && pyyamlReadsAsString(setting.raw)) {
     lines.push(`⚠ PyYAML reads ${code(setting.raw)} as a string, not a number: write ${code(pyyamlFloatText(setting.raw))}`);
   }
@@ -263,7 +263,9 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
     const effects = variant?.effects ?? entry.effects;
     lines.push(`↑ ${effects.raise} · ↓ ${effects.lower}`);
     // A logged value was never configured, so a configuration default would only distract.
-    if (setting.kind !== 'logged') lines.push(defaultLine(entry, framework));
+    if (setting.kind !== 'logged') lines.push(defaultLine(entry, context));
+    const drift = setting.kind !== 'logged' ? deprecationFor(setting, file, entry, context) : undefined;
+    if (drift) lines.push(`**Version note (${escapeMd(drift.since)}):** ${drift.message}`);
     lines.push(`⚠ ${(variant?.pitfalls ?? entry.pitfalls)[0]}`);
   }
   if (extras.study) lines.push(studyLine(extras.study, entry));

@@ -1,72 +1,27 @@
 import { getEntry, normalizeName } from './lookup';
-import type { KnowledgeEntry, TypicalRange } from './types';
+import { ADAM_FAMILY } from './optimizers';
+import { boundsText, findKeyword, formatNumber, normalizeModel, optimizerMatches, selectRange, unsetMessage, type AssessContext } from './ranges';
+import type { KnowledgeEntry, TypicalRange, ValidLimits } from './types';
 
-export type AssessLevel = 'ok' | 'low' | 'high' | 'invalid' | 'unusual';
+export { formatNumber, optimizerMatches, selectRange } from './ranges';
+export type { AssessContext } from './ranges';
+
+/**
+ * Three tiers. `invalid`: the library rejects the value or it provably breaks training (the message
+ * says why). `unusual`: outside what published recipes use (the range and its source come along).
+ * `ok`: inside published practice, a keyword the library knows, or nothing to judge.
+ */
+export type AssessLevel = 'ok' | 'unusual' | 'invalid';
 
 export interface Assessment {
   readonly level: AssessLevel;
   readonly message: string;
-  /** The typical range the value was compared with, when one applied. */
+  /** The range the value was compared with, when one applied. */
   readonly range?: TypicalRange;
-}
-
-export interface AssessContext {
-  readonly framework?: string;
-  readonly optimizer?: string;
-  /** The key as written (`warmup_epochs`, `lr0`): some aliases change the unit. */
-  readonly key?: string;
-  /**
-   * Values of related settings in the same scope, by canonical id or name (`lora_rank`, `max_steps`):
-   * some values are only right or wrong relative to another one.
-   */
-  readonly siblings?: Readonly<Record<string, unknown>>;
-}
-
-/** Short, readable numbers: 0.03 → "3e-2" and 0.1 → "1e-1" on log scales, 0.7 → "0.7", 1e-5 → "1e-5". */
-export function formatNumber(value: number, scale?: string): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  const exponential = abs < 1e-3 || abs >= 1e6 || (scale === 'log' && abs <= 0.1);
-  if (exponential) {
-    const [mantissa, exponent] = value.toExponential().split('e');
-    const m = String(Number(Number(mantissa).toPrecision(4)));
-    return `${m}e${exponent.replace('+', '')}`;
-  }
-  return String(Number(value.toPrecision(6)));
-}
-
-/** Normalised optimizer name (`torch.optim.AdamW` → `adamw`) matched against a family list. */
-export function optimizerMatches(optimizer: string, family: readonly string[]): boolean {
-  const name = optimizer.toLowerCase().replace(/^.*\./, '').replace(/[^a-z0-9]/g, '');
-  return family.some(f => name === f || name.includes(f));
-}
-
-/** The context-specific range when one matches, else the entry's general range. */
-export function selectRange(entry: KnowledgeEntry, context: AssessContext): TypicalRange {
-  // The key as written can settle the unit on its own: `eta` is boosting, `warmup_epochs` counts epochs.
-  const key = context.key !== undefined ? normalizeName(context.key.replace(/^.*[.]/, '')) : undefined;
-  if (key) {
-    for (const range of entry.ranges ?? []) {
-      if (!range.when?.keys?.some(k => normalizeName(k) === key)) continue;
-      if (range.when.optimizers && !(context.optimizer !== undefined && optimizerMatches(context.optimizer, range.when.optimizers))) continue;
-      return range;
-    }
-  }
-  for (const range of entry.ranges ?? []) {
-    const when = range.when;
-    // Ranges selected only by key name were handled above.
-    if (!when || (when.keys && !when.frameworks && !when.optimizers)) continue;
-    const frameworkOk = !when.frameworks || (context.framework !== undefined && when.frameworks.includes(context.framework));
-    if (!frameworkOk) continue;
-    if (!when.optimizers) return range;
-    if (context.optimizer !== undefined) {
-      if (optimizerMatches(context.optimizer, when.optimizers)) return range;
-    } else if (when.optimizerOptional && when.frameworks) {
-      return range;
-    }
-  }
-  return entry.range;
+  /** Set only when the range belongs to a known context (optimizer, model, framework, key). */
+  readonly direction?: 'low' | 'high';
+  /** Where the judgement comes from: the range's provenance (library default, paper, recipe). */
+  readonly why?: string;
 }
 
 /**
@@ -88,55 +43,71 @@ export function parseNumeric(value: unknown): { value: number; schedule?: string
 /** Proper names stay capitalised in running text ("for Adam β2", but "for dropout"). */
 const PROPER_NAMES = /^(Adam|CatBoost|LoRA|PPO|GAE|DBSCAN|RBF|EMA|LR|C\b)/;
 
-function lowerTitle(title: string): string {
+export function lowerTitle(title: string): string {
   if (PROPER_NAMES.test(title)) return title;
   return title.length > 1 && title[1] === title[1].toLowerCase() ? title[0].toLowerCase() + title.slice(1) : title;
 }
 
-function where(entry: KnowledgeEntry, range: TypicalRange): string {
-  return range.label ? range.label : lowerTitle(entry.title);
+const keyName = (context: AssessContext): string => normalizeName((context.key ?? '').replace(/^.*[.]/, '').replace(/\[\d+\]$/, ''));
+
+function invalid(message: string, range?: TypicalRange): Assessment {
+  return { level: 'invalid', message, range };
+}
+
+function limitMessage(shown: string, title: string, bound: string, why: string | undefined): string {
+  return `${shown} is invalid for ${title} (it must be ${bound})${why ? `: ${why}` : ''}`;
 }
 
 function checkLimits(entry: KnowledgeEntry, range: TypicalRange, n: number, shown: string, context: AssessContext): Assessment | undefined {
-  const limits = range.valid ?? entry.valid;
+  const limits: ValidLimits | undefined = range.valid ?? entry.valid;
   if (!limits) return undefined;
   const sentinel = limits.sentinels?.find(
     s => s.value === n && (!s.frameworks || context.framework === undefined || s.frameworks.includes(context.framework)),
   );
-  if (sentinel) return { level: 'ok', message: `${shown} is a special value: ${sentinel.meaning}` };
+  if (sentinel) return { level: 'ok', message: `${shown} is a special value: ${sentinel.meaning}`, range };
   // Ultralytics reads a batch between 0 and 1 as "use this fraction of GPU memory" (AutoBatch).
   if (entry.id === 'batch_size' && context.framework === 'ultralytics' && n > 0 && n < 1) {
-    return { level: 'ok', message: `${shown}: AutoBatch sizes the batch to use about ${Math.round(n * 100)}% of GPU memory` };
+    return { level: 'ok', message: `${shown}: AutoBatch sizes the batch to use about ${Math.round(n * 100)}% of GPU memory`, range };
   }
-  if (!Number.isFinite(n)) return { level: 'invalid', message: `${shown} is not a usable value for ${lowerTitle(entry.title)}` };
   const title = lowerTitle(entry.title);
+  if (!Number.isFinite(n)) return invalid(`${shown} is not a usable value for ${title}`, range);
   if (limits.min !== undefined) {
     const inclusive = limits.minInclusive ?? true;
-    if (inclusive ? n < limits.min : n <= limits.min) {
-      return { level: 'invalid', message: `${shown} is invalid for ${title}: it must be ${inclusive ? '≥' : '>'} ${formatNumber(limits.min)}` };
-    }
+    if (inclusive ? n < limits.min : n <= limits.min) return invalid(limitMessage(shown, title, `${inclusive ? '≥' : '>'} ${formatNumber(limits.min)}`, limits.minWhy), range);
   }
   if (limits.max !== undefined) {
     const inclusive = limits.maxInclusive ?? true;
-    if (inclusive ? n > limits.max : n >= limits.max) {
-      return { level: 'invalid', message: `${shown} is invalid for ${title}: it must be ${inclusive ? '≤' : '<'} ${formatNumber(limits.max)}` };
-    }
+    if (inclusive ? n > limits.max : n >= limits.max) return invalid(limitMessage(shown, title, `${inclusive ? '≤' : '<'} ${formatNumber(limits.max)}`, limits.maxWhy), range);
   }
-  if (limits.integer && !Number.isInteger(n)) {
-    return { level: 'invalid', message: `${shown} is invalid for ${title}: it must be a whole number` };
+  if (limits.integer && !Number.isInteger(n)) return invalid(`${shown} is invalid for ${title}: it must be a whole number`, range);
+  return undefined;
+}
+
+/** What exactly 0 does here: a framework-specific rule first, then the entry's general meaning. */
+function checkZero(entry: KnowledgeEntry, context: AssessContext, range: TypicalRange): Assessment | undefined {
+  const key = keyName(context);
+  const rule = entry.zeroRules?.find(r =>
+    (r.frameworks.length === 0 || (context.framework !== undefined && r.frameworks.includes(context.framework)))
+    && (!r.keys || r.keys.some(k => normalizeName(k) === key)));
+  if (rule) {
+    if (rule.level === 'ok') return { level: 'ok', message: `0 switches it off: ${rule.meaning}`, range };
+    return { level: rule.level, message: `0 ${rule.level === 'invalid' ? 'breaks training' : 'is risky'} here: ${rule.meaning}`, range };
   }
+  if (entry.zeroMeans) return { level: 'ok', message: `0 switches it off: ${entry.zeroMeans}`, range };
   return undefined;
 }
 
 /** Ids whose judgement depends on a sibling value; callers only need to pass siblings for these. */
-export const SIBLING_AWARE_IDS: ReadonlySet<string> = new Set(['lora_alpha', 'warmup_steps']);
+export const SIBLING_AWARE_IDS: ReadonlySet<string> = new Set(['lora_alpha', 'max_depth']);
+
+function siblingValue(context: AssessContext, names: readonly string[]): unknown {
+  for (const name of names) if (context.siblings && name in context.siblings) return context.siblings[name];
+  return undefined;
+}
 
 function siblingNumber(context: AssessContext, names: readonly string[]): number | undefined {
-  for (const name of names) {
-    const parsed = parseNumeric(context.siblings?.[name]);
-    if (parsed && Number.isFinite(parsed.value)) return parsed.value;
-  }
-  return undefined;
+  const parsed = parseNumeric(siblingValue(context, names));
+  return parsed && Number.isFinite(parsed.value) ? parsed.value : undefined;
 }
 
 /** Judgements relative to another setting; more specific than the typical range, so they win. */
@@ -145,60 +116,80 @@ function relativeCheck(entry: KnowledgeEntry, n: number, shown: string, context:
     const r = siblingNumber(context, ['lora_rank', 'lora_r', 'r', 'network_dim']);
     if (r === undefined || r <= 0) return undefined;
     const scale = formatNumber(n / r);
-    if (n / r > 4) return { level: 'high', message: `α ${shown} with r ${r} scales adapter updates by α/r = ${scale}; α is usually r – 2r` };
-    if (n / r < 0.25) return { level: 'low', message: `α ${shown} with r ${r} shrinks adapter updates to α/r = ${scale}; α is usually r – 2r` };
-    return { level: 'ok', message: `α ${shown} with r ${r} gives a LoRA scale α/r = ${scale} (usual: 1 – 2)` };
+    if (n / r > 8) return { level: 'unusual', direction: 'high', message: `α ${shown} with r ${r} scales adapter updates by α/r = ${scale}; published LoRA recipes keep α/r between 0.25 and 2`, why: 'Hu et al. 2021; QLoRA (α 16, r 64); PEFT and axolotl examples (α = r or 2r)' };
+    return { level: 'ok', message: `α ${shown} with r ${r} gives a LoRA scale α/r = ${scale} (usual: 0.25 – 2)` };
   }
   if (entry.id === 'warmup_steps') {
-    const total = siblingNumber(context, ['max_steps', 'total_num_steps', 'num_training_steps', 'total_steps']);
-    if (total === undefined || total <= 0) return undefined;
-    if (n >= total) return { level: 'high', message: `${shown} warmup steps ≥ ${total} total steps: the learning rate never leaves warmup` };
-    if (n > total * 0.25) return { level: 'high', message: `${shown} warmup steps are ${Math.round((n / total) * 100)}% of the ${total} total; a few percent is typical` };
+    if (n > 0 && n < 1 && (context.framework === 'hf' || context.framework === 'trl')) {
+      return { level: 'ok', message: `${shown} is a fraction of training: transformers ≥ 5 reads a warmup_steps float below 1 as a ratio (on 4.x it must be a whole number)` };
+    }
+    // Warmup as long as training is the `hp/warmup-length` rule's job (one definition).
+  }
+  if (entry.id === 'max_depth' && n === 0 && context.framework === 'xgboost') {
+    const method = siblingValue(context, ['tree_method']);
+    if (typeof method === 'string' && method.toLowerCase() === 'exact') {
+      return invalid('0 is invalid here: XGBoost’s exact tree method requires a depth limit (“exact tree method doesn’t support unlimited depth”)');
+    }
   }
   return undefined;
+}
+
+function rangeVerdict(entry: KnowledgeEntry, range: TypicalRange, n: number, shown: string): Assessment {
+  const low = range.low as number;
+  const high = range.high as number;
+  const contextual = range !== entry.range;
+  const where = range.label ?? lowerTitle(entry.title);
+  if (n >= low && n <= high) {
+    return { level: 'ok', message: `${shown} is within published practice for ${where}: ${boundsText(range)}${range.note ? ` (${range.note})` : ''}`, range, why: range.source };
+  }
+  const direction = n < low ? 'low' : 'high';
+  const phrase = contextual ? `is ${direction} for ${where}` : `is unusual for ${where}`;
+  return { level: 'unusual', message: `${shown} ${phrase}: published recipes use ${boundsText(range)}`, range, why: range.source, ...(contextual ? { direction } : {}) };
 }
 
 function assessNumber(entry: KnowledgeEntry, n: number, context: AssessContext, prefix = ''): Assessment {
   const range = selectRange(entry, context);
   const shown = formatNumber(n, range.scale);
-  const limit = checkLimits(entry, range, n, shown, context);
-  if (limit) return { ...limit, message: prefix + limit.message, range };
-  if (n === 0 && entry.zeroMeans) return { level: 'ok', message: `${prefix}0 switches it off: ${entry.zeroMeans}`, range };
+  const withPrefix = (a: Assessment): Assessment => ({ ...a, message: prefix + a.message });
   const relative = relativeCheck(entry, n, shown, context);
-  if (relative) return { ...relative, message: prefix + relative.message, range };
+  if (relative?.level === 'invalid') return withPrefix({ range, ...relative });
+  const limit = checkLimits(entry, range, n, shown, context);
+  if (limit) return withPrefix(limit);
+  if (!Number.isFinite(n) && findKeyword(entry, 'inf', context)) return withPrefix({ level: 'ok', message: `infinite: ${findKeyword(entry, 'inf', context)?.meaning}`, range });
+  if (n === 0) {
+    const zero = checkZero(entry, context, range);
+    if (zero) return withPrefix(zero);
+  }
+  if (relative) return withPrefix({ range, ...relative });
+  if (entry.integerMeansCount && n >= 1 && Number.isInteger(n)) return withPrefix({ level: 'ok', message: `${shown} is ${entry.integerMeansCount}`, range });
   if (range.low === undefined || range.high === undefined) {
-    return { level: 'unusual', message: `${prefix}${shown} is a number, but ${lowerTitle(entry.title)} usually takes ${range.text}`, range };
+    return withPrefix({ level: 'ok', message: `${shown}: no numeric range to compare with for this key (${range.text ?? 'categorical'})`, range });
   }
-  const context_ = where(entry, range);
-  if (n < range.low) {
-    const phrase = range.label ? `is low for ${context_}` : `is unusually low for ${context_}`;
-    return { level: 'low', message: `${prefix}${shown} ${phrase}; typical ${range.text}`, range };
-  }
-  if (n > range.high) {
-    const phrase = range.label ? `is high for ${context_}` : `is unusually high for ${context_}`;
-    return { level: 'high', message: `${prefix}${shown} ${phrase}; typical ${range.text}`, range };
-  }
-  return { level: 'ok', message: `${prefix}${shown} is within the typical range for ${context_} (${range.text})`, range };
+  // Settings that do not change what the model learns are never "unusual"; only invalid values count.
+  if (entry.kind === 'system') return withPrefix({ level: 'ok', message: `${shown}: a system setting (${boundsText(range)} is common)`, range, why: range.source });
+  return withPrefix(rangeVerdict(entry, range, n, shown));
 }
 
 function placeholder(entry: KnowledgeEntry, text: string, context: AssessContext): Assessment | undefined {
   const lower = text.toLowerCase();
   if (text === '???') {
-    return { level: 'unusual', message: 'mandatory value (`???`): it must be supplied by another config or a command-line override before the run starts' };
+    return { level: 'ok', message: 'mandatory value (`???`): it must be supplied by another config or a command-line override before the run starts' };
   }
-  if (/^\$\{[^}]*\}$/.test(text)) {
-    return { level: 'unusual', message: `reference ${text}: the real value comes from the referenced key or variable` };
-  }
+  if (/^\$\{[^}]*\}$/.test(text)) return { level: 'ok', message: `reference ${text}: the real value comes from the referenced key or variable` };
   if (lower === 'auto' || lower.startsWith('auto_')) {
     if (context.framework === 'deepspeed') return { level: 'ok', message: '"auto": DeepSpeed fills this in from the HF TrainingArguments at launch' };
     if (entry.id === 'entropy_coef') return { level: 'ok', message: '"auto": SAC learns the entropy coefficient during training' };
     if (entry.id === 'optimizer') return { level: 'ok', message: '"auto": Ultralytics picks the optimizer and learning rate itself (lr0 and momentum are ignored)' };
-    return { level: 'ok', message: '"auto": the framework chooses this value at run time' };
+    const keyword = findKeyword(entry, 'auto', context);
+    return { level: 'ok', message: `"auto": ${keyword?.meaning ?? 'the framework chooses this value at run time'}` };
   }
   if (lower === '' || lower === 'null' || lower === 'none' || lower === '~') {
-    const first = Object.values(entry.defaults)[0];
-    return { level: 'ok', message: `unset: the framework default applies${first ? ` (${first})` : ''}` };
+    const keyword = findKeyword(entry, 'none', context);
+    if (keyword) return { level: 'ok', message: `None: ${keyword.meaning}` };
+    return { level: 'ok', message: unsetMessage(entry, context) };
   }
+  const keyword = findKeyword(entry, lower, context);
+  if (keyword) return { level: 'ok', message: `"${text}" is a keyword: ${keyword.meaning}` };
   return undefined;
 }
 
@@ -209,70 +200,93 @@ function assessCategorical(entry: KnowledgeEntry, value: unknown, range: Typical
   if (typeof value === 'number' || (typeof value === 'boolean' && range.scale !== 'bool')) {
     return { level: 'ok', message: `${text}: no typical range to compare with for this key`, range };
   }
-  if (range.scale === 'bool') {
-    if (typeof value === 'boolean' || /^(true|false|yes|no|on|off|0|1)$/i.test(text)) return { level: 'ok', message: `${text}`, range };
+  if (range.scale === 'bool' && (typeof value === 'boolean' || /^(true|false|yes|no|on|off|0|1)$/i.test(text))) {
+    return { level: 'ok', message: text, range };
   }
   const choices = (range.choices ?? []).map(normalizeName);
   // `torch.optim.AdamW` → `AdamW`; free text such as `dict(a=0.5)` is compared whole.
   const name = normalizeName(/^[\w.]+$/.test(text) ? text.replace(/^.*\./, '') : text);
   if (choices.length === 0 || choices.some(c => c === name || name.includes(c))) {
-    return { level: 'ok', message: `${text} is a common choice for ${lowerTitle(entry.title)}`, range };
+    return { level: 'ok', message: `${text} is a common choice for ${lowerTitle(entry.title)}`, range, why: range.source };
   }
-  return { level: 'unusual', message: `${text} is not one of the common choices for ${lowerTitle(entry.title)} (${range.text})`, range };
+  if (range.closed) {
+    return { level: 'invalid', message: `${text} is not a value ${range.label ?? lowerTitle(entry.title)} accepts: ${range.text}`, range, why: range.source };
+  }
+  return { level: 'ok', message: `${text}: not among the choices listed here (${range.text}); the library may still know it`, range, why: range.source };
+}
+
+/** "512,512" (kohya resolution) and "640x640" are lists of numbers written as text. */
+const NUMBER_LIST_TEXT = /^\s*\d+(\.\d+)?(\s*[,x×]\s*\d+(\.\d+)?)+\s*$/;
+/** A bare word a library could accept as a keyword (`scale`, `optimal`, `train_sft`). */
+const WORD = /^[A-Za-z_][\w.-]*$/;
+
+function assessBetas(value: unknown, context: AssessContext): Assessment {
+  if (!Array.isArray(value)) return invalid(`expected a list like [0.9, 0.999], got ${JSON.stringify(value)}`);
+  if (value.length !== 2) return invalid(`betas need exactly two values (β1, β2), got ${value.length}`);
+  const b1 = assessValue('adam_beta1', value[0], context);
+  // Lion and Sophia take (β1, β2) with other meanings; only Adam's β2 range applies to Adam.
+  const adamLike = context.optimizer === undefined || optimizerMatches(context.optimizer, ADAM_FAMILY);
+  const b2 = assessValue('adam_beta2', value[1], context);
+  const worst = [b1, b2].find(a => a.level === 'invalid') ?? [b1, b2].find(a => a.level === 'unusual' && (adamLike || a === b1));
+  if (worst) return { ...worst, message: `${worst === b1 ? 'β1' : 'β2'}: ${worst.message}` };
+  return { level: 'ok', message: `β1 ${formatNumber(Number(value[0]))}, β2 ${formatNumber(Number(value[1]))} are both within published practice`, why: b2.why };
+}
+
+function assessList(entry: KnowledgeEntry, value: readonly unknown[], context: AssessContext, range: TypicalRange): Assessment {
+  // Mixed lists such as SB3 `train_freq: [1, "episode"]`: judge the numbers, not the unit names.
+  const numbers = value.filter(v => parseNumeric(v) !== undefined);
+  if (numbers.length === 0) return { level: 'ok', message: `a list for ${lowerTitle(entry.title)}: nothing numeric to judge`, range };
+  const parts = numbers.map(v => assessValue(entry, v, context));
+  const worst = parts.find(a => a.level === 'invalid') ?? parts.find(a => a.level === 'unusual');
+  return worst ?? { level: 'ok', message: `${numbers.length === 1 ? 'the value is' : `all ${numbers.length} values are`} within published practice (${boundsText(range)})`, range, why: range.source };
+}
+
+function assessText(entry: KnowledgeEntry, value: string, range: TypicalRange): Assessment {
+  const shown = value.length > 40 ? `${value.slice(0, 37)}…` : value;
+  if (WORD.test(value.trim())) {
+    return { level: 'ok', message: `"${shown}" is not a number: it is passed to the library as a keyword (none is known here for ${lowerTitle(entry.title)})`, range };
+  }
+  return { ...invalid(`${lowerTitle(entry.title)} expects a number, got "${shown}": the library cannot read it as one`, range) };
+}
+
+function assessBoolean(entry: KnowledgeEntry, value: boolean, context: AssessContext, range: TypicalRange): Assessment {
+  const key = keyName(context);
+  // System groups and flag keys mix numbers with switches (`persistent_workers`, `nesterov`).
+  if (entry.kind === 'system' || entry.flags?.some(f => normalizeName(f) === key)) return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
+  return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)} (Python reads it as ${value ? 1 : 0})`, range };
 }
 
 /**
- * Judges a value against the entry's validity limits and typical range for the given framework and
- * optimizer. Never throws: unknown ids and odd inputs come back as `unusual` with a reason.
+ * Judges a value against the entry's validity limits and the published range for this context
+ * (framework, optimizer, model, key). Never throws: unknown ids and odd inputs come back with a reason.
  */
 export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, context: AssessContext = {}): Assessment {
   const entry = typeof entryOrId === 'string' ? getEntry(entryOrId) : entryOrId;
-  if (!entry) return { level: 'unusual', message: `no knowledge-base entry "${String(entryOrId)}"` };
+  if (!entry) return { level: 'ok', message: `no knowledge-base entry "${String(entryOrId)}"` };
   const range = selectRange(entry, context);
   const numericScale = range.low !== undefined && range.high !== undefined;
 
   if (value === null || value === undefined) return placeholder(entry, '', context) as Assessment;
   if (typeof value === 'string') {
     const special = placeholder(entry, value.trim(), context);
-    if (special) return special;
+    if (special) return { range, ...special };
   }
-  // "512,512" (kohya resolution) and "640x640" are lists of numbers written as text.
-  if (typeof value === 'string' && numericScale && /^\s*\d+(\.\d+)?(\s*[,x×]\s*\d+(\.\d+)?)+\s*$/.test(value)) {
-    value = value.split(/[,x×]/).map(Number);
-  }
-  if (entry.id === 'adam_betas' || (Array.isArray(value) && numericScale)) {
-    if (!Array.isArray(value)) return { level: 'invalid', message: `expected a list like [0.9, 0.999], got ${JSON.stringify(value)}` };
-    if (entry.id === 'adam_betas') {
-      if (value.length !== 2) return { level: 'invalid', message: `betas need exactly two values (β1, β2), got ${value.length}` };
-      const b1 = assessValue('adam_beta1', value[0], context);
-      const b2 = assessValue('adam_beta2', value[1], context);
-      const worst = [b1, b2].find(a => a.level !== 'ok');
-      if (worst) return { level: worst.level, message: `${worst === b1 ? 'β1' : 'β2'}: ${worst.message}` };
-      return { level: 'ok', message: `β1 ${formatNumber(Number(value[0]))}, β2 ${formatNumber(Number(value[1]))} are both typical` };
-    }
-    // Mixed lists such as SB3 `train_freq: [1, "episode"]`: judge the numbers, not the unit names.
-    const numbers = value.filter(v => parseNumeric(v) !== undefined);
-    if (numbers.length === 0) return { level: 'unusual', message: `expected numbers for ${lowerTitle(entry.title)}, got ${JSON.stringify(value).slice(0, 60)}`, range };
-    const parts = numbers.map(v => assessValue(entry, v, context));
-    const worst = parts.find(a => a.level !== 'ok');
-    return worst ?? { level: 'ok', message: `${numbers.length === 1 ? 'the value is' : `all ${numbers.length} values are`} within the typical range (${range.text})`, range };
-  }
+  if (entry.id === 'adam_betas') return assessBetas(value, context);
+  if (typeof value === 'string' && numericScale && NUMBER_LIST_TEXT.test(value)) value = value.split(/[,x×]/).map(Number);
+  if (Array.isArray(value) && numericScale) return assessList(entry, value, context, range);
   if (!numericScale) {
     if (typeof value === 'object') return { level: 'ok', message: `structured value for ${lowerTitle(entry.title)}`, range };
     return assessCategorical(entry, value, range);
   }
-  if (typeof value === 'boolean') {
-    // System groups mix numbers with switches (`persistent_workers`, `overlap_comm`).
-    if (entry.kind === 'system') return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
-    return { level: 'invalid', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)}`, range };
-  }
+  if (typeof value === 'boolean') return assessBoolean(entry, value, context, range);
   const parsed = parseNumeric(value);
   if (!parsed) {
     if (typeof value === 'object') return { level: 'ok', message: `structured value for ${lowerTitle(entry.title)}; its parts are judged one by one`, range };
-    const text = String(value);
-    const shown = text.length > 40 ? `${text.slice(0, 37)}…` : text;
-    return { level: 'invalid', message: `${lowerTitle(entry.title)} expects a number, got "${shown}"`, range };
+    return assessText(entry, String(value), range);
   }
   const prefix = parsed.schedule ? `linear schedule from ${formatNumber(parsed.value, range.scale)} down to 0; start value: ` : '';
   return assessNumber(entry, parsed.value, context, prefix);
 }
+
+/** The model name as context code compares it (exported for callers that build contexts). */
+export { normalizeModel };

@@ -2,5 +2,7 @@
 export * from './types';
 export { allEntries, getEntry, findEntry, normalizeName, suggest, variantFor } from './lookup';
 export type { FindResult, LookupContext } from './lookup';
-export { assessValue, formatNumber, selectRange, optimizerMatches, parseNumeric, SIBLING_AWARE_IDS } from './assess';
-export type { Assessment, AssessContext, AssessLevel } from './assess';
+export { assessValue, lowerTitle, parseNumeric, SIBLING_AWARE_IDS } from './assess';
+export type { Assessment, AssessLevel } from './assess';
+export { boundsText, defaultFor, describeRange, findKeyword, formatNumber, modelMatches, normalizeModel, optimizerMatches, selectRange, unsetMessage } from './ranges';
+export type { AssessContext } from './ranges';

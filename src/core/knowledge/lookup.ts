@@ -4,6 +4,7 @@ import { dataEntries } from './data';
 import { extraEntries } from './extra';
 import { optimisationEntries } from './optimisation';
 import { regularisationEntries } from './regularisation';
+import { scheduleEntries } from './schedule';
 import { rlEntries } from './rl';
 import { systemsEntries } from './systems';
 import { treeEntries } from './trees';
@@ -12,6 +13,7 @@ import type { EntryVariant, KnowledgeEntry } from './types';
 
 const ENTRIES: readonly KnowledgeEntry[] = [
   ...optimisationEntries,
+  ...scheduleEntries,
   ...regularisationEntries,
   ...architectureEntries,
   ...treeEntries,
@@ -105,11 +107,21 @@ export function findEntry(idOrAlias: string, context: LookupContext = {}): FindR
   return { status: 'ambiguous', candidates };
 }
 
-/** Title/summary/explanation as they read under a framework (boosting `learning_rate`, …). */
-export function variantFor(entry: KnowledgeEntry, framework: string | undefined, name?: string): EntryVariant | undefined {
+const modelKey = (model: string): string => model.toLowerCase().replace(/^.*\./, '').replace(/[^a-z0-9]/g, '');
+
+/**
+ * Title/summary/explanation as they read under a framework or model (boosting `learning_rate` in
+ * XGBoost or a scikit-learn GradientBoostingClassifier, but not in an MLPClassifier).
+ */
+export function variantFor(entry: KnowledgeEntry, framework: string | undefined, name?: string, model?: string): EntryVariant | undefined {
   if (framework) {
     const byFramework = entry.variants?.find(v => v.frameworks.includes(framework));
     if (byFramework) return byFramework;
+  }
+  if (model) {
+    const m = modelKey(model);
+    const byModel = entry.variants?.find(v => v.models?.some(x => m.includes(x)));
+    if (byModel) return byModel;
   }
   if (name === undefined) return undefined;
   const n = normalizeName(lastSegment(name));

@@ -80,27 +80,48 @@ export function normalizeFramework(name: string): string {
 export type RangeScale = 'log' | 'linear' | 'log2' | 'int' | 'probability' | 'categorical' | 'list' | 'bool';
 
 /**
- * A typical range. Numeric scales carry `low < high`; `categorical`/`list`/`bool` carry `choices`
- * instead. `when` narrows a range to a framework or optimizer family, `label` names that context in
- * messages ("AdamW fine-tuning").
+ * When a context-specific range applies. Every condition given must hold; `keys` alone settles the
+ * meaning whatever the framework (`eta` is boosting shrinkage, `warmup_epochs` counts epochs).
+ */
+export interface RangeCondition {
+  readonly frameworks?: readonly string[];
+  readonly optimizers?: readonly string[];
+  /** The framework's default optimizer is in `optimizers`, so an unknown optimizer still matches. */
+  readonly optimizerOptional?: boolean;
+  /** Key names that select this range whatever the framework. */
+  readonly keys?: readonly string[];
+  /**
+   * The model in context, lower-case substrings: a scikit-learn estimator (`mlpclassifier`), an RL
+   * algorithm (`dqn`, from RL Zoo's `dqn.yml` or `DQN(...)`), an mmengine `type` (`emahook`).
+   */
+  readonly models?: readonly string[];
+  /** Lower-case substrings of the block the key sits in (`pipeline` for mmdet `train_pipeline[3].scale`). */
+  readonly parents?: readonly string[];
+}
+
+/**
+ * The span of values published practice uses, in a context. Numeric scales carry `low < high` (the
+ * bounds are what messages show, so text and numbers cannot disagree) and an optional `note`;
+ * `categorical`/`list`/`bool` carry `text` and `choices`. `source` says where the bounds come from.
  */
 export interface TypicalRange {
   readonly low?: number;
   readonly high?: number;
   readonly scale: RangeScale;
-  readonly text: string;
+  /** Categorical/list/bool ranges: the choices in words. */
+  readonly text?: string;
+  /** Numeric ranges: what sits inside the bounds ("5e-5 default; 1e-4 – 3e-4 for LoRA"). */
+  readonly note?: string;
   readonly choices?: readonly string[];
+  /** Categorical ranges whose `choices` are the library's complete list: anything else is rejected. */
+  readonly closed?: boolean;
   readonly label?: string;
+  /** Provenance: library defaults, papers, official recipes the bounds are taken from. */
+  readonly source: string;
   /** Validity limits of this key group when they differ from the entry's (`zero_optimization.stage`). */
   readonly valid?: ValidLimits;
-  readonly when?: {
-    readonly frameworks?: readonly string[];
-    readonly optimizers?: readonly string[];
-    /** The framework's default optimizer is in `optimizers`, so an unknown optimizer still matches. */
-    readonly optimizerOptional?: boolean;
-    /** Key names that select this range whatever the framework (`eta` → boosting, `warmup_epochs`). */
-    readonly keys?: readonly string[];
-  };
+  /** One condition, or alternatives of which any may hold. */
+  readonly when?: RangeCondition | readonly RangeCondition[];
 }
 
 /** Values outside these are wrong, not just unusual (dropout 1.2, a negative batch size). */
@@ -111,6 +132,10 @@ export interface ValidLimits {
   readonly minInclusive?: boolean;
   readonly maxInclusive?: boolean;
   readonly integer?: boolean;
+  /** Why a value below `min` is rejected or breaks training, with the library that says so. */
+  readonly minWhy?: string;
+  /** Why a value above `max` is rejected or breaks training. */
+  readonly maxWhy?: string;
   /** Sentinels with a special meaning that pass validation (LightGBM max_depth -1, YOLO batch -1). */
   readonly sentinels?: ReadonlyArray<{
     readonly value: number;
@@ -120,9 +145,51 @@ export interface ValidLimits {
   }>;
 }
 
+/** A word a library accepts in place of a number (`gamma: "scale"`, `max_features: "sqrt"`, `None`). */
+export interface ValueKeyword {
+  readonly value: string;
+  readonly meaning: string;
+  /** Where the word is understood; with another known framework it is not a keyword. */
+  readonly frameworks?: readonly string[];
+  /** Keys the word belongs to (`learning_rate: "optimal"` in SGDClassifier), when not all of them. */
+  readonly keys?: readonly string[];
+  /** Only with these optimizers (Adafactor's unset lr means relative-step mode). */
+  readonly optimizers?: readonly string[];
+}
+
+/** What exactly 0 does where it differs by framework (SB3 clips every gradient to zero at 0). */
+export interface ZeroRule {
+  /** Frameworks the rule applies to; empty means every framework. */
+  readonly frameworks: readonly string[];
+  /** Only for these keys of the entry (`gradient_steps` in the replay-buffer group). */
+  readonly keys?: readonly string[];
+  readonly level: 'ok' | 'unusual' | 'invalid';
+  readonly meaning: string;
+}
+
+/** A setting a library renamed or removed: shown in hovers and reported by `hp/deprecated`. */
+export interface Deprecation {
+  /** Key names (as written) the deprecation applies to. */
+  readonly keys: readonly string[];
+  readonly frameworks: readonly string[];
+  /** Only when the value is one of these (LightGBM `boosting: goss`). */
+  readonly values?: readonly string[];
+  /** Only for these models in context (LogisticRegression `penalty`, not SGDClassifier's). */
+  readonly models?: readonly string[];
+  /** Detection formats that keep their own meaning of the key (axolotl's `warmup_ratio`). */
+  readonly excludeFormats?: readonly string[];
+  /** "transformers 5.0", "scikit-learn 1.8". */
+  readonly since: string;
+  readonly message: string;
+  /** The replacement key, when it takes the same value (`warmup_ratio: 0.1` → `warmup_steps: 0.1`). */
+  readonly replaceKey?: string;
+}
+
 /** How an entry reads in another framework (e.g. `learning_rate` as boosting shrinkage). */
 export interface EntryVariant {
   readonly frameworks: readonly string[];
+  /** Models in context that select this variant whatever the framework (`gradientboosting`). */
+  readonly models?: readonly string[];
   /** Names that only ever mean this variant (`eta`), whatever the framework. */
   readonly aliases?: readonly string[];
   readonly title: string;
@@ -151,6 +218,18 @@ export interface KnowledgeEntry {
   readonly valid?: ValidLimits;
   /** What a value of exactly 0 means when it switches the setting off ("no weight decay"). */
   readonly zeroMeans?: string;
+  /** Frameworks where 0 means something else than `zeroMeans` (or breaks training). */
+  readonly zeroRules?: readonly ZeroRule[];
+  /** Words the libraries accept as values of this setting; never judged as errors. */
+  readonly keywords?: readonly ValueKeyword[];
+  /** Boolean companion keys grouped here (`nesterov`): true/false is their whole range. */
+  readonly flags?: readonly string[];
+  /** Defaults per model or algorithm (lower-case name: `ppo`, `mlpclassifier`), more precise than `defaults`. */
+  readonly modelDefaults?: Readonly<Record<string, string>>;
+  /** A whole number ≥ 1 is a count rather than a fraction (scikit-learn `test_size=1000`); says what it counts. */
+  readonly integerMeansCount?: string;
+  /** Renamed or removed keys, with the version that changed them. */
+  readonly deprecations?: readonly Deprecation[];
   readonly effects: { readonly raise: string; readonly lower: string };
   readonly pitfalls: readonly string[];
   /** Default per framework, as text ("1e-3", "None (off)"). */

@@ -22,7 +22,8 @@ describe('renderHover: essentials first', () => {
     const l = lines(md);
     assert.match(l[0], /^\*\*Learning rate\*\* · \*Hyperparameter\* · `learning_rate`$/);
     assert.match(l[1], /Step size/);
-    assert.match(l[2], /^\*\*Value:\*\* `0\.03`: ⚠ 3e-2 is high for AdamW fine-tuning; typical 1e-5 – 5e-4$/);
+    assert.match(l[2], /^\*\*Value:\*\* `0\.03`: ⚠ \*\*unusual\*\*: 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-6 – 1e-3$/);
+    assert.match(l[3], /^\*\*Why:\*\* published range from HF TrainingArguments \(learning\\_rate 5e-5\); alignment-handbook Zephyr recipes/);
     assert.ok(l.some(x => x.startsWith('↑ ') && x.includes(' · ↓ ')), 'raise/lower line');
     assert.ok(l.some(x => x === '**Default (HF Transformers):** 5e-5'), 'framework default');
     assert.ok(l.some(x => x.startsWith('⚠ It is coupled to batch size')), 'main pitfall');
@@ -65,7 +66,8 @@ describe('renderHover: essentials first', () => {
     const eta = setting('eta', 'learning_rate', 1, { raw: '1.0', framework: 'xgboost' });
     const md = renderHover(eta, file('xgboost-conf', [eta], 'mushroom.conf'));
     assert.match(md, /^\*\*Learning rate \(boosting shrinkage\)\*\*/);
-    assert.match(md, /1 is high for gradient boosting; typical 0\.005 – 0\.3/);
+    assert.match(md, /`1\.0`: 1 is within published practice for gradient boosting: 1e-3 – 1 \(/);
+    assert.match(md, /\*\*Why:\*\* range from XGBoost parameter docs/);
     assert.match(md, /\*\*Default \(XGBoost\):\*\* 0\.3 \(eta\)/);
     assert.match(md, /Re-tune the number of trees/);
   });
@@ -102,7 +104,7 @@ describe('renderHover: where the value really comes from', () => {
   it('judges the start value of an RL Zoo schedule', () => {
     const lr = setting('CartPole-v1.learning_rate', 'learning_rate', 0.001, { raw: 'lin_0.001', framework: 'sb3', origin: { kind: 'schedule', text: 'linear schedule from 0.001 to 0' } });
     const md = renderHover(lr, file('rl-zoo', [lr], 'ppo.yml'));
-    assert.match(md, /`lin_0\.001`: linear schedule from 0\.001 to 0 · ✓ start value 1e-3 is within the typical range for Stable-Baselines3/);
+    assert.match(md, /`lin_0\.001`: linear schedule from 0\.001 to 0 · start value 1e-3 is within published practice for on-policy RL \(PPO, A2C, TRPO\)/);
   });
 
   it('warns when PyYAML would read the value as a string', () => {
@@ -135,13 +137,13 @@ describe('renderHover: search ranges and study results', () => {
     assert.ok(lr && dropout);
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, {}), undefined);
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, { optimizer: 'adamw' }), undefined);
-    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the typical 1e-5 – 5e-4 for AdamW fine-tuning');
-    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the typical 1e-3 – 0.5 for SGD');
-    assert.equal(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}), '⛔ lower bound -1 is invalid for learning rate: it must be > 0');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the 1e-6 – 1e-3 published recipes use for AdamW (HF Trainer)');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the 1e-4 – 10 published recipes use for SGD');
+    assert.match(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}) ?? '', /^⛔ lower bound -1 is invalid for learning rate \(it must be > 0\)/);
     assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '⛔ a log-scale search needs a lower bound above 0, got 0');
     assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '⛔ the lower bound 0.1 is above the upper bound 0.01');
-    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.7] }, {}), 'fixed at 0.7: ⚠ 0.7 is unusually high for dropout; typical 0–0.5');
-    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}), '⛔ choice 1: 1 is invalid for dropout: it must be < 1');
+    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.6');
+    assert.match(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}) ?? '', /^⛔ choice 1: 1 is invalid for dropout \(it must be < 1\)/);
     assert.equal(judgeSearch(dropout, { type: 'float', low: 0.2, high: 0.5 }, {}), undefined);
   });
 
@@ -207,7 +209,7 @@ describe('computed facts from sibling settings', () => {
   it('judges LoRA alpha against the rank of the same block', () => {
     const alpha = setting('lora_alpha', 'lora_alpha', 256);
     const md = renderHover(alpha, file('axolotl', [setting('lora_r', 'lora_rank', 8), alpha]));
-    assert.match(md, /⚠ α 256 with r 8 scales adapter updates by α\/r = 32; α is usually r – 2r/);
+    assert.match(md, /⚠ \*\*unusual\*\*: α 256 with r 8 scales adapter updates by α\/r = 32; published LoRA recipes keep α\/r between 0\.25 and 2/);
   });
 
   it('warns that Ultralytics ignores lr0 and momentum under optimizer: auto', () => {
@@ -258,14 +260,14 @@ describe('explanation page and plain text', () => {
     const md = renderExplanationPage(entry);
     for (const heading of ['# Weight decay', '## Typical range', '## Effects', '## Defaults', '## Pitfalls', '## Also written as', '## Documentation']) assert.ok(md.includes(heading), heading);
     assert.match(md, /\| PyTorch \| 0 \(SGD, Adam\); 1e-2 \(AdamW\) \|/);
-    assert.match(md, /- AdamW: 1e-4 – 0\.3 \(log scale\)/);
+    assert.match(md, /- AdamW: 0 – 0\.5 \(0\.01 PyTorch default; 0\.05 Swin, 0\.1 GPT, 0\.3 ViT\) \[linear; from torch\.optim\.AdamW \(0\.01\)/);
   });
 
   it('opens the page with the verdict on the hovered value when given one', () => {
     const entry = getEntry('dropout');
     assert.ok(entry);
-    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'high', message: '0.7 is unusually high for dropout; typical 0–0.5' } });
-    assert.match(md, /## Your value\n\n`0\.7`: \*\*high\*\*: 0\.7 is unusually high for dropout/);
+    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'unusual', message: '0.7 is unusual for dropout: published recipes use 0 – 0.6', why: 'Srivastava et al. 2014' } });
+    assert.match(md, /## Your value\n\n`0\.7`: \*\*unusual\*\*: 0\.7 is unusual for dropout: published recipes use 0 – 0\.6\n\nWhy: Srivastava et al\. 2014/);
     assert.ok(md.indexOf('## Your value') < md.indexOf('## Typical range'));
     assert.doesNotMatch(renderExplanationPage(entry), /Your value/);
   });

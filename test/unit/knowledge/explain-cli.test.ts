@@ -22,7 +22,8 @@ describe('hpstudio explain', () => {
     const r = await run('explain', 'lr', '--framework', 'hf', '--value', '3e-2');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^Learning rate \(learning_rate\) — Hyperparameter$/m);
-    assert.match(r.out, /^Value 3e-2: HIGH — 3e-2 is high for AdamW fine-tuning; typical 1e-5 – 5e-4$/m);
+    assert.match(r.out, /^Value 3e-2: UNUSUAL — 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-6 – 1e-3$/m);
+    assert.match(r.out, /^Why: HF TrainingArguments \(learning_rate 5e-5\)/m);
     assert.match(r.out, /^ \*HF Transformers\s+5e-5$/m);
     assert.match(r.out, /^Docs: https:\/\//m);
     assert.equal(r.err, '');
@@ -32,14 +33,14 @@ describe('hpstudio explain', () => {
     const r = await run('explain', 'eta', '--value', '0.3');
     assert.equal(r.code, 0);
     assert.match(r.out, /^Learning rate \(boosting shrinkage\)/);
-    assert.match(r.out, /Value 0\.3: OK — 0\.3 is within the typical range for gradient boosting/);
+    assert.match(r.out, /Value 0\.3: OK — 0\.3 is within published practice for gradient boosting: 1e-3 – 1/);
   });
 
   it('judges schedules, placeholders and lists', async () => {
     assert.match((await run('explain', 'learning_rate', '--framework', 'sb3', '--value', 'lin_0.001')).out, /Value lin_0\.001: OK — linear schedule from 1e-3 down to 0/);
     assert.match((await run('explain', 'lr', '--framework', 'deepspeed', '--value', 'auto')).out, /Value auto: OK — "auto": DeepSpeed fills this in/);
     assert.match((await run('explain', 'betas', '--value', '[0.9, 1.0]')).out, /Value \[0\.9, 1\.0\]: INVALID — β2: 1 is invalid/);
-    assert.match((await run('explain', 'dropout', '--value', '0.7')).out, /Value 0\.7: HIGH — 0\.7 is unusually high for dropout; typical 0–0\.5/);
+    assert.match((await run('explain', 'dropout', '--value', '0.7')).out, /Value 0\.7: UNUSUAL — 0\.7 is unusual for dropout: published recipes use 0 – 0\.6$/m);
   });
 
   it('lists the meanings of an ambiguous name and exits 0', async () => {
@@ -54,7 +55,7 @@ describe('hpstudio explain', () => {
     const r = await run('explain', 'gamma', '--framework', 'XGBoost', '--json');
     assert.equal((JSON.parse(r.out) as { id: string }).id, 'min_split_gain');
     const t = await run('explain', 'lr', '--framework', 'transformers', '--value', '3e-2');
-    assert.match(t.out, /AdamW fine-tuning/);
+    assert.match(t.out, /AdamW \(HF Trainer\)/);
     const s = await run('explain', 'gamma', '--framework', 'stable-baselines3', '--json');
     assert.equal((JSON.parse(s.out) as { id: string }).id, 'discount_factor');
   });

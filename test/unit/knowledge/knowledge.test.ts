@@ -72,12 +72,17 @@ function checkEntry(e: KnowledgeEntry, prose: readonly string[]): void {
   if (e.section === 'systems') assert.equal(e.kind, e.id === 'eval_batch_size' || e.section === 'systems' ? 'system' : e.kind);
   assert.ok(e.aliases.length > 0, 'aliases');
   for (const r of [e.range, ...(e.ranges ?? [])]) {
-    assert.ok(r.text.trim(), 'range text');
+    // Every range says where its bounds come from (shown as the hover's "why").
+    assert.ok(r.source.trim().length > 10, `range ${r.label ?? ''} names its source`);
     if (r.scale === 'categorical' || r.scale === 'list' || r.scale === 'bool') {
+      assert.ok(r.text?.trim(), 'categorical range text');
       assert.ok(Array.isArray(r.choices), `${r.scale} range lists its choices`);
     } else {
+      // Numeric ranges carry numbers only: messages print the bounds, so text cannot disagree with them.
+      assert.equal(r.text, undefined, `numeric range ${r.label ?? ''} has bounds, not a free text`);
       assert.ok(Number.isFinite(r.low) && Number.isFinite(r.high), 'numeric range has finite bounds');
       assert.ok((r.low as number) < (r.high as number), `range low < high (${r.low} < ${r.high})`);
+      if (r.note) assert.ok(!/^\s*[-\d.e]+\s*[–-]\s*[-\d.e]+\s*$/.test(r.note), `note "${r.note}" adds words, not a second range`);
     }
   }
   for (const r of e.ranges ?? []) assert.ok(r.label && r.when, 'context ranges carry a label and a condition');

@@ -1,0 +1,223 @@
+import type { KnowledgeEntry } from './types';
+
+const HF_TRAINER = 'https://huggingface.co/docs/transformers/main_classes/trainer';
+
+/** Learning-rate schedules: shape, warmup, floor, decay steps and plateau handling. */
+export const scheduleEntries: readonly KnowledgeEntry[] = [
+  {
+    id: 'lr_scheduler',
+    title: 'Learning-rate schedule',
+    summary: 'How the learning rate changes over training (constant, linear or cosine decay, steps, one-cycle…).',
+    explanation:
+      'Most runs start near a peak LR and decay it so that late updates are small and the model settles into a minimum. Linear and cosine decay are the usual choices for transformers; step decay at fixed milestones is common in detection and classic CNN recipes. The schedule needs to know the length of training, so it interacts with epochs, max steps and warmup.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['lr_scheduler_type', 'lr_scheduler', 'scheduler', 'scheduler_type', 'lr_schedule', 'cos_lr', 'param_scheduler'],
+    range: {
+      scale: 'categorical',
+      text: 'linear, cosine, constant(_with_warmup), step/multistep, one-cycle, polynomial, plateau, inverse_sqrt, WSD',
+      choices: ['linear', 'cosine', 'cosine_with_restarts', 'cosine_with_min_lr', 'constant', 'constant_with_warmup', 'polynomial', 'step', 'multistep', 'onecycle', 'exponential', 'plateau', 'inverse_sqrt', 'wsd', 'warmup_stable_decay', 'warmuplr', 'warmupdecaylr', 'warmupcosinelr'],
+      source: 'HF SchedulerType values; torch.optim.lr_scheduler classes; DeepSpeed scheduler types',
+    },
+    effects: { raise: 'n/a (categorical): decaying schedules usually beat a constant LR at the end of training', lower: 'n/a (categorical): a constant LR is simpler but rarely converges as tightly' },
+    pitfalls: [
+      'Schedules count either optimizer steps or epochs (mmengine `by_epoch`); mixing the two makes the LR decay far too early or never.',
+      'The schedule length must match the real number of updates, after gradient accumulation.',
+    ],
+    defaults: { hf: 'linear', ultralytics: 'linear (cos_lr: False)', mmengine: 'step decay at fixed epochs', pytorch: 'none (constant LR unless you attach a scheduler)', deepspeed: 'none unless a scheduler block is given' },
+    docs: ['https://huggingface.co/docs/transformers/main_classes/optimizer_schedules', 'https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate'],
+  },
+  {
+    id: 'warmup_steps',
+    title: 'Warmup steps',
+    summary: 'Number of optimizer updates over which the LR ramps up from (near) zero to its peak.',
+    explanation:
+      'At the start of training the adaptive statistics of Adam-style optimizers are poor estimates and large steps can push a pretrained or freshly initialised network into a bad region. Ramping the LR up over the first few hundred or thousand updates avoids those early spikes. Transformers and large-batch training depend on it most.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['warmup_steps', 'num_warmup_steps', 'warmup_num_steps', 'warmup_iters', 'lr_warmup_steps', 'warmup_t', 'warmup_iter', 'WARMUP_ITERS'],
+    range: {
+      low: 0, high: 20000, scale: 'linear',
+      note: 'a few percent of the run: 100 – 2000 typical, 10,000 for BERT pretraining; in transformers ≥ 5 a float below 1 is a fraction of training',
+      source: 'Detectron2 defaults (WARMUP_ITERS 1000); mmdetection schedules (500 iterations); nanoGPT (2000); BERT (10,000 of 1M steps); HF TrainingArguments v5 docs (float in [0, 1) = ratio)',
+    },
+    valid: { min: 0, minWhy: 'a negative number of steps is meaningless; HF TrainingArguments and DeepSpeed WarmupLR reject it' },
+    effects: { raise: 'gentler, more stable start; too long wastes part of the budget at a low LR', lower: 'faster start but risks early loss spikes or divergence with Adam and transformers' },
+    pitfalls: [
+      'Counted in optimizer updates, i.e. after gradient accumulation, not in micro-batches.',
+      'If it is as long as the whole run the LR never reaches its peak; since transformers 5 a value below 1 is read as a fraction of training (it replaces `warmup_ratio`).',
+    ],
+    defaults: { hf: '0', deepspeed: '1000 (WarmupLR warmup_num_steps)', mmengine: '500 iterations (mmdet linear warmup)', detectron2: '1000 (SOLVER.WARMUP_ITERS)' },
+    docs: [HF_TRAINER, 'https://www.deepspeed.ai/docs/config-json/'],
+  },
+  {
+    id: 'warmup_ratio',
+    title: 'Warmup fraction (or warmup epochs)',
+    summary: 'Warmup length given as a fraction of training (HF, axolotl) or in epochs (Ultralytics `warmup_epochs`).',
+    explanation:
+      'Same idea as warmup steps, but expressed relative to the run so it scales when you change the number of epochs. HF and axolotl take a fraction of total steps; OneCycleLR takes `pct_start`; Ultralytics takes a number of epochs. A few percent of training is typical.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['warmup_ratio', 'warmup_epochs', 'pct_start', 'warmup_length', 'warmup_fraction'],
+    range: {
+      low: 0, high: 0.5, scale: 'linear',
+      note: '0.03 – 0.1 typical; OneCycleLR pct_start 0.3',
+      source: 'alignment-handbook Zephyr recipes (0.1), SmolLM3 SFT (0.03); torch OneCycleLR (pct_start 0.3)',
+    },
+    ranges: [
+      {
+        label: 'warmup in epochs', low: 0, high: 10, scale: 'linear', note: '3 default', source: 'Ultralytics cfg/default.yaml (warmup_epochs 3.0)',
+        valid: { min: 0 }, when: { keys: ['warmup_epochs'] },
+      },
+      {
+        label: 'mmdet 2.x warmup start multiplier', low: 0, high: 1, scale: 'linear', note: '0.001 typical: the LR at the first step is lr × warmup_ratio',
+        source: 'mmdetection 2.x schedules (lr_config warmup_ratio 0.001)', when: [{ parents: ['lr_config'] }, { frameworks: ['mmengine'], keys: ['warmup_ratio'] }],
+      },
+    ],
+    valid: {
+      min: 0, max: 1,
+      minWhy: 'a negative fraction is meaningless (HF TrainingArguments and OneCycleLR reject it)',
+      maxWhy: 'it is a fraction of training: above 1 the warmup is longer than the run, and HF TrainingArguments and OneCycleLR reject it',
+    },
+    effects: { raise: 'longer, safer ramp-up; less time spent at the peak LR', lower: 'reaches the peak LR sooner; more risk of early instability' },
+    pitfalls: [
+      'In mmdet 2.x `lr_config.warmup_ratio` is the LR multiplier at the first step (e.g. 0.001), not a fraction of training.',
+      'transformers 5 deprecates `warmup_ratio`: give the same fraction as `warmup_steps` (a float below 1).',
+    ],
+    defaults: { hf: '0.0 (transformers 4.x; deprecated in 5.x)', ultralytics: '3.0 epochs', pytorch: '0.3 (OneCycleLR pct_start)', axolotl: 'unset (warmup_steps or warmup_ratio)' },
+    deprecations: [{
+      keys: ['warmup_ratio'], frameworks: ['hf', 'trl'], excludeFormats: ['axolotl'], since: 'transformers 5.0',
+      message: '`warmup_ratio` is deprecated in transformers 5 (it warns and is due for removal in 5.2): pass the fraction as `warmup_steps`, which reads a float below 1 as a ratio of training. Keep it on transformers 4.x, where `warmup_steps` must be an integer.',
+      replaceKey: 'warmup_steps',
+    }],
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.OneCycleLR.html', HF_TRAINER],
+  },
+  {
+    id: 'warmup_start_factor',
+    title: 'Warmup start factor',
+    summary: 'Where warmup starts: the LR (or momentum) at step 0 as a fraction of the peak, or an absolute start value.',
+    explanation:
+      'Linear warmup interpolates from a start value to the peak. The start is written as a multiplier (`start_factor`, `warmup_factor`), a divisor (`div_factor` of OneCycleLR) or an absolute value (`warmup_min_lr`, Ultralytics `warmup_bias_lr` and `warmup_momentum`). Smaller start factors mean a gentler first step.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['warmup_factor', 'start_factor', 'warmup_bias_lr', 'warmup_momentum', 'warmup_min_lr', 'div_factor', 'WARMUP_FACTOR'],
+    range: {
+      low: 0, high: 1, scale: 'linear',
+      note: '1e-5 – 0.5 of the peak LR; torch LinearLR starts at 1/3',
+      source: 'torch LinearLR (start_factor 1/3); Detectron2 (WARMUP_FACTOR 0.001); mmdetection RTMDet (1e-5), mmpretrain (1e-4); Ultralytics (warmup_momentum 0.8, warmup_bias_lr 0.1)',
+    },
+    zeroMeans: 'warmup starts from zero',
+    ranges: [
+      { label: 'OneCycleLR div_factor', low: 2, high: 1000, scale: 'log', note: 'start LR = max LR / div_factor; 25 default', source: 'torch OneCycleLR (div_factor 25)', when: { keys: ['div_factor'] } },
+    ],
+    valid: { min: 0, minWhy: 'a negative start LR or factor is meaningless; torch LinearLR rejects start_factor ≤ 0 or > 1' },
+    effects: { raise: 'a harder start, closer to the peak LR from the first update', lower: 'a gentler start' },
+    pitfalls: ['Ultralytics warms up bias parameters with their own LR (`warmup_bias_lr`, 0.1) which starts higher than the others and comes down.', 'OneCycleLR `div_factor` is a divisor: a larger value means a smaller start LR.'],
+    defaults: { pytorch: '1/3 (LinearLR start_factor); 25 (OneCycleLR div_factor)', ultralytics: 'warmup_bias_lr 0.1, warmup_momentum 0.8', detectron2: '0.001 (SOLVER.WARMUP_FACTOR)', deepspeed: '0 (WarmupLR warmup_min_lr)' },
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html'],
+  },
+  {
+    id: 'min_lr',
+    title: 'Final / minimum learning rate',
+    summary: 'The LR floor the schedule decays to, absolute (`eta_min`, `min_lr`) or relative (`lrf`, `min_lr_ratio`).',
+    explanation:
+      'Decaying schedules end at this value. A small non-zero floor keeps the model learning late in training; decaying fully to zero gives the finest convergence. Ultralytics writes it as `lrf`, a fraction of `lr0`, so the final LR is lr0 × lrf.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['lrf', 'eta_min', 'min_lr', 'lr_min', 'min_lr_ratio', 'final_div_factor', 'end_lr', 'final_lr', 'min_lr_rate'],
+    range: {
+      low: 0, high: 0.2, scale: 'linear',
+      note: 'ratios 0 – 0.1 of the peak; absolute floors 1e-7 – 1e-4',
+      source: 'Ultralytics (lrf 0.01); nanoGPT (min_lr 6e-5 = peak/10); mmdetection RTMDet (eta_min 0.05 × base); SmolLM3 SFT (min_lr_rate 0.1)',
+    },
+    ranges: [
+      { label: 'OneCycleLR final_div_factor', low: 100, high: 1e6, scale: 'log', note: '1e4 default; divides the start LR', source: 'torch OneCycleLR (final_div_factor 1e4)', when: { keys: ['final_div_factor'] } },
+    ],
+    valid: { min: 0, minWhy: 'a negative LR floor would turn the update around at the end of the schedule' },
+    effects: { raise: 'higher floor: keeps adapting late but may not settle', lower: 'lets the model settle into a sharper minimum' },
+    pitfalls: ['`lrf` and `min_lr_ratio` are ratios of the initial LR, not absolute learning rates.', 'OneCycleLR `final_div_factor` divides the start LR; a bigger number means a lower floor.'],
+    defaults: { ultralytics: '0.01 (lrf)', pytorch: '0 (CosineAnnealingLR eta_min); 1e4 (OneCycleLR final_div_factor)' },
+    docs: ['https://docs.ultralytics.com/usage/cfg/', 'https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html'],
+  },
+  {
+    id: 'lr_decay_factor',
+    title: 'LR decay factor',
+    summary: 'Multiplier applied to the LR at each decay event (StepLR/MultiStepLR `gamma`, ReduceLROnPlateau `factor`).',
+    explanation:
+      'Step-style schedules multiply the learning rate by this factor at each milestone or whenever a plateau is detected. 0.1 (a tenfold drop) is the classic choice in vision recipes; values closer to 1 give many small drops.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['gamma', 'factor', 'lr_decay', 'decay_rate', 'lr_gamma', 'GAMMA', 'lr_decay_rate'],
+    range: {
+      low: 0.01, high: 0.99, scale: 'linear',
+      note: '0.1 per milestone in vision recipes; 0.7 per epoch in PyTorch’s MNIST example; ExponentialLR 0.9 – 0.99',
+      source: 'torch StepLR/MultiStepLR/ReduceLROnPlateau (0.1); mmdetection schedule_1x.py and Detectron2 (0.1); pytorch/examples mnist (0.7)',
+    },
+    ranges: [{ label: 'per-stage LR multipliers', scale: 'list', text: 'one multiplier per stage, e.g. [1, 0.1, 0.01]', choices: [], source: 'Detectron2 LazyConfig MultiStepParamScheduler values', when: { keys: ['values'] } }],
+    valid: {
+      min: 0, max: 1, minInclusive: false,
+      minWhy: 'a factor of 0 or below sets the LR to zero (or flips its sign) at the first decay',
+      maxWhy: 'a factor above 1 grows the LR at every decay event instead of lowering it (ReduceLROnPlateau rejects factor ≥ 1)',
+    },
+    effects: { raise: 'milder drops (closer to 1 means almost no decay)', lower: 'sharper drops at each milestone' },
+    pitfalls: ['`gamma` means something else in XGBoost (split gain), SVMs (kernel width) and RL (discount); here it is the scheduler factor.', 'A factor of 1 never decays the LR.'],
+    defaults: { pytorch: '0.1 (StepLR gamma, ReduceLROnPlateau factor)', keras: '0.1 (ReduceLROnPlateau factor)', mmengine: '0.1 (MultiStepLR gamma)', detectron2: '0.1 (SOLVER.GAMMA)' },
+    appliesWhen: 'inside an LR scheduler (StepLR, MultiStepLR, ExponentialLR, mmengine param_scheduler, Detectron2 SOLVER.GAMMA)',
+    siblingHints: ['milestones', 'step_size', 'steps', 'scheduler', 'lr_scheduler', 'param_scheduler', 'lr_config', 'last_epoch', 'by_epoch', 'STEPS'],
+    frameworks: ['pytorch', 'mmengine', 'detectron2', 'keras'],
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html'],
+  },
+  {
+    id: 'lr_milestones',
+    title: 'LR milestones / step size',
+    summary: 'When step schedules drop the LR: a list of epochs or iterations, or a fixed period.',
+    explanation:
+      'MultiStepLR and Detectron2 `SOLVER.STEPS` drop the LR at each listed point; StepLR drops it every `step_size`. Milestones are usually placed late in training (for mmdet 1x: epochs 8 and 11 of 12) so the model spends most of its time at the high LR.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['milestones', 'step', 'STEPS', 'steps', 'step_size', 'decay_steps', 'lr_steps'],
+    range: { scale: 'list', text: 'ascending epochs/iterations, typically at ~65% and ~90% of training', choices: ['list of ints'], source: 'mmdetection schedule_1x.py ([8, 11] of 12 epochs); Detectron2 Base-RCNN-FPN ((60000, 80000) of 90000)' },
+    effects: { raise: 'later drops: longer at the high LR', lower: 'earlier drops: settles sooner, may stop exploring too early' },
+    pitfalls: ['Detectron2 counts iterations while mmdet counts epochs (`by_epoch`); milestones past the end of training never fire.'],
+    defaults: { mmengine: '[8, 11] for the 1x schedule', detectron2: '(60000, 80000) with MAX_ITER 90000 in Base-RCNN-FPN (1x)', pytorch: 'required (MultiStepLR milestones)' },
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html'],
+  },
+  {
+    id: 'schedule_length',
+    title: 'Schedule length',
+    summary: 'Number of steps or epochs the LR schedule spans (`T_max`, `total_steps`, `T_0`).',
+    explanation:
+      'Cosine and one-cycle schedules are defined over a fixed horizon. If the horizon is shorter than training the LR sits at its floor (or restarts); if longer, training stops before the LR has decayed.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['T_max', 't_initial', 'total_steps', 'num_training_steps', 'cycle_length', 'T_0', 'decay_steps_total', 'lr_decay_iters'],
+    range: { low: 1, high: 1e8, scale: 'log', note: 'the number of updates (or epochs) of the run', source: 'torch CosineAnnealingLR/OneCycleLR docs; nanoGPT (lr_decay_iters = max_iters)' },
+    valid: { min: 1, minWhy: 'the schedule needs at least one step; torch CosineAnnealingLR divides by T_max' },
+    effects: { raise: 'slower decay', lower: 'faster decay; reaches the floor early' },
+    pitfalls: ['It has to match the real number of optimizer updates, after gradient accumulation and across devices.'],
+    defaults: { pytorch: 'required (CosineAnnealingLR T_max, OneCycleLR total_steps)', hf: 'derived from max_steps or epochs' },
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html'],
+  },
+  {
+    id: 'lr_plateau_patience',
+    title: 'Plateau patience (LR reduction)',
+    summary: 'How many evaluations without improvement ReduceLROnPlateau waits before cutting the LR.',
+    explanation:
+      'ReduceLROnPlateau watches a metric and lowers the LR when it stops improving for this many checks. `cooldown` adds a pause after each reduction and `threshold` decides what counts as an improvement.',
+    kind: 'hyperparameter',
+    section: 'optimisation',
+    aliases: ['patience', 'cooldown', 'threshold', 'plateau_patience', 'lr_patience'],
+    range: { low: 0, high: 50, scale: 'int', note: '2 – 10 checks; 10 default', source: 'torch ReduceLROnPlateau and keras ReduceLROnPlateau (patience 10)' },
+    ranges: [
+      { label: 'plateau threshold', low: 0, high: 0.1, scale: 'linear', note: '1e-4 default', source: 'torch ReduceLROnPlateau (threshold 1e-4)', valid: { min: 0 }, when: { keys: ['threshold'] } },
+      { label: 'cooldown', low: 0, high: 20, scale: 'int', note: '0 default', source: 'torch ReduceLROnPlateau (cooldown 0)', when: { keys: ['cooldown'] } },
+    ],
+    valid: { min: 0, integer: true, minWhy: 'a negative count of checks is meaningless' },
+    effects: { raise: 'fewer, later reductions', lower: 'reacts quickly, possibly to noise' },
+    pitfalls: ['Not the same as early-stopping patience; if both are set, early stopping should be the more patient one, or training stops before the LR ever drops.'],
+    defaults: { pytorch: '10', keras: '10' },
+    appliesWhen: 'under ReduceLROnPlateau / an LR-on-plateau callback',
+    siblingHints: ['factor', 'cooldown', 'min_lr', 'threshold', 'ReduceLROnPlateau'],
+    docs: ['https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html'],
+  },
+];
