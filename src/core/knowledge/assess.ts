@@ -206,7 +206,8 @@ function assessCategorical(entry: KnowledgeEntry, value: unknown, range: Typical
   const choices = (range.choices ?? []).map(normalizeName);
   // `torch.optim.AdamW` → `AdamW`; free text such as `dict(a=0.5)` is compared whole.
   const name = normalizeName(/^[\w.]+$/.test(text) ? text.replace(/^.*\./, '') : text);
-  if (choices.length === 0 || choices.some(c => c === name || name.includes(c))) {
+  // Open lists match loosely (`paged_adamw_32bit` is an AdamW); a library's closed list only exactly.
+  if (choices.length === 0 || choices.some(c => c === name || (!range.closed && name.includes(c)))) {
     return { level: 'ok', message: `${text} is a common choice for ${lowerTitle(entry.title)}`, range, why: range.source };
   }
   if (range.closed) {
