@@ -1,6 +1,8 @@
 // @ts-check
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { openWorkbench, openFile, webviewFrame } = require('./workbench');
 
 /**
@@ -58,6 +60,10 @@ describe('hovers and the sidebar in the real workbench', function () {
     const text = await hoverToken(wb.page, /^learning_rate$/, /Learning rate ·/);
     assert.match(text, /Hyperparameter/);
     assert.match(text, /3e-4|0\.0003/);
+    // Inside published practice: no verdict badge, the range and where it comes from.
+    assert.match(text, /within published practice for Adam\/AdamW: 1e-6 – 1e-2/);
+    assert.match(text, /Why: range from torch\.optim\.Adam\/AdamW/);
+    assert.doesNotMatch(text, /unusual|invalid/);
     assert.match(text, /Tune this/);
     await wb.screenshot('hover-yaml');
     await dismissHover(wb.page);
@@ -77,6 +83,23 @@ describe('hovers and the sidebar in the real workbench', function () {
     const text = await hoverToken(wb.page, /^"--momentum"$/, /Momentum ·/);
     assert.match(text, /0\.9/);
     await wb.screenshot('hover-python');
+    await dismissHover(wb.page);
+  });
+
+  it('shows the invalid and unusual tiers with their reasons (RL Zoo file)', async () => {
+    // Written into the throwaway workspace copy: a Stable-Baselines3 recipe with one broken and one odd value.
+    fs.mkdirSync(path.join(wb.workspace, 'hyperparams'), { recursive: true });
+    fs.writeFileSync(path.join(wb.workspace, 'hyperparams', 'ppo.yml'), 'CartPole-v1:\n  n_envs: 8\n  policy: MlpPolicy\n  learning_rate: 0.05\n  max_grad_norm: 0\n');
+    await openFile(wb.page, 'hyperparams/ppo.yml', 'max_grad_norm');
+    const invalid = await hoverToken(wb.page, /^max_grad_norm$/, /Gradient clipping \(max norm\) ·/);
+    assert.match(invalid, /✖ invalid: 0 breaks training here: Stable-Baselines3 always calls clip_grad_norm_/);
+    assert.match(invalid, /Default \(Stable-Baselines3\): 0\.5 \(SB3 PPO\)/);
+    await wb.screenshot('hover-invalid');
+    await dismissHover(wb.page);
+    const unusual = await hoverToken(wb.page, /^learning_rate$/, /Learning rate ·/);
+    assert.match(unusual, /⚠ unusual: 5e-2 is high for on-policy RL \(PPO, A2C, TRPO\): published recipes use 1e-5 – 3e-3/);
+    assert.match(unusual, /Why: published range from Stable-Baselines3 defaults/);
+    await wb.screenshot('hover-unusual');
     await dismissHover(wb.page);
   });
 

@@ -5,7 +5,7 @@ import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from '../diagn
 import { settingByKey } from '../diagnostics/scope';
 import { assessValue, lowerTitle, type Assessment } from '../knowledge/assess';
 import { variantFor } from '../knowledge/lookup';
-import { boundsText, defaultFor, formatNumber, type AssessContext } from '../knowledge/ranges';
+import { boundsText, defaultFor, formatNumber, isKnownFramework, type AssessContext } from '../knowledge/ranges';
 import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry } from '../knowledge/types';
 import { computeFacts } from './facts';
 
@@ -32,8 +32,8 @@ export interface HoverExtras {
 }
 
 /** How a verdict reads in a hover: nothing for values inside published practice. */
-const VERDICT: Record<Assessment['level'], string> = { ok: '', unusual: '⚠ **unusual**: ', invalid: '⛔ **invalid**: ' };
-const LEVEL_ICON: Record<Assessment['level'], string> = { ok: '✓', unusual: '⚠', invalid: '⛔' };
+const VERDICT: Record<Assessment['level'], string> = { ok: '', unusual: '⚠ **unusual**: ', invalid: '✖ **invalid**: ' };
+const LEVEL_ICON: Record<Assessment['level'], string> = { ok: '✓', unusual: '⚠', invalid: '✖' };
 
 function code(text: string): string {
   const clean = text.replace(/\r?\n/g, ' ');
@@ -193,7 +193,7 @@ function defaultLine(entry: KnowledgeEntry, context: AssessContext): string {
   const found = defaultFor(entry, context.framework, context.model);
   if (found) return `**Default (${found.label}):** ${found.text}`;
   const defaults = Object.entries(entry.defaults as Partial<Record<string, string>>);
-  if (context.framework) {
+  if (isKnownFramework(context.framework)) {
     const label = FRAMEWORK_LABELS[context.framework as FrameworkId] ?? context.framework;
     return `**Default (${label}):** none known · others: ${defaults.slice(0, 2).map(([fw, text]) => `${FRAMEWORK_LABELS[fw as FrameworkId] ?? fw} ${text ?? ''}`).join(' · ')}`;
   }

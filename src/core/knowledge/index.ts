@@ -4,5 +4,5 @@ export { allEntries, getEntry, findEntry, normalizeName, suggest, variantFor } f
 export type { FindResult, LookupContext } from './lookup';
 export { assessValue, lowerTitle, parseNumeric, SIBLING_AWARE_IDS } from './assess';
 export type { Assessment, AssessLevel } from './assess';
-export { boundsText, defaultFor, describeRange, findKeyword, formatNumber, modelMatches, normalizeModel, optimizerMatches, selectRange, unsetMessage } from './ranges';
+export { boundsText, defaultFor, describeRange, findKeyword, formatNumber, isKnownFramework, modelMatches, normalizeModel, optimizerMatches, selectRange, unsetMessage } from './ranges';
 export type { AssessContext } from './ranges';

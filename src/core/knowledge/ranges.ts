@@ -157,10 +157,15 @@ export function defaultFor(entry: KnowledgeEntry, framework: string | undefined,
   return framework && text ? { label: frameworkLabel(framework), text } : undefined;
 }
 
+/** A framework whose defaults we track (not a config format such as Hydra or W&B sweeps). */
+export function isKnownFramework(framework: string | undefined): framework is string {
+  return framework !== undefined && framework !== 'other' && framework in FRAMEWORK_LABELS;
+}
+
 /** "the HF Transformers default applies: 5e-5", or says that none is known. */
 export function unsetMessage(entry: KnowledgeEntry, context: AssessContext): string {
   const found = defaultFor(entry, context.framework, context.model);
   if (found) return `unset: the ${found.label} default applies (${found.text})`;
-  if (context.framework) return `unset: the ${frameworkLabel(context.framework)} default applies (none known here)`;
+  if (isKnownFramework(context.framework)) return `unset: the ${frameworkLabel(context.framework)} default applies (none known here)`;
   return 'unset: the library default applies (the framework is not known here, so no default is shown)';
 }

@@ -29,10 +29,11 @@ describe('detection, hovers and diagnostics in the real extension host', () => {
     assert.match(text, /command:hpstudio\.tuneFile/);
   });
 
-  it('hovers a JSON value in a DeepSpeed config and flags the high AdamW learning rate', async () => {
+  it('hovers a JSON value in a DeepSpeed config and flags the high AdamW learning rate, with where the range comes from', async () => {
     const text = await hoverAt(file('ds_config.json'), 5, 18);
     assert.match(text, /[Ll]earning rate/);
-    assert.match(text, /high/i);
+    assert.match(text, /unusual\*\*: 3e-2 is high for Adam\/AdamW: published recipes use 1e-6 – 1e-2/);
+    assert.match(text, /\*\*Why:\*\* published range from torch\.optim\.Adam/);
   });
 
   it('hovers an argparse option in Python', async () => {
@@ -52,10 +53,11 @@ describe('detection, hovers and diagnostics in the real extension host', () => {
       return d.length >= 4 ? d : undefined;
     });
     const messages = diags.map(d => d.message).join('\n');
-    assert.match(messages, /dropout = 1\.5/);
+    assert.match(messages, /dropout: 1\.5 is invalid for dropout/);
     assert.match(messages, /not divisible by num_heads/);
-    assert.match(messages, /momentum = 1\.2/);
-    assert.match(messages, /Batch size/);
+    assert.match(messages, /momentum: 1\.2 is invalid for momentum/);
+    assert.match(messages, /batch_size: 0 is invalid for batch size/);
+    assert.deepEqual([...new Set(diags.map(d => d.code))].sort(), ['hp/heads-divisibility', 'hp/invalid-value', 'hp/unusual-value']);
     assert.ok(diags.every(d => d.source === 'Hyperparameter Studio'));
   });
 

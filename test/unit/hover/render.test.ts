@@ -139,11 +139,11 @@ describe('renderHover: search ranges and study results', () => {
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, { optimizer: 'adamw' }), undefined);
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the 1e-6 – 1e-3 published recipes use for AdamW (HF Trainer)');
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the 1e-4 – 10 published recipes use for SGD');
-    assert.match(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}) ?? '', /^⛔ lower bound -1 is invalid for learning rate \(it must be > 0\)/);
-    assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '⛔ a log-scale search needs a lower bound above 0, got 0');
-    assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '⛔ the lower bound 0.1 is above the upper bound 0.01');
+    assert.match(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}) ?? '', /^✖ lower bound -1 is invalid for learning rate \(it must be > 0\)/);
+    assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '✖ a log-scale search needs a lower bound above 0, got 0');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '✖ the lower bound 0.1 is above the upper bound 0.01');
     assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.6');
-    assert.match(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}) ?? '', /^⛔ choice 1: 1 is invalid for dropout \(it must be < 1\)/);
+    assert.match(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}) ?? '', /^✖ choice 1: 1 is invalid for dropout \(it must be < 1\)/);
     assert.equal(judgeSearch(dropout, { type: 'float', low: 0.2, high: 0.5 }, {}), undefined);
   });
 
