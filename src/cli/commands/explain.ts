@@ -118,7 +118,7 @@ export const explainCommand: CliCommand = {
         ranges: entry.ranges ?? [],
         appliesWhen: entry.appliesWhen ?? null,
         notes: entry.notes ?? [],
-        ...(assessment ? { value: valueText, assessment: { level: assessment.level, message: assessment.message } } : {}),
+        ...(assessment ? { value: valueText, assessment: { level: assessment.level, message: assessment.message, ...(assessment.why ? { why: assessment.why } : {}) } } : {}),
       };
       write(io, JSON.stringify(payload, null, 2));
     } else {
