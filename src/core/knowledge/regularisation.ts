@@ -10,7 +10,7 @@ export const regularisationEntries: readonly KnowledgeEntry[] = [
     kind: 'hyperparameter',
     section: 'regularisation',
     aliases: ['dropout', 'p', 'dropout_rate', 'drop_rate', 'hidden_dropout_prob', 'hidden_dropout', 'resid_pdrop', 'embd_pdrop', 'dropout_prob', 'dropout_p'],
-    range: { low: 0, high: 0.6, scale: 'linear', note: '0.1 transformers, 0.5 classic MLPs and CNN heads, 0 – 0.2 LLMs', source: 'Srivastava et al. 2014 (0.5); BERT config (0.1); keras-io mnist_convnet (0.5); nanoGPT (0.0 pretraining, 0.2 char-level)' },
+    range: { low: 0, high: 0.5, scale: 'linear', note: '0.1 transformers, 0.5 classic MLPs and CNN heads, 0 – 0.2 LLMs', source: 'Srivastava et al. 2014 (0.5); BERT config (0.1); keras-io mnist_convnet (0.5); nanoGPT (0.0 pretraining, 0.2 char-level)' },
     valid: {
       min: 0, max: 1, maxInclusive: false,
       minWhy: 'it is a probability: torch.nn.Dropout and keras Dropout reject a negative rate',
@@ -79,7 +79,7 @@ export const regularisationEntries: readonly KnowledgeEntry[] = [
     kind: 'hyperparameter',
     section: 'regularisation',
     aliases: ['l2', 'l2_reg', 'kernel_regularizer', 'L2_reg', 'l2_lambda', 'l2_weight'],
-    range: { low: 0, high: 0.1, scale: 'linear', note: '1e-6 – 1e-2 typical; 0.01 when Keras l2() is called without an argument', source: 'keras.regularizers.L2 (0.01 default); scikit-learn MLP/SGD alpha (1e-4)' },
+    range: { low: 1e-8, high: 0.1, scale: 'log', note: '1e-6 – 1e-2 typical; 0.01 when Keras l2() is called without an argument', source: 'keras.regularizers.L2 (0.01 default); scikit-learn MLP/SGD alpha (1e-4)' },
     zeroMeans: 'no L2 term',
     valid: { min: 0, minWhy: 'a negative penalty rewards large weights and lets them grow without bound' },
     effects: { raise: 'smaller weights, smoother functions; too much underfits', lower: 'more capacity' },

@@ -142,7 +142,7 @@ describe('renderHover: search ranges and study results', () => {
     assert.match(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}) ?? '', /^✖ lower bound -1 is invalid for learning rate \(it must be > 0\)/);
     assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '✖ a log-scale search needs a lower bound above 0, got 0');
     assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '✖ the lower bound 0.1 is above the upper bound 0.01');
-    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.6');
+    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.5');
     assert.match(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}) ?? '', /^✖ choice 1: 1 is invalid for dropout \(it must be < 1\)/);
     assert.equal(judgeSearch(dropout, { type: 'float', low: 0.2, high: 0.5 }, {}), undefined);
   });
@@ -260,14 +260,14 @@ describe('explanation page and plain text', () => {
     const md = renderExplanationPage(entry);
     for (const heading of ['# Weight decay', '## Typical range', '## Effects', '## Defaults', '## Pitfalls', '## Also written as', '## Documentation']) assert.ok(md.includes(heading), heading);
     assert.match(md, /\| PyTorch \| 0 \(SGD, Adam\); 1e-2 \(AdamW\) \|/);
-    assert.match(md, /- AdamW: 0 – 0\.5 \(0\.01 PyTorch default; 0\.05 Swin, 0\.1 GPT, 0\.3 ViT\) \[linear; from torch\.optim\.AdamW \(0\.01\)/);
+    assert.match(md, /- AdamW: 1e-7 – 0\.5 \(0\.01 PyTorch default; 0\.05 Swin, 0\.1 GPT, 0\.3 ViT\) \[log scale; from torch\.optim\.AdamW \(0\.01\)/);
   });
 
   it('opens the page with the verdict on the hovered value when given one', () => {
     const entry = getEntry('dropout');
     assert.ok(entry);
-    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'unusual', message: '0.7 is unusual for dropout: published recipes use 0 – 0.6', why: 'Srivastava et al. 2014' } });
-    assert.match(md, /## Your value\n\n`0\.7`: \*\*unusual\*\*: 0\.7 is unusual for dropout: published recipes use 0 – 0\.6\n\nWhy: Srivastava et al\. 2014/);
+    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'unusual', message: '0.7 is unusual for dropout: published recipes use 0 – 0.5', why: 'Srivastava et al. 2014' } });
+    assert.match(md, /## Your value\n\n`0\.7`: \*\*unusual\*\*: 0\.7 is unusual for dropout: published recipes use 0 – 0\.5\n\nWhy: Srivastava et al\. 2014/);
     assert.ok(md.indexOf('## Your value') < md.indexOf('## Typical range'));
     assert.doesNotMatch(renderExplanationPage(entry), /Your value/);
   });

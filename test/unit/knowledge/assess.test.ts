@@ -16,7 +16,7 @@ const table: Row[] = [
   ['learning_rate', undefined, 'SGD', 1e-5, 'unusual', /^1e-5 is low for SGD: published recipes use 1e-4 – 10$/],
   // Without context there is no "high" or "low", only "unusual" against the widest span.
   ['learning_rate', undefined, undefined, 100, 'unusual', /^100 is unusual for learning rate: published recipes use 1e-6 – 30$/],
-  ['dropout', undefined, undefined, 0.7, 'unusual', /^0.7 is unusual for dropout: published recipes use 0 – 0.6$/],
+  ['dropout', undefined, undefined, 0.7, 'unusual', /^0.7 is unusual for dropout: published recipes use 0 – 0.5$/],
   // Invalid says why, with the library that rejects it.
   ['learning_rate', undefined, undefined, 0, 'invalid', /must be > 0\): with 0 the weights never change/],
   ['learning_rate', undefined, undefined, -1e-3, 'invalid', /Invalid learning rate/],
@@ -221,7 +221,7 @@ describe('assessment helpers', () => {
     const lr = getEntry('learning_rate');
     assert.ok(lr);
     assert.equal(boundsText(selectRange(lr, { framework: 'hf' })), '1e-6 – 1e-3');
-    assert.equal(boundsText(getEntry('dropout')?.range ?? lr.range), '0 – 0.6');
+    assert.equal(boundsText(getEntry('dropout')?.range ?? lr.range), '0 – 0.5');
   });
 
   it('finds the default of the model first, then of the framework, and says when none is known', () => {
