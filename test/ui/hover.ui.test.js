@@ -61,7 +61,7 @@ describe('hovers and the sidebar in the real workbench', function () {
     assert.match(text, /Hyperparameter/);
     assert.match(text, /3e-4|0\.0003/);
     // Inside published practice: no verdict badge, the range and where it comes from.
-    assert.match(text, /within published practice for Adam\/AdamW: 1e-6 – 1e-2/);
+    assert.match(text, /within published practice for Adam\/AdamW: 1e-7 – 5e-2/);
     assert.match(text, /Why: range from torch\.optim\.Adam\/AdamW/);
     assert.doesNotMatch(text, /unusual|invalid/);
     assert.match(text, /Tune this/);

@@ -4,7 +4,7 @@ import { formatNumber } from '../knowledge/ranges';
 import { assessContextFor, entryForSetting } from './context';
 import { deprecationFor } from './deprecation';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from './pyyaml';
-import { nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting } from './scope';
+import { nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting, siblingsOf } from './scope';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -181,7 +181,7 @@ function headsDivisibility(file: DetectedFile): Finding[] {
     if (heads.canonical !== 'num_heads' || !configured(heads)) continue;
     const h = numericValue(heads);
     if (h === undefined || !Number.isInteger(h) || h <= 0) continue;
-    const hidden = siblingSetting(file, heads, s => s.canonical === 'hidden_size' && configured(s));
+    const hidden = hiddenSizeFor(file, heads);
     const d = numericValue(hidden);
     if (!hidden || d === undefined || !Number.isInteger(d) || d % h === 0) continue;
     out.push({
@@ -192,6 +192,17 @@ function headsDivisibility(file: DetectedFile): Finding[] {
     });
   }
   return out;
+}
+
+/**
+ * The hidden size that goes with these heads: the one on the same line when several alternatives share
+ * a block (nanoGPT's `dict(n_head=12, n_embd=768)` presets), else the only one; none when ambiguous.
+ */
+function hiddenSizeFor(file: DetectedFile, heads: Setting): Setting | undefined {
+  const candidates = siblingsOf(file, heads).filter(s => s.canonical === 'hidden_size' && configured(s) && s.kind !== 'logged');
+  const sameLine = candidates.filter(s => s.range.line === heads.range.line);
+  if (sameLine.length === 1) return sameLine[0];
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 function divisorsNear(n: number, target: number): number[] {

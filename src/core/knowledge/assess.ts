@@ -1,6 +1,6 @@
 import { getEntry, normalizeName } from './lookup';
 import { ADAM_FAMILY } from './optimizers';
-import { boundsText, findKeyword, formatNumber, normalizeModel, optimizerMatches, selectRange, unsetMessage, type AssessContext } from './ranges';
+import { anyConditionHolds, boundsText, findKeyword, formatNumber, normalizeModel, optimizerMatches, selectRange, unsetMessage, type AssessContext } from './ranges';
 import type { KnowledgeEntry, TypicalRange, ValidLimits } from './types';
 
 export { formatNumber, optimizerMatches, selectRange } from './ranges';
@@ -162,6 +162,7 @@ function assessNumber(entry: KnowledgeEntry, n: number, context: AssessContext, 
   }
   if (relative) return withPrefix({ range, ...relative });
   if (entry.integerMeansCount && n >= 1 && Number.isInteger(n)) return withPrefix({ level: 'ok', message: `${shown} is ${entry.integerMeansCount}`, range });
+  if (entry.largeMeans && n >= entry.largeMeans.above) return withPrefix({ level: 'ok', message: `${shown}: ${entry.largeMeans.meaning}`, range });
   if (range.low === undefined || range.high === undefined) {
     return withPrefix({ level: 'ok', message: `${shown}: no numeric range to compare with for this key (${range.text ?? 'categorical'})`, range });
   }
@@ -242,18 +243,24 @@ function assessList(entry: KnowledgeEntry, value: readonly unknown[], context: A
   return worst ?? { level: 'ok', message: `${numbers.length === 1 ? 'the value is' : `all ${numbers.length} values are`} within published practice (${boundsText(range)})`, range, why: range.source };
 }
 
+/** Text that starts like a number but is not one (`1e-3x`, `0.1f`, `3,5`): a typo the library rejects. */
+const BROKEN_NUMBER = /^\s*[-+]?(\d|\.\d)/;
+
 function assessText(entry: KnowledgeEntry, value: string, range: TypicalRange): Assessment {
   const shown = value.length > 40 ? `${value.slice(0, 37)}…` : value;
   if (WORD.test(value.trim())) {
     return { level: 'ok', message: `"${shown}" is not a number: it is passed to the library as a keyword (none is known here for ${lowerTitle(entry.title)})`, range };
   }
-  return { ...invalid(`${lowerTitle(entry.title)} expects a number, got "${shown}": the library cannot read it as one`, range) };
+  if (BROKEN_NUMBER.test(value)) return invalid(`${lowerTitle(entry.title)} expects a number, got "${shown}": the library cannot read it as one`, range);
+  return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got the text "${shown}"`, range };
 }
 
 function assessBoolean(entry: KnowledgeEntry, value: boolean, context: AssessContext, range: TypicalRange): Assessment {
   const key = keyName(context);
-  // System groups and flag keys mix numbers with switches (`persistent_workers`, `nesterov`).
-  if (entry.kind === 'system' || entry.flags?.some(f => normalizeName(f) === key)) return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
+  // System groups and flag keys mix numbers with switches (`persistent_workers`, `nesterov`); a key that
+  // is none of the entry's names (`fix_lr`) is a switch about the setting, not the setting itself.
+  const named = key === '' || normalizeName(entry.id) === key;
+  if (entry.kind === 'system' || entry.flags?.some(f => normalizeName(f) === key) || !named) return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
   return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)} (Python reads it as ${value ? 1 : 0})`, range };
 }
 
@@ -273,6 +280,10 @@ export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, 
     if (special) return { range, ...special };
   }
   if (entry.id === 'adam_betas') return assessBetas(value, context);
+  // A shared name outside the context where it means this setting (a backbone's `epsilon`) is not judged.
+  if (entry.judgedWhen && !anyConditionHolds(entry.judgedWhen, context)) {
+    return { level: 'ok', message: `${context.key ?? 'this key'} may mean something else here; ${lowerTitle(entry.title)} is judged only ${entry.appliesWhen ?? 'in its usual context'}`, range };
+  }
   if (typeof value === 'string' && numericScale && NUMBER_LIST_TEXT.test(value)) value = value.split(/[,x×]/).map(Number);
   if (Array.isArray(value) && numericScale) return assessList(entry, value, context, range);
   if (!numericScale) {

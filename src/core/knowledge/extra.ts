@@ -32,6 +32,7 @@ export const extraEntries: readonly KnowledgeEntry[] = [
     aliases: ['n_timesteps', 'total_timesteps', 'timesteps'],
     range: { low: 1000, high: 1e10, scale: 'log', note: '2e4 – 1e7 in RL Zoo, 1e7 – 1e8 for Atari', source: 'RL Zoo hyperparams/*.yml (2e4 – 2e8)' },
     valid: { min: 1, minWhy: 'training needs at least one environment step' },
+    judgedWhen: [{ frameworks: ['sb3', 'rl-zoo', 'rllib', 'cleanrl'] }, { keys: ['n_timesteps', 'total_timesteps'] }],
     effects: { raise: 'longer training, usually better final return', lower: 'cheaper runs, may stop before convergence' },
     pitfalls: ['Counted in environment steps, not updates: with 8 environments each update consumes 8 × n_steps of them.'],
     defaults: { sb3: 'required (learn(total_timesteps=…)); set per environment in RL Zoo' },

@@ -24,7 +24,10 @@ export const SGD_FAMILY = ['sgd', 'nesterov', 'momentum'];
 /** Families whose `lr` is a multiplier of a step size they find themselves (1.0 by design). */
 export const LR_MULTIPLIER_FAMILIES = [...LR_FREE_FAMILY, ...SCHEDULE_FREE_SGD_FAMILY];
 
-const BOOSTING_LR = { low: 1e-3, high: 1, scale: 'log', label: 'gradient boosting' } as const;
+const BOOSTING_LR = {
+  low: 1e-3, high: 1, scale: 'log', label: 'gradient boosting',
+  valid: { min: 0, minInclusive: false, minWhy: 'with a shrinkage of 0 every new tree is multiplied by 0, so the model never moves from its base score (XGBoost and LightGBM need a rate above 0 to learn)' },
+} as const;
 
 /** Learning-rate ranges by optimizer family, framework and model; most specific first where it matters. */
 export const LEARNING_RATE_RANGES: readonly TypicalRange[] = [
@@ -147,27 +150,33 @@ export const LEARNING_RATE_RANGES: readonly TypicalRange[] = [
     when: { optimizers: ADAGRAD_FAMILY },
   },
   {
-    label: 'RMSprop', low: 1e-5, high: 1e-2, scale: 'log',
-    note: '1e-3 Keras and 1e-2 PyTorch defaults; 7e-4 for A2C, 2.5e-4 in the DQN Atari paper',
-    source: 'keras.optimizers.RMSprop (0.001); torch.optim.RMSprop (lr=0.01); Stable-Baselines3 A2C (RMSprop, 7e-4); Mnih et al. 2015',
+    label: 'RMSprop', low: 1e-7, high: 0.26, scale: 'log',
+    note: '1e-3 Keras and 1e-2 PyTorch defaults; 7e-4 for A2C; 0.016 per 256 images for EfficientNet/MobileNetV3 (0.064 at 1,024, 0.256 at 4,096); 5e-7 in DPO fine-tuning',
+    source: 'keras.optimizers.RMSprop (0.001); torch.optim.RMSprop (lr=0.01); Stable-Baselines3 A2C (RMSprop, 7e-4); mmpretrain mobilenet-v3 configs (0.064 at batch 1,024); Tan & Le 2019 (EfficientNet, 0.256 at 4,096); alignment-handbook constitutional-ai DPO (rmsprop, 5e-7)',
     when: { optimizers: RMSPROP_FAMILY },
   },
   {
-    label: 'AdamW (HF Trainer)', low: 1e-6, high: 1e-3, scale: 'log',
+    label: 'AdamW (HF Trainer)', low: 1e-7, high: 1e-3, scale: 'log',
     note: '5e-5 default; 1e-5 – 5e-5 full fine-tuning, 5e-7 – 5e-6 DPO/ORPO, 1e-4 – 3e-4 LoRA',
-    source: 'HF TrainingArguments (learning_rate 5e-5); alignment-handbook Zephyr recipes (SFT 2e-5, DPO/ORPO 5e-6); axolotl Llama-3 QLoRA example (2e-4)',
+    source: 'HF TrainingArguments (learning_rate 5e-5); alignment-handbook Zephyr recipes (SFT 2e-5, DPO 5e-7 full / 5e-6 QLoRA, ORPO 5e-6); axolotl Llama-3 QLoRA example (2e-4)',
     when: { frameworks: ['hf', 'axolotl', 'peft', 'trl', 'kohya'], optimizers: ADAM_FAMILY, optimizerOptional: true },
   },
   {
-    label: 'Adam/AdamW', low: 1e-6, high: 1e-2, scale: 'log',
-    note: '1e-3 default; 1e-5 – 1e-4 fine-tuning; 3e-4 – 6e-4 LLM pretraining; 2e-4 for DCGAN',
-    source: 'torch.optim.Adam/AdamW and keras.optimizers.Adam defaults (1e-3); nanoGPT train.py (6e-4); pytorch/examples dcgan (2e-4); mmdetection RTMDet (AdamW 4e-3)',
+    label: 'Adam/AdamW under DeepSpeed', low: 1e-7, high: 1e-2, scale: 'log',
+    note: 'large models: 1e-5 – 5e-5 fine-tuning, 1e-4 – 6e-4 pretraining; 1e-3 in the CIFAR example',
+    source: 'DeepSpeedExamples cifar/ds_config.json (Adam 1e-3); HF tests/deepspeed/ds_config_zero3.json (AdamW 3e-5); DeepSpeed config docs (Adam lr 0.001 example)',
+    when: { frameworks: ['deepspeed'], optimizers: ADAM_FAMILY, optimizerOptional: true },
+  },
+  {
+    label: 'Adam/AdamW', low: 1e-7, high: 0.05, scale: 'log',
+    note: '1e-3 default; 1e-5 – 1e-4 fine-tuning; 3e-4 – 6e-4 LLM pretraining; 2e-4 for DCGAN; up to 3e-2 for small RL and toy networks',
+    source: 'torch.optim.Adam/AdamW and keras.optimizers.Adam defaults (1e-3); nanoGPT train.py (6e-4); pytorch/examples dcgan (2e-4), reinforcement_learning/actor_critic.py (3e-2); mmdetection RTMDet (AdamW 4e-3)',
     when: { optimizers: ADAM_FAMILY },
   },
   {
-    label: 'SGD', low: 1e-4, high: 10, scale: 'log',
-    note: '0.1 per 256 images for ImageNet, 0.02 per 16 images for mmdet/Detectron2 detection',
-    source: 'Goyal et al. 2017 (linear scaling, 0.1 × B/256); pytorch/examples imagenet (0.1); mmdetection schedule_1x.py and Detectron2 common/optim.py (0.02)',
+    label: 'SGD', low: 1e-4, high: 20, scale: 'log',
+    note: '0.1 per 256 images for ImageNet, 0.02 per 16 images for detection; linear probes of self-supervised models up to 12',
+    source: 'Goyal et al. 2017 (linear scaling, 0.1 × B/256); pytorch/examples imagenet (0.1); mmdetection schedule_1x.py and Detectron2 common/optim.py (0.02); mmpretrain mocov3 linear-probe benchmarks (12)',
     when: { optimizers: SGD_FAMILY },
   },
 ];

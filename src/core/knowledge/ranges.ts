@@ -116,6 +116,11 @@ function rangeScore(range: TypicalRange, context: AssessContext): number | undef
   return best;
 }
 
+/** True when any of the conditions holds in this context. */
+export function anyConditionHolds(conditions: readonly RangeCondition[], context: AssessContext): boolean {
+  return conditions.some(c => conditionScore(c, context) !== undefined);
+}
+
 /** The most specific context range that applies (first listed on a tie), else the entry's general range. */
 export function selectRange(entry: KnowledgeEntry, context: AssessContext): TypicalRange {
   let best: TypicalRange | undefined;

@@ -10,7 +10,7 @@ export const regularisationEntries: readonly KnowledgeEntry[] = [
     kind: 'hyperparameter',
     section: 'regularisation',
     aliases: ['dropout', 'p', 'dropout_rate', 'drop_rate', 'hidden_dropout_prob', 'hidden_dropout', 'resid_pdrop', 'embd_pdrop', 'dropout_prob', 'dropout_p'],
-    range: { low: 0, high: 0.5, scale: 'linear', note: '0.1 transformers, 0.5 classic MLPs and CNN heads, 0 – 0.2 LLMs', source: 'Srivastava et al. 2014 (0.5); BERT config (0.1); keras-io mnist_convnet (0.5); nanoGPT (0.0 pretraining, 0.2 char-level)' },
+    range: { low: 0, high: 0.6, scale: 'linear', note: '0.1 transformers, 0.5 classic MLPs and CNN heads, 0.6 GAT and small RL policies, 0 – 0.2 LLMs', source: 'Srivastava et al. 2014 (0.5); BERT config (0.1); keras-io mnist_convnet (0.5); nanoGPT (0.0 pretraining, 0.2 char-level); pytorch/examples gat and reinforcement_learning (0.6)' },
     valid: {
       min: 0, max: 1, maxInclusive: false,
       minWhy: 'it is a probability: torch.nn.Dropout and keras Dropout reject a negative rate',

@@ -66,7 +66,7 @@ export const scheduleEntries: readonly KnowledgeEntry[] = [
     },
     ranges: [
       {
-        label: 'warmup in epochs', low: 0, high: 10, scale: 'linear', note: '3 default', source: 'Ultralytics cfg/default.yaml (warmup_epochs 3.0)',
+        label: 'warmup in epochs', low: 0, high: 50, scale: 'linear', note: '3 Ultralytics default; 5 – 20 for ImageNet transformers', source: 'Ultralytics cfg/default.yaml (warmup_epochs 3.0); DeiT (5); mmpretrain imagenet_bs2048_AdamW.py (15)',
         valid: { min: 0 }, when: { keys: ['warmup_epochs'] },
       },
       {
@@ -149,8 +149,8 @@ export const scheduleEntries: readonly KnowledgeEntry[] = [
     section: 'optimisation',
     aliases: ['gamma', 'factor', 'lr_decay', 'decay_rate', 'lr_gamma', 'GAMMA', 'lr_decay_rate'],
     range: {
-      low: 0.01, high: 0.99, scale: 'linear',
-      note: '0.1 per milestone in vision recipes; 0.7 per epoch in PyTorch’s MNIST example; ExponentialLR 0.9 – 0.99',
+      low: 0.01, high: 1, scale: 'linear',
+      note: '0.1 per milestone in vision recipes; 0.7 per epoch in PyTorch’s MNIST example; ExponentialLR 0.9 – 0.99; 1 means no decay',
       source: 'torch StepLR/MultiStepLR/ReduceLROnPlateau (0.1); mmdetection schedule_1x.py and Detectron2 (0.1); pytorch/examples mnist (0.7)',
     },
     ranges: [{ label: 'per-stage LR multipliers', scale: 'list', text: 'one multiplier per stage, e.g. [1, 0.1, 0.01]', choices: [], source: 'Detectron2 LazyConfig MultiStepParamScheduler values', when: { keys: ['values'] } }],
@@ -159,6 +159,11 @@ export const scheduleEntries: readonly KnowledgeEntry[] = [
       minWhy: 'a factor of 0 or below sets the LR to zero (or flips its sign) at the first decay',
       maxWhy: 'a factor above 1 grows the LR at every decay event instead of lowering it (ReduceLROnPlateau rejects factor ≥ 1)',
     },
+    judgedWhen: [
+      { frameworks: ['pytorch', 'mmengine', 'detectron2', 'keras', 'lightning', 'hf', 'deepspeed', 'ultralytics'] },
+      { parents: ['sched', 'lr_config'] },
+      { keys: ['lr_decay', 'lr_gamma', 'lr_decay_rate', 'GAMMA'] },
+    ],
     effects: { raise: 'milder drops (closer to 1 means almost no decay)', lower: 'sharper drops at each milestone' },
     pitfalls: ['`gamma` means something else in XGBoost (split gain), SVMs (kernel width) and RL (discount); here it is the scheduler factor.', 'A factor of 1 never decays the LR.'],
     defaults: { pytorch: '0.1 (StepLR gamma, ReduceLROnPlateau factor)', keras: '0.1 (ReduceLROnPlateau factor)', mmengine: '0.1 (MultiStepLR gamma)', detectron2: '0.1 (SOLVER.GAMMA)' },

@@ -224,8 +224,15 @@ export interface KnowledgeEntry {
   readonly keywords?: readonly ValueKeyword[];
   /** Boolean companion keys grouped here (`nesterov`): true/false is their whole range. */
   readonly flags?: readonly string[];
+  /**
+   * Where a value of a shared name really is this setting (`eps` next to an optimizer, `lam` in an RL
+   * algorithm): elsewhere (a backbone's `epsilon`, a classification head's `lam`) it is not judged.
+   */
+  readonly judgedWhen?: readonly RangeCondition[];
   /** Defaults per model or algorithm (lower-case name: `ppo`, `mlpclassifier`), more precise than `defaults`. */
   readonly modelDefaults?: Readonly<Record<string, string>>;
+  /** Values at or above `above` mean "no limit" (10**8 epochs with the run bounded by max_iter). */
+  readonly largeMeans?: { readonly above: number; readonly meaning: string };
   /** A whole number ≥ 1 is a count rather than a fraction (scikit-learn `test_size=1000`); says what it counts. */
   readonly integerMeansCount?: string;
   /** Renamed or removed keys, with the version that changed them. */

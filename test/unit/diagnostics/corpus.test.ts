@@ -41,6 +41,15 @@ const EXPECTED: Readonly<Record<string, ReadonlyArray<readonly [at: string, why:
   'recipes/huggingface__alignment-handbook/recipes/zephyr-7b-beta/dpo/config_qlora.yaml': [
     ['52:hp/deprecated', 'same transformers 5 deprecation of warmup_ratio'],
   ],
+  'recipes/huggingface__alignment-handbook/recipes/zephyr-7b-beta/dpo/config_full.yaml': [
+    ['50:hp/deprecated', 'same transformers 5 deprecation of warmup_ratio'],
+  ],
+  'recipes/huggingface__alignment-handbook/recipes/constitutional-ai/dpo/config_anthropic.yaml': [
+    ['63:hp/deprecated', 'same transformers 5 deprecation of warmup_ratio'],
+  ],
+  'recipes/huggingface__alignment-handbook/recipes/smollm3/dpo/apo.yaml': [
+    ['62:hp/deprecated', 'same transformers 5 deprecation of warmup_ratio'],
+  ],
   'recipes/pytorch__examples/word_language_model/main.py': [
     ['26:hp/unusual-value', 'with --use-optimizer the script hands its default --lr 20 (meant for the hand-written SGD step) to AdamW, where it diverges'],
   ],

@@ -34,7 +34,7 @@ describe('diagnose: values judged by the knowledge base (hp/invalid-value, hp/un
     assert.equal(found.length, 1);
     assert.equal(found[0].code, 'hp/unusual-value');
     assert.equal(found[0].severity, 'warning');
-    assert.match(found[0].message, /^lr: 3 is high for Adam\/AdamW: published recipes use 1e-6 – 1e-2 \(range from torch\.optim\.Adam/);
+    assert.match(found[0].message, /^lr: 3 is high for Adam\/AdamW: published recipes use 1e-7 – 5e-2 \(range from torch\.optim\.Adam/);
   });
 
   it('ignores logged values, search domains and placeholders', () => {

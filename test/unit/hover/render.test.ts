@@ -22,7 +22,7 @@ describe('renderHover: essentials first', () => {
     const l = lines(md);
     assert.match(l[0], /^\*\*Learning rate\*\* · \*Hyperparameter\* · `learning_rate`$/);
     assert.match(l[1], /Step size/);
-    assert.match(l[2], /^\*\*Value:\*\* `0\.03`: ⚠ \*\*unusual\*\*: 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-6 – 1e-3$/);
+    assert.match(l[2], /^\*\*Value:\*\* `0\.03`: ⚠ \*\*unusual\*\*: 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-7 – 1e-3$/);
     assert.match(l[3], /^\*\*Why:\*\* published range from HF TrainingArguments \(learning\\_rate 5e-5\); alignment-handbook Zephyr recipes/);
     assert.ok(l.some(x => x.startsWith('↑ ') && x.includes(' · ↓ ')), 'raise/lower line');
     assert.ok(l.some(x => x === '**Default (HF Transformers):** 5e-5'), 'framework default');
@@ -137,12 +137,12 @@ describe('renderHover: search ranges and study results', () => {
     assert.ok(lr && dropout);
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, {}), undefined);
     assert.equal(judgeSearch(lr, { type: 'float', low: 1e-5, high: 1e-1, log: true }, { optimizer: 'adamw' }), undefined);
-    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the 1e-6 – 1e-3 published recipes use for AdamW (HF Trainer)');
-    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the 1e-4 – 10 published recipes use for SGD');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-2, high: 1e-1, log: true }, { framework: 'hf' }), '⚠ the whole range lies above the 1e-7 – 1e-3 published recipes use for AdamW (HF Trainer)');
+    assert.equal(judgeSearch(lr, { type: 'float', low: 1e-6, high: 1e-5, log: true }, { optimizer: 'sgd' }), '⚠ the whole range lies below the 1e-4 – 20 published recipes use for SGD');
     assert.match(judgeSearch(lr, { type: 'float', low: -1, high: 1e-1 }, {}) ?? '', /^✖ lower bound -1 is invalid for learning rate \(it must be > 0\)/);
     assert.equal(judgeSearch(lr, { type: 'float', low: 0, high: 1e-1, log: true }, {}), '✖ a log-scale search needs a lower bound above 0, got 0');
     assert.equal(judgeSearch(lr, { type: 'float', low: 0.1, high: 0.01 }, {}), '✖ the lower bound 0.1 is above the upper bound 0.01');
-    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.5');
+    assert.equal(judgeSearch(dropout, { type: 'categorical', choices: [0.8] }, {}), 'fixed at 0.8: ⚠ 0.8 is unusual for dropout: published recipes use 0 – 0.6');
     assert.match(judgeSearch(dropout, { type: 'categorical', choices: [0.1, 0.3, 1.0] }, {}) ?? '', /^✖ choice 1: 1 is invalid for dropout \(it must be < 1\)/);
     assert.equal(judgeSearch(dropout, { type: 'float', low: 0.2, high: 0.5 }, {}), undefined);
   });
@@ -266,8 +266,8 @@ describe('explanation page and plain text', () => {
   it('opens the page with the verdict on the hovered value when given one', () => {
     const entry = getEntry('dropout');
     assert.ok(entry);
-    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'unusual', message: '0.7 is unusual for dropout: published recipes use 0 – 0.5', why: 'Srivastava et al. 2014' } });
-    assert.match(md, /## Your value\n\n`0\.7`: \*\*unusual\*\*: 0\.7 is unusual for dropout: published recipes use 0 – 0\.5\n\nWhy: Srivastava et al\. 2014/);
+    const md = renderExplanationPage(entry, { value: '0.7', assessment: { level: 'unusual', message: '0.7 is unusual for dropout: published recipes use 0 – 0.6', why: 'Srivastava et al. 2014' } });
+    assert.match(md, /## Your value\n\n`0\.7`: \*\*unusual\*\*: 0\.7 is unusual for dropout: published recipes use 0 – 0\.6\n\nWhy: Srivastava et al\. 2014/);
     assert.ok(md.indexOf('## Your value') < md.indexOf('## Typical range'));
     assert.doesNotMatch(renderExplanationPage(entry), /Your value/);
   });

@@ -10,13 +10,13 @@ type Row = [id: string, framework: string | undefined, optimizer: string | undef
 
 const table: Row[] = [
   // A known context (framework/optimizer) names the direction; the range and its bounds are printed.
-  ['learning_rate', 'hf', 'adamw', 0.03, 'unusual', /^3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-6 – 1e-3$/],
-  ['learning_rate', 'hf', undefined, 2e-5, 'ok', /within published practice for AdamW \(HF Trainer\): 1e-6 – 1e-3/],
-  ['learning_rate', 'pytorch', 'torch.optim.AdamW', 0.05, 'unusual', /^5e-2 is high for Adam\/AdamW: published recipes use 1e-6 – 1e-2$/],
-  ['learning_rate', undefined, 'SGD', 1e-5, 'unusual', /^1e-5 is low for SGD: published recipes use 1e-4 – 10$/],
+  ['learning_rate', 'hf', 'adamw', 0.03, 'unusual', /^3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-7 – 1e-3$/],
+  ['learning_rate', 'hf', undefined, 2e-5, 'ok', /within published practice for AdamW \(HF Trainer\): 1e-7 – 1e-3/],
+  ['learning_rate', 'pytorch', 'torch.optim.AdamW', 0.1, 'unusual', /^1e-1 is high for Adam\/AdamW: published recipes use 1e-7 – 5e-2$/],
+  ['learning_rate', undefined, 'SGD', 1e-5, 'unusual', /^1e-5 is low for SGD: published recipes use 1e-4 – 20$/],
   // Without context there is no "high" or "low", only "unusual" against the widest span.
   ['learning_rate', undefined, undefined, 100, 'unusual', /^100 is unusual for learning rate: published recipes use 1e-6 – 30$/],
-  ['dropout', undefined, undefined, 0.7, 'unusual', /^0.7 is unusual for dropout: published recipes use 0 – 0.5$/],
+  ['dropout', undefined, undefined, 0.7, 'unusual', /^0.7 is unusual for dropout: published recipes use 0 – 0.6$/],
   // Invalid says why, with the library that rejects it.
   ['learning_rate', undefined, undefined, 0, 'invalid', /must be > 0\): with 0 the weights never change/],
   ['learning_rate', undefined, undefined, -1e-3, 'invalid', /Invalid learning rate/],
@@ -30,7 +30,7 @@ const table: Row[] = [
   ['adam_betas', undefined, undefined, [0.9], 'invalid', /exactly two values/],
   ['adam_betas', undefined, undefined, 'abc', 'invalid', /expected a list/],
   // Text that cannot be a number nor a keyword.
-  ['learning_rate', undefined, undefined, 'fast please', 'invalid', /expects a number, got "fast please"/],
+  ['learning_rate', undefined, undefined, 'fast please', 'unusual', /expects a number, got the text "fast please"/],
   ['dropout', undefined, undefined, '0.1f', 'invalid', /expects a number/],
   // A bare word is passed to the library as a keyword, never an error.
   ['dropout', undefined, undefined, 'abc', 'ok', /not a number: it is passed to the library as a keyword/],
@@ -156,7 +156,7 @@ describe('assessValue: three tiers, directions only with context', () => {
   });
 
   it('keeps messages short for huge input', () => {
-    const a = assessValue('learning_rate', `x y${'x'.repeat(1_000_000)}`);
+    const a = assessValue('learning_rate', `1 y${'x'.repeat(1_000_000)}`);
     assert.equal(a.level, 'invalid');
     assert.ok(a.message.length < 160, `message length ${a.message.length}`);
   });
@@ -220,8 +220,8 @@ describe('assessment helpers', () => {
   it('prints bounds the same way everywhere', () => {
     const lr = getEntry('learning_rate');
     assert.ok(lr);
-    assert.equal(boundsText(selectRange(lr, { framework: 'hf' })), '1e-6 – 1e-3');
-    assert.equal(boundsText(getEntry('dropout')?.range ?? lr.range), '0 – 0.5');
+    assert.equal(boundsText(selectRange(lr, { framework: 'hf' })), '1e-7 – 1e-3');
+    assert.equal(boundsText(getEntry('dropout')?.range ?? lr.range), '0 – 0.6');
   });
 
   it('finds the default of the model first, then of the framework, and says when none is known', () => {

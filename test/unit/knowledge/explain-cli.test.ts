@@ -22,7 +22,7 @@ describe('hpstudio explain', () => {
     const r = await run('explain', 'lr', '--framework', 'hf', '--value', '3e-2');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^Learning rate \(learning_rate\) — Hyperparameter$/m);
-    assert.match(r.out, /^Value 3e-2: UNUSUAL — 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-6 – 1e-3$/m);
+    assert.match(r.out, /^Value 3e-2: UNUSUAL — 3e-2 is high for AdamW \(HF Trainer\): published recipes use 1e-7 – 1e-3$/m);
     assert.match(r.out, /^Why: HF TrainingArguments \(learning_rate 5e-5\)/m);
     assert.match(r.out, /^ \*HF Transformers\s+5e-5$/m);
     assert.match(r.out, /^Docs: https:\/\//m);
@@ -40,7 +40,7 @@ describe('hpstudio explain', () => {
     assert.match((await run('explain', 'learning_rate', '--framework', 'sb3', '--value', 'lin_0.001')).out, /Value lin_0\.001: OK — linear schedule from 1e-3 down to 0/);
     assert.match((await run('explain', 'lr', '--framework', 'deepspeed', '--value', 'auto')).out, /Value auto: OK — "auto": DeepSpeed fills this in/);
     assert.match((await run('explain', 'betas', '--value', '[0.9, 1.0]')).out, /Value \[0\.9, 1\.0\]: INVALID — β2: 1 is invalid/);
-    assert.match((await run('explain', 'dropout', '--value', '0.7')).out, /Value 0\.7: UNUSUAL — 0\.7 is unusual for dropout: published recipes use 0 – 0\.5$/m);
+    assert.match((await run('explain', 'dropout', '--value', '0.7')).out, /Value 0\.7: UNUSUAL — 0\.7 is unusual for dropout: published recipes use 0 – 0\.6$/m);
   });
 
   it('lists the meanings of an ambiguous name and exits 0', async () => {

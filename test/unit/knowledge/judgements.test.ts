@@ -141,7 +141,7 @@ const REJECTED: readonly Row[] = [
   ['discount above 1 makes returns diverge', 'discount_factor', { framework: 'sb3' }, 1.5, 'invalid'],
   ['torchvision ColorJitter rejects hue above 0.5', 'color_jitter', { key: 'hue' }, 0.6, 'invalid'],
   ['HF TrainingArguments rejects warmup_ratio above 1', 'warmup_ratio', { framework: 'hf', key: 'warmup_ratio' }, 1.5, 'invalid'],
-  ['a LR decay factor of 1.5 grows the LR', 'lr_decay_factor', {}, 1.5, 'invalid'],
+  ['a LR decay factor of 1.5 grows the LR', 'lr_decay_factor', { framework: 'pytorch' }, 1.5, 'invalid'],
   ['"1e-3x" is not a number', 'learning_rate', {}, '1e-3x', 'invalid'],
 ];
 

@@ -36,7 +36,7 @@ describe('study draft: candidates and ranges', () => {
     // Around the configured 1e-3, inside the typical 1e-6 – 1.
     assert.ok(lr.range.type === 'float' && lr.range.low < 0.001 && lr.range.high > 0.001 && lr.range.low >= 1e-6 && lr.range.high <= 1);
     const dropout = c.find(x => x.param === 'model.dropout')!;
-    assert.deepEqual(dropout.range, { type: 'float', low: 0, high: 0.5, log: false });
+    assert.deepEqual(dropout.range, { type: 'float', low: 0, high: 0.6, log: false });
     const layers = c.find(x => x.param === 'model.num_layers')!;
     assert.equal(layers.range.type, 'int');
     assert.equal(c.find(x => x.key === 'model._target_'), undefined, 'non-hyperparameters are not offered');
