@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
-import { detectFile, detectWorkspace, withLazyImports, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
+import { detectFile, detectWorkspace, isNotebookPath, MAX_NOTEBOOK_BYTES, withLazyImports, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
 
 const usage = `Usage: hpstudio detect <path|dir>... [--json] [--max-size-kb N] [--exclude NAME]...
 
@@ -16,8 +16,10 @@ always listed.
 
 Options:
   --json            machine-readable output: {"files":[{"path","format","settings":[…]}]}
-                    with 0-based LSP positions of each key
-  --max-size-kb N   skip files larger than N KB (default 1024)
+                    with 0-based LSP positions of each key; in a notebook (.ipynb)
+                    each setting has "cell" (0-based) and positions inside that cell
+  --max-size-kb N   skip files larger than N KB (default 1024); for a notebook the
+                    limit applies to its code cells (outputs are never read)
   --exclude NAME    also skip directories with this name (repeatable)
 
 Exit codes: 0 all paths read, 1 a path does not exist, 2 usage error.
@@ -40,6 +42,7 @@ function jsonSetting(s: Setting): Record<string, unknown> {
     ...(s.optimizer ? { optimizer: s.optimizer } : {}),
     ...(s.origin ? { origin: s.origin } : {}),
     ...(s.aliases ? { aliases: s.aliases } : {}),
+    ...(s.cell !== undefined ? { cell: s.cell } : {}),
   };
 }
 
@@ -63,7 +66,8 @@ function table(files: readonly DetectedFile[], cwd: string): string {
     const rel = path.relative(cwd, f.path) || f.path;
     out.push(`${rel}  [${f.format ?? 'not an ML config'}]${f.error ? `  error: ${f.error}` : ''}`);
     if (f.settings.length === 0) continue;
-    const rows = f.settings.map(s => [s.key, s.canonical ?? '-', s.kind, shown(s.value, s), `${s.range.line + 1}:${s.range.character + 1}`]);
+    const at = (s: Setting) => `${s.cell !== undefined ? `cell ${s.cell} ` : ''}${s.range.line + 1}:${s.range.character + 1}`;
+    const rows = f.settings.map(s => [s.key, s.canonical ?? '-', s.kind, shown(s.value, s), at(s)]);
     const widths = [0, 1, 2, 3].map(i => Math.min(48, Math.max(...rows.map(r => r[i].length), ['key', 'canonical', 'kind', 'value'][i].length)));
     const line = (r: string[]) => `  ${r.slice(0, 4).map((c, i) => c.padEnd(widths[i])).join('  ')}  ${r[4] ?? ''}`.trimEnd();
     out.push(line(['key', 'canonical', 'kind', 'value', 'at']));
@@ -105,9 +109,11 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     if (stat.isDirectory()) {
       files.push(...detectWorkspace(full, { maxBytes, exclude, signal: io.signal }));
-    } else if (maxBytes !== undefined && stat.size > maxBytes) {
+    } else if (isNotebookPath(full) && stat.size > MAX_NOTEBOOK_BYTES) {
+      files.push({ path: full, format: null, settings: [], error: `notebook is ${(stat.size / 1024 / 1024).toFixed(0)} MB, above the ${MAX_NOTEBOOK_BYTES / 1024 / 1024} MB limit; not read` });
+    } else if (!isNotebookPath(full) && maxBytes !== undefined && stat.size > maxBytes) {
       files.push({ path: full, format: null, settings: [], error: `file is larger than ${maxKb} KB; not parsed` });
-    } else if (stat.size > (maxBytes ?? 1024 * 1024)) {
+    } else if (!isNotebookPath(full) && stat.size > (maxBytes ?? 1024 * 1024)) {
       // Never read a huge file just to decline it.
       files.push({ path: full, format: null, settings: [], error: `file is ${(stat.size / 1024 / 1024).toFixed(1)} MB, above the detection limit (--max-size-kb); not parsed` });
     } else {
@@ -125,7 +131,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
   }
   if (args.options.json) {
-    const payload = { files: files.map(f => ({ path: f.path, format: f.format, settings: f.settings.map(jsonSetting), ...(f.error ? { error: f.error } : {}) })) };
+    const payload = { files: files.map(f => ({ path: f.path, format: f.format, settings: f.settings.map(jsonSetting), ...(f.error ? { error: f.error } : {}), ...(f.notebook ? { notebook: f.notebook } : {}) })) };
     io.stdout.write(`${JSON.stringify(payload)}\n`);
   } else {
     io.stdout.write(files.length > 0 ? table(files, io.cwd) : 'No ML configuration found.\n');

@@ -7,6 +7,7 @@ import { parseJson } from './parsers/json';
 import { parseToml } from './parsers/toml';
 import { parseYaml } from './parsers/yaml';
 import { extractPython } from './python';
+import { detectNotebook, isNotebookPath } from './notebook';
 import { quickScan } from './quickScan';
 import { extractStructured, recogniseFormat, vocabularyScore, type StructuredInput } from './structured';
 import { LineIndex } from './text';
@@ -50,6 +51,8 @@ function bySource(a: Setting, b: Setting): number {
 
 /** Full detection of one file. Never throws. */
 export function detectFile(path: string, text: string, options: DetectOptions = {}): DetectedFile {
+  // Notebooks have their own size rules (outputs are skipped) and cell positions.
+  if (isNotebookPath(path)) return detectNotebook(path, text, options);
   try {
     return detectUnsafe(path, text, options);
   } catch (err) {

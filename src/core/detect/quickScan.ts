@@ -48,6 +48,8 @@ const CONFIG_PATH = /(^|\/)(conf|configs?|hparams?|hyperparams?|sweeps?|experime
 /** Is this file worth a full parse? Costs one regex pass over at most 64 KB. */
 export function quickScan(path: string, text: string): QuickScanResult {
   const p = path.replace(/\\/g, '/');
+  // A notebook's code is found only by reading its cells (past any outputs): let the detector do it.
+  if (/\.ipynb$/i.test(p)) return { candidate: text.includes('"cells"') && !/(^|\/)\.ipynb_checkpoints\//.test(p) };
   if (!EXTENSIONS.test(p) || NEVER.test(p) || /(^|\/)\.github\/workflows\//.test(p)) return { candidate: false };
   if (text.startsWith('version https://git-lfs')) return { candidate: false };
   const head = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;

@@ -52,6 +52,19 @@ export interface Setting {
   readonly origin?: { readonly kind: 'reference' | 'auto' | 'mandatory' | 'schedule' | 'inherited'; readonly text: string };
   /** Other spellings of the same option where the file declares them (argparse `'--lr', '--learning-rate'`). */
   readonly aliases?: readonly string[];
+  /** Notebooks: index of the cell holding the setting; `range`/`valueRange` are then relative to that cell. */
+  readonly cell?: number;
+}
+
+/** What detection saw of a Jupyter notebook. */
+export interface NotebookInfo {
+  /** Cells in the notebook (all kinds) and how many of them are code. */
+  readonly cells: number;
+  readonly codeCells: number;
+  /** Index of the papermill `parameters` cell: its assignments are the notebook's parameters. */
+  readonly parametersCell?: number;
+  /** `metadata.kernelspec.name`, e.g. `python3`. */
+  readonly kernel?: string;
 }
 
 export interface DetectedFile {
@@ -61,4 +74,6 @@ export interface DetectedFile {
   readonly settings: readonly Setting[];
   /** Set when the file could not be parsed; detection of other files goes on. */
   readonly error?: string;
+  /** Set for `.ipynb` files and open notebooks: every setting then carries its `cell`. */
+  readonly notebook?: NotebookInfo;
 }

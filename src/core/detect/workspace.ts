@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MAX_BYTES, detectFile, withOptimizer, type DetectOptions } from './detect';
+import { isNotebookPath, MAX_NOTEBOOK_BYTES } from './notebook';
 import { quickScan } from './quickScan';
 import { hydraGroup } from './structured';
 import type { DetectedFile, Setting } from './types';
@@ -78,11 +79,12 @@ export function indexWorkspace(root: string, options: ScanOptions = {}): Indexed
   const out: IndexedFile[] = [];
   for (const file of listFiles(root, options)) {
     if (options.signal?.aborted) break;
-    if (!/\.(ya?ml|jsonc?|toml|py|conf|cfg|ini)$/i.test(file)) continue;
+    if (!/\.(ya?ml|jsonc?|toml|py|conf|cfg|ini|ipynb)$/i.test(file)) continue;
     let size = 0;
     try {
       size = fs.statSync(file).size;
-      if (size > maxBytes) {
+      // A notebook's size is mostly outputs, which are skipped: the code limit applies to its cells.
+      if (size > (isNotebookPath(file) ? MAX_NOTEBOOK_BYTES : maxBytes)) {
         out.push({ path: file, size, candidate: false, skipped: `file is larger than ${Math.round(maxBytes / 1024)} KB; not scanned` });
         continue;
       }
