@@ -50,11 +50,14 @@ if (!watch) {
 
 // Codicons are served from media/ like everything else a webview loads (localResourceRoots is media/ only).
 // SQLite (sql.js, for Optuna .db storages) is WebAssembly read from beside the bundles: dist/sql-wasm.wasm.
+// The notebook runner (dist/notebook-runner.py) is read from there too.
 function copyAssets() {
   mkdirSync(join(root, 'media/build'), { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(root, 'media/build', f));
   mkdirSync(join(root, 'dist'), { recursive: true });
   copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(root, 'dist/sql-wasm.wasm'));
+  // Notebook trials run this Python file; the bundles find it next to themselves (src/core/notebook/launch.ts).
+  copyFileSync(join(root, 'src/core/notebook/notebook-runner.py'), join(root, 'dist/notebook-runner.py'));
 }
 
 if (watch) {

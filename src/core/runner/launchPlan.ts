@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isNotebookProgram, notebookLaunch } from '../notebook/launch';
 import { buildTrialArgv } from './argv';
 import { checkProgram, LaunchError, resolveExecutable } from './resolve';
 import type { TrialLaunch } from './types';
@@ -27,8 +28,11 @@ export async function planLaunch(trial: TrialLaunch, pathEnv: string | undefined
   }
   const cwdKind = typeof trial.spec.cwd === 'string' ? await fs.promises.stat(trial.spec.cwd).then(s => (s.isDirectory() ? 'dir' : 'file'), () => 'missing') : 'missing';
   if (cwdKind !== 'dir') throw new LaunchError(`working directory ${trial.spec.cwd} ${cwdKind === 'file' ? 'is not a directory' : 'does not exist'}`);
-  const built = buildTrialArgv(trial.spec, trial.params, { trialDir: trial.trialDir });
-  const file = resolveExecutable(built.argv[0], { cwd: trial.spec.cwd, pathEnv });
-  if (built.programPath !== undefined && built.argv[0] !== built.programPath) checkProgram(trial.spec.program as string, built.programPath, trial.spec.cwd);
-  return { file, args: built.argv.slice(1), files: built.files };
+  // A notebook runs through the notebook runner, which the plan writes into the trial folder.
+  const notebook = isNotebookProgram(trial.spec) ? notebookLaunch(trial.spec, trial.trialDir, trial.trialNumber) : undefined;
+  const spec = notebook?.spec ?? trial.spec;
+  const built = buildTrialArgv(spec, trial.params, { trialDir: trial.trialDir });
+  const file = resolveExecutable(built.argv[0], { cwd: spec.cwd, pathEnv });
+  if (built.programPath !== undefined && built.argv[0] !== built.programPath) checkProgram(spec.program as string, built.programPath, spec.cwd);
+  return { file, args: built.argv.slice(1), files: notebook ? [...built.files, notebook.runner] : built.files };
 }

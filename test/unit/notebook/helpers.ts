@@ -18,3 +18,21 @@ export function notebook(cells: readonly CellSpec[], metadata: Record<string, un
     nbformat_minor: 5,
   }, null, 1);
 }
+
+/** Debian's Python, where `npm test`'s system step installs nbclient, nbformat and ipykernel. */
+export const NOTEBOOK_PYTHON = process.env.HPSTUDIO_TEST_PYTHON ?? '/usr/bin/python3';
+
+export const EXAMPLE_NOTEBOOK = path.join(__dirname, '..', '..', '..', 'examples', 'notebook', 'moons.ipynb');
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Polls `read` until it returns a value: waiting for a condition, never for a fixed time. */
+export async function waitFor<T>(what: string, read: () => T | undefined, limitMs = 60_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
