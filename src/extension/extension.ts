@@ -4,11 +4,12 @@ import { SidebarModel } from './views/sidebarModel';
 import { createApplyBestCommand } from './apply/applyBestCommand';
 import { createCurvesCommands } from './views/curvesCommands';
 import { CurvesPanel } from './views/curvesPanel';
-import { detectFile, findSettingAt, quickScan } from '../core/detect';
+import { cellView, detectFile, detectNotebookCells, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
 import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
 import { WorkspaceScanner } from './detection/workspaceScanner';
+import { isNotebookCell } from './notebook/notebookCells';
 import { SettingHoverProvider } from './hover/hoverProvider';
 import { StudyHoverLookup } from './hover/studyLookup';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
@@ -46,6 +47,12 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
       prepareHoverIndex(file);
       return file;
     },
+    detectNotebookCells,
+    cellView: (file, cell) => {
+      const view = cellView(file, cell);
+      prepareHoverIndex(view);
+      return view;
+    },
   });
   const scanner = new WorkspaceScanner({ quickScan, detectFile }, log);
   const scan = async () => {
@@ -61,8 +68,12 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     // An open editor's text is newer than the file on disk: let it update the index as the user types.
     documents.onDidChange(doc => {
       const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-      const file = folder && isSupportedDocument(doc) ? documents.get(doc) : undefined;
+      const file = folder && isSupportedDocument(doc) && !isNotebookCell(doc) ? documents.get(doc) : undefined;
       if (file) scanner.index.setDetected(doc.uri.toString(), file);
+    }),
+    // An open notebook's cells are its live text; the index lists the notebook (not its cells).
+    documents.onDidChangeNotebook(({ notebook, detected }) => {
+      if (notebook.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(notebook.uri)) scanner.index.setDetected(notebook.uri.toString(), detected);
     }),
   );
 

@@ -4,6 +4,7 @@
  * extension alike. Scans in small batches and yields between them: a 10,000-file workspace never blocks
  * the extension host for long, and a cheap key scan decides which files deserve a full parse.
  */
+import { isNotebookPath, MAX_NOTEBOOK_BYTES } from '../detect/notebook';
 import type { DetectedFile } from '../detect/types';
 
 export interface IndexFiles {
@@ -22,8 +23,8 @@ export interface IndexEntry {
   readonly file: string;
   readonly format: string | null;
   readonly hyperparameters: number;
-  /** Where the first hyperparameter is, so a click can open the file there. */
-  readonly first: { readonly line: number; readonly character: number };
+  /** Where the first hyperparameter is, so a click can open the file there (in a notebook: in that cell). */
+  readonly first: { readonly line: number; readonly character: number; readonly cell?: number };
   readonly mtime: number;
 }
 
@@ -126,9 +127,12 @@ export class WorkspaceIndex {
       const { size, mtime } = await this.files.stat(file);
       const known = this.entries.get(file);
       if (known && known.mtime === mtime) return;
-      if (size > this.options.maxFileBytes) {
+      // A notebook is mostly outputs, which detection skips: only its code counts against the limit.
+      const notebook = isNotebookPath(file);
+      if (size > (notebook ? MAX_NOTEBOOK_BYTES : this.options.maxFileBytes)) {
         this.entries.delete(file);
-        this.problems.set(file, { file, message: `skipped: ${(size / 1024).toFixed(0)} KB is over the ${(this.options.maxFileBytes / 1024).toFixed(0)} KB limit (hpstudio.scan.maxFileSizeKB)` });
+        const limit = notebook ? `${MAX_NOTEBOOK_BYTES / 1048576} MB notebook limit` : `${(this.options.maxFileBytes / 1024).toFixed(0)} KB limit (hpstudio.scan.maxFileSizeKB)`;
+        this.problems.set(file, { file, message: `skipped: ${(size / 1024).toFixed(0)} KB is over the ${limit}` });
         return;
       }
       const text = await this.files.read(file);
@@ -147,7 +151,8 @@ export class WorkspaceIndex {
   private record(file: string, detected: DetectedFile, mtime: number): void {
     const hps = detected.settings.filter(s => s.kind === 'hyperparameter');
     const first = hps[0]?.range ?? { line: 0, character: 0 };
-    this.entries.set(file, { file, format: detected.format, hyperparameters: hps.length, first: { line: first.line, character: first.character }, mtime });
+    const cell = hps[0]?.cell;
+    this.entries.set(file, { file, format: detected.format, hyperparameters: hps.length, first: { line: first.line, character: first.character, ...(cell !== undefined ? { cell } : {}) }, mtime });
     if (detected.error) this.problems.set(file, { file, message: detected.error });
     else this.problems.delete(file);
   }

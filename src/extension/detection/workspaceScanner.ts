@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { WorkspaceIndex, type IndexDetector, type IndexFiles } from '../../core/workspace/workspaceIndex';
 
-export const CONFIG_GLOB = '**/*.{yaml,yml,json,jsonc,toml,py,conf,cfg,ini}';
+export const CONFIG_GLOB = '**/*.{yaml,yml,json,jsonc,toml,py,conf,cfg,ini,ipynb}';
 
 interface ScanSettings {
   readonly maxFileBytes: number;
@@ -48,7 +48,7 @@ export class WorkspaceScanner implements vscode.Disposable {
   constructor(detector: IndexDetector, private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>) {
     this.index = new WorkspaceIndex(new VscodeIndexFiles(() => this.settings), detector, { maxFileBytes: this.settings.maxFileBytes });
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
-    const excluded = (uri: vscode.Uri) => /[\\/](\.git|node_modules|\.venv|venv|__pycache__|\.hpstudio)[\\/]/.test(uri.path);
+    const excluded = (uri: vscode.Uri) => /[\\/](\.git|node_modules|\.venv|venv|__pycache__|\.hpstudio|\.ipynb_checkpoints)[\\/]/.test(uri.path);
     this.disposables.push(
       watcher,
       watcher.onDidCreate(uri => !excluded(uri) && void this.index.update(uri.toString())),

@@ -75,6 +75,10 @@ export class SidebarModel implements vscode.Disposable {
     this.changed.fire();
   }
 
+  locate(uri: string): { readonly cell?: number } | undefined {
+    return this.index.configs().find(e => e.file === uri)?.first;
+  }
+
   setMessage(message: string | null): void {
     this.message = message;
     this.changed.fire();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseMessage } from '../../core/protocol/validate';
 import { sidebarToHost, type HostToSidebar, type SidebarState, type SidebarToHost, type StudyAction } from '../../core/protocol/sidebar';
+import { isNotebookUri, showNotebookCell } from '../notebook/notebookCells';
 import { renderWebviewHtml, webviewOptions } from './html';
 
 /** What the sidebar shows; the composition root backs it with the workspace index and trust state. */
@@ -8,6 +9,8 @@ export interface SidebarModel {
   getState(): SidebarState;
   readonly onDidChange: vscode.Event<void>;
   select(study: string): void;
+  /** Where a listed notebook's first hyperparameter is (its cell); the webview only knows line and character. */
+  locate?(uri: string): { readonly cell?: number } | undefined;
 }
 
 /** What the study buttons do; the composition root maps each to a command. */
@@ -72,6 +75,10 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         return;
       case 'openConfig': {
         const uri = vscode.Uri.parse(message.uri, true);
+        if (isNotebookUri(uri)) {
+          await showNotebookCell(uri, this.model.locate?.(message.uri)?.cell ?? 0, message.line, message.character);
+          return;
+        }
         const position = new vscode.Position(message.line, message.character);
         await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), preview: false });
         return;
