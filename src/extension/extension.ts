@@ -10,6 +10,7 @@ import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
 import { WorkspaceScanner } from './detection/workspaceScanner';
 import { isNotebookCell } from './notebook/notebookCells';
+import { createTuneNotebookCommand, ParametersCellCodeLens } from './notebook/notebookTuning';
 import { SettingHoverProvider } from './hover/hoverProvider';
 import { StudyHoverLookup } from './hover/studyLookup';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
@@ -89,6 +90,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     { pattern: '**/*.{conf,cfg,ini,toml}' },
   ];
   context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider({ scheme: 'vscode-notebook-cell', language: 'python' }, new ParametersCellCodeLens()),
     vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover }, studyHover)),
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, new ExplanationPages()),
   );
@@ -125,6 +127,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'hpstudio.scanWorkspace': scan,
     'hpstudio.tuneFile': studies.commands.tuneFile,
+    'hpstudio.tuneNotebook': createTuneNotebookCommand(studies.commands.tuneFile),
     'hpstudio.startStudy': studies.commands.startStudy,
     'hpstudio.resumeStudy': studies.commands.resumeStudy,
     'hpstudio.stopStudy': studies.commands.stopStudy,

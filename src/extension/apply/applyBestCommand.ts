@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
-import { planApplyBest } from '../../core/apply/applyBest';
+import { planApplyBest, type ValueEdit } from '../../core/apply/applyBest';
 import type { DetectedFile } from '../../core/detect/types';
+import type { ParamValue } from '../../core/search/types';
+import { isNotebookUri } from '../notebook/notebookCells';
+import { planNotebookApply, type ApplyWriter } from '../notebook/notebookApply';
 import type { StudyListing } from '../views/sidebarModel';
 
 export interface ApplyBestResult {
@@ -32,14 +35,13 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
     if (!study.best) return fail(`study "${study.name}" has no completed trial yet`);
     let source = study.source ? vscode.Uri.file(study.source) : undefined;
     if (!source) {
-      const picked = await vscode.window.showOpenDialog({ title: `Config to write the best values of "${study.name}" into`, canSelectMany: false, filters: { Configs: ['yaml', 'yml', 'json', 'toml', 'py', 'conf', 'cfg'] } });
+      const picked = await vscode.window.showOpenDialog({ title: `Config to write the best values of "${study.name}" into`, canSelectMany: false, filters: { Configs: ['yaml', 'yml', 'json', 'toml', 'py', 'conf', 'cfg', 'ipynb'] } });
       source = picked?.[0];
       if (!source) return fail(`study "${study.name}" does not say which config it tunes`);
     }
-    const doc = await vscode.workspace.openTextDocument(source);
-    const file = detect(doc);
-    if (!file) return fail(`${vscode.workspace.asRelativePath(source)} is not a config Hyperparameter Studio can edit`);
-    const plan = planApplyBest(file, doc.getText(), study.best.params);
+    const writer = isNotebookUri(source) ? await planNotebookApply(source, study.best.params, detect) : await configApply(source, study.best.params, detect);
+    if ('error' in writer) return fail(writer.error);
+    const plan = writer.plan;
     const where = vscode.workspace.asRelativePath(source);
     if (plan.edits.length === 0) {
       const why = plan.unmatched.length ? `none of its parameters (${plan.unmatched.join(', ')}) is set in ${where}` : `${where} already has them`;
@@ -60,19 +62,28 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
       if (!choice) return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
       review = choice !== 'Apply';
     }
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of plan.edits) {
-      edit.replace(source, new vscode.Range(e.range.line, e.range.character, e.range.endLine, e.range.endCharacter), e.newText, {
-        label: `${e.key}: ${e.oldText} → ${e.newText}`,
-        description: `best trial #${study.best.number} of ${study.name}`,
-        needsConfirmation: review,
-      });
-    }
-    const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: review });
+    const best = study.best;
+    const applied = await writer.apply(review, e => ({ label: `${e.key}: ${e.oldText} → ${e.newText}`, description: `best trial #${best.number} of ${study.name}` }));
     if (applied) {
       const skipped = plan.unmatched.length ? ` Not in the file, left out: ${plan.unmatched.join(', ')}.` : '';
       void vscode.window.showInformationMessage(`Hyperparameter Studio: wrote ${plan.edits.length} value(s) of trial #${study.best.number} into ${where}.${skipped}`);
     }
     return { applied, file: source.fsPath, edits: plan.edits.length, unmatched: plan.unmatched };
+  };
+}
+
+/** A text config: value-only edits of the document, through a workspace edit. */
+async function configApply(source: vscode.Uri, params: Readonly<Record<string, ParamValue>>, detect: (doc: vscode.TextDocument) => DetectedFile | undefined): Promise<ApplyWriter<ValueEdit> | { error: string }> {
+  const doc = await vscode.workspace.openTextDocument(source);
+  const file = detect(doc);
+  if (!file) return { error: `${vscode.workspace.asRelativePath(source)} is not a config Hyperparameter Studio can edit` };
+  const plan = planApplyBest(file, doc.getText(), params);
+  return {
+    plan,
+    apply: async (review, label) => {
+      const edit = new vscode.WorkspaceEdit();
+      for (const e of plan.edits) edit.replace(source, new vscode.Range(e.range.line, e.range.character, e.range.endLine, e.range.endCharacter), e.newText, { ...label(e), needsConfirmation: review });
+      return vscode.workspace.applyEdit(edit, { isRefactoring: review });
+    },
   };
 }

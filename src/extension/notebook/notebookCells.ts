@@ -8,6 +8,17 @@ export function isNotebookCell(doc: Pick<vscode.TextDocument, 'uri'>): boolean {
   return doc.uri.scheme === CELL_SCHEME;
 }
 
+export function isNotebookCellUri(uri: vscode.Uri): boolean {
+  return uri.scheme === CELL_SCHEME;
+}
+
+/** The notebook a cell URI belongs to: the open notebook holding it, else the file at its path. */
+export function notebookOfCell(cell: vscode.Uri): vscode.Uri {
+  const key = cell.toString();
+  const open = vscode.workspace.notebookDocuments.find(nb => nb.uri.path === cell.path && nb.getCells().some(c => c.document.uri.toString() === key));
+  return open?.uri ?? vscode.Uri.file(cell.path);
+}
+
 export function isNotebookUri(uri: vscode.Uri): boolean {
   return /\.ipynb$/i.test(uri.path);
 }

@@ -15,6 +15,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { DetectedFile } from '../../core/detect/types';
 import { loadStudyFile } from '../../core/study/studyFile';
+import { cellTags, isNotebookCellUri, isNotebookUri, notebookOfCell } from '../notebook/notebookCells';
 import type { StartOutcome, StudyController } from './controller';
 import {
   describeRange,
@@ -68,7 +69,9 @@ export interface TuneFileDeps {
 export function createTuneFileCommand(deps: TuneFileDeps): (...args: unknown[]) => Promise<TuneFileResult> {
   return async (...args: unknown[]) => {
     // A Uri from menus and code; a URI string from hover links (command-link arguments are JSON).
-    const uri = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' && /^[a-z][\w+.-]*:/i.test(args[0]) ? vscode.Uri.parse(args[0], true) : vscode.window.activeTextEditor?.document.uri;
+    const given = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' && /^[a-z][\w+.-]*:/i.test(args[0]) ? vscode.Uri.parse(args[0], true) : vscode.window.activeTextEditor?.document.uri;
+    // A hover in a notebook cell passes the cell's document: tune its notebook.
+    const uri = given && isNotebookCellUri(given) ? notebookOfCell(given) : given;
     const options = isOptions(args[1]) ? args[1] : isOptions(args[0]) ? args[0] : {};
     try {
       return await tuneFile(deps, uri, options);
@@ -90,21 +93,18 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
   if (!vscode.workspace.isTrusted) return { error: deps.controller.refuse().reason };
   if (!uri) return fail('open a config file (or pick one in the Explorer) to tune its hyperparameters', yes);
   if (uri.scheme !== 'file') return fail(`${uri.toString()} is not a file on disk; tuning needs a local folder`, yes);
-  const document = await vscode.workspace.openTextDocument(uri);
-  if (looksLikeStudy(uri.fsPath, document.getText())) {
-    return fail(`${vscode.workspace.asRelativePath(uri)} is already a study file: start it with "Start Study" (or the CodeLens above it)`, yes);
-  }
-  const detected = deps.detect(document);
-  if (!detected) return fail(`${vscode.workspace.asRelativePath(uri)} is not a kind of file Hyperparameter Studio reads`, yes);
-  if (detected.error) return fail(`could not read ${vscode.workspace.asRelativePath(uri)}: ${detected.error}`, yes);
+  const target = isNotebookUri(uri) ? await notebookTarget(deps, uri, yes) : await configTarget(deps, uri);
+  if ('cancelled' in target) return target;
+  if ('error' in target) return fail(target.error, yes);
+  const { detected } = target;
 
   const configFile = uri.fsPath;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const workspace = folder?.uri.fsPath ?? path.dirname(configFile);
-  let launch = options.program ? programLaunch(options.program, configFile, detected) : guessLaunch({ configFile, workspace, detected, launchConfigurations: readLaunchConfigurations(workspace), exists: f => fs.existsSync(f) });
+  let launch = target.launch ?? (options.program ? programLaunch(options.program, configFile, detected) : guessLaunch({ configFile, workspace, detected, launchConfigurations: readLaunchConfigurations(workspace), exists: f => fs.existsSync(f) }));
 
   const candidates = tuneCandidates(detected, launch?.argStyle ?? 'hydra');
-  if (candidates.length === 0) return fail(`found no tunable hyperparameters in ${vscode.workspace.asRelativePath(uri)}`, yes);
+  if (candidates.length === 0) return fail(`found no tunable hyperparameters in ${vscode.workspace.asRelativePath(uri)}${detected.notebook ? "'s parameters cell" : ''}`, yes);
 
   // 1. Which hyperparameters.
   let chosen: TuneCandidate[];
@@ -211,6 +211,58 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
       });
   }
   return result;
+}
+
+interface TuneTarget {
+  /** The settings that can be tuned (a notebook: those of its parameters cell). */
+  readonly detected: DetectedFile;
+  /** Fixed by the kind of file (a notebook is its own program); otherwise guessed. */
+  readonly launch?: LaunchGuess;
+}
+
+async function configTarget(deps: TuneFileDeps, uri: vscode.Uri): Promise<TuneTarget | { error: string }> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const where = vscode.workspace.asRelativePath(uri);
+  if (looksLikeStudy(uri.fsPath, document.getText())) return { error: `${where} is already a study file: start it with "Start Study" (or the CodeLens above it)` };
+  const detected = deps.detect(document);
+  if (!detected) return { error: `${where} is not a kind of file Hyperparameter Studio reads` };
+  if (detected.error) return { error: `could not read ${where}: ${detected.error}` };
+  return { detected };
+}
+
+/**
+ * A notebook is tuned through its papermill `parameters` cell: each trial runs a copy of the notebook with
+ * the trial's values injected right after that cell, so only that cell's assignments can be tuned.
+ */
+async function notebookTarget(deps: TuneFileDeps, uri: vscode.Uri, yes: boolean): Promise<TuneTarget | { error: string } | { cancelled: true }> {
+  const where = vscode.workspace.asRelativePath(uri);
+  let notebook: vscode.NotebookDocument;
+  try {
+    notebook = await vscode.workspace.openNotebookDocument(uri);
+  } catch (err) {
+    return { error: `could not open ${where} as a notebook: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const cell = notebook.getCells().find(c => c.kind === vscode.NotebookCellKind.Code && cellTags(c.metadata).includes('parameters'));
+  const detected = cell ? deps.detect(cell.document) : undefined;
+  if (detected?.error) return { error: `could not read ${where}: ${detected.error}` };
+  if (!cell || !detected) {
+    return { error: `${where} has no cell tagged "parameters". Add the tag to the cell that sets the hyperparameters (as for papermill): each trial runs the notebook with its values injected right after that cell` };
+  }
+  if (notebook.isDirty && !yes) {
+    const save = 'Save and Continue';
+    const answer = await vscode.window.showInformationMessage(`Trials run ${path.basename(uri.fsPath)} as it is saved on disk. Save your changes first?`, { modal: true }, save, 'Continue Without Saving');
+    if (answer === undefined) return { cancelled: true };
+    if (answer === save) await notebook.save();
+  }
+  return {
+    detected,
+    launch: {
+      program: path.basename(uri.fsPath),
+      argStyle: 'flags',
+      basis: `the notebook itself, run headless on a Jupyter kernel with each trial's values injected after its parameters cell (cell ${cell.index})`,
+      needsConfirmation: false,
+    },
+  };
 }
 
 function programLaunch(program: string, configFile: string, detected: DetectedFile): LaunchGuess {
