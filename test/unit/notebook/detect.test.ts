@@ -142,6 +142,14 @@ describe('notebook detection: bad files', () => {
     });
   }
 
+  it('gives the line of a syntax error past skipped outputs in the original file', () => {
+    const text = read('keras-imdb.ipynb');
+    const at = text.lastIndexOf('"nbformat"');
+    const broken = `${text.slice(0, at)}"nbformat" 4,${text.slice(text.indexOf('\n', at))}`;
+    const line = broken.slice(0, at).split('\n').length;
+    assert.match(detectFile('/w/b.ipynb', broken).error ?? '', new RegExp(`not valid JSON \\(line ${line}: ColonExpected\\)`));
+  });
+
   it('reads a 20 MB notebook of embedded images, finding the settings after the outputs', () => {
     const base = JSON.parse(read('keras-imdb.ipynb'));
     const blob = Buffer.alloc(15 * 1024 * 1024, 7).toString('base64');
