@@ -180,6 +180,15 @@ function renderTrials(state: SidebarState): HTMLElement | undefined {
       el('td', { text: fmtDuration(row.durationMs) }),
       el('td', { className: 'params', text: fmtParams(row.params), title: fmtParams(row.params) }),
     );
+    if (row.notebook && state.selectedStudy) {
+      // A notebook trial: its executed copy (outputs, the error and traceback of a failed cell) opens in the notebook editor.
+      const study = state.selectedStudy;
+      const open = button('', 'notebook', () => vscode.postMessage({ type: 'openTrialNotebook', study, trial: row.number }));
+      open.classList.add('open-notebook', 'icon-only');
+      open.title = `Open the executed notebook of trial ${row.number}`;
+      open.setAttribute('aria-label', open.title);
+      tr.firstElementChild?.appendChild(open);
+    }
     tr.dataset.trial = String(row.number);
     body.appendChild(tr);
   }

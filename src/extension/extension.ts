@@ -11,6 +11,7 @@ import { DocumentDetections, isSupportedDocument } from './detection/documentDet
 import { WorkspaceScanner } from './detection/workspaceScanner';
 import { isNotebookCell } from './notebook/notebookCells';
 import { createTuneNotebookCommand, ParametersCellCodeLens } from './notebook/notebookTuning';
+import { createOpenTrialNotebookCommand } from './notebook/trialNotebook';
 import { SettingHoverProvider } from './hover/hoverProvider';
 import { StudyHoverLookup } from './hover/studyLookup';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
@@ -128,6 +129,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     'hpstudio.scanWorkspace': scan,
     'hpstudio.tuneFile': studies.commands.tuneFile,
     'hpstudio.tuneNotebook': createTuneNotebookCommand(studies.commands.tuneFile),
+    'hpstudio.openTrialNotebook': createOpenTrialNotebookCommand(studies.controller),
     'hpstudio.startStudy': studies.commands.startStudy,
     'hpstudio.resumeStudy': studies.commands.resumeStudy,
     'hpstudio.stopStudy': studies.commands.stopStudy,

@@ -51,6 +51,8 @@ export interface TrialRow {
   readonly latest: number | null;
   readonly best: number | null;
   readonly durationMs: number | null;
+  /** A notebook study's trial: its executed copy of the notebook can be opened. */
+  readonly notebook?: boolean;
 }
 
 export type StudyAction = 'start' | 'stop' | 'resume' | 'openStudyFile' | 'showCurves' | 'applyBest';
@@ -76,7 +78,8 @@ export type SidebarToHost =
   | { type: 'openConfig'; uri: string; line: number; character: number }
   | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy' | 'startStudy'; uri?: string }
   | { type: 'selectStudy'; name: string }
-  | { type: 'studyAction'; action: StudyAction; study: string };
+  | { type: 'studyAction'; action: StudyAction; study: string }
+  | { type: 'openTrialNotebook'; study: string; trial: number };
 
 const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int, isStudyFile: bool });
 const sidebarState = obj({
@@ -108,6 +111,7 @@ const sidebarState = obj({
     latest: nullable(numOrNaN),
     best: nullable(numOrNaN),
     durationMs: nullable(num),
+    notebook: optional(bool),
   }), 5_000),
 });
 
@@ -120,4 +124,5 @@ export const sidebarToHost: Check<SidebarToHost> = union<SidebarToHost>({
   command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy', 'startStudy'), uri: optional(str(8192)) }),
   selectStudy: obj({ type: lit('selectStudy'), name: str(500) }),
   studyAction: obj({ type: lit('studyAction'), action: oneOf<StudyAction>('start', 'stop', 'resume', 'openStudyFile', 'showCurves', 'applyBest'), study: str(500) }),
+  openTrialNotebook: obj({ type: lit('openTrialNotebook'), study: str(500), trial: int }),
 });

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { NOTEBOOK_RUNNER_FILE } from '../../core/notebook/launch';
 import type { SidebarState, StudyRow, TrialRow } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
 import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
@@ -16,7 +19,7 @@ export interface StudyListing {
 /** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
 const MAX_TRIAL_ROWS = 2_000;
 
-function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize'): TrialRow {
+function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize', notebook: boolean): TrialRow {
   const best = bestValue(t.intermediate.map(([, v]) => v), direction) ?? null;
   const latest = t.intermediate.length ? t.intermediate[t.intermediate.length - 1][1] : null;
   const end = t.endTime ?? (t.state === 'running' ? Date.now() : undefined);
@@ -28,6 +31,7 @@ function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize'): TrialRo
     latest,
     best,
     durationMs: t.startTime !== undefined && end !== undefined ? end - t.startTime : null,
+    ...(notebook && t.state !== 'waiting' ? { notebook: true } : {}),
   };
 }
 
@@ -75,6 +79,15 @@ export class SidebarModel implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** A notebook study's trial folders hold the notebook runner (one stat per study until it is seen). */
+  private readonly notebookStudies = new Set<string>();
+  private isNotebookStudy(study: StudySnapshot): boolean {
+    if (this.notebookStudies.has(study.journalDir)) return true;
+    const first = study.trials.find(t => t.state !== 'waiting');
+    if (first && fs.existsSync(path.join(study.journalDir, 'trials', String(first.number), NOTEBOOK_RUNNER_FILE))) this.notebookStudies.add(study.journalDir);
+    return this.notebookStudies.has(study.journalDir);
+  }
+
   locate(uri: string): { readonly cell?: number } | undefined {
     return this.index.configs().find(e => e.file === uri)?.first;
   }
@@ -100,7 +113,7 @@ export class SidebarModel implements vscode.Disposable {
       message: this.message,
       studies: all.map(studyRow),
       selectedStudy: selected ? selected.name : null,
-      trials: selected ? selected.trials.slice(-MAX_TRIAL_ROWS).map(t => trialRow(t, selected.direction)) : [],
+      trials: selected ? selected.trials.slice(-MAX_TRIAL_ROWS).map(t => trialRow(t, selected.direction, this.isNotebookStudy(selected))) : [],
     };
   }
 

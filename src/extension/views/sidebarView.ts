@@ -89,6 +89,9 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
       case 'studyAction':
         await this.studyActions[message.action](message.study);
         return;
+      case 'openTrialNotebook':
+        await vscode.commands.executeCommand('hpstudio.openTrialNotebook', message.study, message.trial);
+        return;
       case 'command':
         // Only the fixed set of our own commands (the protocol enumerates them); never an arbitrary id.
         await vscode.commands.executeCommand(`hpstudio.${message.command}`, message.uri ? vscode.Uri.parse(message.uri, true) : undefined);
