@@ -1,0 +1,150 @@
+// @ts-check
+// A notebook tuned from the sidebar, as a user does it: the example notebook (examples/notebook/moons.ipynb)
+// in the notebook editor with its CodeLens, "Tune…" on its sidebar entry, the QuickPicks accepted as
+// offered, "Start", then the curves growing while the trials run on real Jupyter kernels, and a trial's
+// executed notebook opened from the trial table.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { openWorkbench, openFile } = require('./workbench');
+
+/** Processes whose working directory is `dir` (a notebook trial's kernel runs in the notebook's folder). */
+function processesIn(dir) {
+  const pids = [];
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/cwd`) === dir) pids.push(Number(pid));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** The webview frame (sidebar or panel) that contains `selector`. */
+async function frameWith(page, selector, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const outer = page.frameLocator('iframe.webview.ready');
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const inner = outer.nth(i).frameLocator('#active-frame');
+      if ((await inner.locator(selector).count().catch(() => 0)) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+async function openSidebar(page) {
+  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
+  if (open) return open;
+  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
+  return frameWith(page, '#root[data-ready="true"] #studies');
+}
+
+/** Accepts every step of the tune flow as offered (pre-selected parameters, suggested ranges, metric). */
+async function acceptQuickInputs(page) {
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: 30_000 });
+  const titles = [];
+  for (let step = 0; step < 20 && (await widget.isVisible()); step++) {
+    const title = await widget.locator('.quick-input-title').innerText().catch(() => '');
+    titles.push(title);
+    await page.keyboard.press('Enter');
+    // The next step replaces the title, or the widget closes.
+    await page.waitForFunction(previous => {
+      const w = document.querySelector('.quick-input-widget');
+      const t = w?.querySelector('.quick-input-title')?.textContent ?? '';
+      return !w || getComputedStyle(w).display === 'none' || t !== previous;
+    }, title, { timeout: 15_000 });
+  }
+  return titles;
+}
+
+describe('a notebook tuned from the sidebar, with live curves', function () {
+  this.timeout(600_000);
+  /** @type {Awaited<ReturnType<typeof openWorkbench>>} */
+  let wb;
+  before(async () => {
+    // Debian's Python has nbclient and ipykernel (npm test's system step installs them).
+    wb = await openWorkbench({ workspace: 'examples', theme: 'dark', settings: { 'hpstudio.pythonPath': '/usr/bin/python3', 'hpstudio.tuning.parallel': 2 } });
+  });
+  after(async () => wb && (await wb.close()));
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-notebook-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  });
+
+  it('shows the notebook in the notebook editor with the Tune CodeLens on its parameters cell, and a hover in a cell', async () => {
+    await openFile(wb.page, 'notebook/moons.ipynb');
+    const lens = wb.page.locator('.notebook-editor .codelens-decoration', { hasText: 'Tune Hyperparameters in This Notebook' });
+    await lens.first().waitFor({ timeout: 60_000 });
+    // Hover `learning_rate` in the parameters cell.
+    const token = wb.page.locator('.notebook-editor .view-line span', { hasText: /^learning_rate$/ }).first();
+    await token.hover();
+    const hover = wb.page.locator('.monaco-hover-content', { hasText: /Learning rate/ });
+    await hover.first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('notebook-editor-codelens-hover');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('lists the notebook in the sidebar and tunes it from there: trials run and the curves grow live', async () => {
+    const sidebar = await openSidebar(wb.page);
+    const entry = sidebar.locator('.config', { hasText: 'notebook/moons.ipynb' }).first();
+    await entry.waitFor({ timeout: 60_000 });
+    assert.match(await entry.locator('.badge').innerText(), /^[1-9]\d*$/);
+    await entry.locator('.tune-file').click();
+    const titles = await acceptQuickInputs(wb.page);
+    assert.match(titles[0], /Tune hyperparameters of moons\.ipynb/);
+    assert.ok(titles.some(t => /^Range of learning_rate/.test(t)), titles.join(' | '));
+    // The study file opens; "Start" in the notification runs it.
+    await wb.page.locator('.tab', { hasText: 'moons.study.yaml' }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notifications-toasts .monaco-button', { hasText: /^Start$/ }).first().click({ timeout: 30_000 });
+    const card = sidebar.locator('.study[data-study="moons"]');
+    await card.waitFor({ timeout: 60_000 });
+    await card.locator('.state-running').waitFor({ timeout: 60_000 });
+    await sidebar.locator('#trials tr.trial.state-complete').first().waitFor({ timeout: 180_000 });
+    await wb.screenshot('notebook-sidebar-running');
+
+    await card.locator('button[data-action="showCurves"]').click();
+    const curves = await frameWith(wb.page, '#status');
+    await curves.locator('#status', { hasText: /\d+ trials?/ }).waitFor({ timeout: 60_000 });
+    const inked = () => curves.locator('#canvas-curves').evaluate(c => {
+      const canvas = /** @type {HTMLCanvasElement} */ (c);
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4 * 7) if (data[i] > 0) n++;
+      return n;
+    });
+    const first = await inked();
+    // Live: more trials are drawn while the study still runs, without reopening the panel.
+    const status = async () => (await curves.locator('#status').innerText()).trim();
+    const before = await status();
+    const deadline = Date.now() + 240_000;
+    while ((await status()) === before && Date.now() < deadline) await wb.page.waitForTimeout(500);
+    assert.notEqual(await status(), before, 'the curves panel updated while the study ran');
+    assert.ok((await inked()) >= first && first > 200, `inked pixels: ${first}`);
+    await wb.screenshot('notebook-curves-live');
+  });
+
+  it('opens the executed notebook of a trial from the trial table, then stops the study leaving no kernel', async () => {
+    const sidebar = await openSidebar(wb.page);
+    const row = sidebar.locator('#trials tr.trial.state-complete').first();
+    await row.locator('.open-notebook').click();
+    await wb.page.locator('.tab', { hasText: 'executed.ipynb' }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notebook-editor .view-line', { hasText: 'injected by Hyperparameter Studio' }).first().waitFor({ timeout: 30_000 });
+    await wb.screenshot('notebook-executed-trial');
+    const card = sidebar.locator('.study[data-study="moons"]');
+    if (await card.locator('.state-running').count()) {
+      await card.locator('button[data-action="stop"]').click();
+      await card.locator('.state-stopped, .state-finished').first().waitFor({ timeout: 60_000 });
+    }
+    await wb.screenshot('notebook-study-stopped');
+    // No kernel of the study is left: nothing runs in the notebook's folder any more.
+    const folder = path.join(wb.workspace, 'notebook');
+    const deadline = Date.now() + 30_000;
+    while (processesIn(folder).length > 0 && Date.now() < deadline) await wb.page.waitForTimeout(200);
+    assert.deepEqual(processesIn(folder), [], 'kernels left running');
+  });
+});
