@@ -8,7 +8,7 @@ import { cellView, detectFile, detectNotebookCells, findSettingAt, quickScan } f
 import { diagnose } from '../core/diagnostics';
 import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
-import { WorkspaceScanner } from './detection/workspaceScanner';
+import { isExcludedPath, WorkspaceScanner } from './detection/workspaceScanner';
 import { isNotebookCell } from './notebook/notebookCells';
 import { createTuneNotebookCommand, ParametersCellCodeLens } from './notebook/notebookTuning';
 import { createOpenTrialNotebookCommand } from './notebook/trialNotebook';
@@ -75,7 +75,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     }),
     // An open notebook's cells are its live text; the index lists the notebook (not its cells).
     documents.onDidChangeNotebook(({ notebook, detected }) => {
-      if (notebook.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(notebook.uri)) scanner.index.setDetected(notebook.uri.toString(), detected);
+      // A trial's executed copy under .hpstudio is study data, not a config of the workspace.
+      if (notebook.uri.scheme === 'file' && !isExcludedPath(notebook.uri) && vscode.workspace.getWorkspaceFolder(notebook.uri)) scanner.index.setDetected(notebook.uri.toString(), detected);
     }),
   );
 

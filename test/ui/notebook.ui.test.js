@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { openWorkbench, openFile } = require('./workbench');
+const { openWorkbench } = require('./workbench');
 
 /** Processes whose working directory is `dir` (a notebook trial's kernel runs in the notebook's folder). */
 function processesIn(dir) {
@@ -44,21 +44,24 @@ async function openSidebar(page) {
   return frameWith(page, '#root[data-ready="true"] #studies');
 }
 
-/** Accepts every step of the tune flow as offered (pre-selected parameters, suggested ranges, metric). */
-async function acceptQuickInputs(page) {
+/**
+ * Accepts every step of the tune flow as offered (pre-selected parameters, suggested ranges, metric) until
+ * `done` holds. The quick-input widget hides between steps, so it is polled rather than followed.
+ */
+async function acceptQuickInputs(page, done) {
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: 30_000 });
   const titles = [];
-  for (let step = 0; step < 20 && (await widget.isVisible()); step++) {
+  const deadline = Date.now() + 120_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`the tune flow did not finish; steps seen: ${titles.join(' | ')}`);
+    if (!(await widget.isVisible())) {
+      await page.waitForTimeout(200);
+      continue;
+    }
     const title = await widget.locator('.quick-input-title').innerText().catch(() => '');
-    titles.push(title);
+    if (titles[titles.length - 1] !== title) titles.push(title);
     await page.keyboard.press('Enter');
-    // The next step replaces the title, or the widget closes.
-    await page.waitForFunction(previous => {
-      const w = document.querySelector('.quick-input-widget');
-      const t = w?.querySelector('.quick-input-title')?.textContent ?? '';
-      return !w || getComputedStyle(w).display === 'none' || t !== previous;
-    }, title, { timeout: 15_000 });
+    await page.waitForTimeout(300);
   }
   return titles;
 }
@@ -76,8 +79,13 @@ describe('a notebook tuned from the sidebar, with live curves', function () {
     if (this.currentTest?.state === 'failed' && wb) await wb.screenshot(`failed-notebook-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
 
-  it('shows the notebook in the notebook editor with the Tune CodeLens on its parameters cell, and a hover in a cell', async () => {
-    await openFile(wb.page, 'notebook/moons.ipynb');
+  it('opens the notebook from the sidebar in the notebook editor, with the Tune CodeLens on its parameters cell and a hover in a cell', async () => {
+    const sidebar = await openSidebar(wb.page);
+    const entry = sidebar.locator('.config', { hasText: 'notebook/moons.ipynb' }).first();
+    await entry.waitFor({ timeout: 60_000 });
+    assert.match(await entry.locator('.badge').innerText(), /^[1-9]\d*$/);
+    await entry.locator('.path').click();
+    await wb.page.locator('.notebook-editor:visible').first().waitFor({ timeout: 60_000 });
     const lens = wb.page.locator('.notebook-editor .codelens-decoration', { hasText: 'Tune Hyperparameters in This Notebook' });
     await lens.first().waitFor({ timeout: 60_000 });
     // Hover `learning_rate` in the parameters cell.
@@ -92,14 +100,12 @@ describe('a notebook tuned from the sidebar, with live curves', function () {
   it('lists the notebook in the sidebar and tunes it from there: trials run and the curves grow live', async () => {
     const sidebar = await openSidebar(wb.page);
     const entry = sidebar.locator('.config', { hasText: 'notebook/moons.ipynb' }).first();
-    await entry.waitFor({ timeout: 60_000 });
-    assert.match(await entry.locator('.badge').innerText(), /^[1-9]\d*$/);
     await entry.locator('.tune-file').click();
-    const titles = await acceptQuickInputs(wb.page);
+    // The study file opens once every step is answered; "Start" in the notification runs it.
+    const studyTab = wb.page.locator('.tab', { hasText: 'moons.study.yaml' }).first();
+    const titles = await acceptQuickInputs(wb.page, () => studyTab.isVisible());
     assert.match(titles[0], /Tune hyperparameters of moons\.ipynb/);
     assert.ok(titles.some(t => /^Range of learning_rate/.test(t)), titles.join(' | '));
-    // The study file opens; "Start" in the notification runs it.
-    await wb.page.locator('.tab', { hasText: 'moons.study.yaml' }).first().waitFor({ timeout: 30_000 });
     await wb.page.locator('.notifications-toasts .monaco-button', { hasText: /^Start$/ }).first().click({ timeout: 30_000 });
     const card = sidebar.locator('.study[data-study="moons"]');
     await card.waitFor({ timeout: 60_000 });

@@ -16,6 +16,11 @@ export function readScanSettings(): ScanSettings {
   };
 }
 
+/** Folders whose files are never listed, whatever `hpstudio.scan.exclude` says (study data, checkpoints, envs). */
+export function isExcludedPath(uri: vscode.Uri): boolean {
+  return /[\\/](\.git|node_modules|\.venv|venv|__pycache__|\.hpstudio|\.ipynb_checkpoints)[\\/]/.test(uri.path);
+}
+
 /** The vscode-backed file port of the index: findFiles with the user's exclusions, workspace.fs reads. */
 class VscodeIndexFiles implements IndexFiles {
   constructor(private readonly settings: () => ScanSettings) {}
@@ -48,7 +53,7 @@ export class WorkspaceScanner implements vscode.Disposable {
   constructor(detector: IndexDetector, private readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn'>) {
     this.index = new WorkspaceIndex(new VscodeIndexFiles(() => this.settings), detector, { maxFileBytes: this.settings.maxFileBytes });
     const watcher = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
-    const excluded = (uri: vscode.Uri) => /[\\/](\.git|node_modules|\.venv|venv|__pycache__|\.hpstudio|\.ipynb_checkpoints)[\\/]/.test(uri.path);
+    const excluded = isExcludedPath;
     this.disposables.push(
       watcher,
       watcher.onDidCreate(uri => !excluded(uri) && void this.index.update(uri.toString())),

@@ -37,6 +37,8 @@ export class ParametersCellCodeLens implements vscode.CodeLensProvider {
     if (!vscode.workspace.isTrusted) return [];
     const where = cellOf(document);
     if (!where || !cellTags(where.notebook.cellAt(where.index).metadata).includes('parameters') || !isNotebookUri(where.notebook.uri)) return [];
+    // A trial's executed copy (under .hpstudio) is a record, not something to tune.
+    if (/[\\/]\.hpstudio[\\/]/.test(where.notebook.uri.path)) return [];
     return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(beaker) Tune Hyperparameters in This Notebook…', command: TUNE_NOTEBOOK_COMMAND, arguments: [where.notebook.uri] })];
   }
 }
