@@ -89,10 +89,15 @@ describe('a notebook tuned from the sidebar, with live curves', function () {
     const lens = wb.page.locator('.notebook-editor .codelens-decoration', { hasText: 'Tune Hyperparameters in This Notebook' });
     await lens.first().waitFor({ timeout: 60_000 });
     // Hover `learning_rate` in the parameters cell.
-    const token = wb.page.locator('.notebook-editor .view-line span', { hasText: /^learning_rate$/ }).first();
-    await token.hover();
+    const line = wb.page.locator('.notebook-editor:visible .view-line', { hasText: 'learning_rate = 0.05' }).first();
     const hover = wb.page.locator('.monaco-hover-content', { hasText: /Learning rate/ });
-    await hover.first().waitFor({ timeout: 30_000 });
+    // Re-measured on each attempt: the CodeLens above the cell shifts its lines once it appears.
+    for (let attempt = 0; attempt < 10 && !(await hover.first().isVisible()); attempt++) {
+      const box = await line.boundingBox();
+      if (box) await wb.page.mouse.move(box.x + 30, box.y + box.height / 2);
+      await hover.first().waitFor({ timeout: 3_000 }).catch(() => undefined);
+    }
+    await hover.first().waitFor({ timeout: 10_000 });
     await wb.screenshot('notebook-editor-codelens-hover');
     await wb.page.keyboard.press('Escape');
   });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { hoverTextAt, waitFor } from '../helpers';
 
@@ -76,5 +78,73 @@ describe('notebooks in the real extension host', () => {
     assert.ok(await vscode.workspace.applyEdit(edit));
     await waitFor('the momentum diagnostic to go', () => (vscode.languages.getDiagnostics(cell.uri).some(d => /momentum/.test(d.message)) ? undefined : true));
     assert.match(await hoverInCell(notebook.cellAt(3), 1, 62, /[Mm]omentum/), /0\.9/);
+  });
+
+  it('shows "Tune Hyperparameters in This Notebook…" as a CodeLens on the parameters cell only', async () => {
+    const notebook = await openNotebook('notebooks', 'head.ipynb');
+    const lenses = async (i: number) => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', notebook.cellAt(i).document.uri)) ?? [];
+    const onParameters = await waitFor('the lens', async () => ((await lenses(2)).some(l => l.command?.command === 'hpstudio.tuneNotebook') ? lenses(2) : undefined));
+    assert.equal(onParameters.find(l => l.command?.command === 'hpstudio.tuneNotebook')?.command?.title, '$(beaker) Tune Hyperparameters in This Notebook…');
+    assert.ok(!(await lenses(3)).some(l => l.command?.command === 'hpstudio.tuneNotebook'));
+  });
+
+  it('writes a study whose program is the notebook and whose parameters are the parameters cell\'s', async () => {
+    const result = await vscode.commands.executeCommand<{ studyFile?: string; params?: string[]; error?: string }>('hpstudio.tuneNotebook', file('notebooks', 'head.ipynb'), { yes: true, metric: 'val_loss', trials: 3 });
+    assert.equal(result.error, undefined);
+    assert.deepEqual([...(result.params ?? [])].sort(), ['batch_size', 'learning_rate']);
+    const text = fs.readFileSync(result.studyFile!, 'utf8');
+    assert.match(text, /^# source: head\.ipynb$/m);
+    assert.match(text, /^program: head\.ipynb$/m);
+    assert.match(text, /injected after its parameters cell/);
+    assert.doesNotMatch(text, /^command:/m);
+  });
+
+  it('says what to do when the notebook has no parameters cell', async () => {
+    const result = await vscode.commands.executeCommand<{ error?: string }>('hpstudio.tuneNotebook', file('notebooks', 'imdb.ipynb'), { yes: true });
+    assert.match(result.error ?? '', /has no cell tagged "parameters"/);
+  });
+
+  describe('Apply best into a notebook', () => {
+    const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+    function writeStudy(name: string, source: string, best: Record<string, number>) {
+      const studyFile = path.join(root(), 'notebooks', `${name}.study.yaml`);
+      fs.writeFileSync(studyFile, `# source: ${source}\nname: ${name}\nprogram: ${source}\nmethod: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  learning_rate: {min: 0.0001, max: 0.1}\n  batch_size: {values: [32, 64, 128]}\n`);
+      const dir = path.join(root(), '.hpstudio', 'studies', name);
+      fs.mkdirSync(dir, { recursive: true });
+      const space = { params: [{ name: 'learning_rate', distribution: { type: 'float', low: 1e-4, high: 0.1 } }, { name: 'batch_size', distribution: { type: 'categorical', choices: [32, 64, 128] } }] };
+      const records = [
+        { op: 'study', v: 1, name, space, direction: 'minimize', metric: 'val_loss', sampler: 'random', seed: 1, studyFile, time: 1 },
+        { op: 'trial', number: 0, params: best, state: 'running', pid: 1, host: 'fixture', time: 2 },
+        { op: 'finish', number: 0, state: 'complete', value: 0.2, time: 3 },
+      ];
+      fs.writeFileSync(path.join(dir, 'journal.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    }
+    const applyBest = (name: string) => waitFor('the study to be known', async () => {
+      const r = await vscode.commands.executeCommand<{ applied: boolean; edits: number; error?: string }>('hpstudio.applyBest', name, { preview: false });
+      return r.error?.includes('no study named') ? undefined : r;
+    });
+
+    it('edits the parameters cell through the notebook editor when the notebook is open', async () => {
+      const notebook = await openNotebook('notebooks', 'head.ipynb');
+      const onDisk = fs.readFileSync(notebook.uri.fsPath, 'utf8');
+      writeStudy('head-apply', 'head.ipynb', { learning_rate: 0.0042, batch_size: 128 });
+      const result = await applyBest('head-apply');
+      assert.deepEqual({ applied: result.applied, edits: result.edits, error: result.error }, { applied: true, edits: 2, error: undefined });
+      assert.equal(notebook.cellAt(2).document.getText(), 'learning_rate = 0.0042\nbatch_size = 128');
+      assert.ok(notebook.isDirty, 'an unsaved edit in the editor, undoable like any other');
+      assert.equal(fs.readFileSync(notebook.uri.fsPath, 'utf8'), onDisk);
+    });
+
+    it('rewrites only the changed lines of a notebook that is not open', async () => {
+      const closed = path.join(root(), 'notebooks', 'closed.ipynb');
+      const text = fs.readFileSync(path.join(root(), 'notebooks', 'head.ipynb'), 'utf8');
+      fs.writeFileSync(closed, text);
+      writeStudy('closed-apply', 'closed.ipynb', { learning_rate: 0.02, batch_size: 128 });
+      const result = await applyBest('closed-apply');
+      assert.deepEqual({ applied: result.applied, edits: result.edits }, { applied: true, edits: 2 });
+      const after = fs.readFileSync(closed, 'utf8');
+      assert.equal(after, text.replace('"learning_rate = 0.001\\n"', '"learning_rate = 0.02\\n"').replace('"batch_size = 64"', '"batch_size = 128"'));
+      assert.ok(!vscode.workspace.notebookDocuments.some(nb => nb.uri.fsPath === closed), 'not opened to do it');
+    });
   });
 });
