@@ -242,7 +242,8 @@ async function notebookTarget(deps: TuneFileDeps, uri: vscode.Uri, yes: boolean)
   } catch (err) {
     return { error: `could not open ${where} as a notebook: ${err instanceof Error ? err.message : String(err)}` };
   }
-  const cell = notebook.getCells().find(c => c.kind === vscode.NotebookCellKind.Code && cellTags(c.metadata).includes('parameters'));
+  let cell = notebook.getCells().find(c => c.kind === vscode.NotebookCellKind.Code && cellTags(c.metadata).includes('parameters'));
+  if (!cell && !yes) cell = await offerParametersTag(deps, notebook);
   const detected = cell ? deps.detect(cell.document) : undefined;
   if (detected?.error) return { error: `could not read ${where}: ${detected.error}` };
   if (!cell || !detected) {
@@ -263,6 +264,33 @@ async function notebookTarget(deps: TuneFileDeps, uri: vscode.Uri, yes: boolean)
       needsConfirmation: false,
     },
   };
+}
+
+/**
+ * A notebook without a `parameters` cell: offers to tag the code cell that assigns the most
+ * hyperparameters at top level (the usual "settings" cell), as a user would in Jupyter.
+ */
+async function offerParametersTag(deps: TuneFileDeps, notebook: vscode.NotebookDocument): Promise<vscode.NotebookCell | undefined> {
+  const assigned = (c: vscode.NotebookCell) => (c.kind === vscode.NotebookCellKind.Code ? deps.detect(c.document)?.settings.filter(s => s.kind === 'hyperparameter' && !s.key.includes('.')).length ?? 0 : 0);
+  const best = notebook.getCells().map(c => ({ c, n: assigned(c) })).sort((a, b) => b.n - a.n || a.c.index - b.c.index)[0];
+  if (!best || best.n === 0) return undefined;
+  const tag = `Tag Cell ${best.c.index + 1} as "parameters"`;
+  const answer = await vscode.window.showInformationMessage(
+    `${path.basename(notebook.uri.fsPath)} has no cell tagged "parameters". Trials inject their values right after that cell (as papermill does). Cell ${best.c.index + 1} sets ${best.n} hyperparameter(s): tag it?`,
+    { modal: true },
+    tag,
+  );
+  if (answer !== tag) return undefined;
+  const metadata = { ...best.c.metadata };
+  const jupyter = { ...((metadata.metadata as Record<string, unknown> | undefined) ?? {}) };
+  jupyter.tags = [...cellTags(best.c.metadata), 'parameters'];
+  metadata.metadata = jupyter;
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(notebook.uri, [vscode.NotebookEdit.updateCellMetadata(best.c.index, metadata)]);
+  if (!(await vscode.workspace.applyEdit(edit))) return undefined;
+  // Trials run the saved file: the tag must be on disk too.
+  await notebook.save();
+  return notebook.cellAt(best.c.index);
 }
 
 function programLaunch(program: string, configFile: string, detected: DetectedFile): LaunchGuess {
