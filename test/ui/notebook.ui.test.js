@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { openWorkbench } = require('./workbench');
+const { openWorkbench, frameWith, openSidebar } = require('./workbench');
 
 /** Processes whose working directory is `dir` (a notebook trial's kernel runs in the notebook's folder). */
 function processesIn(dir) {
@@ -20,28 +20,6 @@ function processesIn(dir) {
     }
   }
   return pids;
-}
-
-/** The webview frame (sidebar or panel) that contains `selector`. */
-async function frameWith(page, selector, timeout = 60_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const outer = page.frameLocator('iframe.webview.ready');
-    const count = await page.locator('iframe.webview.ready').count();
-    for (let i = 0; i < count; i++) {
-      const inner = outer.nth(i).frameLocator('#active-frame');
-      if ((await inner.locator(selector).count().catch(() => 0)) > 0) return inner;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(250);
-  }
-}
-
-async function openSidebar(page) {
-  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
-  if (open) return open;
-  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
-  return frameWith(page, '#root[data-ready="true"] #studies');
 }
 
 /**

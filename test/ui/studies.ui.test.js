@@ -1,30 +1,7 @@
 // @ts-check
 'use strict';
 const assert = require('node:assert/strict');
-const { openWorkbench, openFile, runCommand } = require('./workbench');
-
-/** The webview frame (sidebar or panel) that contains `selector`. */
-async function frameWith(page, selector, timeout = 60_000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const outer = page.frameLocator('iframe.webview.ready');
-    const count = await page.locator('iframe.webview.ready').count();
-    for (let i = 0; i < count; i++) {
-      const inner = outer.nth(i).frameLocator('#active-frame');
-      if ((await inner.locator(selector).count().catch(() => 0)) > 0) return inner;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(250);
-  }
-}
-
-async function openSidebar(page) {
-  // Clicking the activity-bar entry of a view that is already open would close it.
-  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
-  if (open) return open;
-  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
-  return frameWith(page, '#root[data-ready="true"] #studies');
-}
+const { openWorkbench, openFile, runCommand, frameWith, openSidebar } = require('./workbench');
 
 const themes = /** @type {Array<'dark' | 'light'>} */ ((process.env.HPSTUDIO_UI_THEMES || 'dark,light').split(',')); // narrow it while iterating
 for (const theme of themes) {

@@ -87,9 +87,33 @@ async function runCommand(page, title) {
   }
 }
 
+/** The webview frame (sidebar or panel) that contains `selector`. */
+async function frameWith(page, selector, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const outer = page.frameLocator('iframe.webview.ready');
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const inner = outer.nth(i).frameLocator('#active-frame');
+      if ((await inner.locator(selector).count().catch(() => 0)) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** The Studio sidebar's webview, opened from the activity bar unless it is already showing. */
+async function openSidebar(page) {
+  // Clicking the activity-bar entry of a view that is already open would close it.
+  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
+  if (open) return open;
+  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
+  return frameWith(page, '#root[data-ready="true"] #studies');
+}
+
 /** The inner frame of a webview (VS Code nests our document in an iframe inside an iframe). */
 function webviewFrame(page, index = 0) {
   return page.frameLocator('iframe.webview.ready').nth(index).frameLocator('#active-frame');
 }
 
-module.exports = { openWorkbench, openFile, runCommand, webviewFrame, SHOTS };
+module.exports = { openWorkbench, openFile, runCommand, webviewFrame, frameWith, openSidebar, SHOTS };
