@@ -1,7 +1,8 @@
 /**
  * Notebook costs, measured on real inputs:
  * - detection of a 20 MB notebook whose plots are embedded images (the keras-imdb fixture with a 15 MB
- *   PNG output added), next to a bare JSON.parse of the same text, and the heap it leaves behind;
+ *   PNG output added), the part of it spent reading the cells (outputs skipped), next to a bare
+ *   JSON.parse of the same text, and the heap its result keeps;
  * - time from trial start to first metric: LocalExecutor.launch() of the example notebook to the first
  *   metric reaching onMetric (kernel start-up + the cells before the training loop);
  * - kernel shutdown after stop: stop('cancel') of a trial whose cell runs forever, until the kernel
@@ -13,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { detectFile } from '../../src/core/detect';
+import { detectFile, readNotebook } from '../../src/core/detect';
 import { LocalExecutor } from '../../src/core/runner/local';
 import { isProcessAlive, isZombie } from '../../src/core/runner/process-group';
 import type { TrialLaunch } from '../../src/core/runner/types';
@@ -42,6 +43,7 @@ function bigNotebook(): string {
 function detection() {
   const text = bigNotebook();
   const detect: number[] = [];
+  const read: number[] = [];
   const parse: number[] = [];
   let settings = 0;
   for (let i = 0; i < RUNS + 1; i++) {
@@ -49,6 +51,9 @@ function detection() {
     let t = now();
     settings = detectFile('/bench/big.ipynb', text).settings.length;
     if (i > 0) detect.push(now() - t); // the first run warms the JIT up
+    t = now();
+    readNotebook(text);
+    if (i > 0) read.push(now() - t);
     t = now();
     JSON.parse(text);
     if (i > 0) parse.push(now() - t);
@@ -58,7 +63,7 @@ function detection() {
   const kept = detectFile('/bench/big.ipynb', text);
   gc();
   const heapKeptMB = (process.memoryUsage().heapUsed - heapBefore) / 1048576;
-  return { sizeMB: round(text.length / 1048576), settings, detectMs: stats(detect), jsonParseMs: stats(parse), heapKeptByResultMB: round(heapKeptMB), resultSettings: kept.settings.length };
+  return { sizeMB: round(text.length / 1048576), settings, detectMs: stats(detect), readCellsOnlyMs: stats(read), jsonParseMs: stats(parse), heapKeptByResultMB: round(heapKeptMB), resultSettings: kept.settings.length };
 }
 
 let count = 0;
@@ -100,7 +105,7 @@ async function main() {
   const load = os.loadavg().map(x => x.toFixed(2)).join(' ');
   console.log(`notebook bench: ${RUNS} runs, load average ${load}`);
   const det = detection();
-  console.log(`detect ${det.sizeMB} MB notebook: median ${det.detectMs.median} ms (min ${det.detectMs.min}, max ${det.detectMs.max}); JSON.parse alone ${det.jsonParseMs.median} ms; ${det.settings} settings`);
+  console.log(`detect ${det.sizeMB} MB notebook: median ${det.detectMs.median} ms (min ${det.detectMs.min}, max ${det.detectMs.max}), of which reading the cells ${det.readCellsOnlyMs.median} ms; JSON.parse alone ${det.jsonParseMs.median} ms; ${det.settings} settings`);
 
   fs.copyFileSync(EXAMPLE, path.join(root, 'moons.ipynb'));
   fs.writeFileSync(path.join(root, 'forever.ipynb'), JSON.stringify({
