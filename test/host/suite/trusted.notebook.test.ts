@@ -61,8 +61,9 @@ describe('notebooks in the real extension host', () => {
       return d.length >= 2 ? d : undefined;
     });
     const byMessage = (re: RegExp) => diags.find(d => re.test(d.message));
-    assert.equal(byMessage(/p = 1\.5 is outside/)?.range.start.line, 0);
-    assert.equal(byMessage(/momentum = 1\.2/)?.range.start.line, 1);
+    // The wording is the diagnostics rules' own; what matters here is which value is flagged, and where.
+    assert.equal(byMessage(/\b1\.5\b/)?.range.start.line, 0, diags.map(d => d.message).join('\n'));
+    assert.equal(byMessage(/\b1\.2\b/)?.range.start.line, 1);
     assert.deepEqual(vscode.languages.getDiagnostics(notebook.cellAt(0).document.uri).filter(x => x.source === 'Hyperparameter Studio'), []);
     // The code-action provider answers for cells as for files (the Python rules offer no edit yet).
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', cell.uri, diags[0].range);
