@@ -3,6 +3,9 @@
  * ever goes through a shell, so a value like `; rm -rf ~` or `$(touch x)` is just text inside one
  * token (CVE-2020-16881 was a shell string built from workspace data).
  *
+ * argStyle `wandb` (every study file unless it says otherwise) builds exactly what `wandb agent`
+ * builds: see wandb.ts. What follows is this project's own format (argStyle flags, hydra, override-file).
+ *
  * Macros (W&B sweep `command` vocabulary):
  * - `${env}`            expands to nothing. W&B puts `/usr/bin/env` there so PATH is searched by
  *                       env; we pass the environment through spawn and resolve the executable to
@@ -11,10 +14,12 @@
  * - `${program}`        the spec's program as an absolute path (resolved against `cwd`), so a
  *                       program named `-c` can never be read as an interpreter option.
  * - `${args}`           one `--name=value` token per parameter.
+ * - `${args_no_equals}` `--name` `value`, two tokens per parameter.
+ * - `${args_no_boolean_flags}` like `${args}`, but `--name` for true and nothing for false.
  * - `${args_no_hyphens}` one `name=value` token per parameter (Hydra-escaped when argStyle is 'hydra').
  * - `${args_json}`      one token: the parameters as JSON.
  * - `${args_json_file}` path of `params.json` in the trial dir (always written).
- * The list macros (`${env}`, `${args}`, `${args_no_hyphens}`) must be whole tokens; the others may
+ * The list macros (`${env}`, `${args}`, `${args_no_hyphens}`, …) must be whole tokens; the others may
  * sit inside a token (`--config=${args_json_file}`). Any other `${…}` is left alone (Hydra
  * interpolations such as `hydra.run.dir=${now:…}` are the program's business).
  *
@@ -29,18 +34,17 @@
  */
 import * as path from 'node:path';
 import type { ParamValue } from '../search/types';
+import { ArgvError } from './argvError';
 import type { LaunchSpec } from './types';
+import { argsJson, expandSweepCommand, receivedParams, sweepCommandArgs, WANDB_DEFAULT_COMMAND } from './wandb';
+
+export { ArgvError };
 
 /** The command used when the spec has none; parameters follow according to `argStyle`. */
 export const DEFAULT_COMMAND: readonly string[] = ['${env}', '${interpreter}', '${program}', '${args}'];
 
 /** Name of the JSON file with the trial's parameters, always written into the trial dir. */
 export const PARAMS_FILE = 'params.json';
-
-/** A bad spec or bad parameters: the message is meant for the user, as TrialOutcome.error. */
-export class ArgvError extends Error {
-  override readonly name = 'ArgvError';
-}
 
 /** A file the argv refers to; write it (writeTrialFiles) before spawning. */
 export interface TrialFile {
@@ -61,6 +65,8 @@ export interface BuildArgvOptions {
   readonly trialDir: string;
   /** Decides the default interpreter; `process.platform` by default. */
   readonly platform?: NodeJS.Platform;
+  /** The trial's environment, for W&B's `${envvar:NAME}` (process.env merged with the spec's env by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 // Linux refuses a single argv string longer than MAX_ARG_STRLEN (32 pages = 128 KiB) with E2BIG,
@@ -68,14 +74,15 @@ export interface BuildArgvOptions {
 const MAX_TOKEN_BYTES = 128 * 1024 - 1;
 const MAX_ARGV_BYTES = 1024 * 1024;
 
-// A plain identifier or dotted path; inner hyphens allowed for argparse-style names (`batch-size`).
-// Anything else (a leading `-`, `=`, spaces, `+`/`~` Hydra prefixes) could change how the program
-// parses the token, so it is refused rather than escaped.
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+// The names the W&B sweep schema allows (`propertyNames` of `parameters`): a letter or _ first, then
+// letters, digits, _, . and -, so dotted paths with numeric parts (`enc.layers.0.lr`) and argparse
+// names (`batch-size`) pass. Anything else (a leading `-`, `=`, spaces, `+`/`~` Hydra prefixes) could
+// change how the program parses the token, so it is refused rather than escaped.
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const MAX_NAME_LENGTH = 200;
 
-const LIST_MACROS = ['${env}', '${args}', '${args_no_hyphens}'] as const;
-const ARGS_MACROS = ['${args}', '${args_no_hyphens}', '${args_json}', '${args_json_file}'];
+const LIST_MACROS = ['${env}', '${args}', '${args_no_hyphens}', '${args_no_equals}', '${args_no_boolean_flags}'] as const;
+const ARGS_MACROS = ['${args}', '${args_no_hyphens}', '${args_no_equals}', '${args_no_boolean_flags}', '${args_json}', '${args_json_file}'];
 const SCALAR_MACRO = /\$\{(interpreter|program|args_json|args_json_file)\}/g;
 
 export function defaultInterpreter(platform: NodeJS.Platform = process.platform): string {
@@ -88,7 +95,7 @@ export function validateParamName(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw new ArgvError('a parameter has an empty name');
   if (name.length > MAX_NAME_LENGTH) throw new ArgvError(`parameter name "${name.slice(0, 40)}…" is longer than ${MAX_NAME_LENGTH} characters`);
   if (!PARAM_NAME.test(name)) {
-    throw new ArgvError(`parameter name ${JSON.stringify(name)} is not a plain identifier or dotted path (letters, digits, _ and inner -, separated by dots); refusing to put it on a command line`);
+    throw new ArgvError(`parameter name ${JSON.stringify(name)} must start with a letter or _ and hold only letters, digits, _, . and - (as in W&B sweeps); refusing to put it on a command line`);
   }
 }
 
@@ -209,11 +216,12 @@ export function buildTrialArgv(spec: LaunchSpec, params: Readonly<Record<string,
   if (!spec || typeof spec.cwd !== 'string' || !path.isAbsolute(spec.cwd)) {
     throw new ArgvError(`the study's working directory must be an absolute path, got ${JSON.stringify(spec?.cwd)}`);
   }
-  const entries = checkedParams(params);
   const trialDir = path.resolve(spec.cwd, options.trialDir);
   const argStyle = spec.argStyle ?? 'flags';
+  if (argStyle === 'wandb') return checkedArgv(buildWandbArgv(spec, params, trialDir, options));
+  const entries = checkedParams(params);
   if (argStyle !== 'flags' && argStyle !== 'hydra' && argStyle !== 'override-file') {
-    throw new ArgvError(`unknown argStyle ${JSON.stringify(argStyle)}; use flags, hydra or override-file`);
+    throw new ArgvError(`unknown argStyle ${JSON.stringify(argStyle)}; use wandb, flags, hydra or override-file`);
   }
   const files: TrialFile[] = [];
   const paramsFile = path.join(trialDir, PARAMS_FILE);
@@ -274,12 +282,25 @@ export function buildTrialArgv(spec: LaunchSpec, params: Readonly<Record<string,
       argv.push(...plainTokens());
       continue;
     }
+    if (token === '${args_no_equals}') {
+      for (const [name, value] of entries) argv.push(`--${name}`, formatParamValue(value));
+      continue;
+    }
+    if (token === '${args_no_boolean_flags}') {
+      for (const [name, value] of entries) if (value !== false) argv.push(value === true ? `--${name}` : `--${name}=${formatParamValue(value)}`);
+      continue;
+    }
     const misplaced = LIST_MACROS.find(m => token.includes(m));
     if (misplaced) throw new ArgvError(`${misplaced} must be a whole command element, found inside ${JSON.stringify(token)}`);
     argv.push(token.replace(SCALAR_MACRO, (_m, name: string) => scalar(name)));
   }
   if (appendStyle) argv.push(...styleTokens());
+  return checkedArgv({ argv, files, programPath });
+}
 
+/** Refuses an argv that cannot run or cannot be passed to exec (empty, an over-long token, too long in all). */
+function checkedArgv(built: TrialArgv): TrialArgv {
+  const { argv } = built;
   if (argv.length === 0 || argv[0] === '') throw new ArgvError('the study command expands to no program to run');
   let total = 0;
   for (const token of argv) {
@@ -290,5 +311,40 @@ export function buildTrialArgv(spec: LaunchSpec, params: Readonly<Record<string,
     }
   }
   if (total > MAX_ARGV_BYTES) throw new ArgvError(`the command line is ${total} bytes, more than ${MAX_ARGV_BYTES}; pass the parameters with \${args_json_file} or argStyle: override-file`);
-  return { argv, files, programPath };
+  return built;
+}
+
+/**
+ * argStyle `wandb`: the argv `wandb agent` would run (wandb.ts), with two differences that change
+ * nothing the program sees: `${interpreter}` is the study's interpreter (the agent's is `python`),
+ * and a leading `/usr/bin/env` is dropped because the executable is looked up in the trial's PATH
+ * here (resolve.ts), which is what env does. `${args_json_file}` is params.json in the trial folder,
+ * holding exactly `${args_json}`.
+ */
+function buildWandbArgv(spec: LaunchSpec, params: Readonly<Record<string, ParamValue>>, trialDir: string, options: BuildArgvOptions): TrialArgv {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new ArgvError('trial parameters must be an object of name → value');
+  for (const name of Object.keys(params)) validateParamName(name);
+  const received = receivedParams(params, spec.paramLayout);
+  for (const [name] of received) validateParamName(name);
+  if (spec.command !== undefined && (!Array.isArray(spec.command) || spec.command.some(t => typeof t !== 'string'))) throw new ArgvError('the study command must be a list of strings');
+  const platform = options.platform ?? process.platform;
+  const interpreter = spec.interpreter ?? defaultInterpreter(platform);
+  const paramsFile = path.join(trialDir, PARAMS_FILE);
+  const vars: Record<string, string[]> = { ...sweepCommandArgs(received), interpreter: [interpreter], args_json_file: [paramsFile] };
+  if (platform !== 'win32') vars.env = ['/usr/bin/env'];
+  let programPath: string | undefined;
+  const usesProgram = (spec.command && spec.command.length > 0 ? spec.command : WANDB_DEFAULT_COMMAND).includes('${program}');
+  if (typeof spec.program === 'string' && spec.program.trim() !== '') {
+    if (spec.program.includes('\0')) throw new ArgvError('the program path contains a NUL character');
+    // As written (the agent passes it so), but never as something an interpreter reads as an option.
+    vars.program = [spec.program.startsWith('-') ? `./${spec.program}` : spec.program];
+    if (usesProgram) programPath = path.resolve(spec.cwd, spec.program);
+  } else if (usesProgram) {
+    throw new ArgvError('the command uses ${program} but the study names no program');
+  }
+  const env = options.env ?? { ...process.env, ...spec.env };
+  const argv = expandSweepCommand(spec.command, vars, env);
+  if (argv[0] === '/usr/bin/env' && argv.length > 1 && !argv[1].includes('=')) argv.shift();
+  if (typeof interpreter !== 'string' || interpreter.trim() === '') throw new ArgvError('the interpreter is empty');
+  return { argv, files: [{ path: paramsFile, content: argsJson(received) }], programPath };
 }

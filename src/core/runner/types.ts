@@ -1,19 +1,37 @@
 import type { ParamValue } from '../search/types';
 import type { MetricPoint } from '../metrics/types';
+import type { JsonValue } from './python';
+
+/**
+ * How one sampled parameter reaches the program in a W&B sweep, beyond its name and value: `path`
+ * when it is nested (`optimizer: {parameters: {lr}}` is searched as `optimizer.lr` and passed as
+ * `--optimizer={'lr': …}`), `values` when a choice is a list or mapping (the engine carries such a
+ * choice as a token string; the program gets the decoded value).
+ */
+export interface ParamLayout {
+  readonly path?: readonly string[];
+  readonly values?: Readonly<Record<string, JsonValue>>;
+}
 
 /** How to start one trial of a study; built from the study file. */
 export interface LaunchSpec {
   /**
-   * argv template (W&B macros): `${env}`, `${interpreter}`, `${program}`, `${args}`,
-   * `${args_no_hyphens}`, `${args_json}`, `${args_json_file}`. Default
+   * argv template (W&B macros): `${env}`, `${interpreter}`, `${program}`, `${args}`, `${args_no_equals}`,
+   * `${args_no_hyphens}`, `${args_no_boolean_flags}`, `${args_json}`, `${args_json_file}`. Default
    * `['${env}', '${interpreter}', '${program}', '${args}']`.
    */
   readonly command?: readonly string[];
   readonly program?: string;
   /** Interpreter for `${interpreter}`; resolved to an absolute path before spawning. */
   readonly interpreter?: string;
-  /** How parameters are handed to the program when `command` has no args macro: flags, hydra overrides or an override file. */
-  readonly argStyle?: 'flags' | 'hydra' | 'override-file';
+  /**
+   * `wandb`: exactly what `wandb agent` passes (see wandb.ts; what a study file gets unless it says
+   * otherwise). The others are this project's own formats (`flags` when unset): `--name=value` with
+   * JSON spellings, Hydra overrides or an override file, appended when `command` has no args macro.
+   */
+  readonly argStyle?: 'wandb' | 'flags' | 'hydra' | 'override-file';
+  /** Nested parameters and list/mapping choices of a W&B sweep (argStyle `wandb`), by parameter name. */
+  readonly paramLayout?: Readonly<Record<string, ParamLayout>>;
   /** With argStyle 'override-file': write `override.yaml` (default) or `override.json` into the trial dir. */
   readonly overrideFormat?: 'yaml' | 'json';
   /** Working directory (the study file's folder by default). */

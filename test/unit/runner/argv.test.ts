@@ -165,12 +165,12 @@ describe('runner/argv: buildTrialArgv', () => {
 });
 
 describe('runner/argv: parameter names', () => {
-  it('accepts identifiers, dotted paths and inner hyphens', () => {
-    for (const name of ['lr', '_x', 'model.optimizer.lr', 'batch-size', 'layer_2.units', 'a.b-c']) validateParamName(name);
+  it('accepts what the W&B sweep schema accepts: identifiers, dotted paths (numeric parts too) and hyphens', () => {
+    for (const name of ['lr', '_x', 'model.optimizer.lr', 'batch-size', 'layer_2.units', 'a.b-c', 'enc.layers.0.lr', 'a..b', 'a.', 'a.-b']) validateParamName(name);
   });
 
   it('refuses names that could become options or overrides', () => {
-    for (const name of ['', '-lr', '--output', 'a b', 'a=b', '+x', '~x', 'a..b', '.a', 'a.', '1abc', 'a/b', 'ä', 'x;rm', '$(x)', 'a.-b', 'x'.repeat(201)]) {
+    for (const name of ['', '-lr', '--output', 'a b', 'a=b', '+x', '~x', '.a', '1abc', 'a/b', 'ä', 'x;rm', '$(x)', 'x'.repeat(201)]) {
       assert.throws(() => validateParamName(name), ArgvError, name);
       assert.throws(() => build({}, { [name]: 1 }), /parameter name|empty name|longer than/, name);
     }
