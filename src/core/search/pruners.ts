@@ -206,26 +206,34 @@ export class HyperbandPruner implements Pruner {
   readonly maxResource: number;
 
   constructor(opts: HyperbandOptions = {}) {
-    this.eta = etaOf(opts);
-    if (opts.minIter !== undefined || opts.maxIter !== undefined) {
-      // W&B: brackets at min_iter·eta^k (k ≥ 0, below max_iter when given) or max_iter/eta^k, k = 1..s.
-      const milestones: number[] = [];
+    const wandbStyle = opts.minIter !== undefined || opts.maxIter !== undefined;
+    // W&B's schema takes any eta > 1 (its bands are truncated to whole steps); Optuna's reduction factor is ≥ 2.
+    this.eta = etaOf(opts, wandbStyle ? 'above-1' : 'at-least-2');
+    if (wandbStyle) {
+      // W&B (sweeps' hyperband_stopping.py): bands int(min_iter·eta^k), k ≥ 0 (only those below max_iter
+      // matter), or int(max_iter/eta^k) for k = 1..s while that is ≥ 1.
+      const milestones = new Set<number>();
       if (opts.minIter !== undefined) {
         const min = positive('min_iter', opts.minIter);
         const max = opts.maxIter !== undefined ? positive('max_iter', opts.maxIter) : Infinity;
-        for (let k = 0; k < 64; k++) {
-          const m = min * Math.pow(this.eta, k);
-          if (m >= max || (max === Infinity && k >= 20)) break;
-          milestones.push(m);
+        for (let k = 0; k < 100; k++) {
+          const m = Math.trunc(min * Math.pow(this.eta, k));
+          if (m >= max || (max === Infinity && k >= 40)) break;
+          milestones.add(m);
         }
       } else {
         const max = positive('max_iter', opts.maxIter!);
         const s = positiveInt('s', opts.s ?? 0, 'with max_iter, W&B hyperband needs s ≥ 1 (the number of brackets)');
-        for (let k = s; k >= 1; k--) milestones.push(max / Math.pow(this.eta, k));
+        let band = max;
+        for (let k = 0; k < s; k++) {
+          band /= this.eta;
+          if (band < 1) break;
+          milestones.add(Math.trunc(band));
+        }
       }
-      if (milestones.length === 0) throw new PrunerConfigError('hyperband: min_iter must be below max_iter');
-      this.milestones = milestones;
-      this.minResource = milestones[0];
+      if (milestones.size === 0) throw new PrunerConfigError(opts.minIter !== undefined ? 'hyperband: min_iter must be below max_iter' : 'hyperband: max_iter/eta is below 1, so there is no band to stop runs at; raise max_iter or lower eta');
+      this.milestones = [...milestones].sort((a, b) => a - b);
+      this.minResource = this.milestones[0];
       this.maxResource = opts.maxIter ?? Infinity;
       this.brackets = [];
       return;
@@ -271,9 +279,11 @@ export class HyperbandPruner implements Pruner {
   }
 }
 
-function etaOf(opts: { reductionFactor?: number; eta?: number }): number {
+function etaOf(opts: { reductionFactor?: number; eta?: number }, rule: 'above-1' | 'at-least-2' = 'at-least-2'): number {
   const eta = opts.reductionFactor ?? opts.eta ?? 3;
-  if (typeof eta !== 'number' || !Number.isFinite(eta) || eta < 2) throw new PrunerConfigError(`reduction factor (eta) must be a number ≥ 2, got ${String(eta)}`);
+  if (typeof eta !== 'number' || !Number.isFinite(eta)) throw new PrunerConfigError(`reduction factor (eta) must be a number, got ${String(eta)}`);
+  if (rule === 'above-1' && !(eta > 1)) throw new PrunerConfigError(`eta must be greater than 1, got ${eta}`);
+  if (rule === 'at-least-2' && eta < 2) throw new PrunerConfigError(`reduction factor (eta) must be a number ≥ 2 (as Optuna's), got ${eta}; W&B-style early_terminate with min_iter/max_iter takes any eta > 1`);
   return eta;
 }
 

@@ -3,6 +3,7 @@
  * activity, and the unit-cube encoding every model-based sampler shares (log warping, integer and
  * step cells, one-hot or index categoricals).
  */
+import { betaCdf, betaPpf } from './beta';
 import type { Distribution, ParamSpec, ParamValue, SearchSpace } from './types';
 
 export class SearchSpaceError extends Error {}
@@ -48,7 +49,17 @@ export function validateDistribution(name: string, d: Distribution): void {
       if (seen.has(key)) throw new SearchSpaceError(`${where}: duplicate choice ${JSON.stringify(c)}`);
       seen.add(key);
     }
+    if (d.weights !== undefined) {
+      if (!Array.isArray(d.weights) || d.weights.length !== d.choices.length) throw new SearchSpaceError(`${where}: give one probability per choice (${d.choices.length})`);
+      if (d.weights.some(w => typeof w !== 'number' || !Number.isFinite(w) || w < 0)) throw new SearchSpaceError(`${where}: probabilities must be numbers ≥ 0`);
+      if (!(d.weights.reduce((s, w) => s + w, 0) > 0)) throw new SearchSpaceError(`${where}: the probabilities add up to 0`);
+    }
     return;
+  }
+  if (d.prior !== undefined) {
+    const { a, b } = d.prior;
+    if (d.prior.type !== 'beta' || !(a > 0) || !(b > 0) || !Number.isFinite(a) || !Number.isFinite(b)) throw new SearchSpaceError(`${where}: a beta prior needs a > 0 and b > 0 (got a=${String(a)}, b=${String(b)})`);
+    if (d.log) throw new SearchSpaceError(`${where}: a beta prior cannot be combined with a log scale`);
   }
   const { low, high, log, step } = d;
   if (typeof low !== 'number' || typeof high !== 'number' || !Number.isFinite(low) || !Number.isFinite(high)) {
@@ -159,6 +170,7 @@ export function snapNumber(d: Exclude<Distribution, { type: 'categorical' }>, v:
  * equal-width cells so each value gets the same share of the cube; log scales are warped first.
  */
 export function toUnit(d: Exclude<Distribution, { type: 'categorical' }>, v: number): number {
+  if (d.prior) return clamp01(betaCdf(v, d.prior.a, d.prior.b));
   const n = cardinality(d);
   if (d.log) {
     if (d.type === 'int') {
@@ -178,6 +190,8 @@ export function toUnit(d: Exclude<Distribution, { type: 'categorical' }>, v: num
 
 export function fromUnit(d: Exclude<Distribution, { type: 'categorical' }>, u: number): number {
   const x = clamp01(u);
+  // W&B: ppf of the uniform draw, then rounded to the step (q_beta).
+  if (d.prior) return snapNumber(d, betaPpf(x, d.prior.a, d.prior.b));
   const n = cardinality(d);
   if (d.log) {
     if (d.type === 'int') {
@@ -260,7 +274,7 @@ export class SpaceEncoder {
       const present = p.name in params && isActive(p, params);
       if (d.type === 'categorical') {
         const idx = present ? choiceIndex(d.choices, v) : -1;
-        if (width === 1) out[start] = idx < 0 ? 0.5 : (idx + 0.5) / d.choices.length;
+        if (width === 1) out[start] = idx < 0 ? 0.5 : d.weights ? weightedCellCentre(d.weights, idx) : (idx + 0.5) / d.choices.length;
         else for (let c = 0; c < width; c++) out[start + c] = c === idx ? 1 : 0;
       } else {
         out[start] = present && typeof v === 'number' && Number.isFinite(v) ? toUnit(d, v) : 0.5;
@@ -278,7 +292,7 @@ export class SpaceEncoder {
       const d = p.distribution;
       if (d.type === 'categorical') {
         let idx = 0;
-        if (width === 1) idx = Math.min(d.choices.length - 1, Math.max(0, Math.floor(x[start] * d.choices.length)));
+        if (width === 1) idx = d.weights ? weightedIndex(d.weights, x[start]) : Math.min(d.choices.length - 1, Math.max(0, Math.floor(x[start] * d.choices.length)));
         else for (let c = 1; c < width; c++) if (x[start + c] > x[start + idx]) idx = c;
         out[p.name] = d.choices[idx];
       } else {
@@ -294,6 +308,27 @@ export class SpaceEncoder {
     const out = this.encode(params);
     return out;
   }
+}
+
+/**
+ * W&B's categorical_w_probabilities draw: the first choice whose cumulative probability exceeds u
+ * (`argmin(u >= cumsum(p))`; probabilities are used as given, so when they add up to less than 1 a u
+ * past their sum falls back to the first choice, as in W&B).
+ */
+export function weightedIndex(weights: readonly number[], u: number): number {
+  let cumulative = 0;
+  for (let i = 0; i < weights.length; i++) {
+    cumulative += weights[i];
+    if (u < cumulative) return i;
+  }
+  return 0;
+}
+
+/** The middle of choice i's share of [0, 1] under weightedIndex. */
+function weightedCellCentre(weights: readonly number[], i: number): number {
+  let before = 0;
+  for (let k = 0; k < i; k++) before += weights[k];
+  return clamp01(before + weights[i] / 2);
 }
 
 /** Validates a parameter dict against the space (used for user-supplied and enqueued points). */

@@ -4,11 +4,22 @@
  * so the same code runs in the worker, the CLI and the benchmarks, and is tested in plain Node.
  */
 
+/**
+ * A prior over a numeric dimension: the unit-cube coordinate u of a point is the prior's CDF, so
+ * random and quasi-random points follow it (W&B `beta` / `q_beta`: value = ppf(u), then the step).
+ */
+export interface BetaPrior {
+  readonly type: 'beta';
+  readonly a: number;
+  readonly b: number;
+}
+
 /** One tunable dimension of a search space. */
 export type Distribution =
-  | { readonly type: 'float'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number }
-  | { readonly type: 'int'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number }
-  | { readonly type: 'categorical'; readonly choices: readonly ParamValue[] };
+  | { readonly type: 'float'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number; readonly prior?: BetaPrior }
+  | { readonly type: 'int'; readonly low: number; readonly high: number; readonly log?: boolean; readonly step?: number; readonly prior?: BetaPrior }
+  /** `weights`: W&B `categorical_w_probabilities`; a random point takes choice i with probability weights[i] (as W&B: the first choice whose cumulative weight exceeds u). */
+  | { readonly type: 'categorical'; readonly choices: readonly ParamValue[]; readonly weights?: readonly number[] };
 
 export type ParamValue = number | string | boolean | null;
 

@@ -13,6 +13,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, type YAMLMap } from 'yaml';
 import type { ExecutorConfig, FlappingConfig, PrunerConfig, StudyConfig, StudyFileIssue } from './types';
+import { createPruner } from '../search/pruners';
+import { implicitMetricRegex } from '../metrics/suggest';
 import { readExecutor, readGpus, readLaunch } from './file/executor';
 import { MAX_STUDY_FILE_BYTES, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
 import { readParameters, type ReadParameters } from './file/parameters';
@@ -32,6 +34,23 @@ export interface StudyFileOptions {
 }
 
 const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * The folder a study is stored under (`.hpstudio/studies/<folder>`) for a sweep name: the name itself
+ * when it is a plain folder name, else its letters and digits joined by `-` (`First Sweep` →
+ * `First-Sweep`), or undefined when nothing usable is left (the file name is used then).
+ */
+export function studyFolderName(name: string): string | undefined {
+  if (STUDY_NAME.test(name)) return name;
+  const folder = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 100)
+    .replace(/[-.]+$/, '');
+  return STUDY_NAME.test(folder) ? folder : undefined;
+}
 
 /** Reads and parses a study file from disk (size-checked first). */
 export function loadStudyFile(file: string, options: StudyFileOptions = {}): ParsedStudyFile {
@@ -65,11 +84,17 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
   const top = entries(ctx, root, '', STUDY_FILE_KEYS.top);
   const get = (k: string) => top.get(k);
 
-  let name = options.defaultName ?? path.basename(file).replace(/(\.study)?\.(ya?ml|json)$/i, '');
+  const fileName = options.defaultName ?? path.basename(file).replace(/(\.study)?\.(ya?ml|json)$/i, '');
+  let name = fileName;
+  let displayName: string | undefined;
   const nameE = get('name');
-  if (nameE) name = str(ctx, nameE, 'name') ?? name;
-  if (!STUDY_NAME.test(name)) {
-    ctx.error(nameE?.value ?? null, `name ${JSON.stringify(name)} must be a simple folder name (letters, digits, . _ -, at most 100), since the study is stored under .hpstudio/studies/<name>`);
+  const written = nameE ? str(ctx, nameE, 'name') : undefined;
+  if (written !== undefined && written.trim() !== '') {
+    const folder = studyFolderName(written);
+    if (folder !== written) displayName = written;
+    name = folder ?? studyFolderName(fileName) ?? 'study';
+  } else if (!STUDY_NAME.test(name)) {
+    name = studyFolderName(name) ?? 'study';
   }
   const description = get('description') ? str(ctx, get('description')!, 'description') : undefined;
 
@@ -79,18 +104,20 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
 
   const { metric, direction, target } = readMetric(ctx, get('metric'));
 
-  const found: ReadParameters = { params: [], constants: {} };
+  const found: ReadParameters = { params: [], constants: {}, layout: {} };
   const paramsE = get('parameters');
   if (!paramsE) ctx.error(null, 'parameters is required: the hyperparameters to search, e.g. parameters: {lr: {min: 0.0001, max: 0.1}}');
-  else readParameters(ctx, paramsE, '', found);
+  else readParameters(ctx, paramsE, [], found);
   if (paramsE && found.params.length === 0 && ctx.issues.length === 0) ctx.warn(paramsE.value, 'parameters has nothing to search (only constants): every trial is the same');
 
-  const launch = readLaunch(ctx, get, path.dirname(file));
+  let launch = readLaunch(ctx, get, path.dirname(file));
+  if (Object.keys(found.layout).length > 0) launch = { ...launch, paramLayout: found.layout };
   const pruner = readPruning(ctx, get('early_terminate'), get('pruner'));
   const limits = readLimits(ctx, get);
 
   const seed = get('seed') ? int(ctx, get('seed')!, 'seed', 0, 2 ** 32 - 1) : undefined;
-  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!) : undefined;
+  // A metric name the built-in line formats cannot read (`val mAP`) is read by a regex for that name.
+  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!) : implicitMetricRegex(metric);
   const gpus = get('gpus') ? readGpus(ctx, get('gpus')!) : [];
   const retryFailed = get('retry_failed') ? (bool(ctx, get('retry_failed')!, 'retry_failed') ?? false) : false;
   let executor: ExecutorConfig = { type: 'local' };
@@ -99,6 +126,7 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
   if (ctx.issues.length) return undefined;
   return {
     name,
+    ...(displayName !== undefined ? { displayName } : {}),
     description,
     file,
     space: { params: found.params },
@@ -152,13 +180,28 @@ function readMetricRegex(ctx: Context, e: Entry): string | undefined {
   return metricRegex;
 }
 
-/** Our `pruner` wins over W&B `early_terminate` when both are given. */
+/**
+ * Our `pruner` wins over W&B `early_terminate` when both are given. The pruner is built here once,
+ * so whatever the run would refuse is reported now, at the section's position.
+ */
 function readPruning(ctx: Context, etE: Entry | undefined, prunerE: Entry | undefined): PrunerConfig {
   let pruner: PrunerConfig = { type: 'none' };
-  if (etE) pruner = readEarlyTerminate(ctx, etE) ?? pruner;
+  let at: Entry | undefined;
+  if (etE) {
+    pruner = readEarlyTerminate(ctx, etE) ?? pruner;
+    at = etE;
+  }
   if (prunerE) {
     if (etE) ctx.warn(prunerE.pair, 'both pruner and early_terminate are given; pruner is used');
     pruner = readPruner(ctx, prunerE) ?? pruner;
+    at = prunerE;
+  }
+  if (at && pruner.type !== 'none' && ctx.issues.length === 0) {
+    try {
+      createPruner(pruner);
+    } catch (err) {
+      ctx.error(at.value ?? at.pair, `${at === etE ? 'early_terminate' : 'pruner'}: ${(err as Error).message}`);
+    }
   }
   return pruner;
 }

@@ -3,6 +3,7 @@
  * `_run_trial`: `recover` (trials a dead run left behind), `launch` (the next trial), `onMetric`
  * (each reported value: journal, pruner) and `onDone` (the outcome, the target, the flapping guard).
  */
+import { suggestedMetricLine } from '../metrics/suggest';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MetricPoint } from '../metrics/types';
@@ -277,7 +278,7 @@ export class StudyRun {
     if (reason === 'timeout') return fail(`timed out after ${formatMs(config.limits.trialTimeoutMs ?? outcome.durationMs)}`);
     if (outcome.error !== undefined) return fail(outcome.error);
     if (outcome.exitCode !== 0) return fail(outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
-    if (a.lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. "${config.metric}: 0.42" or set metric_regex)`);
+    if (a.lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
     return { state: 'complete', value: a.lastValue, interrupted: false };
   }
 

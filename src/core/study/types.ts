@@ -39,7 +39,10 @@ export interface StudyLimits {
 }
 
 export interface StudyConfig {
+  /** The study's folder name under `.hpstudio/studies/` (the sweep's `name` made safe for that). */
   readonly name: string;
+  /** The sweep's `name` as written, when it is not a plain folder name (`First Sweep`). */
+  readonly displayName?: string;
   readonly description?: string;
   /** Absolute path of the study file it came from (empty when built in code). */
   readonly file: string;

@@ -185,7 +185,7 @@ describe('runner/local: LocalExecutor with real processes', function () {
     const cases: Array<[TrialLaunch, RegExp]> = [
       [trial({ program: 'train.py', interpreter: 'no-such-python-3.99' }), /^no-such-python-3\.99 not found on PATH$/],
       [trial({ interpreter: NODE, program: 'train.py' }), new RegExp(`^train\\.py not found in ${study.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)],
-      [trial(nodeSpec('echo-argv.js'), { '--evil': 1 }), /parameter name "--evil" is not a plain identifier/],
+      [trial(nodeSpec('echo-argv.js'), { '--evil': 1 }), /parameter name "--evil" must start with a letter or _/],
       [trial({ command: ['./echo-argv.js'] }), /echo-argv\.js is not executable/],
       [trial({ ...nodeSpec('echo-argv.js'), cwd: path.join(root, 'gone') }), /working directory .*gone does not exist/],
       [trial(nodeSpec('echo-argv.js'), {}, { trialDir: 'relative/dir' }), /trial directory must be an absolute path/],

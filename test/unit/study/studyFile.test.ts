@@ -225,10 +225,9 @@ describe('study file: errors carry file:line:col', () => {
     ['bad regex', `${HEAD}parameters: {x: {values: [1]}}\nmetric_regex: "loss=(["\n`, /^sweep\.yaml:4:15: metric_regex is not a valid regular expression/],
     ['missing parameters', HEAD, /^sweep\.yaml:1:1: parameters is required/],
     ['command as a string', `${HEAD}parameters: {x: {values: [1]}}\ncommand: python train.py\n`, /^sweep\.yaml:4:10: command must be a list of arguments/],
-    ['unknown distribution', `${HEAD}parameters:\n  x: {distribution: beta, min: 0, max: 1}\n`, /^sweep\.yaml:4:21: parameters\.x\.distribution must be one of constant, categorical, int_uniform/],
+    ['unknown distribution', `${HEAD}parameters:\n  x: {distribution: gamma, min: 0, max: 1}\n`, /^sweep\.yaml:4:21: parameters\.x\.distribution must be one of constant, categorical, int_uniform/],
     ['negative sigma', `${HEAD}parameters:\n  x: {distribution: normal, sigma: -1}\n`, /^sweep\.yaml:4:36: parameters\.x\.sigma must be positive, got -1$/],
-    ['option-like parameter name', `${HEAD}parameters:\n  "--output": {values: [1]}\n`, /^sweep\.yaml:4:3: parameters: parameter name "--output" is not a plain identifier/],
-    ['bad study name', `${HEAD}name: ../evil\nparameters: {x: {values: [1]}}\n`, /^sweep\.yaml:3:7: name "\.\.\/evil" must be a simple folder name/],
+    ['option-like parameter name', `${HEAD}parameters:\n  "--output": {values: [1]}\n`, /^sweep\.yaml:4:3: parameters: parameter name "--output" must start with a letter or _/],
   ];
   for (const [title, text, expected] of cases) {
     it(title, () => {

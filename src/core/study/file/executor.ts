@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { LaunchSpec } from '../../runner/types';
 import type { ExecutorConfig } from '../types';
 import { ARG_STYLES, COMMAND_MACROS, STUDY_FILE_KEYS } from './keys';
+import { pyScalar, pyScalarText } from './pyyaml';
 import { describe, entries, int, oneOf, str, type Context, type Entry } from './yaml';
 
 /** `program`, `interpreter`, `command`, `arg_style` and `env`; trials run in the study file's folder. */
@@ -15,17 +16,22 @@ export function readLaunch(ctx: Context, get: (key: string) => Entry | undefined
   if (programE) launch.program = str(ctx, programE, 'program');
   const interpreterE = get('interpreter');
   if (interpreterE) launch.interpreter = str(ctx, interpreterE, 'interpreter');
-  const commandE = get('command');
-  if (commandE) launch.command = readCommand(ctx, commandE);
-  if (!programE && !commandE) ctx.error(null, 'program (the training script) or command is required');
+  // A sweep file runs as `wandb agent` runs it unless it asks for one of our own formats.
   const argStyleE = get('arg_style');
-  if (argStyleE) launch.argStyle = oneOf(ctx, argStyleE, 'arg_style', ARG_STYLES);
+  launch.argStyle = (argStyleE ? oneOf(ctx, argStyleE, 'arg_style', ARG_STYLES) : undefined) ?? 'wandb';
+  const commandE = get('command');
+  if (commandE) launch.command = readCommand(ctx, commandE, launch.argStyle === 'wandb');
+  if (!programE && !commandE) ctx.error(null, 'program (the training script) or command is required');
   const envE = get('env');
   if (envE) launch.env = readEnv(ctx, envE);
   return launch;
 }
 
-function readCommand(ctx: Context, e: Entry): string[] | undefined {
+/**
+ * `command:` as wandb reads it: each item is Python's str() of what PyYAML makes of it (`- 1.0` is
+ * "1.0", `- yes` is "True"). Macros that wandb would drop or pass literally are pointed out.
+ */
+function readCommand(ctx: Context, e: Entry, wandb: boolean): string[] | undefined {
   if (!isSeq(e.value)) {
     ctx.error(e.value ?? e.pair, `command must be a list of arguments, e.g. [\${env}, \${interpreter}, \${program}, \${args}], got ${describe(e.value)}`);
     return undefined;
@@ -33,18 +39,28 @@ function readCommand(ctx: Context, e: Entry): string[] | undefined {
   const out: string[] = [];
   e.value.items.forEach((item, i) => {
     const node = item as Node;
-    if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
+    if (!isScalar(node)) {
       ctx.error(node, `command[${i}] must be a string, got ${describe(node)}`);
       return;
     }
-    const arg = String(node.value);
-    for (const m of arg.matchAll(/\$\{([^}]*)\}/g)) {
-      if (!(COMMAND_MACROS as readonly string[]).includes(m[1])) ctx.warn(node, `command[${i}]: unknown macro \${${m[1]}} is passed literally; known: ${COMMAND_MACROS.map(x => `\${${x}}`).join(' ')}`);
-    }
+    const arg = pyScalarText(pyScalar(ctx, node));
+    if (wandb) checkMacros(ctx, node, i, arg);
     out.push(arg);
   });
   if (out.length === 0) ctx.error(e.value, 'command must not be empty');
   return out;
+}
+
+function checkMacros(ctx: Context, node: Node, i: number, arg: string): void {
+  const known = (m: string) => (COMMAND_MACROS as readonly string[]).includes(m);
+  const whole = arg.startsWith('${') && arg.endsWith('}') ? arg.slice(2, -1) : undefined;
+  if (whole !== undefined && !known(whole) && !whole.startsWith('envvar:')) {
+    ctx.warn(node, `command[${i}]: \${${whole}} is not a macro wandb knows, so it is dropped (as wandb agent drops it); known: ${COMMAND_MACROS.map(x => `\${${x}}`).join(' ')} and \${envvar:NAME}`);
+    return;
+  }
+  for (const m of arg.matchAll(/\$\{([^}]*)\}/g)) {
+    if (whole === undefined && known(m[1])) ctx.warn(node, `command[${i}]: \${${m[1]}} inside ${JSON.stringify(arg)} is passed literally, as wandb agent passes it; a macro is replaced only when it is a whole item`);
+  }
 }
 
 function readEnv(ctx: Context, e: Entry): Record<string, string> | undefined {

@@ -9,7 +9,8 @@ export const MAX_STUDY_FILE_BYTES = 1024 * 1024;
 /** Values of `method:` (W&B's names plus ours); the engine's sampler names are `SAMPLER_NAMES` in core/search. */
 export const STUDY_FILE_METHODS = ['grid', 'random', 'bayes', 'tpe', 'gp', 'sobol', 'cmaes', 'auto'] as const;
 export const PRUNER_TYPES = ['none', 'median', 'asha', 'hyperband'] as const;
-export const ARG_STYLES = ['flags', 'hydra', 'override-file'] as const;
+/** `wandb` (the default): exactly what `wandb agent` passes; the others are this project's own formats. */
+export const ARG_STYLES = ['wandb', 'flags', 'hydra', 'override-file'] as const;
 export const DISTRIBUTIONS = [
   'constant',
   'categorical',
@@ -26,8 +27,12 @@ export const DISTRIBUTIONS = [
   'q_normal',
   'log_normal',
   'q_log_normal',
+  'beta',
+  'q_beta',
+  'categorical_w_probabilities',
 ] as const;
-export const COMMAND_MACROS = ['env', 'interpreter', 'program', 'args', 'args_no_hyphens', 'args_json', 'args_json_file', 'args_no_boolean_flags'] as const;
+/** Whole-token macros of `command:` (and `${envvar:NAME}`, which may sit anywhere in a token). */
+export const COMMAND_MACROS = ['env', 'interpreter', 'program', 'args', 'args_no_equals', 'args_no_hyphens', 'args_no_boolean_flags', 'args_json', 'args_json_file', 'args_dict'] as const;
 
 /** Every key the parser understands, per section; the JSON Schema test checks it lists the same. */
 export const STUDY_FILE_KEYS = {
@@ -56,9 +61,10 @@ export const STUDY_FILE_KEYS = {
     'flapping',
     'interpreter',
     'env',
+    'controller',
   ],
-  metric: ['name', 'goal', 'target'],
-  parameter: ['value', 'values', 'min', 'max', 'distribution', 'q', 'mu', 'sigma', 'parameters', 'probabilities', 'description'],
+  metric: ['name', 'goal', 'target', 'impute', 'impute_while_running'],
+  parameter: ['value', 'values', 'min', 'max', 'distribution', 'q', 'mu', 'sigma', 'a', 'b', 'parameters', 'probabilities', 'description'],
   early_terminate: ['type', 'min_iter', 'max_iter', 'eta', 's', 'strict'],
   pruner: ['type', 'n_startup_trials', 'n_warmup_steps', 'interval_steps', 'n_min_trials', 'percentile', 'min_resource', 'max_resource', 'reduction_factor', 'min_early_stopping_rate', 'min_iter', 'max_iter', 'eta', 's'],
   executor: ['type', 'partition', 'time', 'cpus', 'gpus', 'options'],

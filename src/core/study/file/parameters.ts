@@ -2,18 +2,24 @@
  * The `parameters:` section of a study file: W&B parameters (constants, value lists, ranges, nested
  * parameters) and W&B distributions, mapped onto the search space. Distributions the engine cannot
  * represent exactly (unbounded normals, quantized log scales) get the closest bounded form and a
- * warning that says what was done.
+ * warning that says what was done. Values are typed as PyYAML types them (what wandb reads), lists
+ * and mappings included: such a value travels through the engine as its Python repr and reaches the
+ * program decoded (ParamLayout); a nested parameter is searched as `outer.inner` and passed nested.
  */
 import { isMap, isSeq, type Node } from 'yaml';
 import { validateParamName } from '../../runner/argv';
+import { pythonRepr, type JsonValue } from '../../runner/python';
+import type { ParamLayout } from '../../runner/types';
 import type { Distribution, ParamSpec, ParamValue } from '../../search/types';
 import { DISTRIBUTIONS, STUDY_FILE_KEYS } from './keys';
-import { describe, entries, num, oneOf, paramValue, writtenAsInt, type Context, type Entry } from './yaml';
+import { sweepValue } from './pyyaml';
+import { describe, entries, num, oneOf, writtenAsInt, type Context, type Entry } from './yaml';
 
-/** What the section yields: the searched parameters and the constants passed to every trial. */
+/** What the section yields: the searched parameters, the constants passed to every trial, and how they reach the program. */
 export interface ReadParameters {
   readonly params: ParamSpec[];
   readonly constants: Record<string, ParamValue>;
+  readonly layout: Record<string, ParamLayout>;
 }
 
 type DistributionName = (typeof DISTRIBUTIONS)[number];
@@ -30,8 +36,9 @@ interface Site {
   readonly out: ReadParameters;
 }
 
-/** Reads a `parameters:` mapping (`prefix` is the dotted path of a nested one) into `out`. */
-export function readParameters(ctx: Context, e: Entry, prefix: string, out: ReadParameters): void {
+/** Reads a `parameters:` mapping (`path` leads to a nested one) into `out`. */
+export function readParameters(ctx: Context, e: Entry, path: readonly string[], out: ReadParameters): void {
+  const prefix = path.map(p => `${p}.`).join('');
   const where = prefix ? `parameters.${prefix}parameters` : 'parameters';
   if (!isMap(e.value)) {
     ctx.error(e.value ?? e.pair, `${where} must be a mapping of parameter names to their ranges, got ${describe(e.value)}`);
@@ -41,16 +48,21 @@ export function readParameters(ctx: Context, e: Entry, prefix: string, out: Read
     const name = `${prefix}${key}`;
     try {
       // Checked here, with a position, rather than as a launch failure of every trial.
+      validateParamName(key);
       validateParamName(name);
     } catch (err) {
       ctx.error(entry.pair.key as Node, `parameters: ${(err as Error).message}`);
       continue;
     }
-    readParameter(ctx, entry, name, out);
+    if (out.params.some(p => p.name === name) || name in out.constants) {
+      ctx.error(entry.pair.key as Node, `parameters: ${name} is defined twice (a dotted name and a nested parameter both give ${name})`);
+      continue;
+    }
+    readParameter(ctx, entry, name, [...path, key], out);
   }
 }
 
-function readParameter(ctx: Context, e: Entry, name: string, out: ReadParameters): void {
+function readParameter(ctx: Context, e: Entry, name: string, path: readonly string[], out: ReadParameters): void {
   const where = `parameters.${name}`;
   if (!isMap(e.value)) {
     ctx.error(e.value ?? e.pair, `${where} must be a mapping like {values: [...]} or {min: …, max: …}, got ${describe(e.value)}`);
@@ -58,17 +70,18 @@ function readParameter(ctx: Context, e: Entry, name: string, out: ReadParameters
   }
   const m = entries(ctx, e.value, where, STUDY_FILE_KEYS.parameter);
   if (m.has('parameters')) {
-    // W&B nested parameters: `optimizer: {parameters: {lr: …}}` searches `optimizer.lr`.
+    // W&B nested parameters: `optimizer: {parameters: {lr: …}}` searches `optimizer.lr` and passes `--optimizer={'lr': …}`.
     for (const k of m.keys()) if (k !== 'parameters' && k !== 'description') ctx.error(m.get(k)!.pair, `${where}.${k} cannot be combined with nested ${where}.parameters`);
-    readParameters(ctx, m.get('parameters')!, `${name}.`, out);
+    readParameters(ctx, m.get('parameters')!, path, out);
     return;
   }
-  if (m.has('probabilities')) ctx.warn(m.get('probabilities')!.pair, `${where}.probabilities is not supported; values are sampled by the search strategy`);
+  if (path.length > 1) out.layout[name] = { ...out.layout[name], path };
   const site: Site = { ctx, name, where, node: e.value, m, distE: m.get('distribution'), out };
   const dist = distributionOf(site);
   if (dist === undefined) return;
   if (dist === 'constant') return readConstant(site);
-  if (dist === 'categorical') return readCategorical(site);
+  if (dist === 'categorical' || dist === 'categorical_w_probabilities') return readCategorical(site, dist === 'categorical_w_probabilities');
+  if (dist === 'beta' || dist === 'q_beta') return readBeta(site, dist);
   if (dist === 'normal' || dist === 'q_normal' || dist === 'log_normal' || dist === 'q_log_normal') return readNormal(site, dist);
   readBounded(site, dist);
 }
@@ -77,7 +90,7 @@ function readParameter(ctx: Context, e: Entry, name: string, out: ReadParameters
 function distributionOf({ ctx, where, node, m, distE }: Site): DistributionName | undefined {
   if (distE) return oneOf(ctx, distE, `${where}.distribution`, DISTRIBUTIONS);
   if (m.has('value')) return 'constant';
-  if (m.has('values')) return 'categorical';
+  if (m.has('values')) return m.has('probabilities') ? 'categorical_w_probabilities' : 'categorical';
   if (m.has('min') || m.has('max')) {
     const minE = m.get('min');
     const maxE = m.get('max');
@@ -96,27 +109,109 @@ function pushFloat(site: Site, low: number, high: number, extra: { log?: boolean
   pushSpec(site, { type: 'float', low: tidy(low), high: tidy(high), ...extra });
 }
 
-function readConstant({ ctx, name, where, node, m, out }: Site): void {
+/**
+ * The engine's form of a value: scalars as they are, a list or mapping as its Python repr (a token the
+ * layout decodes again), refused when a plain string of the parameter already reads the same.
+ */
+function engineValue(site: Site, node: Node | null, value: JsonValue, strings: ReadonlySet<string>): ParamValue | undefined {
+  if (value === null || typeof value !== 'object') return value;
+  const token = pythonRepr(value);
+  if (strings.has(token)) {
+    site.ctx.error(node, `${site.where}: the string ${JSON.stringify(token)} and a list or mapping with the same text cannot both be values`);
+    return undefined;
+  }
+  const layout = site.out.layout[site.name] ?? {};
+  site.out.layout[site.name] = { ...layout, values: { ...layout.values, [token]: value } };
+  return token;
+}
+
+function readConstant(site: Site): void {
+  const { ctx, name, where, node, m, out } = site;
   const v = m.get('value');
   if (!v) return ctx.error(node, `${where} (constant) needs value`);
-  const pv = paramValue(ctx, v.value, `${where}.value`);
+  const value = v.value === null ? null : sweepValue(ctx, v.value, `${where}.value`);
+  if (value === undefined) return;
+  const pv = engineValue(site, v.value, value, new Set());
   if (pv !== undefined) out.constants[name] = pv;
 }
 
-function readCategorical(site: Site): void {
+function readCategorical(site: Site, weighted: boolean): void {
   const { ctx, where, node, m } = site;
   const v = m.get('values');
   if (!v) return ctx.error(node, `${where} (categorical) needs values: [...]`);
   if (!isSeq(v.value)) return ctx.error(v.value ?? v.pair, `${where}.values must be a list, got ${describe(v.value)}`);
   if (v.value.items.length === 0) return ctx.error(v.value, `${where}.values must not be empty`);
+  const items = v.value.items.map((item, i) => ({ node: item as Node, value: sweepValue(ctx, item as Node, `${where}.values[${i}]`) }));
+  if (items.some(i => i.value === undefined)) return;
+  const strings = new Set(items.map(i => i.value).filter((x): x is string => typeof x === 'string'));
   const choices: ParamValue[] = [];
-  v.value.items.forEach((item, i) => {
-    const pv = paramValue(ctx, item as Node, `${where}.values[${i}]`);
-    if (pv !== undefined) choices.push(pv);
-  });
-  const seen = new Set(choices.map(c => JSON.stringify(c)));
-  if (seen.size !== choices.length) ctx.warn(v.value, `${where}.values lists the same value twice`);
-  pushSpec(site, { type: 'categorical', choices });
+  for (const item of items) {
+    const pv = engineValue(site, item.node, item.value as JsonValue, strings);
+    if (pv === undefined) return;
+    choices.push(pv);
+  }
+  const distinct = new Map<string, number>();
+  choices.forEach((c, i) => distinct.set(`${typeof c}:${String(c)}`, distinct.get(`${typeof c}:${String(c)}`) ?? i));
+  let weights = weighted ? readProbabilities(site, choices.length) : undefined;
+  if (weighted && weights === undefined) return;
+  if (distinct.size !== choices.length) {
+    ctx.warn(v.value, `${where}.values lists the same value twice${weights ? '; their probabilities are added up' : ''}`);
+    const merged = new Map<number, number>();
+    choices.forEach((c, i) => {
+      const first = distinct.get(`${typeof c}:${String(c)}`) as number;
+      merged.set(first, (merged.get(first) ?? 0) + (weights ? weights[i] : 0));
+    });
+    const keep = [...merged.keys()].sort((a, b) => a - b);
+    if (weights) weights = keep.map(i => merged.get(i) as number);
+    choices.splice(0, choices.length, ...keep.map(i => choices[i]));
+  }
+  pushSpec(site, weights ? { type: 'categorical', choices, weights } : { type: 'categorical', choices });
+}
+
+/** `probabilities:` of categorical_w_probabilities: one number ≥ 0 per value, used as W&B uses them. */
+function readProbabilities(site: Site, count: number): number[] | undefined {
+  const { ctx, where, node, m } = site;
+  const pE = m.get('probabilities');
+  if (!pE) return void ctx.error(node, `${where} (categorical_w_probabilities) needs probabilities: [...], one per value`);
+  if (!isSeq(pE.value)) return void ctx.error(pE.value ?? pE.pair, `${where}.probabilities must be a list of numbers, got ${describe(pE.value)}`);
+  if (pE.value.items.length !== count) return void ctx.error(pE.value, `${where}.probabilities has ${pE.value.items.length} numbers for ${count} values`);
+  const out: number[] = [];
+  for (const [i, item] of pE.value.items.entries()) {
+    const p = num(ctx, { pair: pE.pair, value: item as Node }, `${where}.probabilities[${i}]`);
+    if (p === undefined) return undefined;
+    if (p < 0) return void ctx.error(item as Node, `${where}.probabilities[${i}] must not be negative, got ${p}`);
+    out.push(p);
+  }
+  const sum = out.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return void ctx.error(pE.value, `${where}.probabilities add up to 0`);
+  if (Math.abs(sum - 1) > 1e-9) ctx.warn(pE.value, `${where}.probabilities add up to ${fmt(sum)}, not 1; they are used as given, as W&B does (${sum < 1 ? 'the rest of the chance goes to the first value' : 'values past a cumulative 1 are never drawn'})`);
+  return out;
+}
+
+/** W&B `beta` (a, b default 1) on [0, 1], `q_beta` rounded to multiples of q (an int q gives ints). */
+function readBeta(site: Site, dist: 'beta' | 'q_beta'): void {
+  const { ctx, where, m } = site;
+  const a = m.get('a') ? num(ctx, m.get('a')!, `${where}.a`) : 1;
+  const b = m.get('b') ? num(ctx, m.get('b')!, `${where}.b`) : 1;
+  if (a === undefined || b === undefined) return;
+  for (const [k, v] of [['a', a], ['b', b]] as const) {
+    if (!(v > 0)) return ctx.error(m.get(k)!.value, `${where}.${k} must be greater than 0 for a beta distribution, got ${v}`);
+  }
+  for (const k of ['min', 'max', 'mu', 'sigma'] as const) if (m.has(k)) ctx.warn(m.get(k)!.pair, `${where}.${k} does not apply to ${dist} (ignored; its values lie in [0, 1])`);
+  const prior = { type: 'beta', a, b } as const;
+  if (dist === 'beta') return pushSpec(site, { type: 'float', low: 0, high: 1, prior });
+  const q = readQ(ctx, m, where, true);
+  if (q === null || q === undefined) return;
+  // W&B rounds ppf(u)/q half to even, so the largest value is round(1/q)·q (which can pass 1).
+  const high = tidy(roundHalfEven(1 / q) * q);
+  if (high === 0) return ctx.error(m.get('q')!.value, `${where}: with q=${q} every value rounds to 0; use q ≤ 1`);
+  const intQ = m.get('q') ? writtenAsInt(ctx, m.get('q')!) : true;
+  pushSpec(site, intQ ? { type: 'int', low: 0, high, step: q, prior } : { type: 'float', low: 0, high, step: q, prior });
+}
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Normal distributions are unbounded: searched over mu ± 3 sigma (log scale for the log ones), with a warning. */
@@ -151,7 +246,7 @@ function readNormal(site: Site, dist: 'normal' | 'q_normal' | 'log_normal' | 'q_
 }
 
 /** Everything else is bounded by min and max. */
-function readBounded(site: Site, dist: Exclude<DistributionName, 'constant' | 'categorical' | 'normal' | 'q_normal' | 'log_normal' | 'q_log_normal'>): void {
+function readBounded(site: Site, dist: Exclude<DistributionName, 'constant' | 'categorical' | 'categorical_w_probabilities' | 'beta' | 'q_beta' | 'normal' | 'q_normal' | 'log_normal' | 'q_log_normal'>): void {
   const { ctx, where, node, m } = site;
   const minE = m.get('min');
   const maxE = m.get('max');
