@@ -34,6 +34,6 @@ export function implicitMetricRegex(name: string): string | undefined {
 
 /** A line that the trial's reader takes as `name` = 0.42: `name: 0.42` when it reads so, else a JSON line. */
 export function suggestedMetricLine(name: string, regex: string | undefined): string {
-  const candidates = [`${name}: ${SAMPLE}`, `${JSON.stringify({ [name]: SAMPLE })}`];
+  const candidates = [`${name}: ${SAMPLE}`, `{${JSON.stringify(name)}: ${SAMPLE}}`];
   return candidates.find(line => reads(line, name, regex)) ?? candidates[1];
 }
