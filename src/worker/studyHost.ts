@@ -4,8 +4,10 @@
  * budget. runStudy picks the sampler and pruner from the config itself.
  */
 import * as path from 'node:path';
+import { buildTrialArgv } from '../core/runner/argv';
+import { programIsCommand } from '../core/runner/launchPlan';
 import { checkProgram } from '../core/runner/resolve';
-import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
+import type { LaunchSpec, TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
 import { createExecutor } from '../core/study/executor';
 import { studyDirectory } from '../core/study/journal';
 import type { RunStudyOptions } from '../core/study/runStudy';
@@ -37,6 +39,16 @@ export interface PreparedStudy {
 
 export class StudyPreparationError extends Error {}
 
+/** True when the trials read `program` as a file (a script argument), not run it as a command or leave it out. */
+function programUsedAsScript(launch: LaunchSpec): boolean {
+  try {
+    const built = buildTrialArgv(launch, {}, { trialDir: path.join(launch.cwd, '.hpstudio') });
+    return built.programPath !== undefined && !programIsCommand(launch, built.argv);
+  } catch {
+    return true; // the first trial reports the problem with its own message
+  }
+}
+
 /** Reads and checks a study file and builds everything `runStudy` needs. Throws with a readable message. */
 export function prepareStudy(studyFile: string, options: PrepareStudyOptions): PreparedStudy {
   const parsed = loadStudyFile(studyFile);
@@ -46,7 +58,8 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
   }
   // A missing program would fail every trial (and trip the flapping guard); say so before starting.
   // Only locally: a Slurm node may see a file system this machine does not.
-  if (config.launch.program !== undefined && config.executor.type === 'local') {
+  // A program that is the command itself (`[${env}, ${program}, …]`) is looked up in PATH per trial instead.
+  if (config.launch.program !== undefined && config.executor.type === 'local' && programUsedAsScript(config.launch)) {
     const programPath = path.resolve(config.launch.cwd, config.launch.program);
     try {
       checkProgram(config.launch.program, programPath, config.launch.cwd);

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isNotebookProgram, notebookLaunch } from '../notebook/launch';
 import { buildTrialArgv } from './argv';
-import { checkProgram, LaunchError, resolveExecutable } from './resolve';
-import type { TrialLaunch } from './types';
+import { checkProgram, LaunchError, probeFile, resolveExecutable } from './resolve';
+import type { LaunchSpec, TrialLaunch } from './types';
 
 export interface LaunchPlan {
   /** Absolute path of the executable. */
@@ -32,7 +32,29 @@ export async function planLaunch(trial: TrialLaunch, pathEnv: string | undefined
   const notebook = isNotebookProgram(trial.spec) ? notebookLaunch(trial.spec, trial.trialDir, trial.trialNumber) : undefined;
   const spec = notebook?.spec ?? trial.spec;
   const built = buildTrialArgv(spec, trial.params, { trialDir: trial.trialDir });
-  const file = resolveExecutable(built.argv[0], { cwd: spec.cwd, pathEnv });
-  if (built.programPath !== undefined && built.argv[0] !== built.programPath) checkProgram(spec.program as string, built.programPath, spec.cwd);
+  const asCommand = programIsCommand(spec, built.argv);
+  const file = asCommand ? resolveProgramCommand(built.argv[0], spec.cwd, pathEnv) : resolveExecutable(built.argv[0], { cwd: spec.cwd, pathEnv });
+  if (built.programPath !== undefined && !asCommand && built.argv[0] !== built.programPath) checkProgram(spec.program as string, built.programPath, spec.cwd);
   return { file, args: built.argv.slice(1), files: notebook ? [...built.files, notebook.runner] : built.files };
+}
+
+/**
+ * True when the study's `program` is the command itself (`command: [${env}, ${program}, …]`, as
+ * wandb-allennlp writes it) and written as a bare name: then, as under `wandb agent` (`/usr/bin/env
+ * NAME`), it is looked up in PATH rather than taken as a file of the study folder.
+ */
+export function programIsCommand(spec: LaunchSpec, argv: readonly string[]): boolean {
+  return spec.argStyle === 'wandb' && typeof spec.program === 'string' && argv[0] === spec.program && !/[\\/]/.test(spec.program);
+}
+
+/** A program named as a command: PATH first (what env does); a study-folder file of that name when PATH has none. */
+function resolveProgramCommand(name: string, cwd: string, pathEnv: string | undefined): string {
+  try {
+    return resolveExecutable(name, { cwd, pathEnv });
+  } catch (err) {
+    const local = path.join(cwd, name);
+    if (probeFile(local) === 'executable') return local;
+    const hint = probeFile(local) === 'file' ? `; ${local} exists but is not executable (chmod +x it, or run it through \${interpreter})` : '';
+    throw new LaunchError(`${(err as Error).message}${hint}`);
+  }
 }
