@@ -101,6 +101,7 @@ export class WorkerHost {
       prepared = prepareStudy(request.studyFile, {
         workspace: request.workspace,
         interpreter: request.interpreter,
+        interpreterEnv: request.interpreterEnv,
         trials: request.trials,
         parallel: request.parallel,
       });

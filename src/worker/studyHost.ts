@@ -20,6 +20,8 @@ export interface PrepareStudyOptions {
   readonly workspace: string;
   /** Interpreter for `${interpreter}` when the study file sets none (a trusted user setting). */
   readonly interpreter?: string;
+  /** Variables that interpreter needs (conda activation), under the study file's own `env`. */
+  readonly interpreterEnv?: Readonly<Record<string, string>>;
   /** Overrides of the file's limits (`--trials`, `--parallel`). */
   readonly trials?: number;
   readonly parallel?: number;
@@ -54,7 +56,8 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
   const parsed = loadStudyFile(studyFile);
   let config = parsed.config;
   if (config.launch.interpreter === undefined && options.interpreter) {
-    config = { ...config, launch: { ...config.launch, interpreter: options.interpreter } };
+    const env = options.interpreterEnv && Object.keys(options.interpreterEnv).length > 0 ? { ...options.interpreterEnv, ...config.launch.env } : config.launch.env;
+    config = { ...config, launch: { ...config.launch, interpreter: options.interpreter, ...(env ? { env } : {}) } };
   }
   // A missing program would fail every trial (and trip the flapping guard); say so before starting.
   // Only locally: a Slurm node may see a file system this machine does not.

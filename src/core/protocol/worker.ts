@@ -4,7 +4,7 @@
  * before anyone acts on a message; unknown or malformed messages are dropped and logged.
  */
 import type { ParamValue, TrialState } from '../search/types';
-import { arr, bool, int, lit, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, ProtocolError, str, union, type Check } from './validate';
+import { arr, bool, int, lit, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, ProtocolError, record, str, union, type Check } from './validate';
 
 /** Longest path we accept over IPC (PATH_MAX on Linux is 4096; Windows long paths go beyond). */
 const MAX_PATH = 32_768;
@@ -24,8 +24,10 @@ export interface StartRequest {
   readonly resume: boolean;
   readonly trials?: number;
   readonly parallel?: number;
-  /** Interpreter for `${interpreter}` when the study file names none (from a trusted setting). */
+  /** Interpreter for `${interpreter}` when the study file names none (a trusted setting or the Python extension's choice). */
   readonly interpreter?: string;
+  /** Variables the interpreter's environment needs (a conda env's activation); the study file's `env` wins. */
+  readonly interpreterEnv?: Record<string, string>;
 }
 
 export type ToWorker =
@@ -104,6 +106,7 @@ export const toWorker: Check<ToWorker> = union<ToWorker>({
     trials: optional(positiveInt),
     parallel: optional(positiveInt),
     interpreter: optional(path),
+    interpreterEnv: optional(record(str(MAX_TEXT), 1_000)),
   }),
   stop: obj({ type: lit('stop'), study: name }),
   status: obj({ type: lit('status') }),

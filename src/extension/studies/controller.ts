@@ -12,6 +12,8 @@ import type { StudyEventMessage } from '../../core/protocol/worker';
 import { looksLikeStudy } from '../../core/study/studyDraft';
 import type { StudySnapshot } from '../../core/study/studyIndex';
 import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
+import { loadStudyFile } from '../../core/study/studyFile';
+import type { InterpreterChoice, PythonInterpreters } from '../python/interpreters';
 import { UNTRUSTED_MESSAGE } from '../trust';
 import { showStudyProgress } from './presenters/progress';
 import { StudyStatusBar } from './presenters/statusBar';
@@ -29,6 +31,8 @@ export type StopOutcome = { readonly stopped: true; readonly study: string; read
 export interface StudyControllerOptions {
   readonly worker: WorkerClient;
   readonly workspaceState: vscode.Memento;
+  /** The Python trials run with (the Python extension's choice, the setting, or PATH). */
+  readonly interpreters: PythonInterpreters;
 }
 
 export class StudyController implements vscode.Disposable {
@@ -49,8 +53,39 @@ export class StudyController implements vscode.Disposable {
     this.runner = new StudyRunner({ worker: options.worker, workspaceState: options.workspaceState, store: this.store, output: this.output });
     this.onDidChange = this.store.onDidChange;
     this.onDidReceiveEvents = this.runner.onDidReceiveEvents;
+    this.interpreters = options.interpreters;
     this.disposables = [this.store, this.runner, this.output, this.statusBar];
-    this.disposables.push(this.store.onDidChange(() => this.statusBar.update(this.runningSnapshots())));
+    this.disposables.push(
+      this.store.onDidChange(() => this.updateStatusBar()),
+      this.interpreters.onDidChange(resource => void this.noteInterpreterChange(resource)),
+    );
+  }
+
+  private readonly interpreters: PythonInterpreters;
+
+  private updateStatusBar(): void {
+    this.statusBar.update(this.runningSnapshots(), name => this.runner.ownedStudy(name)?.interpreter);
+  }
+
+  /** The user switched interpreters (or the setting changed): say what new studies will use; running ones keep theirs. */
+  private async noteInterpreterChange(resource: vscode.Uri | undefined): Promise<void> {
+    const folder = resource ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const choice = await this.interpreters.choose(folder);
+    const running = this.runner.runningHere();
+    const keep = running.length ? `; running studies keep theirs (${running.join(', ')})` : '';
+    this.output.note('python', `studies started from now on use ${choice.description}${keep}`);
+  }
+
+  /** The interpreter a study file's trials get: its own `interpreter:`, else the user's choice (with conda activation). */
+  async interpreterFor(studyFile: vscode.Uri): Promise<InterpreterChoice> {
+    let own: string | undefined;
+    try {
+      own = loadStudyFile(studyFile.fsPath).config.launch.interpreter;
+    } catch {
+      own = undefined; // the worker reports the study file's problems
+    }
+    if (own !== undefined) return { path: own, source: 'setting', description: `${own} (the study file's interpreter:)` };
+    return this.interpreters.chooseWithActivation(studyFile);
   }
 
   /** Every known study of the workspace folders, ordered by name. */
@@ -116,17 +151,22 @@ export class StudyController implements vscode.Disposable {
     if (open?.isDirty) await open.save();
     const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
     const workspace = folder?.uri.scheme === 'file' ? folder.uri.fsPath : path.dirname(uri.fsPath);
-    const pythonPath = vscode.workspace.getConfiguration('hpstudio').get<string>('pythonPath', '').trim();
-    const run = await this.runner.start({
-      studyFile: uri.fsPath,
-      workspace,
-      resume: opts.resume === true,
-      trials: opts.trials,
-      parallel: opts.parallel,
-      interpreter: pythonPath || undefined,
-    });
+    const python = await this.interpreterFor(uri);
+    const run = await this.runner.start(
+      {
+        studyFile: uri.fsPath,
+        workspace,
+        resume: opts.resume === true,
+        trials: opts.trials,
+        parallel: opts.parallel,
+        interpreter: python.path,
+        ...(python.env && Object.keys(python.env).length > 0 ? { interpreterEnv: python.env } : {}),
+      },
+      python,
+    );
     if (!run.ok) return this.failStart(run.error, opts.quiet);
     const owned = run.study;
+    this.updateStatusBar();
     if (!opts.quiet) showStudyProgress(owned, this.store, () => void this.stopStudy(owned.name));
     return { started: true, study: owned.name, studyFile: owned.studyFile, journalDir: owned.journalDir };
   }

@@ -18,6 +18,8 @@ export interface OwnedStudy {
   readonly journalDir: string;
   readonly workspace: string;
   readonly budget: number;
+  /** The interpreter its trials run with, as shown to the user. */
+  readonly interpreter?: string;
   readonly ended: Promise<string>;
   readonly end: (status: string) => void;
 }
@@ -66,7 +68,7 @@ export class StudyRunner implements vscode.Disposable {
   }
 
   /** Asks the worker to start (or resume) a study; resolves once it runs, or with the worker's reason. */
-  async start(request: Omit<StartRequest, 'type' | 'id'>): Promise<{ ok: true; study: OwnedStudy } | { ok: false; error: string }> {
+  async start(request: Omit<StartRequest, 'type' | 'id'>, python?: { readonly description: string; readonly activation?: string }): Promise<{ ok: true; study: OwnedStudy } | { ok: false; error: string }> {
     const { worker, output, store } = this.options;
     const answer = await worker.start(request);
     if (!answer.ok) return answer;
@@ -74,10 +76,11 @@ export class StudyRunner implements vscode.Disposable {
     this.workerPid = worker.pid;
     let end: (status: string) => void = () => {};
     const ended = new Promise<string>(resolve => (end = resolve));
-    const owned: OwnedStudy = { name: m.study, studyFile: m.studyFile, journalDir: m.journalDir, workspace: request.workspace, budget: m.budget, ended, end };
+    const owned: OwnedStudy = { name: m.study, studyFile: m.studyFile, journalDir: m.journalDir, workspace: request.workspace, budget: m.budget, interpreter: python?.description, ended, end };
     this.owned.set(m.study, owned);
     await this.rememberRunning();
     output.line(m.study, `${request.resume ? 'resumed' : 'started'} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
+    if (python) output.line(m.study, `python: ${python.description}${python.activation ? `; ${python.activation}` : ''}`);
     for (const w of m.warnings) output.line(m.study, `warning: ${w}`);
     store.refreshNow(m.journalDir);
     return { ok: true, study: owned };

@@ -10,6 +10,7 @@ import { requireTrust } from '../trust';
 import { StudyCodeLensProvider, type DocumentDetector } from './codeLens';
 import { StudyController } from './controller';
 import { createTuneFileCommand } from './tuneFile';
+import { PythonInterpreters } from '../python/interpreters';
 import { WorkerClient } from '../../core/worker/workerClient';
 
 export interface StudiesDeps {
@@ -57,10 +58,12 @@ export function createStudies(deps: StudiesDeps): Studies {
       ref.controller?.onWorkerCrash(crash);
     },
   });
-  const ctrl = new StudyController({ worker, workspaceState: context.workspaceState });
+  const interpreters = new PythonInterpreters(m => log.warn(m));
+  const ctrl = new StudyController({ worker, workspaceState: context.workspaceState, interpreters });
   ref.controller = ctrl;
   const lenses = new StudyCodeLensProvider(ctrl, deps.detect);
   context.subscriptions.push(
+    interpreters,
     ctrl,
     lenses,
     vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, lenses),
@@ -71,6 +74,11 @@ export function createStudies(deps: StudiesDeps): Studies {
     vscode.commands.registerCommand('hpstudio.getStudies', () => {
       ctrl.refreshAll();
       return ctrl.getStudies();
+    }),
+    // Internal too: the interpreter (and conda activation) a study file's trials would get now.
+    vscode.commands.registerCommand('hpstudio.getInterpreter', (target?: unknown) => {
+      const uri = target instanceof vscode.Uri ? target : typeof target === 'string' && target ? vscode.Uri.file(target) : undefined;
+      return uri ? ctrl.interpreterFor(uri) : interpreters.choose(undefined);
     }),
   );
   // deactivate() awaits this: every trial this window started is stopped before the worker exits.

@@ -11,7 +11,7 @@ export class StudyStatusBar implements vscode.Disposable {
   }
 
   /** Shows the studies running here (their snapshots), or hides the item when there is none. */
-  update(running: readonly StudySnapshot[]): void {
+  update(running: readonly StudySnapshot[], interpreterOf: (study: string) => string | undefined = () => undefined): void {
     if (running.length === 0) {
       this.item.hide();
       return;
@@ -20,7 +20,11 @@ export class StudyStatusBar implements vscode.Disposable {
     const best = s.best ? ` · best ${formatValue(s.best.value)}` : '';
     const more = running.length > 1 ? ` (+${running.length - 1})` : '';
     this.item.text = `$(beaker) ${s.name} ${s.done}/${s.budget}${best}${more}`;
-    this.item.tooltip = `Hyperparameter Studio: ${running.map(r => `${r.name}: ${r.done}/${r.budget} trials, ${r.counts.running} running`).join('\n')}\nClick to show the loss curves.`;
+    const line = (r: StudySnapshot) => {
+      const python = interpreterOf(r.name);
+      return `${r.name}: ${r.done}/${r.budget} trials, ${r.counts.running} running${python ? `\n  Python: ${python}` : ''}`;
+    };
+    this.item.tooltip = `Hyperparameter Studio: ${running.map(line).join('\n')}\nClick to show the loss curves.`;
     this.item.command = { title: 'Show Loss Curves', command: 'hpstudio.showCurves', arguments: [s.name] };
     this.item.show();
   }
