@@ -2,7 +2,7 @@
 # System packages the unit tests and benchmarks use beyond npm, from Debian: Python with scikit-learn and
 # Optuna for the svc_cancer problem and the side-by-side comparison (shared/bench/ref.py), and Slurm with
 # munge for the executor's tests against a real single-node cluster (started by test/slurm/start-slurm.sh),
-# and nbclient/nbformat/ipykernel for notebook trials.
+# nbclient/nbformat/ipykernel for notebook trials, and python3-venv for the in-host interpreter test.
 # Code-server and chromium come from test/host/setup.sh. Installs only what is missing, and only as root;
 # otherwise says what to run.
 set -euo pipefail
@@ -10,6 +10,8 @@ pkgs=()
 /usr/bin/python3 -c 'import optuna, sklearn, scipy' >/dev/null 2>&1 || pkgs+=(python3-optuna python3-sklearn python3-scipy)
 # Notebook trials run on a real Jupyter kernel: nbclient drives an ipykernel of /usr/bin/python3.
 /usr/bin/python3 -c 'import nbclient, nbformat, ipykernel' >/dev/null 2>&1 || pkgs+=(python3-nbclient python3-nbformat python3-ipykernel)
+# The in-host interpreter test creates a venv (`python3 -m venv` needs ensurepip, which Debian ships apart).
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || pkgs+=(python3-venv)
 for p in slurmctld slurmd slurm-client munge; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || pkgs+=("$p")
 done

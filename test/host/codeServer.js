@@ -55,6 +55,14 @@ function installVsix(profile, vsix) {
   if (r.status !== 0) throw new Error(`installing ${vsix} into code-server failed:\n${r.stdout}\n${r.stderr}`);
 }
 
+/** Packs an extension folder (a test stand-in) into a VSIX with @vscode/vsce and installs it into the profile. */
+async function installExtensionFolder(profile, dir) {
+  const { createVSIX } = require('@vscode/vsce');
+  const vsix = path.join(profile, `${path.basename(dir)}.vsix`);
+  await createVSIX({ cwd: dir, packagePath: vsix, dependencies: false, allowMissingRepository: true, skipLicense: true });
+  installVsix(profile, vsix);
+}
+
 /**
  * Starts code-server in its own process group (setsid-like `detached`), so stop() can kill the server,
  * the extension host and every trial it started in one go.
@@ -113,4 +121,4 @@ function workbenchUrl(port, folder, payload) {
   return url;
 }
 
-module.exports = { ROOT, CACHE, CS_BIN, ensureInstalled, makeProfile, installVsix, startServer, launchBrowser, workbenchUrl };
+module.exports = { ROOT, CACHE, CS_BIN, ensureInstalled, makeProfile, installVsix, installExtensionFolder, startServer, launchBrowser, workbenchUrl };

@@ -15,6 +15,9 @@ const { ROOT, ensureInstalled } = require('./codeServer');
 const suites = [
   { name: 'trusted', workspace: 'test/fixtures/host-workspace', trust: 'trusted' },
   { name: 'restricted', workspace: 'test/fixtures/host-workspace', trust: 'restricted' },
+  // The Python extension cannot be downloaded here: this suite installs a stand-in under its id that
+  // implements the documented API surface we use (test/host/python-stub).
+  { name: 'python', workspace: 'test/fixtures/host-workspace', trust: 'trusted', extensions: ['test/host/python-stub'] },
 ];
 
 function copyWorkspace(rel) {
@@ -41,8 +44,14 @@ async function main() {
         ...(desktop ? {} : { vscodeExecutablePath: path.join(__dirname, 'code-shim') }),
         extensionDevelopmentPath: ROOT,
         extensionTestsPath: path.join(ROOT, 'out/host/suite/index.js'),
-        launchArgs: [workspace, '--disable-extensions'],
-        extensionTestsEnv: { HPSTUDIO_SUITE: suite.name, HPSTUDIO_TRUST: suite.trust, HPSTUDIO_WORKSPACE: workspace },
+        // Desktop VS Code: --disable-extensions would disable the stand-ins too, so suites that install some keep the others.
+        launchArgs: [workspace, ...(suite.extensions ? [] : ['--disable-extensions'])],
+        extensionTestsEnv: {
+          HPSTUDIO_SUITE: suite.name,
+          HPSTUDIO_TRUST: suite.trust,
+          HPSTUDIO_WORKSPACE: workspace,
+          HPSTUDIO_HOST_EXTENSIONS: (suite.extensions || []).map(e => path.join(ROOT, e)).join(path.delimiter),
+        },
       });
     } catch (err) {
       failed++;
