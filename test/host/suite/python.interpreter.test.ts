@@ -5,7 +5,8 @@
 // test selects interpreters through that API as the "Python: Select Interpreter" command would:
 // a venv it creates with `python3 -m venv`, then the system python, then a conda-layout env.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -64,8 +65,8 @@ describe('the Python extension’s interpreter (stand-in extension under ms-pyth
 
   it('runs trials with a venv selected in the Python extension', async () => {
     const venv = path.join(root(), '.venv');
-    const made = spawnSync('/usr/bin/python3', ['-m', 'venv', venv], { encoding: 'utf8' });
-    assert.equal(made.status, 0, `python3 -m venv failed (apt-get install python3-venv): ${made.stderr}`);
+    // Asynchronously: the extension host must stay responsive while the venv is made.
+    await promisify(execFile)('/usr/bin/python3', ['-m', 'venv', venv]).catch(err => assert.fail(`python3 -m venv failed (apt-get install python3-venv): ${err.stderr ?? err}`));
     const python = path.join(venv, 'bin', 'python');
     await api.environments.updateActiveEnvironmentPath(python);
     const choice = await waitFor('the new choice', async () => ((await choiceFor()).path === python ? choiceFor() : undefined));
