@@ -131,6 +131,8 @@ export function wandbSpec(spec: Plain): SearchDomain | undefined {
   const dist = typeof spec.distribution === 'string' ? spec.distribution : undefined;
   if (Array.isArray(spec.values)) return { type: 'categorical', choices: spec.values, source: dist ?? 'values' };
   if ('value' in spec) return { type: 'categorical', choices: [spec.value], source: 'value' };
+  // W&B beta / q_beta: values in [0, 1] (q_beta rounded to multiples of q).
+  if (dist === 'beta' || dist === 'q_beta') return { type: 'float', low: 0, high: 1, step: dist === 'q_beta' ? (toNum(spec.q) ?? 1) : undefined, source: dist };
   const lo = toNum(spec.min);
   const hi = toNum(spec.max);
   if (lo !== undefined || hi !== undefined || dist) {

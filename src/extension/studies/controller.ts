@@ -77,15 +77,17 @@ export class StudyController implements vscode.Disposable {
   }
 
   /** The interpreter a study file's trials get: its own `interpreter:`, else the user's choice (with conda activation). */
-  async interpreterFor(studyFile: vscode.Uri): Promise<InterpreterChoice> {
-    let own: string | undefined;
+  async interpreterFor(studyFile: vscode.Uri): Promise<InterpreterChoice & { readonly displayName?: string }> {
+    let config: { launch: { interpreter?: string }; displayName?: string } | undefined;
     try {
-      own = loadStudyFile(studyFile.fsPath).config.launch.interpreter;
+      config = loadStudyFile(studyFile.fsPath).config;
     } catch {
-      own = undefined; // the worker reports the study file's problems
+      config = undefined; // the worker reports the study file's problems
     }
-    if (own !== undefined) return { path: own, source: 'setting', description: `${own} (the study file's interpreter:)` };
-    return this.interpreters.chooseWithActivation(studyFile);
+    const displayName = config?.displayName;
+    const own = config?.launch.interpreter;
+    if (own !== undefined) return { path: own, source: 'setting', description: `${own} (the study file's interpreter:)`, displayName };
+    return { ...(await this.interpreters.chooseWithActivation(studyFile)), displayName };
   }
 
   /** Every known study of the workspace folders, ordered by name. */

@@ -68,7 +68,7 @@ export class StudyRunner implements vscode.Disposable {
   }
 
   /** Asks the worker to start (or resume) a study; resolves once it runs, or with the worker's reason. */
-  async start(request: Omit<StartRequest, 'type' | 'id'>, python?: { readonly description: string; readonly activation?: string }): Promise<{ ok: true; study: OwnedStudy } | { ok: false; error: string }> {
+  async start(request: Omit<StartRequest, 'type' | 'id'>, python?: { readonly description: string; readonly activation?: string; readonly displayName?: string }): Promise<{ ok: true; study: OwnedStudy } | { ok: false; error: string }> {
     const { worker, output, store } = this.options;
     const answer = await worker.start(request);
     if (!answer.ok) return answer;
@@ -79,7 +79,8 @@ export class StudyRunner implements vscode.Disposable {
     const owned: OwnedStudy = { name: m.study, studyFile: m.studyFile, journalDir: m.journalDir, workspace: request.workspace, budget: m.budget, interpreter: python?.description, ended, end };
     this.owned.set(m.study, owned);
     await this.rememberRunning();
-    output.line(m.study, `${request.resume ? 'resumed' : 'started'} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
+    const title = python?.displayName ? ` "${python.displayName}" (stored as ${m.study})` : '';
+    output.line(m.study, `${request.resume ? 'resumed' : 'started'}${title} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
     if (python) output.line(m.study, `python: ${python.description}${python.activation ? `; ${python.activation}` : ''}`);
     for (const w of m.warnings) output.line(m.study, `warning: ${w}`);
     store.refreshNow(m.journalDir);
