@@ -53,6 +53,10 @@ const EXPECTED: Readonly<Record<string, ReadonlyArray<readonly [at: string, why:
   'recipes/pytorch__examples/word_language_model/main.py': [
     ['26:hp/unusual-value', 'with --use-optimizer the script hands its default --lr 20 (meant for the hand-written SGD step) to AdamW, where it diverges'],
   ],
+  'sweeps/exhale-torchrun/sweep.yaml': [
+    ['10:hp/pyyaml-float', 'a true finding: wandb loads this sweep with PyYAML, which reads min: 1e-5 as the text "1e-5"'],
+    ['11:hp/pyyaml-float', 'the same for max: 5e-4'],
+  ],
 };
 
 describe('diagnostics on every real-world fixture (no false alarms)', () => {
