@@ -27,7 +27,7 @@ export interface Classification {
 }
 
 const GBDT_SIBLINGS = ['booster', 'eta', 'min_child_weight', 'colsample_bytree', 'num_leaves', 'l2_leaf_reg', 'num_round', 'num_boost_round', 'tree_method', 'min_data_in_leaf', 'bagging_fraction', 'feature_fraction', 'grow_policy', 'reg_lambda', 'reg_alpha', 'scale_pos_weight', 'max_bin', 'border_count', 'boosting_type', 'lambda_l1', 'lambda_l2', 'n_estimators'];
-const RL_SIBLINGS = ['gae_lambda', 'ent_coef', 'n_steps', 'clip_range', 'vf_coef', 'n_envs', 'buffer_size', 'learning_starts', 'n_timesteps', 'target_update_interval', 'exploration_fraction', 'train_freq', 'use_sde', 'tau', 'gradient_steps', 'entropy_coeff', 'clip_param', 'vf_loss_coeff', 'rollout_fragment_length', 'num_sgd_iter', 'sgd_minibatch_size', 'lambda_'];
+const RL_SIBLINGS = ['gae_lambda', 'total_timesteps', 'num_envs', 'learning_starts', 'target_network_frequency', 'q_lr', 'policy_lr', 'ent_coef', 'n_steps', 'clip_range', 'vf_coef', 'n_envs', 'buffer_size', 'learning_starts', 'n_timesteps', 'target_update_interval', 'exploration_fraction', 'train_freq', 'use_sde', 'tau', 'gradient_steps', 'entropy_coeff', 'clip_param', 'vf_loss_coeff', 'rollout_fragment_length', 'num_sgd_iter', 'sgd_minibatch_size', 'lambda_'];
 const SVM_SIBLINGS = ['kernel', 'c', 'degree', 'coef0', 'probability', 'shrinking'];
 const AUG_SIBLINGS = ['degrees', 'translate', 'shear', 'perspective', 'hsv_h', 'hsv_s', 'hsv_v', 'mosaic', 'fliplr', 'flipud', 'mixup', 'copy_paste'];
 const OPTIMIZER_SIBLINGS = ['betas', 'lr', 'weight_decay', 'amsgrad', 'learning_rate', 'beta1', 'beta2', 'momentum'];
@@ -68,6 +68,11 @@ function isLora(ctx: KeyContext): boolean {
 function isSklearn(ctx: KeyContext): boolean {
   return ctx.framework === 'sklearn' || SKLEARN_LINEAR.test(ctx.className ?? '') || SKLEARN_SOLVERS.test(ctx.className ?? '');
 }
+function isPreference(ctx: KeyContext): boolean {
+  return /dpo|orpo|kto|cpo|simpo|ipo|preference|pref/.test(`${contextText(ctx)} ${ctx.help ?? ''}`.toLowerCase())
+    || hasAny(ctx.siblings, ['loss_type', 'pref_loss', 'max_prompt_length', 'ref_model_sync_steps', 'sync_ref_model', 'precompute_ref_log_probs', 'desirable_weight', 'rpo_alpha'])
+    || /reference model|preference/.test((ctx.help ?? '').toLowerCase());
+}
 function isAugmentation(ctx: KeyContext): boolean {
   return ctx.framework === 'ultralytics' || hasAny(ctx.siblings, AUG_SIBLINGS) || /aug|transform|random|resize|crop|pipeline/.test(contextText(ctx));
 }
@@ -94,6 +99,7 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
       return hp('focal_gamma');
     case 'alpha':
       if (isLora(ctx)) return hp('lora_alpha');
+      if (isRl(ctx) && hasAny(ctx.siblings, ['tau', 'q_lr', 'policy_lr', 'autotune', 'target_entropy', 'buffer_size'])) return hp('entropy_coef');
       if (/focal/.test(contextText(ctx))) return hp('focal_alpha');
       if (isGbdt(ctx)) return hp('reg_alpha');
       if (isSklearn(ctx) || hasAny(ctx.siblings, ['l1_ratio'])) return hp('regularization_alpha');
@@ -123,6 +129,8 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
       if (isRl(ctx) && name === 'n_epochs') return hp('update_epochs');
       return hp('epochs');
     case 'scale':
+      // mmcv `RandomResizedCrop(scale=224)` / `Resize(scale=(1333, 800))` give the output size in pixels.
+      if (/resize|crop/.test(cls) && (typeof ctx.value === 'number' ? ctx.value > 8 : Array.isArray(ctx.value) && ctx.value.every(v => typeof v === 'number' && v > 8))) return hp('image_size');
       if (isAugmentation(ctx)) return hp('geometric_augmentation');
       if (/init/.test(contextText(ctx))) return hp('init_scale');
       return hp(null);
@@ -272,6 +280,45 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'project':
     case 'group':
       return sys(null);
+    case 'beta':
+      if (isPreference(ctx)) return hp('preference_beta');
+      return undefined;
+    case 'loss_type':
+      if (isPreference(ctx) || hasAny(ctx.siblings, ['beta', 'pref_beta'])) return hp('preference_loss');
+      return undefined;
+    case 'warmup':
+      // GPT-NeoX `warmup: 0.01` is a fraction of training; an integer counts steps.
+      if (typeof ctx.value === 'number') return hp(ctx.value < 1 ? 'warmup_ratio' : 'warmup_steps');
+      return undefined;
+    case 'max_tokens':
+      // fairseq sizes batches in tokens; LitGPT's `train.max_tokens` is the training budget.
+      if (/^(dataset|data)$/.test(parent) || hasAny(ctx.siblings, ['max_sentences', 'required_batch_size_multiple', 'num_workers'])) return hp('batch_size');
+      if (/^(train|training)$/.test(parent) || hasAny(ctx.siblings, ['max_steps', 'epochs', 'global_batch_size', 'micro_batch_size'])) return hp('max_steps');
+      return undefined;
+    case '_name':
+      if (/^(optimizer|optim)$/.test(parent)) return hp('optimizer');
+      if (/sched/.test(parent)) return hp('lr_scheduler');
+      return other;
+    case 'max_duration':
+      // Composer durations carry their unit: `1ep` is epochs, `3195ba` batches, `1000tok` tokens.
+      return hp(typeof ctx.value === 'string' && /ep$/i.test(ctx.value.trim()) ? 'epochs' : 'max_steps');
+    case 't_warmup':
+      return hp(typeof ctx.value === 'string' && /dur$/i.test(ctx.value.trim()) ? 'warmup_ratio' : 'warmup_steps');
+    case 'test_size':
+    case 'val_set_size':
+    case 'validation_split':
+    case 'valid_size':
+    case 'val_size':
+      // A fraction is a split ratio; a whole number counts rows (`test_size=550000`); a word names a split.
+      if (typeof ctx.value === 'number' && ctx.value > 0 && ctx.value < 1) return hp('val_split');
+      if (typeof ctx.value === 'number' || typeof ctx.value === 'string') return other;
+      return hp('val_split');
+    case 'max_samples':
+      if (/forest|bagging|extratrees|isolation/.test(cls)) return hp('subsample');
+      return other;
+    case 'criterion':
+      if (/tree|forest|boosting/.test(cls) || ctx.framework === 'sklearn') return hp('min_samples_split');
+      return other;
     default:
       return undefined;
   }

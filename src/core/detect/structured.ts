@@ -31,13 +31,13 @@ export interface StructuredResult {
 const FRAMEWORK_OF_FORMAT: Record<string, string> = {
   'lightning-cli': 'lightning', 'hf-training-args': 'hf', 'hf-model-config': 'hf', 'hf-trainer-state': 'hf', deepspeed: 'deepspeed',
   ultralytics: 'ultralytics', detectron2: 'detectron2', 'rl-zoo': 'sb3', 'wandb-sweep': 'wandb', nni: 'nni', katib: 'katib',
-  'xgboost-conf': 'xgboost', 'lightgbm-conf': 'lightgbm', torchtitan: 'pytorch', kohya: 'kohya', axolotl: 'hf', hydra: 'hydra',
+  'xgboost-conf': 'xgboost', 'lightgbm-conf': 'lightgbm', fairseq: 'fairseq', opennmt: 'opennmt', torchtitan: 'pytorch', kohya: 'kohya', axolotl: 'hf', hydra: 'hydra',
 };
 
 /** Keys that only wrap the real settings; the KB lookup and the displayed path skip them. */
 const CLASS_WRAPPERS = new Set(['init_args', 'dict_kwargs']);
 const LOOKUP_WRAPPERS = new Set(['params', 'kwargs', 'config', 'cfg', 'args', 'init_args', 'dict_kwargs', 'hparams', 'hyperparameters', 'hyperparams']);
-const SYSTEM_SECTIONS = new Set(['job', 'profiling', 'metrics', 'checkpoint', 'logging', 'comm', 'logger', 'paths', 'wandb', 'mlflow', 'tensorboard', 'callbacks', 'datasets', 'dataset', 'memory_estimation', 'fault_tolerance', 'float8', 'experimental', 'validation', 'resources', 'env', 'environment', 'services', 'extras', 'hub', 'default_hooks', 'custom_hooks', 'env_cfg', 'vis_backends', 'visualizer', 'log_processor', 'val_evaluator', 'test_evaluator', 'val_cfg', 'test_cfg', 'profiler']);
+const SYSTEM_SECTIONS = new Set(['job', 'profiling', 'metrics', 'checkpoint', 'logging', 'comm', 'logger', 'paths', 'wandb', 'mlflow', 'tensorboard', 'callbacks', 'datasets', 'memory_estimation', 'fault_tolerance', 'float8', 'experimental', 'validation', 'resources', 'env', 'environment', 'services', 'extras', 'hub', 'default_hooks', 'custom_hooks', 'env_cfg', 'vis_backends', 'visualizer', 'log_processor', 'val_evaluator', 'test_evaluator', 'val_cfg', 'test_cfg', 'profiler']);
 const HYDRA_NEGATIVE_GROUPS = new Set(['hydra', 'logger', 'paths', 'local', 'log', 'logging', 'extras']);
 const ML_TOOLS_IN_PYPROJECT = /^(hpstudio|ml|training|train|hparams|hyperparameters|model|optuna|wandb|sweep|experiment|config|lightning|hydra)$/;
 
@@ -97,6 +97,10 @@ function anyDeep(node: ConfigNode | undefined, test: (e: ConfigEntry) => boolean
 }
 
 const ENV_ID = /^([A-Z][A-Za-z0-9_]*(NoFrameskip)?-v\d+|atari|[A-Za-z]+[A-Za-z0-9]*Env-v\d+)$/;
+/** OpenNMT-py options (flat YAML); several of them share names with HF TrainingArguments. */
+const OPENNMT_KEYS = ['encoder_type', 'decoder_type', 'word_vec_size', 'transformer_ff', 'src_vocab', 'tgt_vocab', 'save_model', 'train_steps', 'accum_count', 'decay_method', 'src_seq_length', 'model_task', 'enc_layers', 'dec_layers', 'param_init_glorot', 'save_data', 'share_vocab'];
+/** fairseq Hydra configs: one section per component, each selecting its implementation with `_name`. */
+const FAIRSEQ_SECTIONS = ['common', 'task', 'criterion', 'optimization', 'dataset', 'checkpoint', 'distributed_training', 'lr_scheduler', 'bpe', 'tokenizer'];
 const TRAINING_ARGS_KEYS = ['per_device_train_batch_size', 'num_train_epochs', 'learning_rate', 'warmup_ratio', 'lr_scheduler_type', 'output_dir', 'evaluation_strategy', 'eval_strategy', 'save_strategy', 'gradient_accumulation_steps', 'logging_steps', 'per_device_eval_batch_size', 'weight_decay', 'warmup_steps', 'max_steps', 'fp16', 'bf16', 'seed'];
 
 /** Recognises the format of a parsed data file, or null for a known non-ML file. Undefined: no fingerprint (decide by vocabulary). */
@@ -163,7 +167,11 @@ export function recogniseFormat(input: StructuredInput): string | null | undefin
   const header = input.headerComments ?? '';
   const lightningTop = count(keys, ['seed_everything', 'trainer', 'model', 'data', 'optimizer', 'lr_scheduler', 'ckpt_path']);
   if (/#\s*(lightning\.pytorch|pytorch_lightning|lightning)==/.test(header) || (lightningTop >= 2 && [...keys].every(k => ['seed_everything', 'trainer', 'model', 'data', 'optimizer', 'lr_scheduler', 'ckpt_path', 'fit', 'validate', 'test', 'predict', 'config'].includes(k)) && anyDeep(root, e => e.key === 'class_path' || e.key === 'init_args'))) return 'lightning-cli';
+  if (count(keys, FAIRSEQ_SECTIONS) >= 3 && anyDeep(root, e => e.key === '_name')) return 'fairseq';
+  if (count(keys, OPENNMT_KEYS) >= 3) return 'opennmt';
   if (keys.has('defaults') || keys.has('hydra') || /#\s*@package/.test(header) || anyDeep(root, e => e.key === '_target_' || (e.value.type === 'scalar' && typeof e.value.value === 'string' && (/\$\{[^}]+\}/.test(e.value.value) || e.value.value === '???')))) return 'hydra';
+  if (count(keys, OPENNMT_KEYS) >= 3) return 'opennmt';
+  if (count(keys, FAIRSEQ_SECTIONS) >= 3) return 'fairseq';
   if (count(keys, TRAINING_ARGS_KEYS) >= 3) return 'hf-training-args';
   return undefined;
 }
@@ -347,8 +355,11 @@ function adjustForFormat(w: Walk, cls: Classification, e: ConfigEntry, parents: 
   if (w.format === 'detectron2' && (top === 'datasets' || top === 'output_dir')) return { canonical: null, kind: 'system' };
   if (w.format === 'ultralytics' && (norm === 'model' || norm === 'data') && typeof (e.value as { value?: unknown }).value === 'string') return { canonical: null, kind: 'system' };
   if (w.format === 'hf-model-config' && norm === 'vocab_size') return { canonical: null, kind: 'other' };
-  // A validation/test loader's batch size does not steer training.
-  if (cls.canonical === 'batch_size' && parents.some(p => /^(val|valid|validation|eval|test)(_|$)/.test(p))) return { canonical: 'eval_batch_size', kind: 'system' };
+  // A validation/test loader's batch size does not steer training, nor does an evaluation section's
+  // length (`eval.max_iters`) or its preprocessing (`test_pipeline`).
+  const evalSection = parents.some(p => /^(val|valid|validation|eval|evaluation|test)(_|$)/.test(p));
+  if (cls.canonical === 'batch_size' && evalSection) return { canonical: 'eval_batch_size', kind: 'system' };
+  if (cls.kind === 'hyperparameter' && evalSection) return { canonical: cls.canonical, kind: 'system' };
   if (w.format === 'nni' || w.format === 'wandb-sweep') {
     if (cls.kind === 'hyperparameter') return { canonical: null, kind: 'search-setting' };
   }

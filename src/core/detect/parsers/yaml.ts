@@ -13,13 +13,19 @@ export interface YamlParseResult {
   readonly error?: string;
 }
 
+const FORGIVABLE = new Set(['MISSING_CHAR', 'MULTILINE_IMPLICIT_KEY']);
+
 export function parseYaml(text: string, maxAliases = 1000): YamlParseResult {
   // Several `---` documents (Kubernetes bundles, some sweeps): the first one with content decides.
   const all = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, merge: true, strict: false, keepSourceTokens: false });
   const docs = Array.isArray(all) ? all : [];
   const doc = docs.find(d => d.contents !== null || d.errors.length > 0) ?? docs[0] ?? parseDocument('');
   const headerComments = (text.match(/^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/)?.[0] ?? '');
-  if (doc.errors.length > 0) {
+  // PyYAML accepts a quoted scalar whose continuation lines are indented less than its key (RL Zoo's
+  // `replay_buffer_kwargs: "dict(\n  …\n)"`); the yaml package reports it but still recovers the
+  // mapping around it. Only those local errors are forgiven, and only when a mapping was recovered.
+  const forgivable = doc.errors.length > 0 && doc.errors.every(e => FORGIVABLE.has(e.code)) && isMap(doc.contents);
+  if (doc.errors.length > 0 && !forgivable) {
     const e = doc.errors[0];
     if (/call stack/i.test(e.message)) return { root: undefined, headerComments, error: 'YAML nesting is too deep to analyse' };
     const at = e.pos?.[0] ?? 0;
