@@ -200,7 +200,9 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
       if (ctx.framework === 'ultralytics') return undefined;
       return hp('l1_penalty');
     case 'split':
-      if (/prepare|data|split/.test(parent) || typeof ctx.value === 'number') return hp('val_split');
+      // `split: train` names a split; only a number is a split ratio.
+      if (typeof ctx.value === 'number' && (ctx.value < 1 || /prepare|data|split/.test(parent))) return hp('val_split');
+      if (typeof ctx.value === 'string' || typeof ctx.value === 'number') return other;
       return undefined;
     case 'num_steps':
       if (isRl(ctx)) return hp('rollout_length');

@@ -165,6 +165,7 @@ function intervals(file: DetectedFile): Interval[] {
     list = [];
     for (const s of file.settings) {
       list.push({ start: pos(s.range.line, s.range.character), end: pos(s.range.endLine, s.range.endCharacter), setting: s });
+      for (const r of s.alsoAt ?? []) list.push({ start: pos(r.line, r.character), end: pos(r.endLine, r.endCharacter), setting: s });
       const v = s.valueRange;
       // Multi-line values (whole lists, call arguments) would shadow the keys inside them.
       if (v && v.line === v.endLine) list.push({ start: pos(v.line, v.character), end: pos(v.endLine, v.endCharacter), setting: s });

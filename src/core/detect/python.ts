@@ -11,7 +11,7 @@ import { extractStructured } from './structured';
 import { callDomain, suggestDomain } from './sweep';
 import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from './tree';
-import type { SearchDomain, Setting } from './types';
+import type { SearchDomain, Setting, SourceRange } from './types';
 import { normaliseName, VOCABULARY } from './vocabulary';
 
 export interface PythonResult {
@@ -72,6 +72,8 @@ class PythonExtractor {
   imports = '';
   hasMlImport = false;
   private readonly gridVars = new Set<string>();
+  /** Keys and keywords around a suggest/hp call (`"lr": trial.suggest_float("lr", …)`), by the call's range. */
+  readonly alsoAt: Array<{ at: SourceRange; range: SourceRange }> = [];
 
   constructor(private readonly text: string, private readonly lines: LineIndex) {}
 
@@ -303,6 +305,15 @@ class PythonExtractor {
     return n.name === 'VariableName' || n.name === 'MemberExpression';
   }
 
+  /** A bare name or access chain (`lr`, `args.lr`, `config["lr"]`, `int(args.workers)`): a reference, not a value. */
+  isReference(n: SyntaxNode): boolean {
+    if (n.name === 'CallExpression' && /^(int|float|str|bool)$/.test(this.calleeName(n))) {
+      const a = this.args(n);
+      return a.positional.length === 1 && a.keywords.length === 0 && this.isReference(a.positional[0]);
+    }
+    return this.isAccess(n) && this.dottedTarget(n) !== undefined;
+  }
+
   domainOf(call: SyntaxNode, callee: string): SearchDomain | undefined {
     const last = callee.split('.').pop() ?? '';
     const isTune = /(^|\.)tune\./.test(callee) || callee.startsWith('tune.');
@@ -377,6 +388,8 @@ class PythonExtractor {
     for (const target of targets) {
       const dotted = this.dottedTarget(target);
       if (!dotted) continue;
+      // Instance state set in methods (`self.optimizer = None`) is not configuration.
+      if (!moduleLevel && /^self\./.test(dotted)) continue;
       if (folded.ok) this.env.set(dotted, folded.value);
       const isDictLike = /^(DictionaryExpression|CallExpression|ArrayExpression|TupleExpression)$/.test(valueNode.name);
       if (!moduleLevel && !isDictLike && target.name === 'VariableName') {
@@ -535,11 +548,16 @@ class PythonExtractor {
         const entry = VOCABULARY.get(normaliseName(k));
         if (!entry || entry.kind !== 'hyperparameter' || entry.weight < 1 || !f.ok) continue;
       }
-      if (v.name === 'CallExpression' && (this.calleeOf(v).includes('suggest_') || NAMED_DOMAIN.test(this.calleeOf(v)))) continue;
+      if (v.name === 'CallExpression' && (this.calleeOf(v).includes('suggest_') || NAMED_DOMAIN.test(this.calleeOf(v)))) {
+        this.alsoAt.push({ at: this.lines.range(v.from, v.to), range: this.lines.range(kn.from, kn.to) });
+        continue;
+      }
       const origin = f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : this.isAccess(v) || v.name === 'CallExpression' ? { origin: { kind: 'reference' as const, text: this.src(v) } } : {};
       const opt = /^(sgd|adam|adamw|rmsprop|adagrad|adadelta|adamax|nadam|radam|lion|adafactor|lamb)$/.test(lower) ? { optimizer: lower } : {};
       const fw = frameworkOfClass(lower);
-      this.push(`${last}.${k}`, k, cls.canonical, cls.kind, f.ok ? f.value : null, this.src(v), kn.from, kn.to, v, { ...origin, ...opt, ...(fw ? { framework: fw } : {}) });
+      // `lr=args.lr`, `batch_size=batch_size`: the setting lives where the name is defined.
+      const kind = this.isReference(v) && cls.kind === 'hyperparameter' ? 'use' : cls.kind;
+      this.push(`${last}.${k}`, k, cls.canonical, kind, f.ok ? f.value : null, this.src(v), kn.from, kn.to, v, { ...origin, ...opt, ...(fw ? { framework: fw } : {}) });
     }
   }
 
@@ -650,8 +668,15 @@ class PythonExtractor {
       const grid = this.gridVars.has(top);
       let kind = s.kind;
       if (kind === 'other' && !s.canonical) continue;
-      // Dict entries whose value is `trial.suggest_*(…)` are reported once, by the suggest call.
-      if (/\.suggest_\w+\s*\(|^\s*hp\.\w+\s*\(/.test(s.raw)) continue;
+      // Dict entries whose value is `trial.suggest_*(…)` are reported once, by the suggest call; the
+      // key still names that setting, so a hover on it must find the call's setting.
+      if (/\.suggest_\w+\s*\(|^\s*hp\.\w+\s*\(/.test(s.raw)) {
+        if (s.valueRange) this.alsoAt.push({ at: s.valueRange, range: s.range });
+        continue;
+      }
+      // `{"batch_size": args.batch_size}`, `param_group["lr"] = lr`: an existing setting passed on. A
+      // differently named value (`param["scale_pos_weight"] = ratio`) is a computed setting instead.
+      if (kind === 'hyperparameter' && s.origin?.kind === 'reference' && passesOn(s)) kind = 'use';
       let extra: Partial<Setting> = {};
       if (grid) {
         kind = s.kind === 'other' || s.kind === 'system' ? s.kind : 'hyperparameter';
@@ -661,6 +686,29 @@ class PythonExtractor {
     }
   }
 
+}
+
+/** Is this reference-valued setting just the same setting passed on (`lr=args.lr`, `r=lora_r`)? */
+function passesOn(s: Setting): boolean {
+  const raw = s.raw.trim().replace(/^(int|float|str|bool)\((.*)\)$/, '$2');
+  if (!/^[A-Za-z_][\w.]*(\[["'][^"']+["']\])*$/.test(raw)) return false;
+  const last = raw.replace(/\[["']([^"']+)["']\]/g, '.$1').split('.').pop() ?? raw;
+  if (normaliseName(last) === normaliseName(s.name)) return true;
+  return s.canonical !== null && classifyKey(last).canonical === s.canonical;
+}
+
+/** Gives each suggest/hp setting the ranges of the dict keys and keywords that name it too. */
+function attachAlsoAt(settings: Setting[], also: ReadonlyArray<{ at: SourceRange; range: SourceRange }>): Setting[] {
+  if (also.length === 0) return settings;
+  const byStart = new Map<string, SourceRange[]>();
+  for (const a of also) {
+    const k = `${a.at.line}:${a.at.character}`;
+    byStart.set(k, [...(byStart.get(k) ?? []), a.range]);
+  }
+  return settings.map(s => {
+    const extra = s.valueRange ? byStart.get(`${s.valueRange.line}:${s.valueRange.character}`) : undefined;
+    return extra && s.search ? { ...s, alsoAt: [...(s.alsoAt ?? []), ...extra] } : s;
+  });
 }
 
 function frameworkOf(imports: string): string | undefined {
@@ -700,7 +748,7 @@ export function extractPython(path: string, text: string, lines: LineIndex, conf
   const format = mm ? 'mmengine' : lazy ? 'detectron2-lazy' : undefined;
   if (format) x.framework = format === 'mmengine' ? 'mmengine' : 'detectron2';
   x.flushTree(text, lines, path, format ?? 'python');
-  let settings = x.out;
+  let settings = attachAlsoAt(x.out, x.alsoAt);
   const mlSignal = x.hasMlImport || mm || lazy;
   if (!mlSignal) {
     // Without an ML import only argparse options that clearly name hyperparameters count.

@@ -4,8 +4,10 @@
  */
 
 /** hyperparameter: set before training, steers learning. system: run/infra setting. search-setting:
- * about a search (method, metric, n_trials). logged: a value a run wrote (trainer_state.json). */
-export type SettingKind = 'hyperparameter' | 'system' | 'search-setting' | 'logged' | 'other';
+ * about a search (method, metric, n_trials). logged: a value a run wrote (trainer_state.json).
+ * use: a place that passes an existing setting on (`lr=args.lr`, `batch_size=batch_size`); its
+ * `origin` names where the value comes from, and it is never a second hyperparameter. */
+export type SettingKind = 'hyperparameter' | 'system' | 'search-setting' | 'logged' | 'use' | 'other';
 
 /** 0-based, LSP convention; `end*` is exclusive. */
 export interface SourceRange {
@@ -50,6 +52,8 @@ export interface Setting {
   readonly optimizer?: string;
   /** Where the value really comes from: `${model.lr}` → 0.001, DeepSpeed "auto", `???` mandatory. */
   readonly origin?: { readonly kind: 'reference' | 'auto' | 'mandatory' | 'schedule' | 'inherited'; readonly text: string };
+  /** Other places that name this same setting: the dict key or keyword around `trial.suggest_*("x", …)`. */
+  readonly alsoAt?: readonly SourceRange[];
   /** Other spellings of the same option where the file declares them (argparse `'--lr', '--learning-rate'`). */
   readonly aliases?: readonly string[];
   /** Notebooks: index of the cell holding the setting; `range`/`valueRange` are then relative to that cell. */
