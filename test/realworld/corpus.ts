@@ -116,9 +116,12 @@ export function scoreFile(labels: LabelledFile, detected: DetectedFile, score: S
   }
   const byLine = new Map<number, Setting[]>();
   for (const s of own) {
-    const list = byLine.get(s.range.line + 1) ?? [];
-    list.push(s);
-    byLine.set(s.range.line + 1, list);
+    // A setting answers on every place that names it (pattern 8: the dict key around a suggest call).
+    for (const line of new Set([s.range.line, ...(s.alsoAt ?? []).map(r => r.line)])) {
+      const list = byLine.get(line + 1) ?? [];
+      list.push(s);
+      byLine.set(line + 1, list);
+    }
   }
   const rowsPerLine = new Map<number, number>();
   for (const r of labels.rows) rowsPerLine.set(r.line, (rowsPerLine.get(r.line) ?? 0) + 1);
@@ -127,7 +130,7 @@ export function scoreFile(labels: LabelledFile, detected: DetectedFile, score: S
     if (r.ambiguous) continue;
     const onLine = byLine.get(r.line) ?? [];
     let matched = onLine.filter(s => namesOf(s).includes(norm(r.name)));
-    if (matched.length === 0 && rowsPerLine.get(r.line) === 1) matched = onLine;
+    if (matched.length === 0 && rowsPerLine.get(r.line) === 1 && r.name !== '<<') matched = onLine;
     const where = `${labels.fixture}:${r.line} ${r.name}`;
     if (r.ids.length > 0) {
       score.hyperparameters++;

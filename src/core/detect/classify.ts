@@ -122,6 +122,7 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
       return hp('optimizer_eps');
     case 'decay':
       if (/ema/.test(contextText(ctx))) return hp('ema_decay');
+      if (hasAny(ctx.siblings, ['decay_steps', 'lr_decay_steps', 'decay_epochs', 'staircase'])) return hp('lr_decay_factor');
       if (ctx.framework === 'keras' || /keras/.test(cls)) return hp('lr_decay_factor');
       return hp('weight_decay');
     case 'n_epochs':
@@ -282,6 +283,13 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'project':
     case 'group':
       return sys(null);
+    case 'size':
+      if (/crop|resize/.test(cls)) return hp('image_size');
+      return undefined;
+    case 'layers':
+      // `ResNet(layers=[3, 4, 6, 3])` counts blocks per stage; a plain number counts layers.
+      if (typeof ctx.value === 'number' || (Array.isArray(ctx.value) && ctx.value.every(v => typeof v === 'number'))) return hp('num_layers');
+      return undefined;
     case 'beta':
       if (isPreference(ctx)) return hp('preference_beta');
       return undefined;
@@ -329,6 +337,9 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
 /** Patterns for spellings that are not in the table but follow a clear convention. */
 const PATTERNS: Array<[RegExp, string]> = [
   [/^dropout_l\d+$|^dropout_?\d+$|_dropout$|_dropout_(prob|rate)$|_pdrop$|^drop_?rate_?\d*$/, 'dropout'],
+  [/^filters_?\d+$|^n_filters_l?\d+$/, 'channels'],
+  [/_kernel_size$/, 'kernel_size'],
+  [/_clip_norm$/, 'grad_clip_norm'],
   [/^n_units_l\d+$|^lin\d+_size$|^fc\d+_?(size|dim|units)?$|^hidden_size_?\d+$|^units_?\d+$|^n_hidden$/, 'hidden_size'],
   [/^(n|num)_.*layers$|_layers$/, 'num_layers'],
   [/_lr$|^lr_(init|base|max|peak)$/, 'learning_rate'],
@@ -405,7 +416,55 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
   for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
   const guess = fuzzy(name);
   if (guess) return hp(guess);
+  const prefixed = modelPrefixed(name, ctx);
+  if (prefixed) return prefixed;
+  const fromHelp = helpClassification(ctx.help);
+  if (fromHelp) return fromHelp;
   return other;
+}
+
+/** Model tags that Optuna and sweep code put in front of a parameter name (`svc_c`, `rf_max_depth`). */
+const MODEL_PREFIX = /^(svc|svm|svr|rf|et|xgb|lgb|lgbm|gb|gbm|gbdt|cat|knn|mlp|cnn|rnn|lstm|gru|lr|logreg|ridge|lasso|dt|ada|nn|clf|reg|model|net|enc|dec|encoder|decoder|actor|critic|policy|value|disc|gen|g|d)_(.+)$/;
+const PREFIX_CLASS: Readonly<Record<string, string>> = { svc: 'svc', svm: 'svc', svr: 'svr', rf: 'randomforestclassifier', et: 'extratreesclassifier', xgb: 'xgbclassifier', lgb: 'lgbmclassifier', lgbm: 'lgbmclassifier', gb: 'gradientboostingclassifier', cat: 'catboostclassifier', knn: 'kneighborsclassifier', logreg: 'logisticregression', ridge: 'ridge', lasso: 'lasso', dt: 'decisiontreeclassifier', ada: 'adaboostclassifier' };
+
+function modelPrefixed(name: string, ctx: KeyContext): Classification | undefined {
+  const m = MODEL_PREFIX.exec(name);
+  if (!m) return undefined;
+  const inner = classifyKey(m[2], { ...ctx, className: ctx.className ?? PREFIX_CLASS[m[1]] ?? m[1] });
+  return inner.kind === 'hyperparameter' && inner.canonical ? inner : undefined;
+}
+
+/** Help text that says what an otherwise unknown option is (argparse `help=`, dataclass metadata, docstrings). */
+const HELP_RULES: Array<[RegExp, string]> = [
+  [/\b(learning rate|step size)\b/, 'learning_rate'],
+  [/\bwarm-?up\b/, 'warmup_steps'],
+  [/\bbatch size\b|\b(examples|sequences|images|samples) per (training )?batch\b/, 'batch_size'],
+  [/\b(number of|how many) epochs\b|\bpasses over the (data|training)/, 'epochs'],
+  [/\bdropout\b|\bdrop probability\b/, 'dropout'],
+  [/\bweight decay\b/, 'weight_decay'],
+  [/\bmomentum\b/, 'momentum'],
+  [/\b(gradient (clipping|norm)|clip(ping)? (the )?grad)/, 'grad_clip_norm'],
+  [/\battention heads\b/, 'num_heads'],
+  [/\b(hidden (units|size|dimension)|width of (each|the) (hidden )?layer)/, 'hidden_size'],
+  [/\b((number of|how many) (\w+ )?layers|layers are stacked|depth of the (network|model))\b/, 'num_layers'],
+  [/\b(embedding (size|dim)|word vector|latent (vector|size|dim)|noise vector)/, 'embedding_dim'],
+  [/\b(sequence length|context length|tokens per (training )?sequence|backprop(agation)? window)/, 'seq_length'],
+  [/\b(image size|input (image )?size|side length of the)/, 'image_size'],
+  [/\b(number of )?(filters|channels)\b/, 'channels'],
+  [/\bkernel size\b/, 'kernel_size'],
+  [/\b(crop scale|aspect ratio|random resized crop)/, 'geometric_augmentation'],
+  [/\b(which|kind of|type of) (network|model|architecture)\b|\bnetwork to build\b|\bmodel architecture\b/, 'architecture'],
+  [/\b(optimizer|adamw|plain sgd)\b/, 'optimizer'],
+  [/\blabel smoothing\b/, 'label_smoothing'],
+  [/\bdiscount\b/, 'discount_factor'],
+];
+
+export function helpClassification(help: string | undefined): Classification | undefined {
+  if (!help) return undefined;
+  const text = help.toLowerCase();
+  if (/\b(seed|path|folder|directory|file|log|print|save|device|gpu|worker|thread|evaluat|test(ing)? batch)/.test(text)) return undefined;
+  for (const [re, canonical] of HELP_RULES) if (re.test(text)) return hp(canonical);
+  return undefined;
 }
 
 /** How strongly a key name alone signals ML configuration (0 = not at all). */

@@ -475,6 +475,11 @@ class PythonExtractor {
     const owner = nameNode ? this.src(nameNode) : 'Config';
     const body = cls.getChild('Body');
     if (!body) return;
+    const fields = new Set<string>();
+    for (let st = body.firstChild; st; st = st.nextSibling) {
+      const t = st.name === 'AssignStatement' ? st.firstChild : null;
+      if (t?.name === 'VariableName') fields.add(normaliseName(this.src(t)));
+    }
     for (let st = body.firstChild; st; st = st.nextSibling) {
       if (st.name !== 'AssignStatement') continue;
       const kids = this.children(st);
@@ -495,7 +500,7 @@ class PythonExtractor {
       }
       if (!def) continue;
       const f = this.fold(def);
-      const cls2 = classifyKey(name, { framework: this.framework, help, className: owner.toLowerCase(), value: f.ok ? f.value : undefined });
+      const cls2 = classifyKey(name, { framework: this.framework, help: help || this.fieldDoc(st), className: owner.toLowerCase(), value: f.ok ? f.value : undefined, siblings: fields });
       if (cls2.kind === 'other' && !cls2.canonical) continue;
       if (!dataclass && !f.ok) continue;
       this.push(`${owner}.${name}`, name, cls2.canonical, cls2.kind, f.ok ? f.value : null, this.src(def), target.from, target.to, def);
@@ -511,6 +516,14 @@ class PythonExtractor {
       ...(this.framework ? { framework: this.framework } : {}),
       ...extra,
     });
+  }
+
+  /** The docstring right after a dataclass field (tyro and simple-parsing read it as the help text). */
+  fieldDoc(st: SyntaxNode): string {
+    let next = st.nextSibling;
+    while (next && next.name === 'Comment') next = next.nextSibling;
+    const str = next?.name === 'ExpressionStatement' ? next.firstChild : null;
+    return str?.name === 'String' ? this.stringValue(str) : '';
   }
 
   // ---- calls ----------------------------------------------------------------------------------
@@ -593,8 +606,9 @@ class PythonExtractor {
   namedDomain(n: SyntaxNode, fn: string): void {
     const a = this.args(n);
     const nameNode = a.positional[0];
-    if (nameNode?.name !== 'String') return;
-    const name = this.stringValue(nameNode);
+    if (nameNode?.name !== 'String' && nameNode?.name !== 'FormatString') return;
+    // `hp.Int(f"units_{i}", …)`: one setting per built name, written with `{}` for the variable part.
+    const name = this.stringValue(nameNode).replace(/\{[^}]*\}/g, '{}');
     const [ks, ke] = this.stringRange(nameNode);
     const pos = a.positional.slice(1).map(p => this.fold(p).value);
     const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
@@ -618,7 +632,7 @@ class PythonExtractor {
         // hyperopt: the bounds of `loguniform` are natural-log exponents, as written.
         search = { type: fn === 'randint' ? 'int' : 'float', low: num(pos[0]), high: num(pos[1]), log: /log/.test(fn) ? true : undefined, step: num(pos[2]), source: `hp.${fn}` };
     }
-    const cls = classifyKey(name, { framework: this.framework });
+    const cls = classifyKey(name.replace(/\{\}/g, '0'), { framework: this.framework });
     this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), ks, ke, n, { search });
   }
 
@@ -688,6 +702,22 @@ class PythonExtractor {
 
 }
 
+/**
+ * A Python config module without an ML import (nanoGPT `config/*.py` loaded by `exec`, LazyConfig
+ * building blocks, dataclass argument holders): classified by content. Either it names at least
+ * three distinct hyperparameter concepts, or it sits in a config folder and holds nothing but
+ * imports and assignments with at least one hyperparameter.
+ */
+function configByContent(path: string, tree: ReturnType<typeof parser.parse>, settings: readonly Setting[]): boolean {
+  const ids = new Set(settings.filter(s => s.kind === 'hyperparameter' && s.canonical && !s.name.startsWith('-')).map(s => s.canonical));
+  if (ids.size >= 3) return true;
+  if (ids.size === 0 || !/(^|[\\/])(conf|configs?|hparams?|hyperparams?)[\\/]/i.test(path)) return false;
+  for (let st = tree.topNode.firstChild; st; st = st.nextSibling) {
+    if (!/^(ImportStatement|ImportFromStatement|AssignStatement|UpdateStatement|ExpressionStatement|Comment)$/.test(st.name)) return false;
+  }
+  return true;
+}
+
 /** Is this reference-valued setting just the same setting passed on (`lr=args.lr`, `r=lora_r`)? */
 function passesOn(s: Setting): boolean {
   const raw = s.raw.trim().replace(/^(int|float|str|bool)\((.*)\)$/, '$2');
@@ -749,7 +779,7 @@ export function extractPython(path: string, text: string, lines: LineIndex, conf
   if (format) x.framework = format === 'mmengine' ? 'mmengine' : 'detectron2';
   x.flushTree(text, lines, path, format ?? 'python');
   let settings = attachAlsoAt(x.out, x.alsoAt);
-  const mlSignal = x.hasMlImport || mm || lazy;
+  const mlSignal = x.hasMlImport || mm || lazy || configByContent(path, tree, settings);
   if (!mlSignal) {
     // Without an ML import only argparse options that clearly name hyperparameters count.
     const argparseHps = settings.filter(s => s.name.startsWith('-') && s.kind === 'hyperparameter' && s.canonical);

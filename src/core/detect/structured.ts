@@ -353,6 +353,9 @@ function adjustForFormat(w: Walk, cls: Classification, e: ConfigEntry, parents: 
   }
   if (w.format === 'detectron2' && norm === 'gamma') return { canonical: 'lr_decay_factor', kind: 'hyperparameter' };
   if (w.format === 'detectron2' && (top === 'datasets' || top === 'output_dir')) return { canonical: null, kind: 'system' };
+  // Loss gains of the other YOLO heads (pose, keypoints, oriented boxes) and the classifier terms.
+  if (w.format === 'ultralytics' && /^(pose|kobj|rle|angle|cls_ce|box|cls|dfl|obj)$/.test(norm)) return { canonical: 'loss_weight', kind: 'hyperparameter' };
+  if (w.format === 'ultralytics' && norm === 'cls_ls') return { canonical: 'label_smoothing', kind: 'hyperparameter' };
   if (w.format === 'ultralytics' && (norm === 'model' || norm === 'data') && typeof (e.value as { value?: unknown }).value === 'string') return { canonical: null, kind: 'system' };
   if (w.format === 'hf-model-config' && norm === 'vocab_size') return { canonical: null, kind: 'other' };
   // A validation/test loader's batch size does not steer training, nor does an evaluation section's
