@@ -403,6 +403,13 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
     const inner = classifyKey(name, { ...ctx, framework: ctx.framework ?? 'sklearn', className: ctx.className ?? parts[0] });
     return inner;
   }
+  // "computed at run time" (cleanrl's `batch_size: int = 0`): a placeholder the script fills in.
+  if (/\b(computed|filled in|derived|set) (in|at|during) run ?time\b/i.test(ctx.help ?? '')) return other;
+  // A path or file name is never a hyperparameter value (`data_prefix: {img: train2017/}`).
+  if (typeof ctx.value === 'string' && /^(\.{0,2}\/|[\w.-]+\/)|\.(json|ya?ml|txt|pt|pth|bin|ckpt|csv|npy|pkl)$/.test(ctx.value.trim())) {
+    const special = disambiguate(name, ctx);
+    if (!special || special.kind === 'hyperparameter') return { canonical: null, kind: 'system' };
+  }
   const special = disambiguate(name, ctx);
   if (special) return special;
   const known = VOCABULARY.get(name);
@@ -413,7 +420,10 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
   }
   const nonHp = nonHyperparameterKind(name);
   if (nonHp) return { canonical: name === 'seed' ? 'seed' : null, kind: nonHp };
-  for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
+  // Name patterns guess numeric concepts; an expression written as text (`conv_feature_layers:
+  // "[(512,10,5)] * 4"`) or a word is not one of those numbers.
+  const textValue = typeof ctx.value === 'string' && !/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(ctx.value.trim());
+  if (!textValue) for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
   const guess = fuzzy(name);
   if (guess) return hp(guess);
   const prefixed = modelPrefixed(name, ctx);

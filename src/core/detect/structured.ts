@@ -299,6 +299,9 @@ function walkEntry(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[]
   leaf(w, e, nextPath, parents, siblings, className);
 }
 
+/** What Composer's duration units count. */
+const DURATION_UNITS: Record<string, string> = { ba: 'batches', ep: 'epochs', tok: 'tokens', sp: 'samples', dur: 'fraction of the whole run' };
+
 const AUTO_ORIGIN: Record<string, string> = {
   deepspeed: "taken from the HF Trainer's TrainingArguments",
 };
@@ -317,13 +320,18 @@ function leaf(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[], sib
     } else if (s === 'auto' || s === 'Auto') {
       extra.value = null;
       extra.origin = { kind: 'auto', text: AUTO_ORIGIN[w.format] ?? 'decided automatically at run time' };
+    } else if (/^\d+(\.\d+)?(ba|ep|tok|sp|dur)$/.test(s) && cls.kind === 'hyperparameter') {
+      // Composer durations (`3195ba`, `1ep`, `0.1dur`) are numbers with a unit, not text.
+      extra.value = Number(s.replace(/[a-z]+$/, ''));
+      extra.origin = { kind: 'schedule', text: `${s.replace(/^[\d.]+/, '')} = ${DURATION_UNITS[s.replace(/^[\d.]+/, '')]}` };
     } else if (w.format === 'rl-zoo' && /^lin_[-+]?[\d.]+(e[-+]?\d+)?$/i.test(s)) {
       extra.value = Number(s.slice(4));
       extra.origin = { kind: 'schedule', text: `linear schedule from ${s.slice(4)} to 0` };
     } else if (w.format !== 'wandb-sweep' && w.format !== 'katib' && /\$\{[^}]+\}/.test(s)) {
       extra.origin = { kind: 'reference', text: s };
       extra.value = resolveInterpolation(w, s);
-    } else if (w.format === 'detectron2' && /^\(.*\)$/.test(s)) {
+    } else if ((w.format === 'detectron2' && /^\(.*\)$/.test(s)) || /^\(\s*[-+]?[\d.]+(e[-+]?\d+)?(\s*,\s*[-+]?[\d.]+(e[-+]?\d+)?)+\s*,?\s*\)$/i.test(s)) {
+      // yacs and fairseq write tuples as strings: "(60000, 80000)", "(0.9,0.98)".
       // yacs reads tuples written as strings: "(60000, 80000)".
       const items = s.slice(1, -1).split(',').map(x => x.trim()).filter(Boolean);
       extra.value = items.map(x => (/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(x) ? Number(x) : x.replace(/^["']|["']$/g, '')));

@@ -77,6 +77,11 @@ export function parseOverrideGrammar(text: string): SearchDomain | undefined {
         if (!inner) return undefined;
         return { ...inner, log: tags.includes('log') || inner.log, source: `tag(${tags.join(', ')}, ${inner.source ?? ''})` };
       }
+      case 'int': {
+        // Nevergrad/Optuna sweepers: `int(interval(4, 16))` draws integers from the interval.
+        const inner = parseOverrideGrammar(positional[0] ?? '');
+        return inner && inner.type !== 'categorical' ? { ...inner, type: 'int', source: `int(${inner.source ?? ''})` } : inner;
+      }
       case 'glob':
         return { type: 'categorical', choices: positional.map(literal), source: 'glob' };
       default:

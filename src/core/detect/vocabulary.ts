@@ -157,7 +157,7 @@ const SYSTEM_KEYS = [
 
 const SEARCH_KEYS = 'method goal early_terminate n_trials study_name storage direction maxtrialcount paralleltrialcount maxfailedtrialcount budget search_alg objectivemetricname additionalmetricnames algorithmname algorithm objective_metric_name optimized_metric n_startup_trials max_concurrent_trials trial_concurrency max_trial_number max_trial_duration tuner assessor program command';
 
-const OTHER_KEYS = '_target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
+const OTHER_KEYS = 'accum_steps dropout_steps _target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
 
 export const VOCABULARY: ReadonlyMap<string, VocabularyEntry> = buildVocabulary();
 

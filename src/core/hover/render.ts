@@ -175,6 +175,8 @@ function kindBadge(setting: Setting, entry: KnowledgeEntry | undefined): string 
       return '*System setting*: not a model hyperparameter';
     case 'hyperparameter':
       return '*Hyperparameter*';
+    case 'use':
+      return `*Use of a setting*${setting.origin?.kind === 'reference' ? ` defined as ${code(setting.origin.text)}` : ''}`;
     default:
       return entry?.kind === 'system' ? '*System setting*: not a model hyperparameter' : entry ? '*Hyperparameter*' : '*Setting*';
   }

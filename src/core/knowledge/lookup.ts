@@ -1,6 +1,7 @@
 import { architectureEntries } from './architecture';
 import { classicalEntries } from './classical';
 import { dataEntries } from './data';
+import { detectionIdEntries } from './detectionIds';
 import { extraEntries } from './extra';
 import { optimisationEntries } from './optimisation';
 import { regularisationEntries } from './regularisation';
@@ -22,6 +23,7 @@ const ENTRIES: readonly KnowledgeEntry[] = [
   ...dataEntries,
   ...systemsEntries,
   ...extraEntries,
+  ...detectionIdEntries,
 ];
 
 /** Case-, dash- and underscore-insensitive form used for every name comparison. */

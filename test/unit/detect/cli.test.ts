@@ -4,12 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { CORPUS, FIXTURES } from './helpers';
+import { FIXTURES, REALWORLD } from './helpers';
 import { captureIO } from '../cli/capture';
 
 const capture = (cwd = process.cwd()) => captureIO({ cwd });
 
-const MNIST = path.join(CORPUS, 'positive', 'ashleve__lightning-hydra-template__configs__model__mnist.yaml');
+const MNIST = path.join(REALWORLD, 'ashleve__lightning-hydra-template', 'configs', 'trainer', 'default.yaml');
 
 describe('hpstudio detect', () => {
   it('prints the exact JSON contract with 0-based positions of each key', async () => {
@@ -32,9 +32,9 @@ describe('hpstudio detect', () => {
     const c = capture(path.dirname(MNIST));
     assert.equal(await runCli(['detect', MNIST], c.io), 0);
     const text = c.out();
-    assert.match(text, /ashleve__lightning-hydra-template__configs__model__mnist\.yaml {2}\[hydra\]/);
+    assert.match(text, /default\.yaml {2}\[hydra\]/);
     assert.match(text, /key\s+canonical\s+kind\s+value/);
-    assert.match(text, /\n {2}lr\s+learning_rate\s+hyperparameter\s+0\.001\s+2:1/);
+    assert.match(text, /\n {2}trainer\.max_epochs\s+epochs\s+hyperparameter\s+10\s+6:1/);
   });
 
   it('scans a directory recursively and lists only ML files', async () => {

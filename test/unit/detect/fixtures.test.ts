@@ -166,7 +166,7 @@ const CASES: Array<[string, string, Expect[]]> = [
     ['data_dir', null, 'system', './data'],
   ]],
   ['pytorch/train_cnn.py', 'python', [
-    ['SGD.lr', 'learning_rate', 'hyperparameter', 0.01],
+    ['SGD.lr', 'learning_rate', 'use', 0.01],
     ['SGD.momentum', 'momentum', 'hyperparameter', 0.9],
     ['StepLR.gamma', 'lr_decay_factor', 'hyperparameter', 0.5],
     ['ReduceLROnPlateau.factor', 'lr_decay_factor', 'hyperparameter', 0.2],
@@ -182,7 +182,7 @@ const CASES: Array<[string, string, Expect[]]> = [
     ['LEARNING_RATE', 'learning_rate', 'hyperparameter', 1e-3],
     ['DROPOUT_RATE', 'dropout', 'hyperparameter', 0.2],
     ['Adam.epsilon', 'optimizer_eps', 'hyperparameter', 1e-7],
-    ['fit.batch_size', 'batch_size', 'hyperparameter', 64],
+    ['fit.batch_size', 'batch_size', 'use', 64],
     ['EarlyStopping.patience', 'early_stopping_patience', 'hyperparameter', 3],
     ['OUTPUT_DIR', null, 'system', 'artifacts'],
   ]],

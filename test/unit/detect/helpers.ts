@@ -1,25 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DetectedFile, Setting } from '../../../src/core/detect';
 
-/** The shared corpus sits beside the clone (`../shared/corpus`); HPSTUDIO_SHARED overrides it. */
-export const SHARED = process.env.HPSTUDIO_SHARED ?? path.resolve(__dirname, '../../../../shared');
-export const CORPUS = path.join(SHARED, 'corpus');
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/detect');
-
-/** Saved corpus file name → its path in the original repository (from SOURCES.md). */
-export function corpusPaths(): Map<string, string> {
-  const map = new Map<string, string>();
-  const text = fs.readFileSync(path.join(CORPUS, 'SOURCES.md'), 'utf8');
-  for (const line of text.split('\n')) {
-    const cells = line.split('|').map(c => c.trim());
-    const saved = /^`(.+)`$/.exec(cells[1] ?? '');
-    const original = /^`(.+)`$/.exec(cells[3] ?? '');
-    if (saved && original) map.set(saved[1], original[1]);
-  }
-  return map;
-}
+/** Real public configs with hand labels (test/fixtures/realworld/SOURCES.md). */
+export const REALWORLD = path.resolve(__dirname, '../../fixtures/realworld');
 
 export function find(file: DetectedFile, key: string): Setting {
   const s = file.settings.find(x => x.key === key);

@@ -7,10 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { detectFile, findSettingAt, quickScan } from '../../../src/core/detect';
-import { CORPUS } from './helpers';
+import { REALWORLD } from './helpers';
 
 const EXTENSIONS = ['yaml', 'json', 'toml', 'py', 'conf'];
-const realFiles = fs.readdirSync(path.join(CORPUS, 'positive')).map(f => ({ name: f, text: fs.readFileSync(path.join(CORPUS, 'positive', f), 'utf8') }));
+const realFiles = (fs.readdirSync(REALWORLD, { recursive: true }) as string[])
+  .filter(f => /\.(ya?ml|json|toml|py|conf)$/.test(f))
+  .sort()
+  .map(f => ({ name: f, text: fs.readFileSync(path.join(REALWORLD, f), 'utf8') }));
 
 function wellFormed(r: ReturnType<typeof detectFile>): void {
   assert.ok(r.format === null || typeof r.format === 'string');

@@ -1,30 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { allEntries, findEntry, getEntry, normalizeName, suggest, FRAMEWORK_LABELS, type KnowledgeEntry } from '../../../src/core/knowledge';
+import { CONTRACT_IDS } from '../../../src/core/knowledge/contractIds';
+import { knownCanonicalIds } from '../../../src/core/detect';
+import { DOC_PATH, renderIdsDoc } from '../../../scripts/hyperparameter-ids';
 
-const REPO = path.resolve(__dirname, '../../..');
-const REFERENCE = path.resolve(REPO, '../shared/reference/hyperparameters.md');
-
-/** Ids as the reference defines them: every table row's id column plus the two named extras. */
-function referenceIds(): { rows: string[]; extras: string[] } {
-  const text = readFileSync(REFERENCE, 'utf8');
-  const rows = [...text.matchAll(/^\| (\d+) \| `([a-z0-9_]+)` \|/gm)].map(m => m[2]);
-  const extra = /Two extra ids exist: `([a-z0-9_]+)`[^`]*`[^`]*`[^`]*`([a-z0-9_]+)`/.exec(text);
-  assert.ok(extra, 'the reference names its two extra ids');
-  return { rows, extras: [extra[1], extra[2]] };
-}
-
-/** Long cells of the reference tables: our text must not reuse any of them verbatim. */
-function referenceProse(): string[] {
-  const text = readFileSync(REFERENCE, 'utf8');
-  const cells: string[] = [];
-  for (const line of text.split('\n')) {
-    if (!/^\| \d+ \|/.test(line)) continue;
-    for (const cell of line.split('|').map(c => c.trim())) if (cell.length >= 40 && !/^https?:/.test(cell)) cells.push(cell);
-  }
-  return cells;
-}
+/** The canonical ids promised from the first release; docs/hyperparameters.md documents them with the rest. */
+const CONTRACT = new Set(CONTRACT_IDS);
 
 function sentences(text: string): number {
   // Sentence ends: ".", "!" or "?" followed by whitespace or the end; abbreviations do not count.
@@ -33,20 +15,25 @@ function sentences(text: string): number {
   return ends - abbreviations;
 }
 
-describe('knowledge base: coverage of the reference', () => {
-  const { rows, extras } = referenceIds();
-
-  it('parses 104 rows from the reference, with row 53 sharing learning_rate', () => {
-    assert.equal(rows.length, 104);
-    assert.equal(rows.filter(id => id === 'learning_rate').length, 2);
-    assert.deepEqual(extras, ['adam_betas', 'subsample_freq']);
+describe('knowledge base: coverage of the canonical ids', () => {
+  it('keeps all 105 contract ids, learning_rate and the two extras among them', () => {
+    assert.equal(CONTRACT.size, 105);
+    assert.equal(CONTRACT_IDS.length, 105, 'no id listed twice');
+    for (const id of ['learning_rate', 'adam_betas', 'subsample_freq']) assert.ok(CONTRACT.has(id), id);
   });
 
-  it('has an entry for each of the 105 reference ids', () => {
-    const ids = new Set([...rows, ...extras]);
-    assert.equal(ids.size, 105);
-    const missing = [...ids].filter(id => !getEntry(id));
+  it('has an entry for each contract id', () => {
+    const missing = [...CONTRACT].filter(id => !getEntry(id));
     assert.deepEqual(missing, []);
+  });
+
+  it('has an entry for every id detection can report', () => {
+    assert.deepEqual([...knownCanonicalIds()].filter(id => !getEntry(id)), []);
+  });
+
+  it('documents every id in docs/hyperparameters.md, generated from these entries', () => {
+    assert.equal(readFileSync(DOC_PATH, 'utf8'), renderIdsDoc(), 'run node -r esbuild-register scripts/hyperparameter-ids.ts');
+    for (const e of allEntries()) assert.match(readFileSync(DOC_PATH, 'utf8'), new RegExp(`\\| \`${e.id}\``), e.id);
   });
 
   it('has unique snake_case ids', () => {
@@ -57,13 +44,12 @@ describe('knowledge base: coverage of the reference', () => {
 });
 
 describe('knowledge base: every entry is complete and well-formed', () => {
-  const prose = referenceProse();
   for (const entry of allEntries()) {
-    it(entry.id, () => checkEntry(entry, prose));
+    it(entry.id, () => checkEntry(entry));
   }
 });
 
-function checkEntry(e: KnowledgeEntry, prose: readonly string[]): void {
+function checkEntry(e: KnowledgeEntry): void {
   assert.ok(e.title.trim(), 'title');
   assert.ok(e.summary.trim() && !e.summary.includes('\n') && e.summary.length <= 160, `summary is one short line (${e.summary.length})`);
   const n = sentences(e.explanation);
@@ -101,8 +87,6 @@ function checkEntry(e: KnowledgeEntry, prose: readonly string[]): void {
     assert.ok(parsed.hostname.includes('.'), url);
   }
   if (e.valid?.min !== undefined && e.valid.max !== undefined) assert.ok(e.valid.min < e.valid.max);
-  const text = [e.summary, e.explanation, e.effects.raise, e.effects.lower, ...e.pitfalls, ...Object.values(e.defaults)].join('\n');
-  for (const cell of prose) assert.ok(!text.includes(cell), `own words: "${cell}" is copied from the reference`);
 }
 
 describe('knowledge base: defaults checked against the framework docs', () => {
