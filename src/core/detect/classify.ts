@@ -422,7 +422,7 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
   if (nonHp) return { canonical: name === 'seed' ? 'seed' : null, kind: nonHp };
   // Name patterns guess numeric concepts; an expression written as text (`conv_feature_layers:
   // "[(512,10,5)] * 4"`) or a word is not one of those numbers.
-  const textValue = typeof ctx.value === 'string' && !/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(ctx.value.trim());
+  const textValue = typeof ctx.value === 'string' && !/^([-+]?[\d.]+(e[-+]?\d+)?|\$\{.*\}|\?\?\?|auto)$/i.test(ctx.value.trim());
   if (!textValue) for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
   const guess = fuzzy(name);
   if (guess) return hp(guess);
