@@ -4,7 +4,7 @@ import { SidebarModel } from './views/sidebarModel';
 import { createApplyBestCommand } from './apply/applyBestCommand';
 import { createCurvesCommands } from './views/curvesCommands';
 import { CurvesPanel } from './views/curvesPanel';
-import { cellView, detectFile, detectNotebookCells, findSettingAt, quickScan } from '../core/detect';
+import { cellView, CONFIG_GLOB, CONFIG_LANGUAGE_IDS, detectFile, detectNotebookCells, findSettingAt, quickScan } from '../core/detect';
 import { diagnose } from '../core/diagnostics';
 import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
@@ -87,10 +87,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   const studyHover = new StudyHoverLookup(studies.controller);
 
   // --- hovers, diagnostics, explanations ----------------------------------------------------------
-  const selector: vscode.DocumentSelector = [
-    { language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }, { language: 'toml' }, { language: 'python' },
-    { pattern: '**/*.{conf,cfg,ini,toml}' },
-  ];
+  // The file types detection reads (core/detect/files.ts), by language and by extension.
+  const selector: vscode.DocumentSelector = [...CONFIG_LANGUAGE_IDS.map(language => ({ language })), { pattern: CONFIG_GLOB }];
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider({ scheme: 'vscode-notebook-cell', language: 'python' }, new ParametersCellCodeLens()),
     vscode.languages.registerHoverProvider(selector, new SettingHoverProvider(documents, { findSettingAt, renderHover }, studyHover)),

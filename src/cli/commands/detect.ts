@@ -2,9 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
-import { detectFile, detectWorkspace, isNotebookPath, MAX_NOTEBOOK_BYTES, withLazyImports, withMmengineBases, type DetectedFile, type Setting } from '../../core/detect';
+import { detectDocument, detectWorkspace, diskReader, findVocabularyFile, isNotebookPath, MAX_NOTEBOOK_BYTES, parseVocabulary, type DetectedFile, type Setting, type UserVocabulary } from '../../core/detect';
 
-const usage = `Usage: hpstudio detect <path|dir>... [--json] [--max-size-kb N] [--exclude NAME]...
+const usage = `Usage: hpstudio detect <path|dir>... [--json] [--max-size-kb N] [--exclude NAME]... [--vocabulary FILE]
 
 Finds the hyperparameters in ML config files and training scripts (Hydra, Lightning CLI,
 HF TrainingArguments, DeepSpeed, Ultralytics, mmengine, Detectron2, argparse, Optuna, Ray Tune,
@@ -21,6 +21,8 @@ Options:
   --max-size-kb N   skip files larger than N KB (default 1024); for a notebook the
                     limit applies to its code cells (outputs are never read)
   --exclude NAME    also skip directories with this name (repeatable)
+  --vocabulary FILE your own names (default: the nearest .hpstudio/vocabulary.yaml above
+                    the first path): key → canonical id, or not a hyperparameter
 
 Exit codes: 0 all paths read, 1 a path does not exist, 2 usage error.
 `;
@@ -43,6 +45,8 @@ function jsonSetting(s: Setting): Record<string, unknown> {
     ...(s.origin ? { origin: s.origin } : {}),
     ...(s.aliases ? { aliases: s.aliases } : {}),
     ...(s.cell !== undefined ? { cell: s.cell } : {}),
+    ...(s.alsoAt ? { alsoAt: s.alsoAt } : {}),
+    ...(s.taught ? { taught: s.taught } : {}),
   };
 }
 
@@ -77,23 +81,33 @@ function table(files: readonly DetectedFile[], cwd: string): string {
   return `${out.join('\n')}\n`;
 }
 
-function readBase(maxBytes: number): (p: string) => string | undefined {
-  return p => {
-    try {
-      return fs.statSync(p).size <= maxBytes ? fs.readFileSync(p, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+/** The vocabulary file to apply: --vocabulary, else the nearest one above the first path. Problems go to stderr. */
+function loadVocabulary(explicit: string | undefined, firstPath: string, io: CliIO): { vocabulary?: UserVocabulary; root?: string } {
+  const file = explicit ? path.resolve(io.cwd, explicit) : findVocabularyFile(fs.existsSync(firstPath) && fs.statSync(firstPath).isDirectory() ? firstPath : path.dirname(firstPath));
+  if (!file) return {};
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    io.stderr.write(`hpstudio detect: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return {};
+  }
+  const vocabulary = parseVocabulary(text);
+  const shown = path.relative(io.cwd, file) || file;
+  for (const p of vocabulary.problems) io.stderr.write(`hpstudio detect: ${shown}:${p.line + 1}: ${p.message}\n`);
+  // The folder holding `.hpstudio/` is the workspace root that `files:` globs are relative to.
+  return { vocabulary, root: path.dirname(path.dirname(file)) };
 }
 
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, { json: { type: 'flag' }, 'max-size-kb': { type: 'number' }, exclude: { type: 'string', multiple: true } });
+  const args = parseArgs(argv, { json: { type: 'flag' }, 'max-size-kb': { type: 'number' }, exclude: { type: 'string', multiple: true }, vocabulary: { type: 'string' } });
   if (args.positional.length === 0) throw new UsageError('give at least one file or directory');
   const maxKb = args.options['max-size-kb'];
   if (maxKb !== undefined && (typeof maxKb !== 'number' || maxKb <= 0)) throw new UsageError('--max-size-kb needs a positive number');
   const maxBytes = typeof maxKb === 'number' ? Math.floor(maxKb * 1024) : undefined;
   const exclude = (args.options.exclude as string[] | undefined) ?? [];
+  const { vocabulary, root } = loadVocabulary(args.options.vocabulary as string | undefined, path.resolve(io.cwd, args.positional[0]), io);
+  const read = diskReader(maxBytes ?? 1024 * 1024);
   const files: DetectedFile[] = [];
   let missing = 0;
   for (const p of args.positional) {
@@ -108,7 +122,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       continue;
     }
     if (stat.isDirectory()) {
-      files.push(...detectWorkspace(full, { maxBytes, exclude, signal: io.signal }));
+      files.push(...detectWorkspace(full, { maxBytes, exclude, signal: io.signal, vocabulary }));
     } else if (isNotebookPath(full) && stat.size > MAX_NOTEBOOK_BYTES) {
       files.push({ path: full, format: null, settings: [], error: `notebook is ${(stat.size / 1024 / 1024).toFixed(0)} MB, above the ${MAX_NOTEBOOK_BYTES / 1024 / 1024} MB limit; not read` });
     } else if (!isNotebookPath(full) && maxBytes !== undefined && stat.size > maxBytes) {
@@ -124,10 +138,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
         files.push({ path: full, format: null, settings: [], error: `cannot read: ${err instanceof Error ? err.message : String(err)}` });
         continue;
       }
-      const result = detectFile(full, text, { maxBytes, force: true });
-      // mmengine `_base_` files and Detectron2 lazy imports show what a config inherits.
-      const read = readBase(maxBytes ?? 1024 * 1024);
-      files.push(full.endsWith('.py') && !result.error ? withLazyImports(full, text, withMmengineBases(full, text, result, read), read) : result);
+      // The editor's detection: mmengine `_base_` files and LazyConfig imports, and the vocabulary.
+      files.push(detectDocument(full, text, { maxBytes, force: true, read, vocabulary, relativePath: path.relative(root ?? io.cwd, full) }));
     }
   }
   if (args.options.json) {

@@ -2,6 +2,7 @@
  * `detectFile`: the full, position-keeping detection of one file (never throws: problems become
  * `DetectedFile.error`), and `findSettingAt` for hovers (binary search over the sorted ranges).
  */
+import { configLanguage } from './files';
 import { parseIni } from './parsers/ini';
 import { parseJson } from './parsers/json';
 import { parseToml } from './parsers/toml';
@@ -28,16 +29,6 @@ export interface DetectOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
-
-function language(path: string): 'yaml' | 'json' | 'toml' | 'ini' | 'python' | undefined {
-  const p = path.toLowerCase();
-  if (/\.ya?ml$/.test(p)) return 'yaml';
-  if (/\.jsonc?$/.test(p)) return 'json';
-  if (/\.toml$/.test(p)) return 'toml';
-  if (/\.(conf|cfg|ini)$/.test(p)) return 'ini';
-  if (/\.py$/.test(p)) return 'python';
-  return undefined;
-}
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
@@ -68,7 +59,7 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   if (text.length > maxBytes) {
     return none(path, `file is ${formatBytes(text.length)}, above the ${formatBytes(maxBytes)} detection limit; not parsed`);
   }
-  const lang = language(path);
+  const lang = configLanguage(path);
   if (!lang) return none(path);
   if (text.startsWith('version https://git-lfs')) return none(path);
   if (!options.force && !quickScan(path, text).candidate) return none(path);

@@ -6,3 +6,6 @@ export { detectWorkspace, indexWorkspace, listFiles, buildHydraIndex, withMmengi
 export { classifyKey, type KeyContext, type Classification } from './classify';
 export { knownCanonicalIds } from './vocabulary';
 export { detectNotebook, detectNotebookCells, cellView, readNotebook, parametersCellIndex, isNotebookPath, NOTEBOOK_FORMAT, MAX_NOTEBOOK_BYTES, type NotebookCell, type NotebookContent, type NotebookCellKind } from './notebook';
+export { CONFIG_EXTENSIONS, CONFIG_FILE, CONFIG_GLOB, CONFIG_LANGUAGE_IDS, EXCLUDED_DIRS, EXCLUDED_GLOBS, inExcludedFolder, configLanguage } from './files';
+export { detectDocument, diskReader, findVocabularyFile, type DocumentOptions } from './document';
+export { parseVocabulary, applyVocabulary, vocabularyEntryFor, EMPTY_VOCABULARY, VOCABULARY_FILE, type UserVocabulary, type VocabularyProblem } from './userVocabulary';

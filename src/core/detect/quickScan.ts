@@ -3,6 +3,7 @@
  * 64 KB whether a file can hold ML configuration, without building any tree. It is deliberately
  * liberal (a false candidate only costs one full parse later); the full detector has the last word.
  */
+import { CONFIG_FILE } from './files';
 import { VOCABULARY, normaliseName } from './vocabulary';
 
 export interface QuickScanResult {
@@ -12,7 +13,6 @@ export interface QuickScanResult {
 }
 
 const SCAN_BYTES = 64 * 1024;
-const EXTENSIONS = /\.(ya?ml|json|jsonc|toml|py|conf|cfg|ini)$/i;
 const NEVER = /(^|\/)(package(-lock)?\.json|tsconfig[^/]*\.json|\.eslintrc[^/]*|\.pre-commit-config\.ya?ml|(docker-)?compose[^/]*\.ya?ml|pnpm-lock\.yaml|yarn\.lock|composer\.json|setup\.cfg|tox\.ini|\.flake8|mypy\.ini|pytest\.ini|\.coveragerc|cargo\.toml|poetry\.lock|pipfile\.lock|\.babelrc|renovate\.json|\.prettierrc[^/]*|launch\.json|settings\.json|extensions\.json|tasks\.json)$/i;
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
@@ -50,7 +50,7 @@ export function quickScan(path: string, text: string): QuickScanResult {
   const p = path.replace(/\\/g, '/');
   // A notebook's code is found only by reading its cells (past any outputs): let the detector do it.
   if (/\.ipynb$/i.test(p)) return { candidate: text.includes('"cells"') && !/(^|\/)\.ipynb_checkpoints\//.test(p) };
-  if (!EXTENSIONS.test(p) || NEVER.test(p) || /(^|\/)\.github\/workflows\//.test(p)) return { candidate: false };
+  if (!CONFIG_FILE.test(p) || NEVER.test(p) || /(^|\/)\.github\/workflows\//.test(p)) return { candidate: false };
   if (text.startsWith('version https://git-lfs')) return { candidate: false };
   const head = text.length > SCAN_BYTES ? text.slice(0, SCAN_BYTES) : text;
   for (const [needle, re, format] of FINGERPRINTS) if (head.includes(needle) && re.test(head)) return { candidate: true, format };

@@ -54,6 +54,8 @@ export interface Setting {
   readonly origin?: { readonly kind: 'reference' | 'auto' | 'mandatory' | 'schedule' | 'inherited'; readonly text: string };
   /** Other places that name this same setting: the dict key or keyword around `trial.suggest_*("x", …)`. */
   readonly alsoAt?: readonly SourceRange[];
+  /** Set when the user's vocabulary file decided id and kind: the 0-based line of that entry. */
+  readonly taught?: { readonly line: number };
   /** Other spellings of the same option where the file declares them (argparse `'--lr', '--learning-rate'`). */
   readonly aliases?: readonly string[];
   /** Notebooks: index of the cell holding the setting; `range`/`valueRange` are then relative to that cell. */

@@ -194,6 +194,11 @@ export function nonHyperparameterKind(name: string): SettingKind | undefined {
   return undefined;
 }
 
+/** The kind a canonical id stands for: system settings (precision, seed, …) or hyperparameters. */
+export function canonicalKind(id: string): SettingKind {
+  return Object.prototype.hasOwnProperty.call(SYSTEM_IDS, id) ? 'system' : 'hyperparameter';
+}
+
 /** All canonical ids this vocabulary can produce (reference ids plus the ones added here). */
 export function knownCanonicalIds(): Set<string> {
   return new Set([...Object.keys(HYPERPARAMETERS), ...Object.keys(SYSTEM_IDS), 'svm_c', 'rbf_gamma', 'regularization_alpha', 'dbscan_eps', 'lr_decay_factor', 'focal_gamma', 'focal_alpha']);

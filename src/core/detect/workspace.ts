@@ -7,6 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MAX_BYTES, detectFile, withOptimizer, type DetectOptions } from './detect';
 import { isNotebookPath, MAX_NOTEBOOK_BYTES } from './notebook';
+import { detectDocument } from './document';
+import type { UserVocabulary } from './userVocabulary';
+import { CONFIG_FILE, EXCLUDED_DIRS } from './files';
 import { quickScan } from './quickScan';
 import { hydraGroup } from './structured';
 import type { DetectedFile, Setting } from './types';
@@ -21,7 +24,8 @@ export interface ScanOptions {
   readonly signal?: AbortSignal;
 }
 
-export const DEFAULT_EXCLUDES = ['.git', 'node_modules', '.venv', 'venv', '__pycache__', 'dist', 'build', '.hpstudio', '.tox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.ipynb_checkpoints', '.idea', '.vscode-test'];
+/** Folders never entered (the one list in files.ts). */
+export const DEFAULT_EXCLUDES: readonly string[] = EXCLUDED_DIRS;
 
 export interface IndexedFile {
   readonly path: string;
@@ -79,7 +83,7 @@ export function indexWorkspace(root: string, options: ScanOptions = {}): Indexed
   const out: IndexedFile[] = [];
   for (const file of listFiles(root, options)) {
     if (options.signal?.aborted) break;
-    if (!/\.(ya?ml|jsonc?|toml|py|conf|cfg|ini|ipynb)$/i.test(file)) continue;
+    if (!CONFIG_FILE.test(file)) continue;
     let size = 0;
     try {
       size = fs.statSync(file).size;
@@ -200,9 +204,10 @@ export function withLazyImports(file: string, text: string, own: DetectedFile, r
 }
 
 /** Full detection of every candidate file under `root` (or of one file). Files with nothing ML are omitted. */
-export function detectWorkspace(root: string, options: ScanOptions & DetectOptions = {}): DetectedFile[] {
+export function detectWorkspace(root: string, options: ScanOptions & DetectOptions & { readonly vocabulary?: UserVocabulary } = {}): DetectedFile[] {
   const index = indexWorkspace(root, options);
   const results: DetectedFile[] = [];
+  const read = readSmall(options.maxBytes ?? DEFAULT_MAX_BYTES);
   const texts = new Map<string, string>();
   for (const f of index) {
     if (options.signal?.aborted) break;
@@ -212,11 +217,7 @@ export function detectWorkspace(root: string, options: ScanOptions & DetectOptio
     }
     if (!f.candidate) continue;
     const text = fs.readFileSync(f.path, 'utf8');
-    let r = detectFile(f.path, text, { ...options, force: true });
-    if (f.path.endsWith('.py') && !r.error) {
-      const read = readSmall(options.maxBytes ?? DEFAULT_MAX_BYTES);
-      r = withLazyImports(f.path, text, withMmengineBases(f.path, text, r, read), read);
-    }
+    const r = detectDocument(f.path, text, { ...options, force: true, read, relativePath: path.relative(root, f.path) });
     if (r.format === 'hydra' && r.settings.some(s => s.origin?.kind === 'reference' && s.value === null)) texts.set(f.path, text);
     if (r.format !== null || r.error) results.push(r);
   }
@@ -224,7 +225,7 @@ export function detectWorkspace(root: string, options: ScanOptions & DetectOptio
     const resolve = buildHydraIndex(results);
     for (let i = 0; i < results.length; i++) {
       const text = texts.get(results[i].path);
-      if (text !== undefined) results[i] = detectFile(results[i].path, text, { ...options, force: true, resolveReference: resolve });
+      if (text !== undefined) results[i] = detectDocument(results[i].path, text, { ...options, force: true, resolveReference: resolve, relativePath: path.relative(root, results[i].path) });
     }
   }
   return results;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { NotebookContent } from '../../core/detect/notebookFile';
+import { CONFIG_FILE, CONFIG_LANGUAGE_IDS } from '../../core/detect/files';
 import type { DetectedFile } from '../../core/detect/types';
 import { cellOf, isNotebookCell, notebookContent, notebookSignature } from '../notebook/notebookCells';
 
@@ -15,11 +16,10 @@ export interface DocumentDetector {
 /** Documents bigger than this are not parsed for hovers/diagnostics: a huge JSON must never stall the host. */
 export const MAX_DOCUMENT_CHARS = 8 * 1024 * 1024;
 
-const SUPPORTED = new Set(['yaml', 'json', 'jsonc', 'toml', 'python', 'properties', 'ini']);
-const SUPPORTED_EXT = /\.(ya?ml|jsonc?|toml|py|conf|cfg|ini)$/i;
+const SUPPORTED = new Set(CONFIG_LANGUAGE_IDS);
 
 export function isSupportedDocument(doc: Pick<vscode.TextDocument, 'languageId' | 'uri'>): boolean {
-  return doc.uri.scheme !== 'output' && (SUPPORTED.has(doc.languageId) || SUPPORTED_EXT.test(doc.uri.path));
+  return doc.uri.scheme !== 'output' && (SUPPORTED.has(doc.languageId) || CONFIG_FILE.test(doc.uri.path));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { CONFIG_GLOB, inExcludedFolder } from '../../core/detect/files';
 import { WorkspaceIndex, type IndexDetector, type IndexFiles } from '../../core/workspace/workspaceIndex';
 
-export const CONFIG_GLOB = '**/*.{yaml,yml,json,jsonc,toml,py,conf,cfg,ini,ipynb}';
 
 interface ScanSettings {
   readonly maxFileBytes: number;
@@ -18,7 +18,7 @@ export function readScanSettings(): ScanSettings {
 
 /** Folders whose files are never listed, whatever `hpstudio.scan.exclude` says (study data, checkpoints, envs). */
 export function isExcludedPath(uri: vscode.Uri): boolean {
-  return /[\\/](\.git|node_modules|\.venv|venv|__pycache__|\.hpstudio|\.ipynb_checkpoints)[\\/]/.test(uri.path);
+  return inExcludedFolder(uri.path);
 }
 
 /** The vscode-backed file port of the index: findFiles with the user's exclusions, workspace.fs reads. */

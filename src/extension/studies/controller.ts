@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EXCLUDED_DIRS } from '../../core/detect/files';
 import type { StudyEventMessage } from '../../core/protocol/worker';
 import { looksLikeStudy } from '../../core/study/studyDraft';
 import type { StudySnapshot } from '../../core/study/studyIndex';
@@ -264,7 +265,7 @@ export class StudyController implements vscode.Disposable {
 async function pickStudyFile(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document;
   if (active && active.uri.scheme === 'file' && looksLikeStudy(active.uri.fsPath, active.getText())) return active.uri;
-  const found = await vscode.workspace.findFiles('**/{*.study.yaml,*.study.yml,sweep*.yaml,sweep*.yml}', '**/{node_modules,.git,.hpstudio}/**', 200);
+  const found = await vscode.workspace.findFiles('**/{*.study.yaml,*.study.yml,sweep*.yaml,sweep*.yml}', `**/{${EXCLUDED_DIRS.join(',')}}/**`, 200);
   const files = found.filter(u => {
     try {
       return looksLikeStudy(u.fsPath, fs.readFileSync(u.fsPath, 'utf8'));
