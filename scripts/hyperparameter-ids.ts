@@ -42,18 +42,53 @@ export function renderIdsDoc(): string {
 }
 
 export const DOC_PATH = path.resolve(__dirname, '../docs/hyperparameters.md');
+export const SCHEMA_PATH = path.resolve(__dirname, '../schemas/vocabulary.schema.json');
+
+/** JSON Schema of `.hpstudio/vocabulary.yaml` (completion and checks in the YAML editor); ids from the knowledge base. */
+export function renderVocabularySchema(): string {
+  const ids = allEntries().map(e => e.id).sort();
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Hyperparameter Studio vocabulary',
+    description: 'Names your code uses, mapped to canonical ids (docs/hyperparameters.md) or marked as not hyperparameters. Applied by the editor and by `hpstudio detect`.',
+    type: 'object',
+    required: ['vocabulary'],
+    additionalProperties: false,
+    properties: {
+      vocabulary: {
+        type: 'array',
+        description: 'Entries in order; the first one that matches a setting decides.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key'],
+          properties: {
+            key: { type: 'string', minLength: 1, description: 'Key, keyword or flag name; case, `-` and `_` do not matter; `*` and `?` are wildcards.' },
+            id: { type: 'string', enum: ids, description: 'The canonical id this key stands for.' },
+            hyperparameter: { type: 'boolean', const: false, description: '`false`: this key is not a hyperparameter.' },
+            files: { type: 'string', description: 'Only in files matching this glob, relative to the workspace folder (e.g. `models/**`).' },
+            format: { type: 'string', description: 'Only in files detected in this format (hydra, argparse, deepspeed, …).' },
+          },
+          oneOf: [{ required: ['id'] }, { required: ['hyperparameter'] }],
+        },
+      },
+    },
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
 
 if (require.main === module) {
-  const text = renderIdsDoc();
-  if (process.argv.includes('--check')) {
-    const current = fs.existsSync(DOC_PATH) ? fs.readFileSync(DOC_PATH, 'utf8') : '';
-    if (current !== text) {
-      console.error('docs/hyperparameters.md is out of date: run node -r esbuild-register scripts/hyperparameter-ids.ts');
-      process.exit(1);
+  for (const [file, text] of [[DOC_PATH, renderIdsDoc()], [SCHEMA_PATH, renderVocabularySchema()]] as const) {
+    if (process.argv.includes('--check')) {
+      const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      if (current !== text) {
+        console.error(`${path.relative(process.cwd(), file)} is out of date: run node -r esbuild-register scripts/hyperparameter-ids.ts`);
+        process.exitCode = 1;
+      }
+    } else {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      console.log(`wrote ${path.relative(process.cwd(), file)}`);
     }
-  } else {
-    fs.mkdirSync(path.dirname(DOC_PATH), { recursive: true });
-    fs.writeFileSync(DOC_PATH, text);
-    console.log(`wrote ${path.relative(process.cwd(), DOC_PATH)}`);
   }
 }

@@ -4,7 +4,10 @@ import { SidebarModel } from './views/sidebarModel';
 import { createApplyBestCommand } from './apply/applyBestCommand';
 import { createCurvesCommands } from './views/curvesCommands';
 import { CurvesPanel } from './views/curvesPanel';
-import { cellView, CONFIG_GLOB, CONFIG_LANGUAGE_IDS, detectFile, detectNotebookCells, findSettingAt, quickScan } from '../core/detect';
+import { applyVocabulary, cellView, CONFIG_GLOB, CONFIG_LANGUAGE_IDS, detectDocument, detectNotebookCells, diskReader, findSettingAt, quickScan } from '../core/detect';
+import { VocabularyStore } from './detection/vocabularyStore';
+import { createTeachCommand } from './detection/teachCommand';
+import { readForDetection } from './detection/documentDetections';
 import { diagnose } from '../core/diagnostics';
 import { prepareHoverIndex, renderHover } from '../core/hover';
 import { DocumentDetections, isSupportedDocument } from './detection/documentDetections';
@@ -43,20 +46,36 @@ export function activate(context: vscode.ExtensionContext): void {
 function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
   // --- detection: open documents (per version) and the whole workspace ----------------------------
   // The per-file sibling index is built with the detection (once per version), never on a hover.
+  // One detection for every view (core detectDocument, also behind `hpstudio detect`): it follows
+  // mmengine `_base_` files and LazyConfig imports and applies the folder's vocabulary file.
+  const vocabulary = new VocabularyStore(log);
+  const read = readForDetection(diskReader());
+  const detectWith = (path: string, text: string) => {
+    const uri = vscode.Uri.file(path);
+    return detectDocument(path, text, { read, ...vocabulary.forDocument(uri) });
+  };
   const documents = new DocumentDetections({
     detectFile: (path, text) => {
-      const file = detectFile(path, text);
+      const file = detectWith(path, text);
       prepareHoverIndex(file);
       return file;
     },
-    detectNotebookCells,
+    // Notebooks get the folder's vocabulary too (their cells are read with the whole notebook).
+    detectNotebookCells: (path, content) => {
+      const { vocabulary: v, relativePath } = vocabulary.forDocument(vscode.Uri.file(path));
+      return applyVocabulary(detectNotebookCells(path, content), v, relativePath);
+    },
     cellView: (file, cell) => {
       const view = cellView(file, cell);
       prepareHoverIndex(view);
       return view;
     },
   });
-  const scanner = new WorkspaceScanner({ quickScan, detectFile }, log);
+  // The index keys files by URI string; detection wants the file-system path of file: URIs.
+  const scanner = new WorkspaceScanner({ quickScan, detectFile: (key, text) => {
+    const uri = vscode.Uri.parse(key, true);
+    return { ...detectWith(uri.scheme === 'file' ? uri.fsPath : key, text), path: key };
+  } }, log);
   const scan = async () => {
     const started = Date.now();
     await scanner.scan();
@@ -65,6 +84,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     return configs.length;
   };
   context.subscriptions.push(
+    vocabulary,
+    vocabulary.onDidChange(() => documents.refreshAll()),
     documents,
     scanner,
     // An open editor's text is newer than the file on disk: let it update the index as the user types.
@@ -113,8 +134,9 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     applyBest: name => vscode.commands.executeCommand('hpstudio.applyBest', name),
   });
   context.subscriptions.push(sidebarModel, sidebar, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar));
-  // The first scan runs in the background; activation must not wait for a big workspace.
-  void scan().catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
+  // The first scan runs in the background; activation must not wait for a big workspace. The vocabulary
+  // file is read first so the scan already sees it.
+  void vocabulary.reload().then(() => scan()).catch(err => log.warn(`workspace scan failed: ${err instanceof Error ? err.message : String(err)}`));
 
   // --- the curves panel (restored after reload by its serializer) -----------------------------------
   const curves = createCurvesCommands(context.extensionUri, studies.controller, log);
@@ -137,6 +159,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     'hpstudio.openCurves': target => curves.openCurves(target),
     'hpstudio.explainSetting': createExplainCommand(documents),
     'hpstudio.applyBest': applyBest,
+    'hpstudio.teachVocabulary': createTeachCommand(vocabulary, () => void scan()) as (...args: unknown[]) => unknown,
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 }

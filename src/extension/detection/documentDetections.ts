@@ -13,6 +13,11 @@ export interface DocumentDetector {
   cellView(file: DetectedFile, cell: number): DetectedFile;
 }
 
+/** Reads a file for detection's `_base_`/import following: the open editor's text first (newer than the disk). */
+export function readForDetection(disk: (path: string) => string | undefined): (path: string) => string | undefined {
+  return path => vscode.workspace.textDocuments.find(d => d.uri.scheme === 'file' && d.uri.fsPath === path)?.getText() ?? disk(path);
+}
+
 /** Documents bigger than this are not parsed for hovers/diagnostics: a huge JSON must never stall the host. */
 export const MAX_DOCUMENT_CHARS = 8 * 1024 * 1024;
 
@@ -107,6 +112,13 @@ export class DocumentDetections implements vscode.Disposable {
     const entry = this.notebookEntry(notebook);
     this.notebookChanged.fire({ notebook, detected: entry.detected });
     for (const cell of notebook.getCells()) if (isSupportedDocument(cell.document)) this.changed.fire(cell.document);
+  }
+
+  /** Recomputes every open document and notebook (the vocabulary file changed). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) this.refresh(doc);
+    this.notebooks.clear();
+    for (const nb of vscode.workspace.notebookDocuments) this.refreshNotebook(nb);
   }
 
   private schedule(doc: vscode.TextDocument): void {

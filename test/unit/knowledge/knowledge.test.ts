@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { allEntries, findEntry, getEntry, normalizeName, suggest, FRAMEWORK_LABELS, type KnowledgeEntry } from '../../../src/core/knowledge';
 import { CONTRACT_IDS } from '../../../src/core/knowledge/contractIds';
 import { knownCanonicalIds } from '../../../src/core/detect';
-import { DOC_PATH, renderIdsDoc } from '../../../scripts/hyperparameter-ids';
+import { DOC_PATH, renderIdsDoc, renderVocabularySchema, SCHEMA_PATH } from '../../../scripts/hyperparameter-ids';
 
 /** The canonical ids promised from the first release; docs/hyperparameters.md documents them with the rest. */
 const CONTRACT = new Set(CONTRACT_IDS);
@@ -31,8 +31,9 @@ describe('knowledge base: coverage of the canonical ids', () => {
     assert.deepEqual([...knownCanonicalIds()].filter(id => !getEntry(id)), []);
   });
 
-  it('documents every id in docs/hyperparameters.md, generated from these entries', () => {
+  it('documents every id in docs/hyperparameters.md and the vocabulary schema, generated from these entries', () => {
     assert.equal(readFileSync(DOC_PATH, 'utf8'), renderIdsDoc(), 'run node -r esbuild-register scripts/hyperparameter-ids.ts');
+    assert.equal(readFileSync(SCHEMA_PATH, 'utf8'), renderVocabularySchema(), 'run node -r esbuild-register scripts/hyperparameter-ids.ts');
     for (const e of allEntries()) assert.match(readFileSync(DOC_PATH, 'utf8'), new RegExp(`\\| \`${e.id}\``), e.id);
   });
 
