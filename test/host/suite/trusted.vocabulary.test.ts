@@ -87,7 +87,7 @@ describe('the vocabulary file, from a hover link to the CLI', () => {
     await vscode.commands.executeCommand('hpstudio.teachVocabulary', { uri: main().toString(), key: 'tied', id: 'architecture' });
     const text = await waitFor('hover with the taught id', async () => {
       const t = await hover(main(), line, character);
-      return /^\*\*Architecture/m.test(t) ? t : undefined;
+      return /^\*\*Model architecture\*\*/m.test(t) ? t : undefined;
     });
     assert.match(text, /vocabulary file \(line 5\)/);
     assert.equal(cliDetect(main()).settings.find(s => s.name === '--tied')?.canonical, 'architecture');
