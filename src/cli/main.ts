@@ -35,12 +35,13 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout.write(`${version}\n`);
     return 0;
   }
-  const command = commands.find(c => c.name === first);
-  if (!command) {
+  const entry = commands.find(c => c.name === first);
+  if (!entry) {
     const hint = first.startsWith('-') ? `unknown option ${first}` : `unknown command "${first}"`;
     io.stderr.write(`hpstudio: ${hint} (see \`hpstudio --help\`)\n`);
     return 2;
   }
+  const command = entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;

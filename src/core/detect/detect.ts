@@ -3,11 +3,6 @@
  * `DetectedFile.error`), and `findSettingAt` for hovers (binary search over the sorted ranges).
  */
 import { configLanguage } from './files';
-import { parseIni } from './parsers/ini';
-import { parseJson } from './parsers/json';
-import { parseToml } from './parsers/toml';
-import { parseYaml } from './parsers/yaml';
-import { extractPython } from './python';
 import { detectNotebook, isNotebookPath } from './notebook';
 import { quickScan } from './quickScan';
 import { extractStructured, recogniseFormat, vocabularyScore, type StructuredInput } from './structured';
@@ -29,6 +24,18 @@ export interface DetectOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The parsers, loaded on first use: `hpstudio detect one-file.yaml` never evaluates the Python grammar
+ * or the TOML parser (CLI start-up cost; see test/bench/cli-startup.bench.ts).
+ */
+const parsers = {
+  yaml: () => (require('./parsers/yaml') as typeof import('./parsers/yaml')).parseYaml,
+  json: () => (require('./parsers/json') as typeof import('./parsers/json')).parseJson,
+  toml: () => (require('./parsers/toml') as typeof import('./parsers/toml')).parseToml,
+  ini: () => (require('./parsers/ini') as typeof import('./parsers/ini')).parseIni,
+  python: () => (require('./python') as typeof import('./python')).extractPython,
+};
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
@@ -68,27 +75,27 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   const lines = new LineIndex(body);
   if (lang === 'python') {
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
-    const r = extractPython(path, body, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
+    const r = parsers.python()(path, body, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
     return finish(path, r.format, r.settings);
   }
   let root: ConfigNode | undefined;
   let headerComments = '';
   let error: string | undefined;
   if (lang === 'yaml') {
-    const r = parseYaml(body, options.maxAliases ?? 1000);
+    const r = parsers.yaml()(body, options.maxAliases ?? 1000);
     root = r.root;
     headerComments = r.headerComments;
     error = r.error;
   } else if (lang === 'json') {
-    const r = parseJson(body);
+    const r = parsers.json()(body);
     root = r.root;
     error = r.error;
   } else if (lang === 'toml') {
-    const r = parseToml(body);
+    const r = parsers.toml()(body);
     root = r.root;
     error = r.error;
   } else {
-    root = parseIni(body);
+    root = parsers.ini()(body);
   }
   if (error) return none(path, error);
   const input: StructuredInput = { path, text: body, root, lines, language: lang, headerComments, resolveReference: options.resolveReference };

@@ -6,7 +6,6 @@
  * stay exact. The papermill `parameters` cell is read on its own: each of its assignments is a parameter
  * of the notebook, whether or not its name is a known hyperparameter.
  */
-import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
 import { classifyKey } from './classify';
 import { detectFile, type DetectOptions } from './detect';
@@ -131,6 +130,8 @@ export function parameterAssignments(source: string, framework?: string): Settin
   const lines = new LineIndex(python);
   const src = (n: SyntaxNode) => python.slice(n.from, n.to);
   const out: Setting[] = [];
+  // The grammar loads on first use, so `hpstudio detect x.yaml` never evaluates it (CLI start-up).
+  const { parser } = require('@lezer/python') as typeof import('@lezer/python');
   const top = parser.parse(python).topNode;
   for (let st = top.firstChild; st; st = st.nextSibling) {
     if (st.name !== 'AssignStatement') continue;

@@ -12,7 +12,7 @@
  *       files: "models/**"   # optional glob, relative to the workspace folder
  *       format: argparse     # optional: only files detected in this format
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import type { DetectedFile, Setting } from './types';
 import { canonicalKind, knownCanonicalIds, normaliseName } from './vocabulary';
 
@@ -65,6 +65,8 @@ function globToRegExp(glob: string, anchoredPath: boolean): RegExp {
 /** Parses the vocabulary file's text. Never throws; problems carry their 0-based line. */
 export function parseVocabulary(text: string): UserVocabulary {
   if (text.length > MAX_BYTES) return { entries: [], problems: [{ line: 0, message: `the vocabulary file is larger than ${MAX_BYTES / 1024} KB; it is ignored` }] };
+  // Loaded here, not at start-up: most runs have no vocabulary file.
+  const { isMap, isSeq, LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 0 : counter.linePos(offset).line - 1);

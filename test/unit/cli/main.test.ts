@@ -50,3 +50,14 @@ describe('parseArgs', () => {
     assert.throws(() => parseArgs(['--json=1'], spec), /takes no value/);
   });
 });
+
+describe('hpstudio commands are loaded lazily', () => {
+  it('lists each command with the summary its module declares', async () => {
+    const { commands } = await import('../../../src/cli/commands/index');
+    for (const entry of commands) {
+      const command = entry.load();
+      assert.equal(command.name, entry.name);
+      assert.equal(command.summary, entry.summary, entry.name);
+    }
+  });
+});
