@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main';
 import { parseArgs, UsageError } from '../../../src/cli/args';
 import { captureIO } from './capture';
+import { commands } from '../../../src/cli/commands/index';
 
 const capture = () => captureIO();
 
@@ -52,8 +53,7 @@ describe('parseArgs', () => {
 });
 
 describe('hpstudio commands are loaded lazily', () => {
-  it('lists each command with the summary its module declares', async () => {
-    const { commands } = await import('../../../src/cli/commands/index');
+  it('lists each command with the summary its module declares', () => {
     for (const entry of commands) {
       const command = entry.load();
       assert.equal(command.name, entry.name);
