@@ -399,7 +399,10 @@ class PythonExtractor {
       }
       if (/\.suggest_\w+$/.test(this.calleeOf(valueNode))) continue;
       const node = this.toNode(valueNode);
-      if (node.type === 'scalar' && node.dynamic && (!moduleLevel || !this.isAccess(valueNode))) continue;
+      // A computed value counts at module level when it is a reference, and anywhere when it is written
+      // into a params dict under a hyperparameter's name (`param["scale_pos_weight"] = neg / pos`).
+      const intoParams = this.src(target).includes('[') && VOCABULARY.get(normaliseName(dotted.split('.').pop() ?? ''))?.kind === 'hyperparameter';
+      if (node.type === 'scalar' && node.dynamic && !intoParams && (!moduleLevel || !this.isAccess(valueNode))) continue;
       if (GRID_VARS.test(dotted.split('.')[0])) this.gridVars.add(dotted.split('.')[0]);
       this.addRoot(dotted.split('.'), target.from, target.to, node);
     }

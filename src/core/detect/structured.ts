@@ -348,6 +348,36 @@ function leaf(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[], sib
   const dotted = display(keyPath);
   if (w.swept.has(dotted) && cls.kind !== 'hyperparameter') cls = { canonical: cls.canonical, kind: 'hyperparameter' };
   setting(w, e, keyPath, e.key, cls, extra);
+  if (scalar && typeof scalar.value === 'string' && /^\s*dict\(/.test(scalar.value)) kwargsInString(w, e, keyPath, scalar.value);
+}
+
+/**
+ * RL Zoo writes keyword arguments as a Python expression in a string: `policy_kwargs: "dict(net_arch=
+ * [256, 256], log_std_init=-2)"`. Each literal keyword inside is a setting of its own, at its place.
+ */
+function kwargsInString(w: Walk, e: ConfigEntry, keyPath: readonly string[], text: string): void {
+  const v = e.value;
+  const raw = w.input.text.slice(v.start, v.end);
+  const bodyAt = raw.indexOf(text.slice(0, Math.min(text.length, 12)));
+  if (bodyAt < 0) return;
+  const owner = normaliseName(e.key);
+  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(\[[^\]]*\]|[-+]?[\d.]+(?:e[-+]?\d+)?|True|False|None|[\w.]+)/g)) {
+    const [, key, valueText] = m;
+    const literal = parseKwargLiteral(valueText);
+    const cls = classifyKey(key, { parents: [owner], framework: w.framework, value: literal, raw: valueText });
+    if (cls.kind !== 'hyperparameter') continue;
+    const at = v.start + bodyAt + (m.index ?? 0);
+    const keyEntry: ConfigEntry = { key, keyStart: at, keyEnd: at + key.length, value: { type: 'scalar', start: at + m[0].length - valueText.length, end: at + m[0].length, value: literal, raw: valueText } };
+    setting(w, keyEntry, [...keyPath, key], key, cls);
+  }
+}
+
+function parseKwargLiteral(text: string): unknown {
+  if (/^\[.*\]$/.test(text)) return text.slice(1, -1).split(',').map(s => s.trim()).filter(Boolean).map(s => (/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(s) ? Number(s) : s));
+  if (/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(text)) return Number(text);
+  if (text === 'True' || text === 'False') return text === 'True';
+  if (text === 'None') return null;
+  return text;
 }
 
 function adjustForFormat(w: Walk, cls: Classification, e: ConfigEntry, parents: readonly string[], className: string | undefined): Classification {
