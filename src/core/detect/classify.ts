@@ -434,7 +434,8 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
 }
 
 /** Model tags that Optuna and sweep code put in front of a parameter name (`svc_c`, `rf_max_depth`). */
-const MODEL_PREFIX = /^(svc|svm|svr|rf|et|xgb|lgb|lgbm|gb|gbm|gbdt|cat|knn|mlp|cnn|rnn|lstm|gru|lr|logreg|ridge|lasso|dt|ada|nn|clf|reg|model|net|enc|dec|encoder|decoder|actor|critic|policy|value|disc|gen|g|d)_(.+)$/;
+// Not `lr_` (learning-rate options: `lr_noise_std`) nor `reg_` (regularisation: `reg_alpha`).
+const MODEL_PREFIX = /^(svc|svm|svr|rf|et|xgb|lgb|lgbm|gb|gbm|gbdt|cat|knn|mlp|cnn|rnn|lstm|gru|logreg|ridge|lasso|dt|ada|nn|clf|model|net|enc|dec|encoder|decoder|actor|critic|disc|gen|g|d)_(.+)$/;
 const PREFIX_CLASS: Readonly<Record<string, string>> = { svc: 'svc', svm: 'svc', svr: 'svr', rf: 'randomforestclassifier', et: 'extratreesclassifier', xgb: 'xgbclassifier', lgb: 'lgbmclassifier', lgbm: 'lgbmclassifier', gb: 'gradientboostingclassifier', cat: 'catboostclassifier', knn: 'kneighborsclassifier', logreg: 'logisticregression', ridge: 'ridge', lasso: 'lasso', dt: 'decisiontreeclassifier', ada: 'adaboostclassifier' };
 
 function modelPrefixed(name: string, ctx: KeyContext): Classification | undefined {
@@ -473,8 +474,9 @@ export function helpClassification(help: string | undefined): Classification | u
   if (!help) return undefined;
   const text = help.toLowerCase();
   if (/\b(seed|path|folder|directory|file|log|print|save|device|gpu|worker|thread|evaluat|test(ing)? batch)/.test(text)) return undefined;
-  for (const [re, canonical] of HELP_RULES) if (re.test(text)) return hp(canonical);
-  return undefined;
+  // Help that names two concepts ("batch size the reference learning rate is meant for") decides nothing.
+  const ids = new Set(HELP_RULES.filter(([re]) => re.test(text)).map(([, canonical]) => canonical));
+  return ids.size === 1 ? hp([...ids][0]) : undefined;
 }
 
 /** How strongly a key name alone signals ML configuration (0 = not at all). */

@@ -113,8 +113,11 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
 function finish(path: string, format: string | null, settings: Setting[]): DetectedFile {
   // A file without a single hyperparameter (or logged value) is not an ML config: report nothing.
   if (!format || !settings.some(s => s.kind === 'hyperparameter' || s.kind === 'logged')) return none(path);
-  const optimizer = optimizerOf(settings);
-  const out = settings.map(s => (optimizer && !s.optimizer && s.kind === 'hyperparameter' ? { ...s, optimizer } : s));
+  // fairseq's `adam` and DeepSpeed's `Adam` (FusedAdam/CPUAdam, adam_w_mode on by default) decay weights
+  // the AdamW way: judging their weight decay as Adam's L2 term would be wrong.
+  const named = optimizerOf(settings);
+  const optimizer = named === 'adam' && (format === 'fairseq' || format === 'deepspeed') ? 'adamw' : named;
+  const out = settings.map(s => (optimizer && (!s.optimizer || s.optimizer === named) && s.kind === 'hyperparameter' ? { ...s, optimizer } : s));
   let sorted = true;
   for (let i = 1; i < out.length && sorted; i++) sorted = bySource(out[i - 1], out[i]) <= 0;
   if (!sorted) out.sort(bySource);

@@ -50,6 +50,7 @@ const KERAS_POSITIONAL: Record<string, readonly string[]> = { dense: ['units'], 
 /** Keras Tuner / hyperopt domains that carry their own name as first argument. */
 const NAMED_DOMAIN = /^hp\.(Float|Int|Choice|Boolean|uniform|loguniform|quniform|qloguniform|choice|randint|normal)$/;
 
+const RUN_STATE_CLASS = /(State|Result|Results|Metrics|Output|Outputs|Record|Stats)$/;
 const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;
 const SEARCH_KWARGS = new Set(['config', 'param_space', 'search_space', 'param_grid', 'param_distributions']);
 
@@ -369,12 +370,14 @@ class PythonExtractor {
     }
     if (st.name === 'DecoratedStatement') {
       const cls = st.getChild('ClassDefinition');
-      if (cls && /dataclass/.test(this.src(st.getChild('Decorator') ?? st))) this.configClass(cls, true);
+      const clsName = cls?.getChild('VariableName');
+      // A dataclass of run state or results (`TrainerState`, `EvalResult`) holds what a run wrote, not settings.
+      if (cls && /dataclass/.test(this.src(st.getChild('Decorator') ?? st)) && !(clsName && RUN_STATE_CLASS.test(this.src(clsName)))) this.configClass(cls, true);
       return;
     }
     if (st.name === 'ClassDefinition') {
       const name = st.getChild('VariableName');
-      if (name && /config|args|arguments|hparams|params|settings|hyperparam/i.test(this.src(name))) this.configClass(st, false);
+      if (name && /config|args|arguments|hparams|params|settings|hyperparam/i.test(this.src(name)) && !RUN_STATE_CLASS.test(this.src(name))) this.configClass(st, false);
       return;
     }
     if (st.name !== 'AssignStatement') return;

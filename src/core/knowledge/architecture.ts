@@ -48,7 +48,7 @@ export const architectureEntries: readonly KnowledgeEntry[] = [
     section: 'architecture',
     aliases: ['intermediate_size', 'dim_feedforward', 'd_ff', 'ffn_dim', 'intermediate_dim', 'mlp_ratio', 'ffn_hidden_size', 'mlp_dim'],
     range: { low: 16, high: 131072, scale: 'log2', note: '2 – 4 × the hidden size; 3072 BERT-base, 2048 DETR', source: 'BERT config (3072); torch TransformerEncoderLayer (2048); mmdetection DETR (feedforward_channels 2048)' },
-    ranges: [{ label: 'MLP ratio', low: 1, high: 8, scale: 'linear', note: '4 ViT/Swin; 8/3 with SwiGLU', source: 'timm ViT and Swin (mlp_ratio 4)', when: { keys: ['mlp_ratio'] } }],
+    ranges: [{ label: 'MLP ratio', low: 1, high: 8, scale: 'linear', note: '4 ViT/Swin; 8/3 with SwiGLU', source: 'timm ViT and Swin (mlp_ratio 4); llm-foundry MPT (expansion_ratio 4)', when: { keys: ['mlp_ratio', 'expansion_ratio'] } }],
     valid: { min: 0, minWhy: 'a negative width is meaningless' },
     effects: { raise: 'more capacity per block', lower: 'cheaper blocks' },
     pitfalls: ['Some configs give a ratio (`mlp_ratio`), others an absolute width; do not mix them up.'],

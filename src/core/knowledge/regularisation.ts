@@ -174,6 +174,7 @@ export const regularisationEntries: readonly KnowledgeEntry[] = [
     section: 'regularisation',
     aliases: ['erasing', 'reprob', 'random_erasing', 're_prob'],
     range: { low: 0, high: 0.5, scale: 'probability', note: '0.25 DeiT, 0.4 Ultralytics classification, 0.5 torchvision default', source: 'torchvision RandomErasing (p=0.5); Ultralytics (erasing 0.4); DeiT recipe (reprob 0.25)' },
+    ranges: [{ label: 'erased regions', low: 1, high: 4, scale: 'int', note: '1 in timm and DeiT', source: 'timm train.py and DeiT main.py (--recount 1)', when: { keys: ['recount'] } }],
     valid: { min: 0, max: 1, minWhy: 'it is a probability', maxWhy: 'it is a probability; torchvision RandomErasing rejects p > 1' },
     effects: { raise: 'more occlusion robustness', lower: 'cleaner inputs' },
     pitfalls: ['In Ultralytics it affects classification only, not detection.'],

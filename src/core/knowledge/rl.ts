@@ -149,10 +149,10 @@ export const rlEntries: readonly KnowledgeEntry[] = [
       'Off-policy methods bootstrap from a slowly changing target network. A small τ (soft update) or a long interval (hard copy) stabilises learning at the cost of slower value propagation.',
     kind: 'hyperparameter',
     section: 'rl',
-    aliases: ['tau', 'target_update_interval', 'polyak', 'target_update_freq', 'target_network_update_freq'],
+    aliases: ['tau', 'target_update_interval', 'polyak', 'target_update_freq', 'target_network_update_freq', 'target_network_frequency'],
     range: { low: 1e-3, high: 1, scale: 'log', note: 'τ 0.005 SAC/TD3, 1.0 (hard copy) DQN; RL Zoo 0.005 – 0.05', source: 'Stable-Baselines3 (SAC/TD3 tau 0.005, DQN 1.0); RL Zoo sac.yml, her.yml, tqc.yml (0.005 – 0.05)' },
     ranges: [
-      { label: 'hard update interval', low: 1, high: 100000, scale: 'log', note: '10,000 SB3 DQN default; RL Zoo 1 – 1,000 (10 for CartPole, 1,000 for Atari)', source: 'Stable-Baselines3 DQN (target_update_interval 10000); RL Zoo dqn.yml (10 – 1000) and qrdqn.yml (1 – 600)', valid: { min: 1, integer: true, minWhy: 'the target network has to be copied at least every step' }, when: { keys: ['target_update_interval', 'target_update_freq', 'target_network_update_freq'] } },
+      { label: 'hard update interval', low: 1, high: 100000, scale: 'log', note: '10,000 SB3 DQN default; RL Zoo 1 – 1,000 (10 for CartPole, 1,000 for Atari)', source: 'Stable-Baselines3 DQN (target_update_interval 10000); RL Zoo dqn.yml (10 – 1000) and qrdqn.yml (1 – 600)', valid: { min: 1, integer: true, minWhy: 'the target network has to be copied at least every step' }, when: { keys: ['target_update_interval', 'target_update_freq', 'target_network_update_freq', 'target_network_frequency'] } },
       { label: 'polyak factor', low: 0.9, high: 0.9999, scale: 'linear', note: '0.995 in Spinning Up (= 1 − τ)', source: 'OpenAI Spinning Up SAC/TD3 (polyak 0.995)', when: { keys: ['polyak'] } },
     ],
     valid: { min: 0, max: 1, minWhy: 'τ is an interpolation weight in [0, 1]', maxWhy: 'τ above 1 overshoots the online network and the target diverges' },
@@ -173,7 +173,7 @@ export const rlEntries: readonly KnowledgeEntry[] = [
     range: { low: 1000, high: 1e7, scale: 'log', note: '1e6 SB3 default; RL Zoo 1e4 – 1e6', source: 'Stable-Baselines3 (buffer_size 1e6); RL Zoo dqn.yml, sac.yml, td3.yml (1e4 – 1e6)' },
     ranges: [
       { label: 'learning_starts', low: 0, high: 1e6, scale: 'linear', note: '100 SB3 default (since 2.3); RL Zoo 0 – 100,000', source: 'Stable-Baselines3 (learning_starts 100); RL Zoo dqn.yml (0 – 100000)', when: { keys: ['learning_starts'] } },
-      { label: 'train_freq', low: 1, high: 1024, scale: 'int', note: '4 DQN, 1 SAC/TD3 defaults; RL Zoo up to 256 (DQN CartPole)', source: 'Stable-Baselines3 (DQN 4, SAC/TD3 1); RL Zoo dqn.yml (4 – 256) and sac.yml (1 – 64)', valid: { min: 1, minWhy: 'Stable-Baselines3 asserts train_freq > 0 (“Should at least collect one step or episode”)' }, when: { keys: ['train_freq'] } },
+      { label: 'train_freq', low: 1, high: 1024, scale: 'int', note: '4 DQN, 1 SAC/TD3 defaults; RL Zoo up to 256 (DQN CartPole)', source: 'Stable-Baselines3 (DQN 4, SAC/TD3 1); RL Zoo dqn.yml (4 – 256) and sac.yml (1 – 64)', valid: { min: 1, minWhy: 'Stable-Baselines3 asserts train_freq > 0 (“Should at least collect one step or episode”)' }, when: { keys: ['train_freq', 'train_frequency'] } },
       { label: 'gradient_steps', low: 1, high: 1024, scale: 'int', note: '1 default; RL Zoo up to 128 (DQN CartPole); -1 = one per environment step collected', source: 'Stable-Baselines3 (gradient_steps 1); RL Zoo dqn.yml (-1 – 128)', when: { keys: ['gradient_steps'] } },
     ],
     zeroRules: [

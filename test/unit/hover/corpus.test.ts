@@ -45,7 +45,7 @@ describe('hover on real corpus files (detection → renderHover)', () => {
     const { file } = detect('dmlc__xgboost/demo/CLI/regression/machine.conf');
     const eta = renderHover(byKey(file, 'eta'), file);
     assert.match(eta, /^\*\*Learning rate \(boosting shrinkage\)\*\*/);
-    assert.match(eta, /1 is high for gradient boosting/);
+    assert.match(eta, /1 is within published practice for gradient boosting/, 'XGBoost\'s own demos train with eta 1');
     assert.match(renderHover(byKey(file, 'gamma'), file), /^\*\*Minimum split gain \(XGBoost gamma\)\*\*/);
   });
 
