@@ -29,12 +29,14 @@ if [[ -s $BASE/run/slurmctld.pid ]] && alive "$(cat "$BASE/run/slurmctld.pid")";
 fi
 stop_daemon slurmd "$BASE/run/slurmd.pid"
 stop_daemon slurmctld "$BASE/run/slurmctld.pid"
+stop_daemon slurmdbd "$BASE/run/slurmdbd.pid"
+stop_daemon mariadbd "$BASE/run/mariadb.pid"
 stop_daemon munged "$BASE/run/munged.pid"
 
 status=0
 # Only daemons started with this cluster's config are ours; other clusters may run on this host.
 left=$(ps -eo pid=,stat=,comm=,args= | awk -v conf="$SLURM_CONF" -v base="$BASE" \
-  '$2 !~ /Z/ && $3 ~ /^(slurmctld|slurmd|slurmstepd|munged)$/ && (index($0, conf) || index($0, base "/munge"))')
+  '$2 !~ /Z/ && $3 ~ /^(slurmctld|slurmd|slurmdbd|slurmstepd|munged|mariadbd)$/ && (index($0, conf) || index($0, base "/"))')
 if [[ -n $left ]]; then echo "WARNING: processes of this cluster are still alive:"; echo "$left"; status=1; fi
 [[ ${SLURM_CLEAN:-0} == 1 && $status == 0 ]] && rm -rf "$BASE"
 exit $status

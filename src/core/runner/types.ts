@@ -84,4 +84,6 @@ export interface TrialExecutor {
   launch(trial: TrialLaunch): TrialHandle;
   /** Stops every trial still running and waits until they are gone. */
   dispose(): Promise<void>;
+  /** Things the study should tell the user (a cluster's submit limit holds trials back, a job was preempted). */
+  onWarning?(listener: (message: string) => void): void;
 }

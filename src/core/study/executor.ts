@@ -10,14 +10,14 @@ export function createExecutor(config: StudyConfig): TrialExecutor {
     // GPUs are handed out by the study loop (TrialLaunch.gpu), not by the executor's own pool.
     return new LocalExecutor();
   }
-  // `--mem=16G` in the study's options is the executor's `memory` setting, which it owns.
-  const mem = e.options.find(o => o.startsWith('--mem='));
   return new SlurmExecutor({
     partition: e.partition,
+    account: e.account,
     time: e.time,
-    cpusPerTask: e.cpus,
+    cpusPerTask: e.cpusPerTask,
     gpus: e.gpus,
-    memory: mem?.slice('--mem='.length),
-    extraSbatchArgs: e.options.filter(o => o !== mem),
+    memory: e.mem,
+    arrayThrottle: e.arrayThrottle,
+    extraSbatchArgs: e.sbatch,
   });
 }

@@ -69,6 +69,7 @@ export class StudyRun {
     const onAbort = () => this.abort();
     try {
       this.announce();
+      this.options.executor.onWarning?.(message => this.warn(message));
       this.recover();
       this.plan();
       const parallel = Math.max(1, Math.floor(this.options.parallel ?? this.config.limits.parallel));

@@ -16,11 +16,18 @@ export type ExecutorConfig =
   | {
       readonly type: 'slurm';
       readonly partition?: string;
-      /** Slurm time limit as given (`"01:00:00"`, `"30"`). */
+      readonly account?: string;
+      /** Slurm time limit as given (`"01:00:00"`, `"30"`, `"2-00:00:00"`). */
       readonly time?: string;
-      readonly cpus?: number;
-      readonly gpus?: number;
-      readonly options: readonly string[];
+      readonly cpusPerTask?: number;
+      /** A count, or `type:count` (`"a100:2"`). */
+      readonly gpus?: number | string;
+      /** `--mem` (`16G`; a bare number is megabytes). */
+      readonly mem?: string;
+      /** `%K` of `sbatch --array`: at most K trials of one submission run at once. */
+      readonly arrayThrottle?: number;
+      /** More sbatch options, one per line, written as `#SBATCH` lines. */
+      readonly sbatch: readonly string[];
     };
 
 export interface FlappingConfig {

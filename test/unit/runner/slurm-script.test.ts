@@ -6,18 +6,23 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import {
+  buildArrayScript,
   buildBatchScript,
   checkExtraSbatchArgs,
   escapeSlurmFilename,
+  expandTaskIds,
+  isSubmitLimitRefusal,
   outcomeFromJobEnd,
-  parseSacct,
-  parseScontrolJob,
+  parseSacctAttempts,
+  parseSacctRows,
+  parseScontrolRecords,
+  parseSqueue,
+  parseStepdLine,
+  scontrolEnds,
   shellQuote,
   SlurmExecutor,
-  type CommandResult,
-  type SlurmCommand,
+  SubmitRoom,
 } from '../../../src/core/runner/slurm';
-import type { TrialLaunch } from '../../../src/core/runner/types';
 
 const HOSTILE = ["; rm -rf ~", '$(touch MARKER)', '`touch MARKER`', "it's", "'", "''", '\\', '"$HOME"', 'a\nb', '\t', '-n', '!!', '*', '~', '${IFS}', '%j', 'é✓', ''];
 
@@ -62,14 +67,48 @@ describe('runner / Slurm batch script and parsing', () => {
     assert.equal(escapeSlurmFilename('/runs/50%_lr/a\\b/stdout.log'), '/runs/50\\%_lr/a\\\\b/stdout.log');
   });
 
-  it('parses scontrol and sacct answers', () => {
-    const line = 'JobId=12 JobName=hps-s-1 UserId=root(0) GroupId=root(0) Priority=1 JobState=FAILED Reason=NonZeroExitCode Dependency=(null) Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=3:0 RunTime=00:00:01';
-    assert.deepEqual(parseScontrolJob(line), { state: 'FAILED', exitCode: 3, signal: 0 });
-    assert.deepEqual(parseScontrolJob('JobId=13 JobState=CANCELLED Reason=None ExitCode=0:9'), { state: 'CANCELLED', exitCode: 0, signal: 9 });
-    assert.equal(parseScontrolJob('slurm_load_jobs error: Invalid job id specified'), undefined);
-    assert.deepEqual(parseSacct('CANCELLED by 0|0:15\n'), { state: 'CANCELLED', exitCode: 0, signal: 15 });
-    assert.deepEqual(parseSacct('COMPLETED|0:0\nCOMPLETED|0:0\n'), { state: 'COMPLETED', exitCode: 0, signal: 0 });
-    assert.equal(parseSacct(''), undefined);
+  it('parses squeue rows, sacct rows (tasks that never started reported together), scontrol records', () => {
+    assert.deepEqual(parseSqueue('15_4|RUNNING|0|15|None|\n15_2|PENDING|1|15|BeginTime|\n15_[5-9%2]|PENDING|0|15|x|\nslurm_load_jobs error\n'), [
+      { task: '15_4', state: 'RUNNING', restarts: 0, rawId: '15', reason: 'None' },
+      { task: '15_2', state: 'PENDING', restarts: 1, rawId: '15', reason: 'BeginTime' },
+    ]);
+    assert.deepEqual(expandTaskIds('1-3,7,10-14:2%4'), [1, 2, 3, 7, 10, 12, 14]);
+    const rows = parseSacctRows('13_0|CANCELLED by 0|0:15|vm\n13_[1,3%1]|CANCELLED by 0|0:0|None assigned\n13_2|FAILED|3:0|vm\n');
+    assert.deepEqual([...rows.keys()], ['13_0', '13_1', '13_3', '13_2']);
+    assert.deepEqual(rows.get('13_0'), { state: 'CANCELLED', exitCode: 0, signal: 15, nodes: 'vm' });
+    assert.deepEqual(rows.get('13_3'), { state: 'CANCELLED', exitCode: 0, signal: 0, nodes: undefined });
+    assert.deepEqual(rows.get('13_2'), { state: 'FAILED', exitCode: 3, signal: 0, nodes: 'vm' });
+    assert.deepEqual(parseSacctAttempts('2_0|PREEMPTED|0:0|vm\n2_0|RUNNING|0:0|vm\n').map((a) => a.state), ['PREEMPTED', 'RUNNING']);
+    const line = 'JobId=14 ArrayJobId=13 ArrayTaskId=0 JobName=hps-s UserId=root(0) JobState=FAILED Reason=NonZeroExitCode Requeue=1 Restarts=0 ExitCode=3:0 NodeList=vm';
+    assert.equal(parseScontrolRecords(line)[0].fields.get('Restarts'), '0');
+    const ends = scontrolEnds(`${line}\nJobId=13 ArrayJobId=13 ArrayTaskId=1,3%1 JobState=CANCELLED Reason=None ExitCode=0:0 NodeList=\nJobId=20 ArrayJobId=13 ArrayTaskId=2 JobState=RUNNING ExitCode=0:0\n`);
+    assert.deepEqual([...ends.keys()], ['13_0', '13_1', '13_3']);
+    assert.deepEqual(ends.get('13_0'), { state: 'FAILED', exitCode: 3, signal: 0, nodes: 'vm' });
+    assert.equal(scontrolEnds('slurm_load_jobs error: Invalid job id specified').size, 0);
+  });
+
+  it('reads why slurmstepd cut a run, and tells submit-limit refusals from real errors', () => {
+    assert.deepEqual(parseStepdLine('slurmstepd-vm: error: *** JOB 13 ON vm CANCELLED AT 2026-12-06T21:01:05 DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS ***'), { job: '13', node: 'vm', at: '2026-12-06T21:01:05', kind: 'node failure' });
+    assert.equal(parseStepdLine('slurmstepd: error: *** JOB 3 ON n1 CANCELLED AT 2026-12-06T21:02:03 DUE TO PREEMPTION ***')?.kind, 'preemption');
+    assert.equal(parseStepdLine('*** JOB 9 ON vm CANCELLED AT 2026-12-06T21:00:27 DUE TO JOB REQUEUE ***')?.kind, 'requeue');
+    assert.equal(parseStepdLine('epoch 3 loss=0.1'), undefined);
+    assert.ok(isSubmitLimitRefusal("sbatch: error: AssocMaxSubmitJobLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user's size and/or time limits)"));
+    assert.ok(isSubmitLimitRefusal('sbatch: error: QOSMaxSubmitJobPerUserLimit'));
+    assert.ok(!isSubmitLimitRefusal('sbatch: error: QOSMaxWallDurationPerJobLimit\nsbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, user\'s size and/or time limits)'));
+    assert.ok(!isSubmitLimitRefusal('sbatch: error: Batch job submission failed: Invalid partition name specified'));
+  });
+
+  it('SubmitRoom: a known limit less what runs, halving after a refusal, room again as jobs end', () => {
+    const room = new SubmitRoom({ accounting: true, maxArraySize: 1001, submitLimit: { limit: 10, source: 'MaxSubmitJobs=10' } });
+    assert.equal(room.next(0), 10);
+    assert.equal(room.next(7), 3);
+    room.refused(3, 'AssocMaxSubmitJobLimit');
+    assert.equal(room.next(7), 1);
+    room.refused(1, 'AssocMaxSubmitJobLimit');
+    assert.equal(room.next(7), 0);
+    room.freed(2);
+    assert.equal(room.next(5), 2);
+    assert.equal(new SubmitRoom({ accounting: false, maxArraySize: 4 }).next(100), 4, 'MaxArraySize caps one submission');
   });
 
   it('maps end states onto outcomes', () => {
@@ -81,128 +120,56 @@ describe('runner / Slurm batch script and parsing', () => {
     assert.match(o('CANCELLED', 0, 15).error ?? '', /cancelled outside Hyperparameter Studio/);
     assert.equal(o('TIMEOUT', 0, 0).stopReason, 'timeout');
     assert.match(o('OUT_OF_MEMORY', 0, 0).error ?? '', /ran out of memory/);
-    assert.match(o('NODE_FAIL', 0, 0).error ?? '', /^Slurm job 7 ended in state NODE_FAIL$/);
+    assert.match(o('NODE_FAIL', 0, 0).error ?? '', /^Slurm job 7 failed with its node \(NODE_FAIL\)$/);
+    assert.equal(outcomeFromJobEnd('7_1', { state: 'NODE_FAIL', exitCode: 0, signal: 0, nodes: 'n3' }, undefined, 1, '', 'PSU failed').error, 'Slurm job 7_1 failed with its node n3 (NODE_FAIL): PSU failed');
+    assert.match(o('BOOT_FAIL', 0, 0).error ?? '', /^Slurm job 7 ended in state BOOT_FAIL$/);
   });
 
   it('validates executor options with readable errors', () => {
-    assert.throws(() => checkExtraSbatchArgs(['--output=/tmp/x']), /--output is set by the executor/);
-    assert.throws(() => checkExtraSbatchArgs(['qos=high']), /must be one option token such as --qos=high/);
-    assert.throws(() => checkExtraSbatchArgs(['--comment=a\nb']), /must be one option token/);
-    assert.doesNotThrow(() => checkExtraSbatchArgs(['--qos=high', '--account=ml', '--exclusive']));
+    assert.throws(() => checkExtraSbatchArgs(['--output=/tmp/x']), /--output is set by Hyperparameter Studio/);
+    assert.throws(() => checkExtraSbatchArgs(['--array=0-3']), /--array is set by Hyperparameter Studio \(the executor submits trials as job arrays/);
+    assert.throws(() => checkExtraSbatchArgs(['-p gpu']), /-p has its own setting: use partition/);
+    assert.throws(() => checkExtraSbatchArgs(['qos=high']), /must be an sbatch option such as --qos=high/);
+    assert.throws(() => checkExtraSbatchArgs(['--comment=a\nb']), /must be one line/);
+    assert.doesNotThrow(() => checkExtraSbatchArgs(['--qos=high', '#SBATCH --constraint="a100|h100"', '--exclusive', '-q high']));
     assert.throws(() => new SlurmExecutor({ partition: 'gpu; rm -rf ~' }), /partition "gpu; rm -rf ~" is not a valid Slurm value/);
+    assert.throws(() => new SlurmExecutor({ account: 'a b' }), /account "a b" is not a valid Slurm value/);
     assert.throws(() => new SlurmExecutor({ pollIntervalMs: 0 }), /pollIntervalMs must be a positive integer/);
+    assert.throws(() => new SlurmExecutor({ arrayThrottle: 1.5 }), /arrayThrottle must be a positive integer/);
     assert.throws(() => new SlurmExecutor({ gpus: '1 --wrap=x' }), /gpus "1 --wrap=x" is not a valid Slurm value/);
   });
-});
 
-describe('runner / SlurmExecutor control flow against a fake Slurm', () => {
-  let dir: string;
-  let program: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-fake-slurm-'));
-    program = path.join(dir, 'train.py');
-    fs.writeFileSync(program, 'print(1)\n');
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  const trial = (n = 0): TrialLaunch => ({ study: 's', trialNumber: n, params: { lr: 0.1 }, trialDir: path.join(dir, 'trials', String(n)), spec: { cwd: dir, interpreter: process.execPath, program: 'train.py' } });
-  const ok = (stdout = ''): CommandResult => ({ code: 0, stdout, stderr: '' });
-
-  /** A scripted Slurm: `answers` decides each reply; every call is logged. */
-  function fake(answers: (command: SlurmCommand, args: readonly string[], log: string[]) => CommandResult) {
-    const log: string[] = [];
-    return { log, commands: async (command: SlurmCommand, args: readonly string[]) => { log.push(`${command} ${args.join(' ')}`); return answers(command, args, log); } };
-  }
-
-  it('submits with the expected sbatch options and reads the end state from scontrol', async () => {
-    let polls = 0;
-    const f = fake((cmd) => {
-      if (cmd === 'sbatch') return ok('4242\n');
-      if (cmd === 'squeue') return ok(++polls < 3 ? 'RUNNING\n' : 'COMPLETED\n');
-      if (cmd === 'scontrol') return ok('JobId=4242 JobState=COMPLETED Reason=None ExitCode=0:0');
-      return { code: 1, stdout: '', stderr: 'unexpected' };
-    });
-    const ex = new SlurmExecutor({ commands: f.commands, pollIntervalMs: 1, partition: 'gpu', cpusPerTask: 4, gpus: 1, memory: '16G', extraSbatchArgs: ['--qos=high'] });
-    const outcome = await ex.launch({ ...trial(), timeoutMs: 90_000 }).done;
-    assert.equal(outcome.exitCode, 0);
-    const sbatch = f.log[0].split(' ');
-    const t = trial();
-    assert.deepEqual(sbatch, [
-      'sbatch', '--parsable', '--job-name=hps-s-0', `--chdir=${dir}`, `--output=${t.trialDir}/stdout.log`, `--error=${t.trialDir}/stderr.log`, '--open-mode=append',
-      '--partition=gpu', '--time=3', '--cpus-per-task=4', '--gpus=1', '--mem=16G', '--qos=high', `${t.trialDir}/slurm-job.sh`,
-    ]);
-    assert.ok(f.log.includes('scontrol -o show job 4242'));
-    assert.match(fs.readFileSync(path.join(t.trialDir, 'slurm-job.sh'), 'utf8'), new RegExp(`exec '${process.execPath}' '${program}' '--lr=0.1'\\n$`));
-  });
-
-  it('falls back to sacct when the job is gone from squeue and scontrol', async () => {
-    const f = fake((cmd, args) => {
-      if (cmd === 'sbatch') return ok('7;cluster\n');
-      if (cmd === 'squeue' || cmd === 'scontrol') return { code: 1, stdout: '', stderr: 'Invalid job id specified' };
-      if (cmd === 'sacct' && args[0] === '-n') return { code: 1, stdout: '', stderr: 'accounting storage is disabled' };
-      return ok('FAILED|2:0\n');
-    });
-    const outcome = await new SlurmExecutor({ commands: f.commands, pollIntervalMs: 1 }).launch(trial()).done;
-    assert.equal(outcome.exitCode, 2);
-    assert.ok(f.log.some((l) => l.startsWith('sacct -c ')));
-  });
-
-  it('a stop that arrives while sbatch is still answering cancels the job once its id is known', async () => {
-    let release!: () => void;
-    const submitted = new Promise<void>((r) => (release = r));
-    let cancelled = false;
-    const f = fake((cmd) => {
-      if (cmd === 'scancel') cancelled = true;
-      if (cmd === 'squeue') return ok(cancelled ? 'CANCELLED\n' : 'PENDING\n');
-      if (cmd === 'scontrol') return ok('JobId=5 JobState=CANCELLED ExitCode=0:15');
-      return ok('5\n');
-    });
-    const commands = async (cmd: SlurmCommand, args: readonly string[]) => {
-      if (cmd === 'sbatch') await submitted;
-      return f.commands(cmd, args);
-    };
-    const handle = new SlurmExecutor({ commands, pollIntervalMs: 1 }).launch(trial());
-    await new Promise((r) => setTimeout(r, 20));
-    const stopping = handle.stop('prune');
-    release();
-    await stopping;
-    const outcome = await handle.done;
-    assert.equal(outcome.stopReason, 'prune');
-    assert.ok(f.log.includes('scancel 5'));
-  });
-
-  it('gives up with a clear error when Slurm stops answering, and when a cancelled job never ends', async () => {
-    const down = fake((cmd) => (cmd === 'sbatch' ? ok('9\n') : { code: 1, stdout: '', stderr: 'slurm_load_jobs error: Unable to contact slurm controller' }));
-    const lost = await new SlurmExecutor({ commands: down.commands, pollIntervalMs: 1 }).launch(trial()).done;
-    assert.match(lost.error ?? '', /^lost track of Slurm job 9: slurm_load_jobs error: Unable to contact slurm controller$/);
-
-    const stuck = fake((cmd) => (cmd === 'squeue' ? ok('COMPLETING\n') : ok('10\n')));
-    const handle = new SlurmExecutor({ commands: stuck.commands, pollIntervalMs: 1, stopTimeoutMs: 50 }).launch(trial());
-    while (!stuck.log.some((l) => l.startsWith('squeue'))) await new Promise((r) => setTimeout(r, 5));
-    await handle.stop('cancel');
-    const outcome = await handle.done;
-    assert.equal(outcome.stopReason, 'cancel');
-    assert.match(outcome.error ?? '', /Slurm did not report job 10 ended within 50 ms of scancel; check it with squeue -j 10/);
-  });
-
-  it('a stop before submission submits nothing', async () => {
-    const f = fake(() => ok('1\n'));
-    const handle = new SlurmExecutor({ commands: f.commands }).launch(trial());
-    await handle.stop('cancel');
-    assert.deepEqual(await handle.done, { exitCode: null, signal: null, error: undefined, durationMs: (await handle.done).durationMs, stderrTail: '', stopReason: 'cancel' });
-    assert.deepEqual(f.log, []);
-  });
-
-  it('reports a missing sbatch and a bad trial as outcomes, never as exceptions', async () => {
-    const missing = fake(() => ({ code: null, stdout: '', stderr: '', error: 'sbatch not found on PATH (is the Slurm client installed?)' }));
-    const a = await new SlurmExecutor({ commands: missing.commands }).launch(trial()).done;
-    assert.equal(a.error, 'sbatch refused the job: sbatch not found on PATH (is the Slurm client installed?)');
-    const b = await new SlurmExecutor({ commands: missing.commands }).launch({ ...trial(), trialDir: 'relative/dir' }).done;
-    assert.match(b.error ?? '', /the trial directory must be an absolute path/);
-    const c = await new SlurmExecutor({ commands: missing.commands }).launch({ ...trial(), params: { 'bad name': 1 } }).done;
-    assert.ok(c.error);
-    assert.deepEqual(missing.log.length, 1, 'only the first trial reached sbatch');
-    const d = await new SlurmExecutor({ commands: missing.commands }).launch({ ...trial(), metricRegex: '(' }).done;
-    assert.match(d.error ?? '', /^metric settings: invalid metric regex/);
+  it('the array script runs the i-th trial script for task i in a real bash, with #SBATCH lines first', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-array-'));
+    try {
+      const scripts = ['a', "b's dir"].map((name) => {
+        fs.mkdirSync(path.join(dir, name));
+        const file = path.join(dir, name, 'slurm-job.sh');
+        fs.writeFileSync(file, `#!/bin/bash\necho "ran ${name.replace(/'/g, '')} $1"\n`);
+        return file;
+      });
+      const script = buildArrayScript({ scripts, sbatchLines: ['--qos=high', '--constraint="a100|h100"'], comment: 'study s\n rm -rf /' });
+      const lines = script.split('\n');
+      assert.deepEqual(lines.slice(0, 3), ['#!/bin/bash', '#SBATCH --qos=high', '#SBATCH --constraint="a100|h100"']);
+      assert.doesNotMatch(script, /^ rm -rf/m, 'a comment cannot inject a line');
+      const file = path.join(dir, 'array.sh');
+      fs.writeFileSync(file, script);
+      const run = (task: string | undefined) => {
+        const env = { ...process.env, SLURM_ARRAY_TASK_ID: task };
+        if (task === undefined) delete env.SLURM_ARRAY_TASK_ID;
+        try {
+          return { out: execFileSync('bash', [file], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), code: 0 };
+        } catch (err) {
+          return { out: String((err as { stderr?: string }).stderr), code: (err as { status?: number }).status };
+        }
+      };
+      assert.deepEqual(run('0'), { out: 'ran a \n', code: 0 });
+      assert.deepEqual(run('1'), { out: 'ran bs dir \n', code: 0 });
+      assert.deepEqual(run('2'), { out: 'hpstudio: no trial for array task 2\n', code: 97 });
+      assert.equal(run(undefined).code, 97);
+      assert.throws(() => buildArrayScript({ scripts: [], sbatchLines: [], comment: '' }), /needs at least one trial/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

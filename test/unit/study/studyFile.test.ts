@@ -71,7 +71,9 @@ describe('study file: W&B sweeps run unchanged', () => {
     assert.equal(config.sampler, 'tpe');
     assert.equal(config.target, 0.05);
     assert.deepEqual(config.limits, { trials: 40, parallel: 2, trialTimeoutMs: 30 * 60_000, flapping: { maxFailures: 5, windowMs: 120_000 } });
-    assert.deepEqual(config.executor, { type: 'slurm', partition: 'gpu', time: '01:00:00', cpus: 4, gpus: 1, options: ['--mem=16G'] });
+    assert.deepEqual(config.executor, {
+      type: 'slurm', partition: 'gpu', account: 'ml-lab', time: '01:00:00', cpusPerTask: 4, gpus: 'a100:1', mem: '16G', arrayThrottle: 8, sbatch: ['--qos=high', '--constraint=ib'],
+    });
     assert.deepEqual(config.pruner, { type: 'asha', min_resource: 1, reduction_factor: 3 });
     assert.equal(config.seed, 123);
     assert.equal(config.launch.argStyle, 'hydra');
@@ -220,6 +222,16 @@ describe('study file: errors carry file:line:col', () => {
     ['parallel 0', `${HEAD}parameters: {x: {values: [1]}}\nparallel: 0\n`, /^sweep\.yaml:4:11: parallel must be a whole number from 1 to 1024, got 0$/],
     ['unknown executor', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: kubernetes}\n`, /^sweep\.yaml:4:18: executor\.type must be one of local, slurm, got "kubernetes"$/],
     ['not a mapping', '- program: a\n', /^sweep\.yaml:1:1: a study file must be a mapping/],
+    ['Slurm time in words', `${HEAD}parameters: {x: {values: [1]}}\nexecutor:\n  type: slurm\n  time: two hours\n`, /^sweep\.yaml:6:9: executor\.time must be a Slurm time limit: minutes \(90\), "H:MM:SS" \("01:30:00"\) or "D-HH:MM:SS" \("2-00:00:00"\), got "two hours"$/],
+    ['Slurm memory with a space', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, mem: 16 GB}\n`, /^sweep\.yaml:4:30: executor\.mem must be a memory size such as 16G, 512M or 16000 \(megabytes\), got "16 GB"$/],
+    ['Slurm gpus as a list', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, gpus: [0, 1]}\n`, /^sweep\.yaml:4:31: executor\.gpus must be a GPU count \(2\) or type:count \("a100:2"\), got a list$/],
+    ['Slurm cpus_per_task 0', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, cpus_per_task: 0}\n`, /^sweep\.yaml:4:40: executor\.cpus_per_task must be a whole number ≥ 1, got 0$/],
+    ['Slurm partition with a shell character', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, partition: "gpu;ls"}\n`, /^sweep\.yaml:4:36: executor\.partition must be a partition name/],
+    ['Slurm account with a space', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, account: "my lab"}\n`, /^sweep\.yaml:4:34: executor\.account must be an account name/],
+    ['sbatch line the executor owns', `${HEAD}parameters: {x: {values: [1]}}\nexecutor:\n  type: slurm\n  sbatch:\n    - --qos=high\n    - --output=/tmp/x\n`, /^sweep\.yaml:8:7: executor\.sbatch\[1\]: --output is set by Hyperparameter Studio \(each trial writes stdout\.log in its folder\)$/],
+    ['sbatch line with its own key', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, sbatch: ["#SBATCH --time=10"]}\n`, /^sweep\.yaml:4:34: executor\.sbatch\[0\]: --time has its own setting: use time$/],
+    ['sbatch line with a line break', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, sbatch: ["--qos=a\\nrm -rf ~"]}\n`, /^sweep\.yaml:4:34: executor\.sbatch\[0\]: must be one line/],
+    ['array_throttle 0', `${HEAD}parameters: {x: {values: [1]}}\nexecutor: {type: slurm, array_throttle: 0}\n`, /^sweep\.yaml:4:41: executor\.array_throttle must be a whole number ≥ 1, got 0$/],
     ['alias', `${HEAD}anchors: &b {min: 0, max: 1}\nparameters:\n  x: *b\n`, /^sweep\.yaml:5:6: parameters\.x must be a mapping .*alias \(\*b\)/],
     ['hyperband without bounds', `${HEAD}parameters: {x: {values: [1]}}\nearly_terminate: {type: hyperband, eta: 3}\n`, /^sweep\.yaml:4:18: early_terminate \(hyperband\) needs min_iter or max_iter$/],
     ['bad regex', `${HEAD}parameters: {x: {values: [1]}}\nmetric_regex: "loss=(["\n`, /^sweep\.yaml:4:15: metric_regex is not a valid regular expression/],

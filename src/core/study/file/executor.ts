@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { LaunchSpec } from '../../runner/types';
+import { extraSbatchProblem, stripSbatchPrefix } from '../../runner/slurm/script';
 import type { ExecutorConfig } from '../types';
 import { ARG_STYLES, COMMAND_MACROS, STUDY_FILE_KEYS } from './keys';
 import { pyScalar, pyScalarText } from './pyyaml';
@@ -90,11 +91,13 @@ export function readGpus(ctx: Context, e: Entry): string[] {
   return out;
 }
 
+const EXECUTOR_FORMS = 'local, slurm or {type: slurm, partition, account, time, cpus_per_task, gpus, mem, array_throttle, sbatch}';
+
 export function readExecutor(ctx: Context, e: Entry): ExecutorConfig | undefined {
   if (isScalar(e.value) && typeof e.value.value === 'string') {
     if (e.value.value === 'local') return { type: 'local' };
-    if (e.value.value === 'slurm') return { type: 'slurm', options: [] };
-    ctx.error(e.value, `executor must be local, slurm or {type: slurm, partition, time, cpus, gpus, options}, got ${describe(e.value)}`);
+    if (e.value.value === 'slurm') return { type: 'slurm', sbatch: [] };
+    ctx.error(e.value, `executor must be ${EXECUTOR_FORMS}, got ${describe(e.value)}`);
     return undefined;
   }
   if (!isMap(e.value)) {
@@ -113,25 +116,76 @@ export function readExecutor(ctx: Context, e: Entry): ExecutorConfig | undefined
     return { type: 'local' };
   }
   if (type !== 'slurm') return undefined;
-  const partition = m.get('partition') ? str(ctx, m.get('partition')!, 'executor.partition') : undefined;
-  let time: string | undefined;
-  const timeE = m.get('time');
-  if (timeE) {
-    if (isScalar(timeE.value) && typeof timeE.value.value === 'number') time = String(timeE.value.value);
-    else time = str(ctx, timeE, 'executor.time');
+  return readSlurm(ctx, m);
+}
+
+/** Slurm's names: partitions (comma-separated for several), accounts. */
+const SLURM_NAME = /^[\w.-]+$/;
+/** sbatch --time: minutes, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or no limit. */
+const SLURM_TIME = /^(?:UNLIMITED|INFINITE|\d+(?::\d{1,2}){0,2}|\d+-\d{1,2}(?::\d{1,2}){0,2})$/i;
+/** sbatch --mem: a size with an optional K/M/G/T unit (megabytes without). */
+const SLURM_MEM = /^\d+[KMGT]?$/i;
+/** sbatch --gpus: a count, or type:count. */
+const SLURM_GPUS = /^(?:[\w.-]+:)?\d+$/;
+
+/** The resource requests and submission settings of `executor: {type: slurm, …}`, each checked where it is written. */
+function readSlurm(ctx: Context, m: Map<string, Entry>): ExecutorConfig {
+  const name = (key: string, what: string, pattern: RegExp) => {
+    const entry = m.get(key);
+    const v = entry ? str(ctx, entry, `executor.${key}`) : undefined;
+    if (v !== undefined && !pattern.test(v)) {
+      ctx.error(entry!.value, `executor.${key} must be ${what}, got ${JSON.stringify(v)}`);
+      return undefined;
+    }
+    return v;
+  };
+  const partition = name('partition', 'a partition name (several: comma-separated, no spaces)', /^[\w.-]+(?:,[\w.-]+)*$/);
+  const account = name('account', 'an account name (letters, digits, . _ -)', SLURM_NAME);
+  const time = scalarText(ctx, m.get('time'), 'time', SLURM_TIME, 'a Slurm time limit: minutes (90), "H:MM:SS" ("01:30:00") or "D-HH:MM:SS" ("2-00:00:00")');
+  const mem = scalarText(ctx, m.get('mem'), 'mem', SLURM_MEM, 'a memory size such as 16G, 512M or 16000 (megabytes)');
+  let gpus: number | string | undefined;
+  const gpusE = m.get('gpus');
+  if (gpusE && isScalar(gpusE.value) && typeof gpusE.value.value === 'number') gpus = int(ctx, gpusE, 'executor.gpus', 0) || undefined;
+  else if (gpusE) gpus = scalarText(ctx, gpusE, 'gpus', SLURM_GPUS, 'a GPU count (2) or type:count ("a100:2")');
+  const cpusE = m.get('cpus_per_task') ?? m.get('cpus');
+  if (m.has('cpus')) ctx.warn(m.get('cpus')!.pair, m.has('cpus_per_task') ? 'executor.cpus is ignored: cpus_per_task is set' : 'executor.cpus is now called cpus_per_task (read as cpus_per_task)');
+  const cpusPerTask = cpusE ? int(ctx, cpusE, m.has('cpus_per_task') ? 'executor.cpus_per_task' : 'executor.cpus', 1) : undefined;
+  const throttleE = m.get('array_throttle');
+  const arrayThrottle = throttleE ? int(ctx, throttleE, 'executor.array_throttle', 1) : undefined;
+  if (m.has('options')) ctx.warn(m.get('options')!.pair, m.has('sbatch') ? 'executor.options is ignored: sbatch is set' : 'executor.options is now called sbatch (read as sbatch)');
+  const sbatchE = m.get('sbatch') ?? m.get('options');
+  const sbatch = sbatchE ? readSbatchLines(ctx, sbatchE, m.has('sbatch') ? 'sbatch' : 'options') : [];
+  return { type: 'slurm', partition, account, time, cpusPerTask, gpus, mem, arrayThrottle, sbatch };
+}
+
+/** A scalar written as a number or a string, checked against a Slurm syntax. */
+function scalarText(ctx: Context, e: Entry | undefined, key: string, pattern: RegExp, what: string): string | undefined {
+  if (!e) return undefined;
+  const v = e.value;
+  const text = isScalar(v) && (typeof v.value === 'string' || (typeof v.value === 'number' && Number.isInteger(v.value) && v.value >= 0)) ? String(v.value) : undefined;
+  if (text === undefined || !pattern.test(text)) {
+    ctx.error(v ?? e.pair, `executor.${key} must be ${what}, got ${describe(v)}`);
+    return undefined;
   }
-  const cpus = m.get('cpus') ? int(ctx, m.get('cpus')!, 'executor.cpus', 1) : undefined;
-  const gpus = m.get('gpus') ? int(ctx, m.get('gpus')!, 'executor.gpus', 0) : undefined;
-  const options: string[] = [];
-  const optE = m.get('options');
-  if (optE) {
-    if (!isSeq(optE.value)) ctx.error(optE.value ?? optE.pair, `executor.options must be a list of sbatch options, got ${describe(optE.value)}`);
-    else
-      optE.value.items.forEach((item, i) => {
-        const node = item as Node;
-        if (isScalar(node) && typeof node.value === 'string') options.push(node.value);
-        else ctx.error(node, `executor.options[${i}] must be a string like "--mem=8G", got ${describe(node)}`);
-      });
+  return text;
+}
+
+/** `sbatch:` — more sbatch options, one per item (`--qos=high`, `#SBATCH --constraint=a100`). */
+function readSbatchLines(ctx: Context, e: Entry, key: string): string[] {
+  if (!isSeq(e.value)) {
+    ctx.error(e.value ?? e.pair, `executor.${key} must be a list of sbatch options such as ["--qos=high"], got ${describe(e.value)}`);
+    return [];
   }
-  return { type: 'slurm', partition, time, cpus, gpus, options };
+  const out: string[] = [];
+  e.value.items.forEach((item, i) => {
+    const node = item as Node;
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      ctx.error(node, `executor.${key}[${i}] must be a string such as "--qos=high", got ${describe(node)}`);
+      return;
+    }
+    const problem = extraSbatchProblem(node.value);
+    if (problem) ctx.error(node, `executor.${key}[${i}]: ${problem}`);
+    else out.push(stripSbatchPrefix(node.value));
+  });
+  return out;
 }

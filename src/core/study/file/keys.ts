@@ -67,6 +67,6 @@ export const STUDY_FILE_KEYS = {
   parameter: ['value', 'values', 'min', 'max', 'distribution', 'q', 'mu', 'sigma', 'a', 'b', 'parameters', 'probabilities', 'description'],
   early_terminate: ['type', 'min_iter', 'max_iter', 'eta', 's', 'strict'],
   pruner: ['type', 'n_startup_trials', 'n_warmup_steps', 'interval_steps', 'n_min_trials', 'percentile', 'min_resource', 'max_resource', 'reduction_factor', 'min_early_stopping_rate', 'min_iter', 'max_iter', 'eta', 's'],
-  executor: ['type', 'partition', 'time', 'cpus', 'gpus', 'options'],
+  executor: ['type', 'partition', 'account', 'time', 'cpus_per_task', 'gpus', 'mem', 'array_throttle', 'sbatch', 'cpus', 'options'],
   flapping: ['max_failures', 'window_s'],
 } as const;
