@@ -146,7 +146,8 @@ SelectTypeParameters=CR_CPU
 PreemptType=preempt/partition_prio
 PreemptMode=REQUEUE
 JobRequeue=1
-ReturnToService=2
+# 1: a node set DOWN (by hand or by a failure) stays down with its reason until resumed.
+ReturnToService=1
 KillWait=2
 InactiveLimit=0
 SlurmctldTimeout=30

@@ -4,6 +4,9 @@
 //   exit     print to stderr and exit with EXIT_CODE
 //   tree     ignore SIGTERM, start a child and a grandchild that ignore it too, write all pids
 //   sleep    sleep for a long time (cooperative: exits on SIGTERM)
+//   checkpoint  train 4 epochs, saving checkpoint.json after each; the first run holds after epoch 2
+//            until <trial dir>/release exists; a later run (requeued) resumes after the saved epoch.
+//            Each start appends SLURM_RESTART_COUNT to <trial dir>/starts
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -12,7 +15,7 @@ const dir = process.env.HPSTUDIO_TRIAL_DIR;
 fs.writeFileSync(path.join(dir, 'argv.json'), JSON.stringify({
   argv: process.argv.slice(2),
   cwd: process.cwd(),
-  env: { HPSTUDIO_STUDY: process.env.HPSTUDIO_STUDY, HPSTUDIO_TRIAL_ID: process.env.HPSTUDIO_TRIAL_ID, PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED, SLURM_JOB_ID: process.env.SLURM_JOB_ID },
+  env: { HPSTUDIO_STUDY: process.env.HPSTUDIO_STUDY, HPSTUDIO_TRIAL_ID: process.env.HPSTUDIO_TRIAL_ID, PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED, SLURM_JOB_ID: process.env.SLURM_JOB_ID, SLURM_ARRAY_JOB_ID: process.env.SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID: process.env.SLURM_ARRAY_TASK_ID },
 }));
 
 const mode = process.env.MODE || 'metrics';
@@ -37,6 +40,18 @@ async function main() {
     console.log('tree ready');
     setInterval(() => undefined, 1000);
     return;
+  }
+  if (mode === 'checkpoint') {
+    const file = path.join(dir, 'checkpoint.json');
+    const saved = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : { epoch: 0 };
+    fs.appendFileSync(path.join(dir, 'starts'), `${process.env.SLURM_RESTART_COUNT || 0}\n`);
+    const first = saved.epoch === 0;
+    for (let epoch = saved.epoch + 1; epoch <= 4; epoch++) {
+      console.log(`epoch ${epoch} loss=${(1 / epoch).toFixed(3)}`);
+      fs.writeFileSync(file, JSON.stringify({ epoch }));
+      if (first && epoch === 2) for (let i = 0; i < 6000 && !fs.existsSync(path.join(dir, 'release')); i++) await wait(100);
+    }
+    process.exit(0);
   }
   if (mode === 'sleep') {
     setTimeout(() => undefined, 1_000_000);
