@@ -12,7 +12,8 @@ pkgs=()
 /usr/bin/python3 -c 'import nbclient, nbformat, ipykernel' >/dev/null 2>&1 || pkgs+=(python3-nbclient python3-nbformat python3-ipykernel)
 # The in-host interpreter test creates a venv (`python3 -m venv` needs ensurepip, which Debian ships apart).
 /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || pkgs+=(python3-venv)
-for p in slurmctld slurmd slurm-client munge; do
+# Slurm as clusters run it: slurmdbd on MariaDB for accounting (sacct), besides the controller and node daemons.
+for p in slurmctld slurmd slurm-client munge slurmdbd mariadb-server; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || pkgs+=("$p")
 done
 [ ${#pkgs[@]} -eq 0 ] && exit 0
