@@ -84,6 +84,11 @@ export interface TrialExecutor {
   launch(trial: TrialLaunch): TrialHandle;
   /** Stops every trial still running and waits until they are gone. */
   dispose(): Promise<void>;
+  /**
+   * Trials may wait in a scheduler's queue first (Slurm): the executor starts each trial's timeout when it
+   * starts running, and the study must not count the wait against `trial_timeout`.
+   */
+  readonly queued?: boolean;
   /** Things the study should tell the user (a cluster's submit limit holds trials back, a job was preempted). */
   onWarning?(listener: (message: string) => void): void;
 }

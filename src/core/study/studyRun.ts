@@ -179,7 +179,8 @@ export class StudyRun {
     const metricListener = this.guard((p: MetricPoint) => this.onMetric(active, p));
     const doneListener = this.guard((o: TrialOutcome) => this.onDone(active, o));
     handle.onMetric(metricListener);
-    if (config.limits.trialTimeoutMs !== undefined) {
+    // A queued executor times its trials from when they run, not from the submission.
+    if (config.limits.trialTimeoutMs !== undefined && !this.options.executor.queued) {
       active.timer = this.clock.setTimeout(() => this.requestStop(active, 'timeout'), config.limits.trialTimeoutMs);
     }
     handle.done.then(doneListener, err => doneListener({ exitCode: null, signal: null, error: `executor failed: ${errorText(err)}`, durationMs: 0, stderrTail: '' }));

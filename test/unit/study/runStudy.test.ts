@@ -257,6 +257,36 @@ describe('runStudy (fake executor)', function () {
     assert.equal(executor.launches[1].timeoutMs, 100, 'the executor gets the limit too');
   });
 
+  it('leaves trial_timeout to a queued executor (Slurm): time waiting in the queue does not count', async () => {
+    const inner = new FakeExecutor(l => ({ curve: [1, 0.5], hang: l.trialNumber === 1 }));
+    const handles: TrialHandle[] = [];
+    const executor: TrialExecutor = {
+      name: 'queued-fake',
+      queued: true,
+      launch: l => {
+        const h = inner.launch(l);
+        handles.push(h);
+        return h;
+      },
+      dispose: () => inner.dispose(),
+    };
+    const run = runStudy({
+      config: makeConfig({ limits: { trials: 2, parallel: 2, trialTimeoutMs: 50, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
+      journalDir: dir,
+      executor,
+      sampler: testSampler(5),
+    });
+    // Long past the limit, the hanging trial is still the executor's to stop: the study sent no stop.
+    while (inner.launches.length < 2) await new Promise(r => setTimeout(r, 5));
+    await new Promise(r => setTimeout(r, 300));
+    assert.deepEqual(inner.stops, []);
+    assert.equal(inner.launches[1].timeoutMs, 50, 'the executor has the limit');
+    // The executor's own timer (started when the job runs) stops it.
+    await handles.find(x => x.trialNumber === 1)?.stop('timeout');
+    const summary = await run;
+    assert.match(summary.trials[1].error ?? '', /^timed out after 50 ms/);
+  });
+
   it('records a clean exit without the metric, an exit code and a launch error as failures with stderr', async () => {
     const executor = new FakeExecutor(l =>
       l.trialNumber === 0 ? { curve: [] } : l.trialNumber === 1 ? { curve: [1], exitCode: 3, stderr: 'Traceback…\nValueError: bad lr' } : { curve: [], error: 'python3 not found on PATH' },

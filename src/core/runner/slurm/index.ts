@@ -64,6 +64,8 @@ function checkResources(o: SlurmExecutorOptions): void {
 
 export class SlurmExecutor implements TrialExecutor {
   readonly name = 'slurm';
+  /** Trials wait in Slurm's queue; each one's timeout starts when its job runs. */
+  readonly queued = true;
   private readonly trials = new Set<SlurmTrial>();
   private readonly board: JobBoard;
   private readonly warningListeners: Array<(message: string) => void> = [];
