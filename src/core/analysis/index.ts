@@ -2,4 +2,9 @@
 export * from './space';
 export * from './history';
 export * from './plots';
+export * from './axis';
+export * from './format';
+export * from './rank';
+export * from './timeline';
+export * from './edf';
 export { analyseStudy, topPair, type StudyModel, type ParamImportance, type ContourGrid, type ImportanceOptions } from './importance';

@@ -3,7 +3,9 @@
  * curves tab draws), so a 10,000-trial study is summarised in full.
  */
 import type { ParamValue } from '../search/types';
-import { formatParam, inferAxes, normalise, scoredTrials, type AnalysedTrial, type ParamAxis } from './space';
+import { formatParam, inferAxes, MISSING_LABEL as MISSING, normalise, scoredTrials, type AnalysedTrial, type ParamAxis } from './space';
+import { logTicks, niceTicks, type AxisTick } from './axis';
+import { formatLogTicks, formatTicks } from './format';
 
 export interface SlicePoint {
   readonly number: number;
@@ -58,4 +60,19 @@ export function parallelCoordinates(trials: readonly AnalysedTrial[], axes: read
     valueMax: scored.length ? valueMax : 1,
     lines: scored.map(t => ({ number: t.number, value: t.value, coords: axes.map(a => normalise(a, t.params[a.name])) })),
   };
+}
+
+/**
+ * Ticks of a parameter axis as fractions of it (as `normalise` places values): round steps on linear
+ * axes, decades on log ones, every category (thinned to about `maxCount`) on categorical ones.
+ */
+export function paramAxisTicks(axis: ParamAxis, maxCount = 5): AxisTick[] {
+  if (axis.kind === 'categorical') {
+    const every = Math.max(1, Math.ceil(axis.categories.length / Math.max(2, maxCount)));
+    return axis.categories.filter((_, i) => i % every === 0).map(c => ({ t: normalise(axis, c === MISSING ? null : c) ?? 0, label: c }));
+  }
+  if (axis.max === axis.min) return [{ t: 0.5, label: formatTicks([axis.min])[0] }];
+  const values = axis.log ? logTicks(axis.min, axis.max, maxCount) : niceTicks(axis.min, axis.max, maxCount);
+  const labels = axis.log ? formatLogTicks(values) : formatTicks(values);
+  return values.map((v, i) => ({ t: normalise(axis, v) ?? 0, label: labels[i] }));
 }

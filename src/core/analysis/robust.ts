@@ -1,30 +1,55 @@
 /**
- * A y-axis ceiling that ignores diverging curves. One trial whose loss explodes to 1e30 would otherwise
- * squash every other curve into a flat line at the bottom of a linear axis. Curves are judged whole, by
- * their highest finite value. Losses spread over decades, so positive maxima are compared in log10; the
- * fence is the median plus four times the lower half's spread (median − Q1), which holds even when up to
- * half of the trials diverge. The ceiling sits just above the highest curve inside the fence, so a
- * healthy curve is never cut. Undefined when nothing needs clipping.
+ * The y axis of the learning curves, robust to diverging ones. One trial whose loss explodes to 1e30
+ * would otherwise squash every other curve into a flat line at the bottom. Curves are judged whole, by
+ * their highest finite value, with the same rule as every other axis (robustRange): the ceiling sits
+ * just above the highest curve that continues the bulk, so a healthy curve is never cut. The axis is
+ * logarithmic when the curves on it span more than three decades and stay positive.
  */
-export function robustUpperBound(series: Iterable<{ readonly ys: ArrayLike<number>; readonly length: number }>): number | undefined {
+import { LOG_DECADES, MIN_VALUES_FOR_OUTLIERS, robustRange } from './axis';
+
+interface Curve {
+  readonly ys: ArrayLike<number>;
+  readonly length: number;
+}
+
+export interface CurvesAxis {
+  /** Top of the axis when curves run off it; undefined when every curve fits. */
+  readonly ceiling: number | undefined;
+  readonly log: boolean;
+  /** Curves that run off the top. */
+  readonly clipped: number;
+}
+
+export function curvesAxis(series: Iterable<Curve>, options: { forceLog?: boolean } = {}): CurvesAxis {
   const maxima: number[] = [];
+  const minima: number[] = [];
   for (const s of series) {
     let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < s.length; i++) if (Number.isFinite(s.ys[i]) && s.ys[i] > max) max = s.ys[i];
-    if (Number.isFinite(max)) maxima.push(max);
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < s.length; i++) {
+      const y = s.ys[i];
+      if (!Number.isFinite(y)) continue;
+      if (y > max) max = y;
+      if (y < min) min = y;
+    }
+    if (Number.isFinite(max)) {
+      maxima.push(max);
+      minima.push(min);
+    }
   }
-  // Too few curves to tell an outlier from an ordinary spread.
-  if (maxima.length < 4) return undefined;
-  const logScale = maxima.every(m => m > 0);
-  const score = (m: number) => (logScale ? Math.log10(m) : m);
-  const scores = maxima.map(score).sort((a, b) => a - b);
-  const q = (p: number) => scores[Math.round(p * (scores.length - 1))];
-  const median = q(0.5);
-  // At least half a decade (log) or 5 % of the median (linear), so tightly bunched curves are not cut.
-  const spread = Math.max(median - q(0.25), logScale ? 0.5 : Math.abs(median) * 0.05);
-  const fence = median + 4 * spread;
-  const kept = maxima.filter(m => score(m) <= fence);
-  if (kept.length === maxima.length) return undefined;
-  const top = Math.max(...kept);
-  return top + Math.max(Math.abs(top) * 0.05, 1e-12);
+  if (maxima.length === 0) return { ceiling: undefined, log: false, clipped: 0 };
+  const range = maxima.length >= MIN_VALUES_FOR_OUTLIERS ? robustRange(maxima) : null;
+  const clipped = range?.above ?? 0;
+  const top = range && clipped ? range.hi : Math.max(...maxima);
+  let bottom = Infinity;
+  maxima.forEach((m, i) => {
+    if (m <= top) bottom = Math.min(bottom, minima[i]);
+  });
+  const log = bottom > 0 && (options.forceLog === true || Math.log10(top / bottom) > LOG_DECADES);
+  return { ceiling: clipped ? top + Math.max(Math.abs(top) * 0.05, 1e-12) : undefined, log, clipped };
+}
+
+/** The ceiling alone (undefined when nothing needs clipping). */
+export function robustUpperBound(series: Iterable<Curve>): number | undefined {
+  return curvesAxis(series).ceiling;
 }
