@@ -20,10 +20,11 @@ function toCurvesTrial(t: JournalTrial): CurvesTrial {
     params: t.params,
     value: t.value ?? null,
     durationMs: t.startTime !== undefined && t.endTime !== undefined ? t.endTime - t.startTime : null,
+    ...(t.startTime !== undefined ? { startMs: t.startTime } : {}),
   };
 }
 
-const trialSignature = (t: CurvesTrial) => `${t.state}|${t.value}|${t.durationMs}`;
+const trialSignature = (t: CurvesTrial) => `${t.state}|${t.value}|${t.durationMs}|${t.startMs}`;
 
 export class JournalCurvesSource implements CurvesSource {
   readonly key: string;

@@ -8,7 +8,7 @@
  * more to clone, validate and store than a few hundred number arrays.
  */
 import type { Direction, ParamValue, TrialState } from '../search/types';
-import { arr, int, lit, nullable, num, numOrNaN, obj, oneOf, params as paramsCheck, ProtocolError, str, union, type Check } from './validate';
+import { arr, int, lit, nullable, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, ProtocolError, str, union, type Check } from './validate';
 
 /** Caps: a message beyond them is dropped whole (and logged), never partially applied. */
 export const CURVES_LIMITS = {
@@ -36,6 +36,8 @@ export interface CurvesTrial {
   readonly value: number | null;
   /** Wall-clock duration in milliseconds, null while unknown. */
   readonly durationMs: number | null;
+  /** When the trial started, ms since the epoch (the timeline view); absent when the source does not know. */
+  readonly startMs?: number;
 }
 
 /**
@@ -99,8 +101,8 @@ export type HostToCurves =
   /** Highlight a trial (null clears the selection). */
   | { type: 'select'; trial: number | null };
 
-export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour';
-export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour'];
+export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour' | 'timeline' | 'edf';
+export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf'];
 
 export type CurvesToHost =
   | { type: 'ready' }
@@ -118,7 +120,7 @@ const name = str(CURVES_LIMITS.nameLength);
 const params = paramsCheck({ maxKeys: CURVES_LIMITS.paramsPerTrial, maxString: CURVES_LIMITS.paramStringLength, maxName: CURVES_LIMITS.nameLength, nonFinite: true });
 
 // The value may be NaN or ±Infinity (structured clone keeps them): a diverged trial is worth showing.
-export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num) });
+export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num), startMs: optional(num) });
 
 /**
  * Number arrays are checked in a tight loop (no per-element closures or path strings): a points

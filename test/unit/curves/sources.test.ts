@@ -41,6 +41,8 @@ describe('JournalCurvesSource', () => {
     assert.equal(deltas.length, 1);
     assert.deepEqual(deltas[0].series, [{ trial: 0, metric: 'val_loss', steps: [3], values: [0.5] }]);
     assert.deepEqual(deltas[0].trials?.map(t => [t.number, t.state, t.value]), [[0, 'complete', 0.5], [1, 'running', null]]);
+    // Start times and durations place the trials on the timeline view.
+    assert.deepEqual(deltas[0].trials?.map(t => [t.startMs, t.durationMs]), [[2, 7], [10, null]]);
     await source.refresh();
     assert.equal(deltas.length, 1, 'an unchanged journal sends nothing');
   });
