@@ -4,7 +4,8 @@ import {
   BarController, BarElement, CategoryScale, Chart, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { hostToCurves, parseCurvesMessage } from '../../src/core/protocol/curves';
+import { hostToCurves, parseCurvesMessage, type CurvesTab } from '../../src/core/protocol/curves';
+import type { AxisState } from './axes';
 import { CurvesPanel } from './panel';
 import type { CurvesStats } from './state';
 import { watchTheme } from './theme';
@@ -14,12 +15,15 @@ Chart.register(LineController, ScatterController, BarController, LineElement, Po
 declare global {
   interface Window {
     hpCurvesStats?: CurvesStats;
+    /** What the charts show, for the UI tests and the benchmark (read-only views of the panel). */
+    hpCurves?: { axis(tab: CurvesTab): AxisState | null };
   }
 }
 
 const panel = new CurvesPanel(document.getElementById('root') as HTMLElement);
 const stats = panel.state.stats;
 window.hpCurvesStats = stats;
+window.hpCurves = { axis: tab => panel.axis(tab) };
 
 window.addEventListener('message', event => {
   stats.messages++;

@@ -7,6 +7,7 @@
 import type { CurvesTab, HostToCurves } from '../../src/core/protocol/curves';
 import { el } from '../shared/dom';
 import { AnalysisCache } from './analysisCache';
+import type { AxisState } from './axes';
 import { HostConnection } from './host';
 import { PanelState } from './state';
 import { readTheme } from './theme';
@@ -164,6 +165,11 @@ export class CurvesPanel {
     this.renderActive(true);
   }
 
+  /** A view's value axis as last drawn (null before it has drawn): tests and the benchmark read it. */
+  axis(tab: CurvesTab): AxisState | null {
+    return this.views.byTab.get(tab)?.axis?.() ?? null;
+  }
+
   resized(): void {
     if (this.active.redrawOnResize) this.renderActive(true);
   }
@@ -199,7 +205,9 @@ export class CurvesPanel {
 
   private setLogScale(on: boolean): void {
     this.state.logScale = on;
-    for (const view of this.views.byTab.values()) view.logScaleChanged?.();
+    // The learning curves switch their scale in place; the study plots key on the setting and redraw.
+    this.views.curves.logScaleChanged();
+    if (this.state.tab !== 'curves') this.renderActive();
     this.host.persistSoon();
   }
 

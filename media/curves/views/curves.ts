@@ -4,13 +4,14 @@
  * curves that changed, and the dataset list is rebuilt only when the drawn set or the metric changes.
  */
 import { Chart, type ChartDataset, type TooltipItem } from 'chart.js';
-import { formatParam } from '../../../src/core/analysis';
-import { robustUpperBound } from '../../../src/core/analysis/robust';
+import { formatNumber } from '../../../src/core/analysis';
+import { curvesAxis } from '../../../src/core/analysis/robust';
 import { el } from '../../shared/dom';
+import { readAxis, tickHooks, type AxisState } from '../axes';
 import { axisStyle, tooltipStyle, trialLines, trialTitle } from '../chartStyle';
 import { lttb, type SeriesData, type XY } from '../store';
 import { withAlpha } from '../theme';
-import { createPanel, type PlotView, type ViewContext } from './view';
+import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
 /** Points drawn across all curves at most (see samplesPerCurve). */
 const CURVE_POINT_BUDGET = 20_000;
@@ -23,12 +24,15 @@ export class CurvesView implements PlotView {
   readonly label = 'Learning curves';
   readonly panel: HTMLElement;
   readonly canvas: HTMLCanvasElement;
+  private readonly note: HTMLElement;
   readonly redrawOnResize = false;
   /** The drawn set or the metric changed: the dataset list must be rebuilt. */
   needsRebuild = false;
   /** Points arrived for the shown metric: changed curves must be re-decimated. */
   needsRefresh = false;
   private lineChart: Chart<'line', XY[]> | null = null;
+  /** Curves running off the top of the scale at the last layout. */
+  private clipped = 0;
 
   constructor(private readonly ctx: ViewContext) {
     const key = (className: string, text: string) => el('span', {}, el('span', { className: `key ${className}` }), document.createTextNode(text));
@@ -36,6 +40,7 @@ export class CurvesView implements PlotView {
     const parts = createPanel(this.tab, this.label, legend);
     this.panel = parts.panel;
     this.canvas = parts.canvas;
+    this.note = parts.note;
   }
 
   chart(): Chart | null {
@@ -85,9 +90,7 @@ export class CurvesView implements PlotView {
   }
 
   logScaleChanged(): void {
-    const y = this.lineChart?.options.scales?.y;
-    if (!this.lineChart || !y) return;
-    y.type = this.ctx.state.logScale ? 'logarithmic' : 'linear';
+    if (!this.lineChart) return;
     this.applyBounds();
     this.lineChart.update('none');
   }
@@ -123,7 +126,8 @@ export class CurvesView implements PlotView {
         spanGaps: true,
         elements: { point: { radius: 0, hitRadius: 3, hoverRadius: 3 }, line: { borderWidth: 1.25, tension: 0 } },
         interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
-        scales: { x: { type: 'linear', ...axisStyle(theme, 'step') }, y: { type: state.logScale ? 'logarithmic' : 'linear', ...axisStyle(theme, state.metric ?? 'value') } },
+        layout: { padding: { top: 8 } },
+        scales: { x: { type: 'linear', ...axisStyle(theme, 'step'), ...tickHooks({ integer: true }) }, y: { type: state.logScale ? 'logarithmic' : 'linear', ...axisStyle(theme, state.metric ?? 'value'), ...tickHooks() } },
         plugins: {
           legend: { display: false },
           // We decimate ourselves (LTTB over the visible range, see `curveData`): chart.js only ever sees a few hundred points per curve.
@@ -132,7 +136,7 @@ export class CurvesView implements PlotView {
             ...tooltipStyle(theme),
             callbacks: {
               title: (items: TooltipItem<'line'>[]) => (items[0] ? trialTitle(state.store, (items[0].dataset as CurveDataset).trial) : ''),
-              label: (item: TooltipItem<'line'>) => `${state.metric ?? ''} @ step ${formatParam(item.parsed.x)}: ${formatParam(item.parsed.y)}`,
+              label: (item: TooltipItem<'line'>) => `${state.metric ?? ''} @ step ${formatNumber(item.parsed.x, 6)}: ${formatNumber(item.parsed.y, 4)}`,
               afterBody: (items: TooltipItem<'line'>[]) => (items[0] ? trialLines(state.store, (items[0].dataset as CurveDataset).trial) : []),
             },
           },
@@ -178,6 +182,8 @@ export class CurvesView implements PlotView {
     // chart.js draws higher `order` first, so the best and selected curves end on top.
     dataset.order = order;
     dataset.borderDash = t?.state === 'pruned' ? [6, 4] : t?.state === 'fail' ? [2, 3] : [];
+    // A trial with a single point (pruned after its first step) has no line to draw: it is a marker.
+    dataset.pointRadius = dataset.data.length === 1 ? (n === store.best || n === store.selected ? 5 : 3.5) : 0;
   }
 
   /** Points per drawn curve: about one per two pixels of plot width is all a line can show. */
@@ -207,7 +213,7 @@ export class CurvesView implements PlotView {
     for (const n of [...store.drawn].sort((a, b) => a - b)) {
       const series = byTrial?.get(n);
       if (!series) continue;
-      const dataset = { label: `#${n}`, trial: n, series, version: series.version, data: this.curveData(series), pointRadius: 0 } as CurveDataset;
+      const dataset = { label: `#${n}`, trial: n, series, version: series.version, data: this.curveData(series) } as CurveDataset;
       this.style(dataset);
       datasets.push(dataset);
     }
@@ -223,27 +229,35 @@ export class CurvesView implements PlotView {
       if (!all && d.version === d.series.version) continue;
       d.data = this.curveData(d.series);
       d.version = d.series.version;
+      this.style(d);
     }
     this.applyBounds();
     this.lineChart.update('none');
   }
 
   /**
-   * The zoom lives in the scale bounds (the data was already cut to them). Without a zoom, a linear axis
-   * stops just above the healthy curves, so one diverging trial cannot flatten the rest; the axis title
-   * says so, and the log scale shows everything.
+   * The zoom lives in the scale bounds (the data was already cut to them). Without a zoom, the y axis
+   * stops just above the healthy curves, so one diverging trial cannot flatten the rest (the note says
+   * how many run off the scale), and turns logarithmic when the curves on it span > 3 decades.
    */
   private applyBounds(): void {
     const x = this.lineChart?.options.scales?.x;
     const y = this.lineChart?.options.scales?.y;
     if (!x || !y) return;
     const { zoom, logScale, metric } = this.ctx.state;
-    const ceiling = !zoom && !logScale ? robustUpperBound((this.lineChart?.data.datasets as CurveDataset[]).map(d => d.series)) : undefined;
-    if (y.title) y.title.text = `${metric ?? 'value'}${ceiling !== undefined ? ' (diverging trials clipped; log scale shows all)' : ''}`;
+    const axis = curvesAxis((this.lineChart?.data.datasets as CurveDataset[]).map(d => d.series), { forceLog: logScale });
+    this.clipped = zoom ? 0 : axis.clipped;
+    y.type = axis.log ? 'logarithmic' : 'linear';
+    if (y.title) y.title.text = `${metric ?? 'value'}${axis.log ? ' (log)' : ''}`;
     x.min = zoom?.xMin;
     x.max = zoom?.xMax;
     y.min = zoom?.yMin;
-    y.max = zoom?.yMax ?? ceiling;
+    y.max = zoom?.yMax ?? axis.ceiling;
+    setNote(this.note, this.clipped ? `${this.clipped} diverging curve${this.clipped === 1 ? '' : 's'} off the scale (the axis stops above the others).` : '');
+  }
+
+  axis(): AxisState | null {
+    return readAxis(this.lineChart?.scales.y, this.clipped);
   }
 
   private saveZoom(): void {

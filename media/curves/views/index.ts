@@ -2,10 +2,12 @@
 import { CURVES_TABS, type CurvesTab } from '../../../src/core/protocol/curves';
 import { CurvesView } from './curves';
 import { createContourView } from './contour';
+import { createEdfView } from './edf';
 import { createHistoryView } from './history';
 import { createImportanceView } from './importance';
 import { createParallelView } from './parallel';
 import { createSliceView } from './slice';
+import { createTimelineView } from './timeline';
 import type { PlotView, ViewContext } from './view';
 
 const STUDY_VIEWS: Record<Exclude<CurvesTab, 'curves'>, (ctx: ViewContext) => PlotView> = {
@@ -14,6 +16,8 @@ const STUDY_VIEWS: Record<Exclude<CurvesTab, 'curves'>, (ctx: ViewContext) => Pl
   importance: createImportanceView,
   slice: createSliceView,
   contour: createContourView,
+  timeline: createTimelineView,
+  edf: createEdfView,
 };
 
 export interface Views {

@@ -7,6 +7,7 @@ import type { Chart } from 'chart.js';
 import type { CurvesTab } from '../../../src/core/protocol/curves';
 import type { StudyModel } from '../../../src/core/analysis';
 import { el } from '../../shared/dom';
+import type { AxisState } from '../axes';
 import type { PanelState } from '../state';
 
 /** The study model (random forest) refitted at most every couple of seconds; see analysisCache.ts. */
@@ -40,10 +41,11 @@ export interface PlotView {
   chart(): Chart | null;
   /** Drops what has theme colours baked in (the next render rebuilds it). */
   dispose(): void;
-  logScaleChanged?(): void;
   /** The zoom buttons or keys changed the chart's range. */
   zoomed?(): void;
   resetZoom?(): void;
+  /** The value axis as drawn (bounds, labels, off-scale count), for tests and the benchmark. */
+  axis?(): AxisState | null;
 }
 
 /** A view's panel: optional controls, a note line and a canvas filling the rest. */
