@@ -1,6 +1,7 @@
 // Sidebar webview: renders the state the extension sends. DOM APIs and textContent only — file
 // names and settings come from the user's workspace and are never parsed as HTML.
 import { parseMessage } from '../../src/core/protocol/validate';
+import { formatNumber } from '../../src/core/analysis/format';
 import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyRow, type TrialRow } from '../../src/core/protocol/sidebar';
 
 type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration';
@@ -55,12 +56,13 @@ function save(): void {
   vscode.setState({ state: current, sort });
 }
 
+/** Table values: three significant digits (1.57e39, 0.123); the cell's tooltip has the full value. */
 function fmt(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e5) ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+  return formatNumber(value);
+}
+
+function fullValue(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
 }
 
 function fmtDuration(ms: number | null): string {
@@ -103,7 +105,7 @@ function renderStudies(state: SidebarState): HTMLElement {
     progress.appendChild(bar);
     const best = study.best ? `best ${fmt(study.best.value)} (#${study.best.number})` : 'no result yet';
     const card = el('div', { className: `study${selected ? ' selected' : ''}`, title: study.reason ?? '' },
-      el('div', { className: 'study-head' }, icon(STATE_ICON[study.state] ?? 'circle'), el('span', { className: 'study-name', text: study.name }), el('span', { className: `state state-${study.state}`, text: study.state })),
+      el('div', { className: 'study-head' }, icon(STATE_ICON[study.state] ?? 'circle'), el('span', { className: 'study-name', text: study.name, title: study.name }), el('span', { className: `state state-${study.state}`, text: study.state })),
       el('div', { className: 'study-meta', text: `${study.done}/${study.budget} trials · ${study.running} running · ${study.pruned} pruned · ${study.failed} failed · ${study.metric} ${study.direction === 'minimize' ? '↓' : '↑'} · ${best}` }),
       progress,
     );
@@ -125,6 +127,13 @@ function renderStudies(state: SidebarState): HTMLElement {
     section.appendChild(card);
   }
   return section;
+}
+
+function rowTooltip(row: TrialRow): string {
+  const lines = [`Trial #${row.number} · ${row.state}`, `value ${fullValue(row.value) || '—'} · latest ${fullValue(row.latest) || '—'} · best ${fullValue(row.best) || '—'}`, `time ${fmtDuration(row.durationMs)}`];
+  const params = fmtParams(row.params);
+  if (params) lines.push(params);
+  return lines.join('\n');
 }
 
 const COLUMNS: Array<[SortKey, string]> = [['number', '#'], ['state', 'State'], ['value', 'Value'], ['latest', 'Latest'], ['best', 'Best'], ['duration', 'Time']];
@@ -149,7 +158,7 @@ function renderTrials(state: SidebarState): HTMLElement | undefined {
   const table = el('table', { className: 'trial-table' });
   const head = el('tr');
   for (const [key, label] of COLUMNS) {
-    const th = el('th', { text: label + (sort.key === key ? (sort.descending ? ' ▾' : ' ▴') : ''), title: `Sort by ${label}` });
+    const th = el('th', { className: `col-${key}`, text: label + (sort.key === key ? (sort.descending ? ' ▾' : ' ▴') : ''), title: `Sort by ${label}` });
     th.dataset.sort = key;
     th.tabIndex = 0;
     const toggle = () => {
@@ -161,7 +170,7 @@ function renderTrials(state: SidebarState): HTMLElement | undefined {
     th.addEventListener('keydown', e => (e.key === 'Enter' || e.key === ' ') && toggle());
     head.appendChild(th);
   }
-  head.appendChild(el('th', { text: 'Parameters' }));
+  head.appendChild(el('th', { className: 'col-params', text: 'Parameters' }));
   table.appendChild(el('thead', {}, head));
   const body = el('tbody');
   const rows = [...state.trials].sort((a, b) => {
@@ -171,14 +180,16 @@ function renderTrials(state: SidebarState): HTMLElement | undefined {
     return sort.descending ? -c : c;
   });
   for (const row of rows) {
-    const tr = el('tr', { className: `trial state-${row.state}` },
-      el('td', { text: String(row.number) }),
-      el('td', {}, icon(STATE_ICON[row.state] ?? 'circle'), el('span', { text: ` ${row.state}` })),
-      el('td', { text: fmt(row.value) }),
-      el('td', { text: fmt(row.latest) }),
-      el('td', { text: fmt(row.best) }),
-      el('td', { text: fmtDuration(row.durationMs) }),
-      el('td', { className: 'params', text: fmtParams(row.params), title: fmtParams(row.params) }),
+    // Narrow sidebars hide columns (see style.css); the row's tooltip still has every value in full.
+    const value = (key: 'value' | 'latest' | 'best') => el('td', { className: `col-${key} num`, text: fmt(row[key]), title: fullValue(row[key]) });
+    const tr = el('tr', { className: `trial state-${row.state}`, title: rowTooltip(row) },
+      el('td', { className: 'col-number num', text: String(row.number) }),
+      el('td', { className: 'col-state', title: row.state }, icon(STATE_ICON[row.state] ?? 'circle'), el('span', { className: 'state-text', text: ` ${row.state}` })),
+      value('value'),
+      value('latest'),
+      value('best'),
+      el('td', { className: 'col-duration num', text: fmtDuration(row.durationMs) }),
+      el('td', { className: 'col-params params', text: fmtParams(row.params) }),
     );
     if (row.notebook && state.selectedStudy) {
       // A notebook trial: its executed copy (outputs, the error and traceback of a failed cell) opens in the notebook editor.
@@ -216,7 +227,7 @@ function render(state: SidebarState): void {
     const list = el('ul', { className: 'config-list' });
     for (const c of configs) {
       const item = el('li', { className: 'config', title: `${c.path} — ${c.hyperparameters} hyperparameters` },
-        icon('settings-gear'), el('span', { className: 'path', text: c.path }), el('span', { className: 'badge', text: String(c.hyperparameters) }));
+        icon('settings-gear'), el('span', { className: 'path', text: c.path, title: c.path }), el('span', { className: 'badge', text: String(c.hyperparameters) }));
       if (c.isStudyFile && current.trusted) {
         const start = button('Start', 'play', () => vscode.postMessage({ type: 'command', command: 'startStudy', uri: c.uri }));
         start.classList.add('secondary', 'start-study');
