@@ -126,7 +126,8 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   const applyBest = createApplyBestCommand(studies.controller, doc => documents.get(doc));
   const studyByName = (name: string) => studies.controller.getStudy(name);
   const sidebar = new SidebarViewProvider(context.extensionUri, sidebarModel, { warn: m => log.warn(m) }, {
-    start: name => vscode.commands.executeCommand('hpstudio.startStudy', studyByName(name)?.studyFile),
+    // The card offers "Run again" on a finished study: a fresh study from the same file, under the next free name.
+    start: name => vscode.commands.executeCommand('hpstudio.startStudy', studyByName(name)?.studyFile, { rerun: true }),
     stop: name => vscode.commands.executeCommand('hpstudio.stopStudy', name),
     resume: name => vscode.commands.executeCommand('hpstudio.resumeStudy', name),
     openStudyFile: name => vscode.commands.executeCommand('hpstudio.openStudyFile', name),

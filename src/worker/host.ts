@@ -104,6 +104,7 @@ export class WorkerHost {
         interpreterEnv: request.interpreterEnv,
         trials: request.trials,
         parallel: request.parallel,
+        name: request.name,
       });
     } catch (err) {
       return fail(err instanceof Error ? err.message : String(err));

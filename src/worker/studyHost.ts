@@ -25,6 +25,8 @@ export interface PrepareStudyOptions {
   /** Overrides of the file's limits (`--trials`, `--parallel`). */
   readonly trials?: number;
   readonly parallel?: number;
+  /** Study name instead of the file's (a second run of one study file). */
+  readonly name?: string;
 }
 
 export interface PreparedStudy {
@@ -55,6 +57,11 @@ function programUsedAsScript(launch: LaunchSpec): boolean {
 export function prepareStudy(studyFile: string, options: PrepareStudyOptions): PreparedStudy {
   const parsed = loadStudyFile(studyFile);
   let config = parsed.config;
+  if (options.name !== undefined) {
+    // A rerun under its own name: the file's display name belongs to the first study.
+    const { displayName: _first, ...rest } = config;
+    config = { ...rest, name: options.name };
+  }
   if (config.launch.interpreter === undefined && options.interpreter) {
     const env = options.interpreterEnv && Object.keys(options.interpreterEnv).length > 0 ? { ...options.interpreterEnv, ...config.launch.env } : config.launch.env;
     config = { ...config, launch: { ...config.launch, interpreter: options.interpreter, ...(env ? { env } : {}) } };

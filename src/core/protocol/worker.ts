@@ -4,6 +4,7 @@
  * before anyone acts on a message; unknown or malformed messages are dropped and logged.
  */
 import type { ParamValue, TrialState } from '../search/types';
+import { isStudyName } from '../study/file/keys';
 import { arr, bool, int, lit, num, numOrNaN, obj, oneOf, optional, params as paramsCheck, ProtocolError, record, str, union, type Check } from './validate';
 
 /** Longest path we accept over IPC (PATH_MAX on Linux is 4096; Windows long paths go beyond). */
@@ -28,6 +29,8 @@ export interface StartRequest {
   readonly interpreter?: string;
   /** Variables the interpreter's environment needs (a conda env's activation); the study file's `env` wins. */
   readonly interpreterEnv?: Record<string, string>;
+  /** Run under this study name instead of the file's ("Run again" next to an existing study). */
+  readonly name?: string;
 }
 
 export type ToWorker =
@@ -95,6 +98,13 @@ const positiveInt: Check<number> = (v, p) => {
   return n;
 };
 
+/** A new study name: a folder name, since the study is stored under .hpstudio/studies/<name>. */
+const studyName: Check<string> = (v, p) => {
+  const s = str(MAX_NAME)(v, p);
+  if (!isStudyName(s)) throw new ProtocolError(`${p}: expected a study name (letters, digits, . _ -, at most 100), got ${JSON.stringify(s.slice(0, 120))}`);
+  return s;
+};
+
 export const toWorker: Check<ToWorker> = union<ToWorker>({
   hello: obj({ type: lit('hello') }),
   start: obj({
@@ -107,6 +117,7 @@ export const toWorker: Check<ToWorker> = union<ToWorker>({
     parallel: optional(positiveInt),
     interpreter: optional(path),
     interpreterEnv: optional(record(str(MAX_TEXT), 1_000)),
+    name: optional(studyName),
   }),
   stop: obj({ type: lit('stop'), study: name }),
   status: obj({ type: lit('status') }),

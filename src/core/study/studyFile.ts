@@ -16,11 +16,11 @@ import type { ExecutorConfig, FlappingConfig, PrunerConfig, StudyConfig, StudyFi
 import { createPruner } from '../search/pruners';
 import { implicitMetricRegex } from '../metrics/suggest';
 import { readExecutor, readGpus, readLaunch } from './file/executor';
-import { MAX_STUDY_FILE_BYTES, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
+import { isStudyName, MAX_STUDY_FILE_BYTES, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
 import { readParameters, type ReadParameters } from './file/parameters';
 import { bool, describe, duration, entries, int, num, oneOf, readYamlDocument, str, StudyFileError, type Context, type Entry } from './file/yaml';
 
-export { MAX_STUDY_FILE_BYTES, STUDY_FILE_METHODS, PRUNER_TYPES, ARG_STYLES, DISTRIBUTIONS, COMMAND_MACROS, STUDY_FILE_KEYS } from './file/keys';
+export { isStudyName, MAX_STUDY_FILE_BYTES, STUDY_FILE_METHODS, PRUNER_TYPES, ARG_STYLES, DISTRIBUTIONS, COMMAND_MACROS, STUDY_FILE_KEYS } from './file/keys';
 export { StudyFileError, quoteFlowMacros, parseDuration } from './file/yaml';
 
 export interface ParsedStudyFile {
@@ -33,7 +33,6 @@ export interface StudyFileOptions {
   readonly defaultName?: string;
 }
 
-const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * The folder a study is stored under (`.hpstudio/studies/<folder>`) for a sweep name: the name itself
@@ -41,7 +40,7 @@ const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * `First-Sweep`), or undefined when nothing usable is left (the file name is used then).
  */
 export function studyFolderName(name: string): string | undefined {
-  if (STUDY_NAME.test(name)) return name;
+  if (isStudyName(name)) return name;
   const folder = name
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
@@ -49,7 +48,7 @@ export function studyFolderName(name: string): string | undefined {
     .replace(/-+$/, '')
     .slice(0, 100)
     .replace(/[-.]+$/, '');
-  return STUDY_NAME.test(folder) ? folder : undefined;
+  return isStudyName(folder) ? folder : undefined;
 }
 
 /** Reads and parses a study file from disk (size-checked first). */
@@ -93,7 +92,7 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
     const folder = studyFolderName(written);
     if (folder !== written) displayName = written;
     name = folder ?? studyFolderName(fileName) ?? 'study';
-  } else if (!STUDY_NAME.test(name)) {
+  } else if (!isStudyName(name)) {
     name = studyFolderName(name) ?? 'study';
   }
   const description = get('description') ? str(ctx, get('description')!, 'description') : undefined;

@@ -10,10 +10,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXCLUDED_DIRS } from '../../core/detect/files';
 import type { StudyEventMessage } from '../../core/protocol/worker';
+import { nextStudyName } from '../../core/study/file/keys';
+import { JOURNAL_FILE, studyDirectory } from '../../core/study/journal';
 import { looksLikeStudy } from '../../core/study/studyDraft';
+import { loadStudyFile } from '../../core/study/studyFile';
+import { formatValue } from '../../core/study/summary';
 import type { StudySnapshot } from '../../core/study/studyIndex';
 import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
-import { loadStudyFile } from '../../core/study/studyFile';
 import type { InterpreterChoice, PythonInterpreters } from '../python/interpreters';
 import { UNTRUSTED_MESSAGE } from '../trust';
 import { showStudyProgress } from './presenters/progress';
@@ -26,6 +29,16 @@ export type StartOutcome =
   | { readonly started: true; readonly study: string; readonly studyFile: string; readonly journalDir: string }
   | { readonly started: false; readonly error: string }
   | { readonly refused: true; readonly reason: string };
+
+export interface StartOptions {
+  readonly resume?: boolean;
+  /** Run the study file again under the next free study name ("Run again" on a finished study). */
+  readonly rerun?: boolean;
+  readonly trials?: number;
+  readonly parallel?: number;
+  /** No dialogs or toasts (tests, API callers): an existing study is refused with the worker's message. */
+  readonly quiet?: boolean;
+}
 
 export type StopOutcome = { readonly stopped: true; readonly study: string; readonly status: string } | { readonly stopped: false; readonly error: string };
 
@@ -142,9 +155,11 @@ export class StudyController implements vscode.Disposable {
 
   /**
    * Starts (or resumes) the study in a study file: the given URI, else the active editor's study
-   * file, else one picked from the workspace. Resolves once the worker has started it.
+   * file, else one picked from the workspace. Resolves once the worker has started it. A study file
+   * whose study already exists asks first (Resume / Run again under a new name / Open); `rerun`
+   * runs it again under the next free name without asking.
    */
-  async startStudy(target?: vscode.Uri, opts: { resume?: boolean; trials?: number; parallel?: number; quiet?: boolean } = {}): Promise<StartOutcome> {
+  async startStudy(target?: vscode.Uri, opts: StartOptions = {}): Promise<StartOutcome> {
     // Checked here too, not only by the command: CodeLens, the sidebar and other callers land here.
     if (!vscode.workspace.isTrusted) return this.refuse();
     const uri = target ?? (await pickStudyFile());
@@ -154,18 +169,22 @@ export class StudyController implements vscode.Disposable {
     if (open?.isDirty) await open.save();
     const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
     const workspace = folder?.uri.scheme === 'file' ? folder.uri.fsPath : path.dirname(uri.fsPath);
+    const plan = opts.resume ? { resume: true } : await this.planStart(uri.fsPath, workspace, opts);
+    if ('started' in plan || 'refused' in plan) return plan;
     const python = await this.interpreterFor(uri);
     const run = await this.runner.start(
       {
         studyFile: uri.fsPath,
         workspace,
-        resume: opts.resume === true,
+        resume: plan.resume === true,
         trials: opts.trials,
         parallel: opts.parallel,
         interpreter: python.path,
         ...(python.env && Object.keys(python.env).length > 0 ? { interpreterEnv: python.env } : {}),
+        ...(plan.name ? { name: plan.name } : {}),
       },
-      python,
+      // A rerun is stored under its own name: the file's display name is the first study's.
+      plan.name ? { ...python, displayName: undefined } : python,
     );
     if (!run.ok) return this.failStart(run.error, opts.quiet);
     const owned = run.study;
@@ -174,9 +193,48 @@ export class StudyController implements vscode.Disposable {
     return { started: true, study: owned.name, studyFile: owned.studyFile, journalDir: owned.journalDir };
   }
 
+  /**
+   * How to start a study file whose study may exist already. Without a journal: as is. With one:
+   * `rerun` takes the next free name; `quiet` callers get the worker's refusal; everyone else is
+   * asked in a modal dialog, which shows the whole message (a toast would cut it).
+   */
+  private async planStart(studyFile: string, workspace: string, opts: StartOptions): Promise<{ resume?: boolean; name?: string } | StartOutcome> {
+    const name = studyNameOf(studyFile);
+    if (!name || !fs.existsSync(path.join(studyDirectory(workspace, name), JOURNAL_FILE))) return {};
+    const again = nextStudyName(name, n => this.store.has(n) || fs.existsSync(studyDirectory(workspace, n)));
+    if (opts.rerun) return { name: again };
+    if (opts.quiet) return {};
+    if (!this.store.has(name)) this.store.refreshAll();
+    const s = this.store.getStudy(name);
+    const facts = s ? `It is ${s.state}: ${s.done} of ${s.budget} trials${s.best ? `, best ${formatValue(s.best.value)} in trial #${s.best.number}` : ''}.` : 'Its journal is in .hpstudio/studies.';
+    const running = s?.state === 'running';
+    const resume = 'Resume';
+    const rerun = `Run Again as "${again}"`;
+    const openIt = 'Open';
+    const choices = running ? [openIt] : s && s.state !== 'finished' ? [resume, rerun, openIt] : [rerun, openIt];
+    const detail = running
+      ? `${facts} Stop it before starting it again, or open its curves.`
+      : `${facts}\n\n${choices.includes(resume) ? 'Resume continues it and keeps every finished trial. ' : ''}Run Again starts a new study "${again}" from the same file. Open shows its curves.`;
+    const choice = await vscode.window.showInformationMessage(`Study "${name}" already exists.`, { modal: true, detail }, ...choices);
+    if (choice === resume) return { resume: true };
+    if (choice === rerun) return { name: again };
+    if (choice === openIt) {
+      await vscode.commands.executeCommand('hpstudio.showCurves', name);
+      return { started: false, error: `study "${name}" already exists; opened it` };
+    }
+    return { started: false, error: `study "${name}" already exists; nothing started` };
+  }
+
   private failStart(error: string, quiet?: boolean): StartOutcome {
     this.output.note('start', error);
-    if (!quiet) void vscode.window.showErrorMessage(`Hyperparameter Studio: could not start the study: ${error}`);
+    if (!quiet) {
+      // A toast shows a line or two: the first line goes there, the whole message to the Trials output.
+      const first = error.split('\n')[0];
+      const short = first.length > 240 ? `${first.slice(0, 240)}…` : first;
+      void vscode.window.showErrorMessage(`Hyperparameter Studio: could not start the study: ${short}`, 'Show Details').then(choice => {
+        if (choice === 'Show Details') this.output.show();
+      });
+    }
     return { started: false, error };
   }
 
@@ -258,6 +316,15 @@ export class StudyController implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** The study name a study file declares (its `name:`, else its file name), or undefined when it does not parse: the worker then reports why. */
+function studyNameOf(studyFile: string): string | undefined {
+  try {
+    return loadStudyFile(studyFile).config.name;
+  } catch {
+    return undefined;
   }
 }
 

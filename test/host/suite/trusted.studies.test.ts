@@ -87,6 +87,20 @@ describe('studies from the editor (trusted workspace)', function () {
     assert.match(again.error ?? '', /already exists/);
   });
 
+  it('runs a study file again under the next free name (the card\'s "Run again"), leaving the first study as it was', async () => {
+    const uri = vscode.Uri.file(path.join(quickstart(), 'sweep.yaml'));
+    const result = await vscode.commands.executeCommand<{ started: boolean; study: string; journalDir: string }>('hpstudio.startStudy', uri, { rerun: true });
+    assert.equal(result?.started, true, JSON.stringify(result));
+    assert.equal(result.study, 'quickstart-2');
+    assert.equal(result.journalDir, path.join(root(), '.hpstudio', 'studies', 'quickstart-2'));
+    const stopped = await vscode.commands.executeCommand<{ stopped: boolean }>('hpstudio.stopStudy', 'quickstart-2');
+    assert.equal(stopped?.stopped, true);
+    assert.equal(readJournal(path.join(result.journalDir, 'journal.jsonl')).study.header.name, 'quickstart-2');
+    const first = (await studies()).find(s => s.name === 'quickstart');
+    assert.equal(first?.done, 16, 'the first study is untouched');
+    assert.deepEqual(processesIn(quickstart()), []);
+  });
+
   it('resumes a stopped study: finished trials are kept and the numbering continues', async () => {
     const before = (await studies()).find(s => s.name === 'stoppable')!;
     const kept = before.trials.filter(t => t.state === 'complete' || t.state === 'pruned');

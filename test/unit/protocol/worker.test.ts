@@ -28,6 +28,11 @@ describe('worker protocol: to the worker', () => {
     assert.match(error(parseMessage(toWorker, { type: 'start', id: 1.5, studyFile: '/w', workspace: '/w', resume: false })), /id: expected integer/);
     assert.match(error(parseMessage(toWorker, { type: 'start', id: 1, studyFile: '/w', workspace: '/w', resume: false, trials: 0 })), /trials: expected an integer from 1 to 1000000, got 0/);
     assert.match(error(parseMessage(toWorker, { type: 'start', id: 1, studyFile: '/w', workspace: '/w', resume: false, parallel: -3 })), /parallel: expected an integer from 1/);
+    // A new study name becomes a folder: nothing that could leave .hpstudio/studies.
+    assert.equal(ok(parseMessage(toWorker, { type: 'start', id: 1, studyFile: '/w', workspace: '/w', resume: false, name: 'quickstart-2' })).type, 'start');
+    for (const bad of ['../x', 'a/b', '', '.hidden', 'x'.repeat(101)]) {
+      assert.match(error(parseMessage(toWorker, { type: 'start', id: 1, studyFile: '/w', workspace: '/w', resume: false, name: bad })), /name: expected a study name/);
+    }
     assert.match(error(parseMessage(toWorker, { type: 'stop', study: 'x'.repeat(201) })), /study: expected string of at most 200 chars/);
   });
 

@@ -85,6 +85,13 @@ describe('worker process', function () {
     const again = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false });
     assert.equal(again.ok, false);
     assert.match(!again.ok ? again.error : '', /study "quickstart" already exists .*continue it with Resume/);
+    // "Run again" under a new name: a second study of the same file, in its own folder.
+    const renamed = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false, name: 'quickstart-2' });
+    assert.ok(renamed.ok, !renamed.ok ? renamed.error : '');
+    assert.equal(renamed.ok && renamed.message.study, 'quickstart-2');
+    assert.equal(renamed.ok && renamed.message.journalDir, path.join(ws.dir, '.hpstudio/studies/quickstart-2'));
+    await waitFor('the renamed study to end', () => messages.find(m => m.type === 'ended' && m.study === 'quickstart-2'));
+    assert.equal(readJournal(path.join(ws.dir, '.hpstudio/studies/quickstart-2/journal.jsonl')).study.header.name, 'quickstart-2');
 
     fs.writeFileSync(path.join(ws.dir, 'missing.yaml'), fs.readFileSync(ws.studyFile, 'utf8').replace('program: train.js', 'program: nope.js').replace('name: quickstart', 'name: missing'));
     const missing = await client.start({ studyFile: path.join(ws.dir, 'missing.yaml'), workspace: ws.dir, resume: false });

@@ -3,6 +3,23 @@
  * of them accept. The JSON Schema test checks that schemas/study.schema.json lists the same.
  */
 
+/** A study name is a folder name: the study lives in .hpstudio/studies/<name>. */
+export const STUDY_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export function isStudyName(name: string): boolean {
+  return STUDY_NAME_PATTERN.test(name);
+}
+
+/** The name for another run of a study: `quickstart` → `quickstart-2`, `quickstart-2` → `quickstart-3`, skipping taken ones. */
+export function nextStudyName(name: string, taken: (candidate: string) => boolean): string {
+  const m = /^(.*?)-(\d+)$/.exec(name);
+  const base = (m ? m[1] : name).slice(0, 90) || 'study';
+  for (let n = m ? Number(m[2]) + 1 : 2; ; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
 /** Study files larger than this are refused before parsing (a study file is a few KB). */
 export const MAX_STUDY_FILE_BYTES = 1024 * 1024;
 
