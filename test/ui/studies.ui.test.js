@@ -1,6 +1,8 @@
 // @ts-check
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { openWorkbench, openFile, runCommand, frameWith, openSidebar } = require('./workbench');
 
 const themes = /** @type {Array<'dark' | 'light'>} */ ((process.env.HPSTUDIO_UI_THEMES || 'dark,light').split(',')); // narrow it while iterating
@@ -35,6 +37,27 @@ for (const theme of themes) {
       await wb.screenshot(`sidebar-study-${theme}`);
     });
 
+    it('offers Resume / Run again / Open in a dialog when Start is clicked on a study file that has a study', async () => {
+      const sidebar = await openSidebar(wb.page);
+      const entry = sidebar.locator('.config', { hasText: 'quickstart/sweep.yaml' }).first();
+      await entry.locator('.start-study').click();
+      // A modal dialog, not a toast: the whole message is there to read, with the choices as buttons.
+      const dialog = wb.page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 30_000 });
+      const text = await dialog.innerText();
+      assert.match(text, /Study "quickstart" already exists/);
+      assert.match(text, /finished: 16 of 16 trials, best [\d.e-]+ in trial #\d+/);
+      const buttons = await dialog.locator('.monaco-button').allInnerTexts();
+      assert.ok(buttons.some(b => /Run Again as "quickstart-2"/.test(b)), buttons.join(' | '));
+      assert.ok(buttons.includes('Open'), buttons.join(' | '));
+      await wb.screenshot(`start-existing-study-${theme}`);
+      await dialog.getByRole('button', { name: 'Open' }).click();
+      // Open shows the existing study's curves; nothing new was started.
+      const curves = await frameWith(wb.page, '#status');
+      await curves.locator('#status', { hasText: /16 trials/ }).waitFor({ timeout: 60_000 });
+      assert.ok(!fs.existsSync(path.join(wb.workspace, '.hpstudio/studies/quickstart-2')), 'no second study was created');
+    });
+
     it('shows the live curves of every trial in the curves panel', async () => {
       const sidebar = await openSidebar(wb.page);
       await sidebar.locator('.study[data-study="quickstart"] button[data-action="showCurves"]').click();
@@ -58,6 +81,57 @@ for (const theme of themes) {
       });
       assert.ok(inked > 500, `inked pixels: ${inked}`);
       await wb.screenshot(`curves-${theme}`);
+    });
+
+    it('keeps the diverged trials off the scale in every plot, with distinct tick labels', async () => {
+      // The quickstart's seed makes trials 7 and 8 diverge (val_loss 1e8 and 2e41): read them from the journal.
+      const journal = fs.readFileSync(path.join(wb.workspace, '.hpstudio/studies/quickstart/journal.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l));
+      const finished = journal.filter(r => r.op === 'finish' && typeof r.value === 'number');
+      const outliers = finished.map(r => r.value).filter(v => v > 1e6);
+      const healthy = finished.map(r => r.value).filter(v => v <= 1e6);
+      assert.ok(outliers.length >= 1, `the quickstart study has diverged trials: ${finished.map(r => r.value).join(', ')}`);
+      const curves = await frameWith(wb.page, '#status');
+      /** @param {string} tab */
+      const axisOf = async tab => {
+        await curves.locator(`#tab-${tab}`).click();
+        await curves.locator(`#tab-${tab}[aria-selected="true"]`).waitFor();
+        for (let i = 0; i < 100; i++) {
+          const axis = await curves.locator('body').evaluate((_, t) => /** @type {any} */ (window).hpCurves?.axis(t) ?? null, tab);
+          if (axis && axis.labels.length) return axis;
+          await wb.page.waitForTimeout(100);
+        }
+        throw new Error(`the ${tab} view reported no axis`);
+      };
+      for (const tab of ['history', 'parallel']) {
+        const axis = await axisOf(tab);
+        const where = `${tab}: ${JSON.stringify(axis)}`;
+        assert.ok(axis.max < Math.min(...outliers), `the y range leaves the outliers out — ${where}`);
+        // The best trials are always on the scale (the range is built around the bulk of the values).
+        assert.ok(axis.min <= Math.min(...healthy), `the y range holds the best value — ${where}`);
+        // Every value outside the drawn range is counted as off the scale (and drawn at its edge).
+        const outside = finished.map(r => r.value).filter(v => v > axis.max || v < axis.min);
+        assert.equal(axis.offScale, outside.length, where);
+        assert.ok(outside.length >= outliers.length, where);
+        assert.equal(new Set(axis.labels).size, axis.labels.length, `distinct tick labels — ${where}`);
+        assert.ok(axis.labels.every(l => l.length <= 8), `short tick labels — ${where}`);
+        assert.match(await curves.locator(`#note-${tab}`).innerText(), new RegExp(`${axis.offScale} values? off the scale`));
+      }
+      for (const tab of ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf']) {
+        await curves.locator(`#tab-${tab}`).click();
+        await curves.locator(`#tab-${tab}[aria-selected="true"]`).waitFor();
+        await wb.page.waitForTimeout(300);
+        await wb.screenshot(`quickstart-${tab}-${theme}`);
+      }
+      // The timeline has both parallel slots and every trial.
+      assert.match(await curves.locator('#note-timeline').innerText(), /^16 trials on 2 parallel slots over /);
+      // The README's pictures: the sidebar scrolled to the study, its curves and its history.
+      const sidebar = await openSidebar(wb.page);
+      await sidebar.locator('#studies').evaluate(e => e.scrollIntoView());
+      for (const [tab, name] of [['curves', 'studio'], ['history', 'plots']]) {
+        await curves.locator(`#tab-${tab}`).click();
+        await wb.page.waitForTimeout(300);
+        await wb.screenshot(`readme-${name}-${theme}`);
+      }
     });
 
     it('applies the best values to config.json after showing every change', async () => {
