@@ -39,7 +39,8 @@ export function createEdfView(ctx: ViewContext): PlotView {
     const x = valueAxis(theme, 'objective value', range);
     if (chart) {
       chart.data.datasets = datasets;
-      chart.options.scales = { ...chart.options.scales, x };
+      // Unless the user zoomed: new data must not throw away the range they chose.
+      if (chart.options.scales?.x && !chart.isZoomedOrPanned()) Object.assign(chart.options.scales.x, x);
       chart.update('none');
       return;
     }

@@ -48,7 +48,9 @@ export function createHistoryView(ctx: ViewContext): PlotView {
     const y = valueAxis(theme, 'objective value', range);
     if (chart) {
       chart.data.datasets = data;
-      chart.options.scales = { ...chart.options.scales, y };
+      // In place: a new scales object makes chart.js rebuild its scales from scratch.
+      // Unless the user zoomed: new data must not throw away the range they chose.
+      if (chart.options.scales?.y && !chart.isZoomedOrPanned()) Object.assign(chart.options.scales.y, y);
       chart.update('none');
       return;
     }

@@ -13,6 +13,9 @@ import { trialLines, trialTitle } from '../chartStyle';
 import type { Theme } from '../theme';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
+/** Tallest row (px); thinner when many slots share the height. */
+const MAX_ROW = 44;
+
 const STATES: readonly [TrialState, string][] = [['complete', 'complete'], ['pruned', 'pruned'], ['fail', 'failed'], ['running', 'running']];
 
 function stateColour(theme: Theme, state: TrialState): string {
@@ -44,15 +47,17 @@ function draw(canvas: HTMLCanvasElement, tl: Timeline, theme: Theme, best: numbe
   const left = Math.ceil(ctx.measureText(slotLabel(tl.slots - 1)).width) + 14;
   const right = width - 16;
   const top = 8;
-  const bottom = height - 40;
+  // Rows at most MAX_ROW px: with two workers the bars sit together above the axis, not 300 px apart.
+  const rowHeight = Math.min(MAX_ROW, (height - 40 - top) / tl.slots);
+  const bottom = top + rowHeight * tl.slots;
   const span = Math.max(1, tl.end - tl.start);
   const xOf = (ms: number) => left + ((ms - tl.start) / span) * (right - left);
   const msOf = (x: number) => tl.start + ((x - left) / (right - left)) * span;
-  const rowHeight = (bottom - top) / tl.slots;
-  const barHeight = Math.max(1, Math.min(rowHeight * 0.75, 28));
+  const barHeight = Math.max(1, rowHeight * 0.7);
   const bySlot: TimelineBar[][] = Array.from({ length: tl.slots }, () => []);
   for (const b of tl.bars) bySlot[b.slot].push(b);
-  const rect = (b: TimelineBar) => [xOf(b.start), top + b.slot * rowHeight + (rowHeight - barHeight) / 2, Math.max(1.5, xOf(b.end) - xOf(b.start)), barHeight] as const;
+  // A pixel of gap at the end, so back-to-back trials of one state stay two bars.
+  const rect = (b: TimelineBar) => [xOf(b.start), top + b.slot * rowHeight + (rowHeight - barHeight) / 2, Math.max(1.5, xOf(b.end) - xOf(b.start) - 1), barHeight] as const;
   // One fill per state: a 10,000-trial study is four paths.
   for (const [state] of STATES) {
     ctx.fillStyle = stateColour(theme, state);

@@ -35,8 +35,8 @@ export interface RangeOptions {
 
 /** Below this many values there is no telling an outlier from an ordinary spread. */
 export const MIN_VALUES_FOR_OUTLIERS = 4;
-/** A value joins the range when the range grows by at most this factor to take it in. */
-const GROWTH = 3;
+/** A value joins the range when the range at most doubles to take it in. */
+const GROWTH = 2;
 /** A log-space span floor (decades), so tightly bunched values still accept neighbours a factor 2 away. */
 const LOG_FLOOR = 0.3;
 /** Linear span floor relative to the median's magnitude. */
@@ -46,7 +46,7 @@ export const LOG_DECADES = 3;
 
 /**
  * Indices [from, to] (inclusive) of the sorted values kept in the range: the shortest window holding
- * half of them, grown one value at a time towards the nearer neighbour while that at most triples the
+ * half of them, grown one value at a time towards the nearer neighbour while that at most doubles the
  * window's span. A continuous tail is taken in step by step; a jump (3e76 after values below 10) is not.
  */
 export function keptWindow(sorted: ArrayLike<number>, floor: number): [number, number] {

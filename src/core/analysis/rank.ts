@@ -14,17 +14,27 @@ export function rankBadness(values: ArrayLike<number>, direction: Direction): Fl
   if (n <= 1) return out;
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = Number.isNaN(values[i]) ? Infinity : direction === 'minimize' ? values[i] : -values[i];
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => keys[a] - keys[b] || a - b);
-  for (let start = 0; start < n; ) {
-    let end = start + 1;
-    while (end < n && keys[order[end]] === keys[order[start]]) end++;
-    const rank = (start + end - 1) / 2 / (n - 1);
-    for (let k = start; k < end; k++) out[order[k]] = rank;
-    start = end;
+  // A typed-array sort (native, no comparator) and two binary searches per value: ties get the mean
+  // of the first and last rank they span. Several times faster than sorting indices with a closure.
+  const sorted = keys.slice().sort();
+  for (let i = 0; i < n; i++) {
+    const first = bound(sorted, keys[i], false);
+    const last = bound(sorted, keys[i], true) - 1;
+    out[i] = (first + last) / 2 / (n - 1);
   }
   return out;
+}
+
+/** First index whose value is ≥ key (or > key when `after`). */
+function bound(sorted: Float64Array, key: number, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < key || (after && sorted[mid] === key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The value at a rank fraction q in [0, 1] (0 = best) of a set: the colour bar's labels. */
