@@ -149,7 +149,8 @@ describe('worker process', function () {
     const started = await first.client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false, trials: 8, parallel: 2 });
     assert.ok(started.ok);
     const journalFile = path.join(started.message.journalDir, 'journal.jsonl');
-    await waitFor('two finished trials', () => first.events.filter(e => e.type === 'trial-finished').length >= 2, 90_000);
+    // Complete or pruned: the quickstart's seeded first trial diverges and fails, which would not count below.
+    await waitFor('two finished trials', () => first.events.filter(e => e.type === 'trial-finished' && (e.state === 'complete' || e.state === 'pruned')).length >= 2, 90_000);
     await waitFor('a running trial', () => processesIn(ws.dir).length >= 1);
     const killedPid = first.client.pid as number;
     process.kill(killedPid, 'SIGKILL');
