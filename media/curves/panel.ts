@@ -170,6 +170,11 @@ export class CurvesPanel {
     return this.views.byTab.get(tab)?.axis?.() ?? null;
   }
 
+  /** Trials the learning curves draw as markers (a single point). */
+  markerTrials(): number[] {
+    return this.views.curves.markerTrials();
+  }
+
   resized(): void {
     if (this.active.redrawOnResize) this.renderActive(true);
   }

@@ -34,6 +34,22 @@ for (const theme of themes) {
       await sidebar.locator('#trials th[data-sort="value"]').click();
       const firstValue = await sidebar.locator('#trials tr.trial td').nth(2).innerText();
       assert.match(firstValue, /^\d|^\d\.\d/);
+      // The table fits the default sidebar width: the Best column is whole, nothing scrolls sideways; values
+      // are short, with the full value on hover; cut file names have their full name on hover too.
+      const fit = await sidebar.locator('#trials').evaluate(section => {
+        const box = (/** @type {Element} */ e) => e.getBoundingClientRect();
+        const scroll = /** @type {HTMLElement} */ (section.querySelector('.table-scroll'));
+        const best = /** @type {HTMLElement} */ (section.querySelector('th[data-sort="best"]'));
+        const values = [...section.querySelectorAll('td.col-value')].map(td => ({ text: td.textContent ?? '', title: td.getAttribute('title') ?? '' }));
+        return { bestRight: box(best).right, scrollRight: box(scroll).right, overflow: scroll.scrollWidth - scroll.clientWidth, width: box(scroll).width, values };
+      });
+      assert.ok(fit.bestRight <= fit.scrollRight + 1 && fit.overflow <= 1, JSON.stringify(fit));
+      for (const v of fit.values) {
+        assert.ok(v.text.length <= 7, JSON.stringify(v));
+        if (v.title) assert.ok(Math.abs(Number(v.title) - Number(v.text.replace(/k$/, 'e3').replace(/M$/, 'e6').replace(/G$/, 'e9'))) <= Math.abs(Number(v.title)) * 0.01, JSON.stringify(v));
+      }
+      const paths = await sidebar.locator('.config .path').evaluateAll(spans => spans.map(s => [s.textContent, s.getAttribute('title')]));
+      for (const [text, title] of paths) assert.equal(title, text);
       await wb.screenshot(`sidebar-study-${theme}`);
     });
 
@@ -116,6 +132,15 @@ for (const theme of themes) {
         assert.ok(axis.labels.every(l => l.length <= 8), `short tick labels — ${where}`);
         assert.match(await curves.locator(`#note-${tab}`).innerText(), new RegExp(`${axis.offScale} values? off the scale`));
       }
+      // Trials pruned after their first step are markers on the learning curves (a one-point line draws nothing).
+      const steps = new Map();
+      for (const r of journal) if (r.op === 'value') steps.set(r.number, (steps.get(r.number) ?? 0) + 1);
+      const onePoint = [...steps].filter(([, n]) => n === 1).map(([t]) => t);
+      assert.ok(onePoint.length >= 1, 'the quickstart has trials pruned after one step');
+      await curves.locator('#tab-curves').click();
+      const markers = await curves.locator('body').evaluate(() => /** @type {any} */ (window).hpCurves.markerTrials());
+      const drawn = (await curves.locator('#trial option').allInnerTexts()).map(t => Number(/^#(\d+)/.exec(t)?.[1])).filter(Number.isFinite);
+      for (const t of onePoint.filter(n => drawn.includes(n))) assert.ok(markers.includes(t), `trial ${t} (one point) is a marker: ${markers}`);
       for (const tab of ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf']) {
         await curves.locator(`#tab-${tab}`).click();
         await curves.locator(`#tab-${tab}[aria-selected="true"]`).waitFor();

@@ -256,6 +256,11 @@ export class CurvesView implements PlotView {
     setNote(this.note, this.clipped ? `${this.clipped} diverging curve${this.clipped === 1 ? '' : 's'} off the scale (the axis stops above the others).` : '');
   }
 
+  /** Trials drawn as a single marker (one point, no line), for tests. */
+  markerTrials(): number[] {
+    return ((this.lineChart?.data.datasets ?? []) as CurveDataset[]).filter(d => d.data.length === 1 && Number(d.pointRadius) > 0).map(d => d.trial);
+  }
+
   axis(): AxisState | null {
     return readAxis(this.lineChart?.scales.y, this.clipped);
   }

@@ -97,7 +97,8 @@ export function createHistoryView(ctx: ViewContext): PlotView {
     panel,
     canvas,
     redrawOnResize: false,
-    dataKey: () => `${ctx.state.trialsVersion}:${ctx.state.store.selected}:${ctx.state.store.best}:${ctx.state.logScale}`,
+    // The selection is not drawn here: selecting a trial elsewhere costs this view nothing.
+    dataKey: () => `${ctx.state.trialsVersion}:${ctx.state.store.best}:${ctx.state.logScale}`,
     render,
     chart: () => chart as Chart | null,
     dispose: () => {

@@ -89,8 +89,8 @@ function drawLines(ctx: CanvasRenderingContext2D, data: ParallelData, theme: The
     });
     if (pen) ctx.lineTo(L.xAt(last), L.yAt(objectiveAt(line.value)));
   };
-  // The best MAX_LINES by rank, bucketed by colour: one stroke per colour step, worst steps first so the best end on top.
-  const order = Array.from(data.lines.keys()).sort((a, b) => badness[a] - badness[b]).slice(0, MAX_LINES);
+  // At most MAX_LINES, bucketed by colour: one stroke per colour step, worst steps first so the best end on top.
+  const order = drawnLines(badness);
   const steps = rampSteps(theme, COLOUR_STEPS);
   const buckets: number[][] = steps.map(() => []);
   for (const i of order) {
@@ -115,6 +115,19 @@ function drawLines(ctx: CanvasRenderingContext2D, data: ParallelData, theme: The
     trace(line);
     ctx.stroke();
   }
+}
+
+/**
+ * Which lines to draw (indices): all of them up to MAX_LINES; beyond, the best half of the budget and an
+ * even spread through the rest by rank, so the picture still shows where the bad trials went.
+ */
+function drawnLines(badness: Float64Array): number[] {
+  const all = Array.from(badness.keys());
+  if (all.length <= MAX_LINES) return all;
+  all.sort((a, b) => badness[a] - badness[b]);
+  const half = MAX_LINES / 2;
+  const rest = all.length - half;
+  return [...all.slice(0, half), ...Array.from({ length: half }, (_, i) => all[half + Math.floor((i * rest) / half)])];
 }
 
 /** Triangles where lines leave the objective axis, with how many went each way. */
@@ -179,7 +192,7 @@ export function createParallelView(ctx: ViewContext): PlotView {
       const data = parallelCoordinates(trials, inferAxes(scoredTrials(trials)));
       axis = drawParallel(canvas, data, theme, { direction: store.direction, best: store.best, selected: store.selected, forceLog: logScale });
       const parts = [`${data.lines.length} finished trials, coloured by rank from best (blue) to worst (orange); the best trial in the accent colour`];
-      if (data.lines.length > MAX_LINES) parts.push(`the best ${MAX_LINES} drawn`);
+      if (data.lines.length > MAX_LINES) parts.push(`${MAX_LINES} drawn: the best ${MAX_LINES / 2} and an even spread of the others`);
       const off = offScaleNote(axis?.offScale ?? 0);
       if (off) parts.push(`${off} (their lines run to the edge)`);
       setNote(note, parts.join('; ') + '.');
