@@ -106,8 +106,3 @@ export function offScaleDatasets(theme: Theme, above: readonly PlotPoint[], belo
     { ...style(axis === 'y' ? 180 : 270), data: [...below] },
   ];
 }
-
-/** Tooltip text of an off-scale marker. */
-export function offScaleLabel(v: number, format: (v: number) => string): string {
-  return `value: ${format(v)} (off the scale)`;
-}
