@@ -24,6 +24,14 @@ export function tooltipStyle(theme: Theme) {
   };
 }
 
+/**
+ * What every chart of the panel sets: no animation (live data would animate forever), data already in
+ * `{x, y}` form (no parsing), the canvas sized by its box, room above the plot for off-scale markers.
+ */
+export function baseOptions() {
+  return { animation: false as const, parsing: false as const, normalized: true, responsive: true, maintainAspectRatio: false, layout: { padding: { top: 8, right: 12 } } };
+}
+
 /** Wheel and drag zoom, shift-drag pan: the same gestures on every chart. */
 export function zoomOptions() {
   return { zoom: { wheel: { enabled: true }, drag: { enabled: true }, mode: 'xy' as const }, pan: { enabled: true, mode: 'xy' as const, modifierKey: 'shift' as const } };

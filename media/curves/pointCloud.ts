@@ -6,6 +6,7 @@
  */
 import type { Chart, Plugin } from 'chart.js';
 import type { PlotPoint } from './axes';
+import type { CanvasTooltip } from './canvas';
 
 export type PointShape = 'circle' | 'triangle' | 'triangle-down' | 'triangle-right' | 'triangle-left';
 
@@ -91,4 +92,26 @@ export function nearestPoint(chart: Chart, layers: readonly PointLayer[], px: nu
     }
   }
   return best;
+}
+
+/**
+ * Hover and click on a chart's point layers: the tooltip `describe` gives for the nearest point, and
+ * `select` on a click. `chart()` and `layers()` are read per event (the view rebuilds both).
+ */
+export function bindPointEvents(canvas: HTMLCanvasElement, tooltip: CanvasTooltip, chart: () => Chart | null, layers: () => readonly PointLayer[], describe: (p: PlotPoint) => { title: string; lines: string[] }, select: (n: number) => void): void {
+  const pick = (e: MouseEvent) => {
+    const c = chart();
+    return c ? nearestPoint(c, layers(), e.offsetX, e.offsetY) : null;
+  };
+  canvas.addEventListener('mousemove', e => {
+    const p = pick(e);
+    if (!p) return tooltip.hide();
+    const { title, lines } = describe(p);
+    tooltip.show(e.offsetX, e.offsetY, title, lines);
+  });
+  canvas.addEventListener('mouseleave', () => tooltip.hide());
+  canvas.addEventListener('click', e => {
+    const p = pick(e);
+    if (p) select(p.n);
+  });
 }

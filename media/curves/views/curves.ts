@@ -8,7 +8,7 @@ import { formatNumber } from '../../../src/core/analysis';
 import { curvesAxis } from '../../../src/core/analysis/robust';
 import { el } from '../../shared/dom';
 import { readAxis, tickHooks, type AxisState } from '../axes';
-import { axisStyle, tooltipStyle, trialLines, trialTitle } from '../chartStyle';
+import { axisStyle, baseOptions, tooltipStyle, trialLines, trialTitle } from '../chartStyle';
 import { lttb, type SeriesData, type XY } from '../store';
 import { withAlpha } from '../theme';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
@@ -118,15 +118,10 @@ export class CurvesView implements PlotView {
       type: 'line',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
+        ...baseOptions(),
         spanGaps: true,
         elements: { point: { radius: 0, hitRadius: 3, hoverRadius: 3 }, line: { borderWidth: 1.25, tension: 0 } },
         interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
-        layout: { padding: { top: 8 } },
         scales: { x: { type: 'linear', ...axisStyle(theme, 'step'), ...tickHooks({ integer: true }) }, y: { type: state.logScale ? 'logarithmic' : 'linear', ...axisStyle(theme, state.metric ?? 'value'), ...tickHooks() } },
         plugins: {
           legend: { display: false },

@@ -6,7 +6,7 @@
 import { Chart, type ChartDataset, type TooltipItem } from 'chart.js';
 import { empiricalDistribution, formatNumber, offScaleNote, robustRange, scoredTrials } from '../../../src/core/analysis';
 import { offScaleDatasets, readAxis, splitOffScale, tickHooks, valueAxis, type PlotPoint } from '../axes';
-import { axisStyle, tooltipStyle, zoomOptions } from '../chartStyle';
+import { axisStyle, baseOptions, tooltipStyle, zoomOptions } from '../chartStyle';
 import { withAlpha } from '../theme';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
@@ -48,12 +48,7 @@ export function createEdfView(ctx: ViewContext): PlotView {
       type: 'line',
       data: { datasets },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        layout: { padding: { right: 10, top: 8 } },
+        ...baseOptions(),
         interaction: { mode: 'nearest', intersect: false, axis: 'x' },
         scales: { x, y: { type: 'linear', min: 0, max: 1, ...axisStyle(theme, 'fraction of trials'), ...tickHooks() } },
         plugins: {

@@ -8,8 +8,8 @@ import { Chart } from 'chart.js';
 import { formatNumber, offScaleNote, optimizationHistory, robustRange, type HistoryPoint, type RobustRange } from '../../../src/core/analysis';
 import { readAxis, splitOffScale, tickHooks, valueAxis, type AxisState, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
-import { axisStyle, trialLines, trialTitle, zoomOptions } from '../chartStyle';
-import { nearestPoint, pointCloud, type PointLayer } from '../pointCloud';
+import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
+import { bindPointEvents, pointCloud, type PointLayer } from '../pointCloud';
 import { withAlpha } from '../theme';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
@@ -84,12 +84,7 @@ export function createHistoryView(ctx: ViewContext): PlotView {
       type: 'line',
       data: { datasets: [dataset] },
       options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        layout: { padding: { top: 8 } },
+        ...baseOptions(),
         scales: { x, y },
         plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() },
       },
@@ -97,20 +92,12 @@ export function createHistoryView(ctx: ViewContext): PlotView {
     });
   }
 
-  const pick = (e: MouseEvent) => (chart ? nearestPoint(chart as unknown as Chart, layers, e.offsetX, e.offsetY) : null);
-  canvas.addEventListener('mousemove', e => {
-    const p = pick(e);
-    if (!p) return tooltip.hide();
+  bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {
     const { store } = ctx.state;
     const value = p.v !== undefined ? `value: ${formatNumber(p.v, 4)} (off the scale)` : `value: ${formatNumber(p.y, 4)}`;
     const best = bestAt.get(p.n);
-    tooltip.show(e.offsetX, e.offsetY, trialTitle(store, p.n), [value, ...(best !== undefined && !Number.isNaN(best) ? [`best so far: ${formatNumber(best, 4)}`] : []), ...trialLines(store, p.n).slice(1)]);
-  });
-  canvas.addEventListener('mouseleave', () => tooltip.hide());
-  canvas.addEventListener('click', e => {
-    const p = pick(e);
-    if (p) ctx.selectTrial(p.n);
-  });
+    return { title: trialTitle(store, p.n), lines: [value, ...(best !== undefined && !Number.isNaN(best) ? [`best so far: ${formatNumber(best, 4)}`] : []), ...trialLines(store, p.n).slice(1)] };
+  }, n => ctx.selectTrial(n));
 
   return {
     tab: 'history',

@@ -7,8 +7,8 @@ import { formatNumber, offScaleNote, robustRange, sliceData, type SliceData } fr
 import { el, fillSelect } from '../../shared/dom';
 import { readAxis, splitOffScale, tickHooks, valueAxis, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
-import { axisStyle, trialLines, trialTitle, zoomOptions } from '../chartStyle';
-import { nearestPoint, pointCloud, type PointLayer } from '../pointCloud';
+import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
+import { bindPointEvents, pointCloud, type PointLayer } from '../pointCloud';
 import { withAlpha, type Theme } from '../theme';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
@@ -60,11 +60,7 @@ export function createSliceView(ctx: ViewContext): PlotView {
       type: 'scatter',
       data: { datasets: [] },
       options: {
-        animation: false,
-        parsing: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        layout: { padding: { top: 8 } },
+        ...baseOptions(),
         scales: { x: xAxis(theme, axis), y: valueAxis(theme, 'objective value', range) },
         plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() },
       },
@@ -72,20 +68,12 @@ export function createSliceView(ctx: ViewContext): PlotView {
     });
   }
 
-  const pick = (e: MouseEvent) => (chart ? nearestPoint(chart as unknown as Chart, layers, e.offsetX, e.offsetY) : null);
-  canvas.addEventListener('mousemove', e => {
-    const p = pick(e);
-    if (!p) return tooltip.hide();
+  bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {
     const { store } = ctx.state;
     const lines = trialLines(store, p.n);
     if (p.v !== undefined) lines[0] = `value: ${formatNumber(p.v, 4)} (off the scale)`;
-    tooltip.show(e.offsetX, e.offsetY, trialTitle(store, p.n), lines);
-  });
-  canvas.addEventListener('mouseleave', () => tooltip.hide());
-  canvas.addEventListener('click', e => {
-    const p = pick(e);
-    if (p) ctx.selectTrial(p.n);
-  });
+    return { title: trialTitle(store, p.n), lines };
+  }, n => ctx.selectTrial(n));
   param.addEventListener('change', () => render());
   return {
     tab: 'slice',
