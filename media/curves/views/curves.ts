@@ -222,9 +222,11 @@ export class CurvesView implements PlotView {
     if (!this.lineChart) return;
     for (const d of this.lineChart.data.datasets as CurveDataset[]) {
       if (!all && d.version === d.series.version) continue;
+      const wasMarker = d.data.length === 1;
       d.data = this.curveData(d.series);
       d.version = d.series.version;
-      this.style(d);
+      // Only a trial that gains its second point (or drops to one) changes from marker to line.
+      if (wasMarker !== (d.data.length === 1)) this.style(d);
     }
     this.applyBounds();
     this.lineChart.update('none');
@@ -242,8 +244,11 @@ export class CurvesView implements PlotView {
     const { zoom, logScale, metric } = this.ctx.state;
     const axis = curvesAxis((this.lineChart?.data.datasets as CurveDataset[]).map(d => d.series), { forceLog: logScale });
     this.clipped = zoom ? 0 : axis.clipped;
-    y.type = axis.log ? 'logarithmic' : 'linear';
-    if (y.title) y.title.text = `${metric ?? 'value'}${axis.log ? ' (log)' : ''}`;
+    // Assigned only when they change: chart.js re-resolves a scale whose options were written to.
+    const type = axis.log ? 'logarithmic' : 'linear';
+    if (y.type !== type) y.type = type;
+    const title = `${metric ?? 'value'}${axis.log ? ' (log)' : ''}`;
+    if (y.title && y.title.text !== title) y.title.text = title;
     x.min = zoom?.xMin;
     x.max = zoom?.xMax;
     y.min = zoom?.yMin;
