@@ -135,7 +135,10 @@ export class StudyRunner implements vscode.Disposable {
         if (!this.shuttingDown) void this.rememberRunning();
         if (message.status === 'error') {
           output.line(message.study, `failed: ${message.error}`);
-          void vscode.window.showErrorMessage(`Hyperparameter Studio: study "${message.study}" failed: ${message.error}`);
+          // The whole error is in the Trials output (above); a toast may cut it, so it links there.
+          void vscode.window.showErrorMessage(`Hyperparameter Studio: study "${message.study}" failed: ${message.error}`, 'Show Details').then(choice => {
+            if (choice === 'Show Details') output.show();
+          });
         } else {
           output.line(message.study, `ended: ${message.status}`);
         }
