@@ -170,6 +170,13 @@ export class CurvesPanel {
     return this.views.byTab.get(tab)?.axis?.() ?? null;
   }
 
+  /** Redraws the visible view now, whatever changed; returns how long it took (ms). For the benchmark. */
+  redrawNow(): number {
+    const started = performance.now();
+    this.renderActive(true);
+    return performance.now() - started;
+  }
+
   /** Trials the learning curves draw as markers (a single point). */
   markerTrials(): number[] {
     return this.views.curves.markerTrials();

