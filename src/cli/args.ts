@@ -67,6 +67,8 @@ export interface CliIO {
   readonly cwd: string;
   /** Aborted on Ctrl-C (SIGINT/SIGTERM): long-running commands stop their work and flush. */
   readonly signal: AbortSignal;
+  /** Aborted on a second Ctrl-C: stop child processes without a grace period (still wait until they are gone). */
+  readonly killSignal?: AbortSignal;
 }
 
 export interface CliCommand {

@@ -6,7 +6,8 @@
 import { parseMessage } from '../core/protocol/validate';
 import { MAX_EVENTS_PER_BATCH, toWorker, type FromWorker, type RunningStudyStatus, type StartRequest, type StudyEventMessage } from '../core/protocol/worker';
 import { StudyExistsError, StudyJournal } from '../core/study/journal';
-import { runStudy } from '../core/study/runStudy';
+import { openStudyRun } from '../core/study/runStudy';
+import type { StudyRun } from '../core/study/studyRun';
 import type { StudyEvent } from '../core/study/types';
 import { measurePruneLatency, prepareStudy, type PreparedStudy, type PruneLatency } from './studyHost';
 
@@ -26,6 +27,8 @@ interface RunningStudy {
   readonly studyFile: string;
   readonly journalDir: string;
   readonly abort: AbortController;
+  /** Aborted when asked to stop a second time: trials are killed without the grace period. */
+  readonly kill: AbortController;
   running: number;
   stopping: boolean;
   done: Promise<void>;
@@ -115,7 +118,7 @@ export class WorkerHost {
       return fail(`study ${name} is already running`);
     }
     // runStudy would refuse too, but only after this answer; say it in the answer to the start request.
-    if (!request.resume && StudyJournal.exists(prepared.journalDir)) {
+    if (!request.resume && !request.join && StudyJournal.exists(prepared.journalDir)) {
       void prepared.executor.dispose();
       return fail(new StudyExistsError(name, prepared.journalDir).message.replace('with --resume', 'with Resume'));
     }
@@ -129,6 +132,7 @@ export class WorkerHost {
       studyFile: prepared.config.file,
       journalDir: prepared.journalDir,
       abort,
+      kill: new AbortController(),
       running: 0,
       stopping: false,
       done: Promise.resolve(),
@@ -136,32 +140,24 @@ export class WorkerHost {
       held: [],
     };
     this.studies.set(name, entry);
-    let early: Extract<FromWorker, { type: 'ended' }> | undefined;
-    const finish = (message: Extract<FromWorker, { type: 'ended' }>) => {
-      if (entry.announced) this.ended(entry, message);
-      else early = message;
-    };
-    const run = runStudy({
-      ...prepared.runOptions,
-      executor,
-      resume: request.resume,
-      signal: abort.signal,
-      heartbeatMs: this.options.heartbeatMs,
-      onEvent: event => this.onEvent(entry, event),
-    });
-    entry.done = run
-      .then(
-        summary => finish({ type: 'ended', study: name, status: summary.status }),
-        err => finish({ type: 'ended', study: name, status: 'error', error: err instanceof Error ? err.message : String(err) }),
-      )
-      .finally(() => prepared.executor.dispose());
-    // runStudy opens the journal (lock, resume checks) before its first await, so a refusal (study
-    // locked by another run, corrupt journal…) has settled the promise by the next macrotask: then it
-    // is the answer to this request instead of a start followed by an error.
-    setImmediate(() => {
-      if (early?.status === 'error') {
+    entry.done = (async () => {
+      let studyRun: StudyRun;
+      try {
+        // Opening joins the study under the journal's lock (resume checks, a study another run owns,
+        // a corrupt journal): a refusal is the answer to this request, not a start followed by an error.
+        studyRun = await openStudyRun({
+          ...prepared.runOptions,
+          executor,
+          resume: request.resume,
+          join: request.join,
+          signal: abort.signal,
+          killSignal: entry.kill.signal,
+          heartbeatMs: this.options.heartbeatMs,
+          onEvent: event => this.onEvent(entry, event),
+        });
+      } catch (err) {
         this.studies.delete(name);
-        return fail(early.error ?? 'the study could not start');
+        return fail(err instanceof Error ? err.message : String(err));
       }
       entry.announced = true;
       this.options.send({
@@ -170,13 +166,18 @@ export class WorkerHost {
         study: name,
         studyFile: prepared.config.file,
         journalDir: prepared.journalDir,
-        budget: prepared.budget,
+        budget: studyRun.budget,
         warnings: [...prepared.warnings],
       });
       this.pending.push(...entry.held.splice(0));
       this.flush();
-      if (early) this.ended(entry, early);
-    });
+      try {
+        const summary = await studyRun.run();
+        this.ended(entry, { type: 'ended', study: name, status: summary.status });
+      } catch (err) {
+        this.ended(entry, { type: 'ended', study: name, status: 'error', error: err instanceof Error ? err.message : String(err) });
+      }
+    })().finally(() => prepared.executor.dispose());
   }
 
   private ended(entry: RunningStudy, message: Extract<FromWorker, { type: 'ended' }>): void {
@@ -195,7 +196,9 @@ export class WorkerHost {
     this.stopStudy(entry);
   }
 
+  /** A first stop: SIGTERM, SIGKILL after the grace period; a second one: SIGKILL now. */
   private stopStudy(entry: RunningStudy): void {
+    if (entry.stopping) entry.kill.abort();
     entry.stopping = true;
     entry.abort.abort();
   }

@@ -114,9 +114,10 @@ export function measurePruneLatency(executor: TrialExecutor, report: (sample: Pr
         trialNumber: inner.trialNumber,
         done: inner.done,
         onMetric: listener => inner.onMetric(listener),
-        stop(reason: StopReason): Promise<void> {
+        onSpawn: listener => inner.onSpawn?.(listener),
+        stop(reason: StopReason, options?: { readonly force?: boolean }): Promise<void> {
           if (reason === 'prune' && last) report({ trial: inner.trialNumber, step: last.step, latencyMs: now() - last.at });
-          return inner.stop(reason);
+          return inner.stop(reason, options);
         },
       };
     },

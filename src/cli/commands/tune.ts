@@ -1,32 +1,37 @@
 /** `hpstudio tune <study.yaml>`: runs a study (a W&B sweep file or our superset) from the terminal. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { SAMPLER_NAMES } from '../../core/search/index';
 import { createExecutor } from '../../core/study/executor';
-import { JOURNAL_FILE, StudyExistsError, readJournal, studyDirectory } from '../../core/study/journal';
-import { runStudy } from '../../core/study/runStudy';
-import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, isBetter, isDone, plannedTrials } from '../../core/study/summary';
+import { FencedError, StudyExistsError, studyDirectory } from '../../core/study/journal';
+import { StudyLockedError } from '../../core/study/lock';
+import { openStudyRun } from '../../core/study/runStudy';
+import type { StudyRun } from '../../core/study/studyRun';
+import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, isBetter, isDone } from '../../core/study/summary';
 import { StudyFileError, loadStudyFile } from '../../core/study/studyFile';
 import { formatIssue, type StudyConfig, type StudyEvent, type StudySummary } from '../../core/study/types';
 
 const SAMPLERS = [...SAMPLER_NAMES, 'bayes'];
 
-const usage = `Usage: hpstudio tune <study.yaml> [--trials N] [--parallel K] [--sampler S] [--seed X] [--resume] [--json]
+const usage = `Usage: hpstudio tune <study.yaml> [--trials N] [--parallel K] [--sampler S] [--seed X] [--resume | --worker] [--json]
 
 Runs a study: samples hyperparameters, starts the program of the study file once per trial
 (K at a time), reads the metric from its output, stops unpromising trials early and records
-everything in .hpstudio/studies/<name>/journal.jsonl (crash-safe; Ctrl-C stops the trials and
---resume continues where the study stopped). The study file is a W&B sweep file (program,
-command, method, metric, parameters, early_terminate, run_cap) plus: parallel, trial_timeout,
-executor, pruner, seed, trials, arg_style, metric_regex, gpus, retry_failed, flapping.
+everything in .hpstudio/studies/<name>/journal.jsonl (crash-safe; Ctrl-C stops the trials, a
+second Ctrl-C kills them at once; --resume continues where the study stopped, after a crash
+too). The study file is a W&B sweep file (program, command, method, metric, parameters,
+early_terminate, run_cap) plus: parallel, trial_timeout, executor, pruner, seed, trials,
+arg_style, metric_regex, gpus, retry_failed, flapping.
 
 Options:
-  --trials N     total trials of the study (overrides trials / run_cap)
-  --parallel K   trials at the same time (overrides parallel)
+  --trials N     total trials of the study (overrides trials / run_cap and what the study recorded)
+  --parallel K   trials at the same time in this process (overrides parallel)
   --sampler S    ${SAMPLERS.join(', ')} (overrides method)
   --seed X       sampler seed (overrides seed)
   --resume       continue the existing study of that name
+  --worker       join the study as one more worker (start it if it does not exist yet): run this
+                 next to other \`--worker\` processes, terminals or editors on a shared file system;
+                 they share the trial numbers, the budget and the sampler's history
   --json         print one JSON object on stdout at the end:
                  {"study","status","completed","pruned","failed","best":{"number","value","params"},
                   "trials":[{"number","state","value","params"}]}
@@ -41,6 +46,7 @@ const spec = {
   sampler: { type: 'string' },
   seed: { type: 'number' },
   resume: { type: 'flag' },
+  worker: { type: 'flag' },
   json: { type: 'flag' },
 } as const;
 
@@ -64,17 +70,26 @@ class Progress {
   private running = 0;
   private best: { number: number; value: number } | undefined;
   private barShown = false;
+  private total = 0;
+  /** The study as every worker wrote it (once the journal is open): the bar counts all of them. */
+  private study: (() => readonly TrialOutcomeLike[]) | undefined;
 
   constructor(
     private readonly io: CliIO,
     private readonly config: StudyConfig,
-    private readonly total: number,
     private readonly tty: boolean,
   ) {}
 
-  /** Counts what an earlier run of a resumed study already finished, so the bar and best start right. */
-  seed(trials: readonly TrialOutcomeLike[]): void {
-    this.finished += trials.filter(isDone).length;
+  /** The run joined the study: its budget, and what earlier runs and other workers already finished. */
+  attach(total: number, trials: () => readonly TrialOutcomeLike[]): void {
+    this.total = total;
+    this.study = trials;
+    this.recount();
+  }
+
+  private recount(): void {
+    const trials = this.study?.() ?? [];
+    this.finished = trials.filter(isDone).length;
     const best = bestTrial(trials, this.config.direction);
     if (best) this.best = { number: best.number, value: best.value };
   }
@@ -86,7 +101,7 @@ class Progress {
         break;
       case 'trial-finished': {
         this.running--;
-        this.finished++;
+        this.recount();
         if (e.state === 'complete' && e.value !== undefined && (!this.best || isBetter(this.config.direction, e.value, this.best.value))) {
           this.best = { number: e.number, value: e.value };
         }
@@ -142,6 +157,42 @@ function jsonSummary(s: StudySummary): Record<string, unknown> {
   };
 }
 
+/** Joins the study (or says why not, returning the exit code). */
+async function openRun(
+  config: StudyConfig,
+  journalDir: string,
+  executor: ReturnType<typeof createExecutor>,
+  o: { trials?: number; parallel?: number; resume: boolean; worker: boolean },
+  io: CliIO,
+  progress: Progress,
+): Promise<StudyRun | number> {
+  try {
+    return await openStudyRun({
+      config,
+      journalDir,
+      executor,
+      trials: o.trials,
+      parallel: o.parallel,
+      resume: o.resume,
+      join: o.worker,
+      signal: io.signal,
+      killSignal: io.killSignal,
+      onEvent: e => progress.onEvent(e),
+    });
+  } catch (err) {
+    progress.end();
+    if (err instanceof StudyExistsError) {
+      io.stderr.write(`hpstudio tune: ${err.message}${o.worker ? '' : ' (or join a running one with --worker)'}\n`);
+      return 1;
+    }
+    if (err instanceof StudyLockedError) {
+      io.stderr.write(`hpstudio tune: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
 export const tuneCommand: CliCommand = {
   name: 'tune',
   summary: 'run a study (W&B sweep file or superset): sample, run trials, prune, resume',
@@ -153,6 +204,7 @@ export const tuneCommand: CliCommand = {
     const parallel = positiveInt(args.options.parallel, 'parallel', 1024);
     const sampler = args.options.sampler as string | undefined;
     if (sampler !== undefined && !SAMPLERS.includes(sampler)) throw new UsageError(`--sampler must be one of ${SAMPLERS.join(', ')}, got "${sampler}"`);
+    if (args.options.resume === true && args.options.worker === true) throw new UsageError('--resume and --worker do not go together: --worker joins (and resumes) a study on its own');
     const seed = args.options.seed as number | undefined;
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${seed}`);
 
@@ -171,32 +223,17 @@ export const tuneCommand: CliCommand = {
     config = { ...config, sampler: sampler ?? config.sampler, seed: seed ?? config.seed };
 
     const journalDir = studyDirectory(io.cwd, config.name);
-    const total = plannedTrials(config, trials);
-    const progress = new Progress(io, config, total, io.stderr.isTTY === true);
-    const journalFile = path.join(journalDir, JOURNAL_FILE);
-    if (args.options.resume === true && fs.existsSync(journalFile)) {
-      try {
-        progress.seed(readJournal(journalFile).study.trials);
-      } catch {
-        /* a corrupt journal is reported by runStudy itself, with its line */
-      }
-    }
+    const progress = new Progress(io, config, io.stderr.isTTY === true);
     const executor = createExecutor(config);
     let summary: StudySummary;
     try {
-      summary = await runStudy({
-        config,
-        journalDir,
-        executor,
-        trials,
-        parallel,
-        resume: args.options.resume === true,
-        signal: io.signal,
-        onEvent: e => progress.onEvent(e),
-      });
+      const run = await openRun(config, journalDir, executor, { trials, parallel, resume: args.options.resume === true, worker: args.options.worker === true }, io, progress);
+      if (typeof run === 'number') return run;
+      progress.attach(run.budget, () => run.trials());
+      summary = await run.run();
     } catch (err) {
       progress.end();
-      if (err instanceof StudyExistsError) {
+      if (err instanceof FencedError) {
         io.stderr.write(`hpstudio tune: ${err.message}\n`);
         return 1;
       }

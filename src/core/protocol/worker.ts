@@ -23,6 +23,8 @@ export interface StartRequest {
   /** Workspace folder: the journal goes to `<workspace>/.hpstudio/studies/<name>`. */
   readonly workspace: string;
   readonly resume: boolean;
+  /** Join the study as one more worker, even while another process runs it. */
+  readonly join?: boolean;
   readonly trials?: number;
   readonly parallel?: number;
   /** Interpreter for `${interpreter}` when the study file names none (a trusted setting or the Python extension's choice). */
@@ -113,6 +115,7 @@ export const toWorker: Check<ToWorker> = union<ToWorker>({
     studyFile: path,
     workspace: path,
     resume: bool,
+    join: optional(bool),
     trials: optional(positiveInt),
     parallel: optional(positiveInt),
     interpreter: optional(path),

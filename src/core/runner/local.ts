@@ -17,7 +17,7 @@ import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../me
 import { ArgvError } from './argv';
 import { planLaunch, type LaunchPlan } from './launchPlan';
 import { GpuPool } from './gpu-pool';
-import { isGroupAlive, isSignallablePid, terminateGroup } from './process-group';
+import { isGroupAlive, isSignallablePid, signalGroup, terminateGroup } from './process-group';
 import { LaunchError } from './resolve';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from './types';
 
@@ -172,6 +172,7 @@ class LocalTrial implements TrialHandle {
   private phase: Phase = 'queued';
   private stopReason: StopReason | undefined;
   private readonly listeners: Array<(point: MetricPoint) => void> = [];
+  private readonly spawnListeners: Array<(info: { readonly pgid: number }) => void> = [];
   private pgid: number | undefined;
   private startedAt = 0;
   private gpuFromPool: string | undefined;
@@ -194,8 +195,18 @@ class LocalTrial implements TrialHandle {
     if (typeof listener === 'function') this.listeners.push(listener);
   }
 
-  async stop(reason: StopReason): Promise<void> {
+  onSpawn(listener: (info: { readonly pgid: number }) => void): void {
+    if (typeof listener === 'function') this.spawnListeners.push(listener);
+  }
+
+  async stop(reason: StopReason, options: { readonly force?: boolean } = {}): Promise<void> {
     if (this.phase === 'done') return;
+    // A second Ctrl-C: no grace period, for a trial already stopping too (terminateGroup sees it gone).
+    if (options.force && this.pgid !== undefined && (this.phase === 'running' || this.phase === 'finishing')) {
+      if (this.phase === 'running') this.stopReason ??= reason;
+      this.terminate();
+      signalGroup(this.pgid, 'SIGKILL');
+    }
     // 'finishing': the program already ended by itself (its leftovers are being cleaned up), so the
     // outcome must not claim we stopped it.
     if (this.phase !== 'finishing') this.stopReason ??= reason;
@@ -298,6 +309,15 @@ class LocalTrial implements TrialHandle {
 
     this.pgid = isSignallablePid(child.pid) ? child.pid : undefined;
     this.phase = 'running';
+    if (this.pgid !== undefined) {
+      for (const listener of this.spawnListeners) {
+        try {
+          listener({ pgid: this.pgid });
+        } catch {
+          // a throwing subscriber must not break the trial
+        }
+      }
+    }
     this.startedAt = performance.now();
 
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };

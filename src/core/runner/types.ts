@@ -74,8 +74,13 @@ export interface TrialHandle {
   onMetric(listener: (point: MetricPoint) => void): void;
   /** Resolves when the trial has ended and every process of it is gone. */
   readonly done: Promise<TrialOutcome>;
-  /** SIGTERM to the whole process group (or scancel), SIGKILL after the grace period; resolves when gone. */
-  stop(reason: StopReason): Promise<void>;
+  /**
+   * SIGTERM to the whole process group (or scancel), SIGKILL after the grace period; resolves when gone.
+   * `force`: SIGKILL now, without the grace period (a second Ctrl-C) — also for a trial already stopping.
+   */
+  stop(reason: StopReason, options?: { readonly force?: boolean }): Promise<void>;
+  /** Subscribes to the trial's process group once it is spawned (local trials), so the journal can record it. */
+  onSpawn?(listener: (info: { readonly pgid: number }) => void): void;
 }
 
 /** Where trials run: the local machine (process groups) or a Slurm cluster (sbatch/scancel). */

@@ -7,16 +7,20 @@ export {
   readJournal,
   parseJournal,
   studyDirectory,
+  studyWorkspace,
   findStaleTrials,
   toFrozenTrial,
   JournalCorruptError,
   StudyExistsError,
+  FencedError,
   JOURNAL_FILE,
 } from './journal';
 export type { JournalRecord, JournalTrial, ReplayedStudy, ParsedJournal, StudyCreatedRecord } from './journal';
-export { StudyLock, StudyLockedError, isPidAlive, DEFAULT_LOCK_GRACE_MS } from './lock';
-export type { LockInfo, LockOptions } from './lock';
-export { runStudy, seedFromName, systemClock } from './runStudy';
+export { JournalFollower } from './follower';
+export type { FollowChange } from './follower';
+export { StudyLockedError, isPidAlive, DEFAULT_LOCK_GRACE_MS } from './lock';
+export type { LockInfo } from './lock';
+export { runStudy, openStudyRun, seedFromName, systemClock } from './runStudy';
 export { summarize, plannedTrials, DEFAULT_TRIALS, isBetter, reachesTarget, isDone, countsAgainstBudget, bestTrial, bestValue, tallyTrials, formatValue, formatParams } from './summary';
 export type { BestTrial, TrialCounts, TrialOutcomeLike } from './summary';
 export type { RunStudyOptions, StudyClock } from './runStudy';

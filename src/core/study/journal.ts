@@ -1,126 +1,43 @@
 /**
- * The crash-safe record of a study: an append-only JSON-lines file, one record per `write` followed
- * by `fsync` (Optuna's journal semantics). Replaying it rebuilds the study. A torn last line is what
- * a crash mid-append leaves, so it is ignored and cut away before the next append; a bad line with
- * records after it is real corruption and is reported with the file and line.
+ * The crash-safe record of a study: an append-only JSON-lines file (records.ts), shared by every
+ * worker that runs the study. Each append happens under the append lock (lock.ts): the writer
+ * catches up with what other workers appended, checks that it has not been fenced (it is still the
+ * worker it claims to be), checks that the lock is still its own, cuts away a torn tail left by a
+ * crash, writes its records at the end of the valid bytes and fsyncs. Writing at an explicit offset
+ * rather than with O_APPEND keeps the file sound on NFS, where O_APPEND is not atomic across hosts:
+ * correctness rests on the lock alone, the same way on every file system.
+ *
+ * Fencing (why a worker that was suspended cannot corrupt the study): a worker's number `w` is its
+ * epoch. When another worker finds it gone (no heartbeat within the grace period, or a dead pid on
+ * this host) it appends a `fence` record for `w` and takes over `w`'s running trials — all under the
+ * lock. A suspended worker that wakes up learns of its fence from its very next append (the catch-up
+ * under the lock comes first), so it writes nothing, stops its trials and exits. A write that slips
+ * through anyway (suspended between its check and its write) is skipped by every replay, because it
+ * carries a fenced `w`.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Direction, FrozenTrial, ParamValue, SearchSpace, TrialState } from '../search/types';
-import { StudyLock, isPidAlive, type LockOptions } from './lock';
+import type { FrozenTrial } from '../search/types';
+import { liveMembers, type LivenessPolicy } from './liveness';
+import { AppendLock, DEFAULT_LOCK_GRACE_MS, isPidAlive, legacyLockOwner, StudyLockedError, type LockInfo } from './lock';
+import { JOURNAL_VERSION, toFrozenTrial, type JournalRecord, type ReplayedStudy, type StudyCreatedRecord } from './records';
+import { JournalCorruptError, JournalReplay, type JournalIssue } from './replay';
+
+export * from './records';
+export { JournalCorruptError, JournalReplay, type JournalIssue } from './replay';
+export { findStaleTrials, liveMembers, goneMembers, memberAlive } from './liveness';
 
 export const JOURNAL_FILE = 'journal.jsonl';
-export const JOURNAL_VERSION = 1;
 
 /** `<workspace>/.hpstudio/studies/<name>`: where a study's journal, lock and trial folders live. */
 export function studyDirectory(workspace: string, study: string): string {
   return path.join(workspace, '.hpstudio', 'studies', study);
 }
 
-export interface StudyCreatedRecord {
-  readonly op: 'study';
-  readonly v: number;
-  readonly name: string;
-  readonly space: SearchSpace;
-  readonly direction: Direction;
-  readonly metric: string;
-  readonly sampler: string;
-  readonly seed: number;
-  readonly studyFile: string;
-  readonly time: number;
-}
-export interface TrialCreatedRecord {
-  readonly op: 'trial';
-  readonly number: number;
-  readonly params: Readonly<Record<string, ParamValue>>;
-  /** `waiting` for re-queued params that a later run picks up (then a `start` record follows). */
-  readonly state: 'running' | 'waiting';
-  readonly pid?: number;
-  readonly host?: string;
-  readonly time: number;
-  readonly retryOf?: number;
-}
-export interface TrialStartedRecord {
-  readonly op: 'start';
-  readonly number: number;
-  readonly pid: number;
-  readonly host: string;
-  readonly time: number;
-}
-export interface IntermediateValueRecord {
-  readonly op: 'value';
-  readonly number: number;
-  readonly step: number;
-  readonly value: number;
-}
-export interface HeartbeatRecord {
-  readonly op: 'heartbeat';
-  readonly pid: number;
-  readonly host: string;
-  readonly time: number;
-}
-export interface TrialFinishedRecord {
-  readonly op: 'finish';
-  readonly number: number;
-  readonly state: 'complete' | 'pruned' | 'fail';
-  readonly value?: number;
-  readonly error?: string;
-  /** Stopped by Ctrl-C / abort rather than by its own doing. */
-  readonly interrupted?: boolean;
-  /** Its params were queued again as a new trial, so it does not count against the budget. */
-  readonly requeued?: boolean;
-  readonly time: number;
-}
-export interface StudyStateRecord {
-  readonly op: 'state';
-  readonly state: 'running' | 'paused' | 'stopped';
-  readonly reason?: string;
-  readonly time: number;
-}
-
-export type JournalRecord =
-  | StudyCreatedRecord
-  | TrialCreatedRecord
-  | TrialStartedRecord
-  | IntermediateValueRecord
-  | HeartbeatRecord
-  | TrialFinishedRecord
-  | StudyStateRecord;
-
-/** A trial as the journal knows it (mutable while replaying; hand out `toFrozenTrial` copies). */
-export interface JournalTrial {
-  readonly number: number;
-  state: TrialState;
-  readonly params: Readonly<Record<string, ParamValue>>;
-  value?: number;
-  error?: string;
-  readonly intermediate: Map<number, number>;
-  pid?: number;
-  host?: string;
-  startTime?: number;
-  endTime?: number;
-  readonly retryOf?: number;
-  interrupted?: boolean;
-  requeued?: boolean;
-}
-
-export interface ReplayedStudy {
-  readonly header: StudyCreatedRecord;
-  readonly trials: JournalTrial[];
-  status: { state: 'running' | 'paused' | 'stopped'; reason?: string };
-  /** Last heartbeat (or trial start) seen per owner `pid@host`, ms since the epoch. */
-  readonly lastSeen: Map<string, number>;
-}
-
-export class JournalCorruptError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    detail: string,
-  ) {
-    super(`${file}:${line}: corrupt study journal record (${detail}); the lines after it cannot be trusted — move the file away or fix that line`);
-  }
+/** The workspace folder a study directory belongs to (the folder that holds `.hpstudio`). */
+export function studyWorkspace(journalDir: string): string {
+  return path.resolve(journalDir, '..', '..', '..');
 }
 
 export class StudyExistsError extends Error {
@@ -137,139 +54,19 @@ export class StudyExistsError extends Error {
   }
 }
 
-/** The study file named by a journal's header line, read without replaying the journal. */
-function headerStudyFile(file: string): string | undefined {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      const first = buf.toString('utf8', 0, n).split('\n')[0];
-      const header = JSON.parse(first) as { studyFile?: unknown };
-      return typeof header.studyFile === 'string' && header.studyFile !== '' ? header.studyFile : undefined;
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-export function ownerKey(pid: number, host: string): string {
-  return `${pid}@${host}`;
-}
-
-export function toFrozenTrial(t: JournalTrial): FrozenTrial {
-  return { number: t.number, state: t.state, params: t.params, value: t.value, intermediate: new Map(t.intermediate) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation: every field is checked so a half-valid record is corruption, not a crash later on.
-
-type Json = Record<string, unknown>;
-
-function isParamValue(v: unknown): v is ParamValue {
-  return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-}
-function need(cond: boolean, what: string): void {
-  if (!cond) throw new Error(what);
-}
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
-
-function validateRecord(r: Json): JournalRecord {
-  switch (r.op) {
-    case 'study':
-      need(isInt(r.v) && isStr(r.name) && isStr(r.metric) && isStr(r.sampler) && isNum(r.seed) && isStr(r.studyFile) && isNum(r.time), 'bad study header fields');
-      need(r.direction === 'minimize' || r.direction === 'maximize', 'bad direction');
-      need(typeof r.space === 'object' && r.space !== null && Array.isArray((r.space as Json).params), 'bad space');
-      break;
-    case 'trial':
-      need(isInt(r.number) && isNum(r.time), 'bad trial number or time');
-      need(r.state === 'running' || r.state === 'waiting', 'bad trial state');
-      need(typeof r.params === 'object' && r.params !== null && !Array.isArray(r.params) && Object.values(r.params).every(isParamValue), 'bad params');
-      need(optional(r.pid, isInt) && optional(r.host, isStr) && optional(r.retryOf, isInt), 'bad owner');
-      break;
-    case 'start':
-      need(isInt(r.number) && isInt(r.pid) && isStr(r.host) && isNum(r.time), 'bad start record');
-      break;
-    case 'value':
-      need(isInt(r.number) && isNum(r.step) && isNum(r.value), 'bad intermediate value');
-      break;
-    case 'heartbeat':
-      need(isInt(r.pid) && isStr(r.host) && isNum(r.time), 'bad heartbeat');
-      break;
-    case 'finish':
-      need(isInt(r.number) && isNum(r.time), 'bad finish record');
-      need(r.state === 'complete' || r.state === 'pruned' || r.state === 'fail', 'bad final state');
-      need(optional(r.value, isNum) && optional(r.error, isStr), 'bad value or error');
-      break;
-    case 'state':
-      need(r.state === 'running' || r.state === 'paused' || r.state === 'stopped', 'bad study state');
-      need(optional(r.reason, isStr) && isNum(r.time), 'bad reason or time');
-      break;
-    default:
-      throw new Error(`unknown op ${JSON.stringify(r.op)}`);
-  }
-  return r as unknown as JournalRecord;
-}
-
-/** Applies one record to the replayed study; throws (plain Error) when it does not fit the history. */
-export function applyRecord(study: ReplayedStudy, rec: JournalRecord): void {
-  const trialOf = (n: number): JournalTrial => {
-    const t = study.trials[n];
-    if (!t) throw new Error(`trial ${n} does not exist`);
-    return t;
-  };
-  switch (rec.op) {
-    case 'study':
-      throw new Error('a second study header');
-    case 'trial':
-      if (rec.number !== study.trials.length) throw new Error(`trial number ${rec.number} out of sequence (expected ${study.trials.length})`);
-      study.trials.push({
-        number: rec.number,
-        state: rec.state,
-        params: rec.params,
-        intermediate: new Map(),
-        pid: rec.pid,
-        host: rec.host,
-        startTime: rec.state === 'running' ? rec.time : undefined,
-        retryOf: rec.retryOf,
-      });
-      if (rec.pid !== undefined && rec.host !== undefined) study.lastSeen.set(ownerKey(rec.pid, rec.host), rec.time);
-      break;
-    case 'start': {
-      const t = trialOf(rec.number);
-      if (t.state !== 'waiting') throw new Error(`trial ${rec.number} started twice`);
-      t.state = 'running';
-      t.pid = rec.pid;
-      t.host = rec.host;
-      t.startTime = rec.time;
-      study.lastSeen.set(ownerKey(rec.pid, rec.host), rec.time);
-      break;
-    }
-    case 'value':
-      trialOf(rec.number).intermediate.set(rec.step, rec.value);
-      break;
-    case 'heartbeat':
-      study.lastSeen.set(ownerKey(rec.pid, rec.host), rec.time);
-      break;
-    case 'finish': {
-      const t = trialOf(rec.number);
-      if (t.state !== 'running' && t.state !== 'waiting') throw new Error(`trial ${rec.number} finished twice`);
-      t.state = rec.state;
-      t.value = rec.value;
-      t.error = rec.error;
-      t.endTime = rec.time;
-      t.interrupted = rec.interrupted;
-      t.requeued = rec.requeued;
-      break;
-    }
-    case 'state':
-      study.status = { state: rec.state, reason: rec.reason };
-      break;
+/** This worker was fenced: another worker took its trials over while it was not responding. */
+export class FencedError extends Error {
+  constructor(
+    readonly study: string,
+    readonly w: number,
+    readonly by: { readonly w: number; readonly pid?: number; readonly host?: string } | undefined,
+    readonly reason: string,
+  ) {
+    const who = by ? `worker ${by.w}${by.pid !== undefined ? ` (pid ${by.pid} on host ${by.host})` : ''}` : 'another worker';
+    super(
+      `study ${study}: this run (worker ${w}) was taken over by ${who} because ${reason}; ` +
+        'it stopped its trials and wrote nothing more — the study goes on there (see the journal)',
+    );
   }
 }
 
@@ -279,179 +76,80 @@ export interface ParsedJournal {
   readonly validBytes: number;
   /** The torn tail that was ignored, if any. */
   readonly tornTail?: string;
+  /** Records skipped because they did not fit the history (a stale worker's late writes…). */
+  readonly issues: readonly JournalIssue[];
+  readonly issueCount: number;
 }
 
 /** Replays journal text. `file` only names the source in error messages. */
 export function parseJournal(data: Buffer | string, file: string): ParsedJournal {
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let study: ReplayedStudy | undefined;
-  let offset = 0;
-  let lineNo = 0;
-  let validBytes = 0;
-  while (offset < buf.length) {
-    lineNo++;
-    const nl = buf.indexOf(0x0a, offset);
-    const end = nl < 0 ? buf.length : nl;
-    const text = buf.toString('utf8', offset, end);
-    const next = nl < 0 ? buf.length : nl + 1;
-    const isLast = next >= buf.length;
-    if (text.trim() === '') {
-      if (nl >= 0) validBytes = next;
-      offset = next;
-      continue;
-    }
-    try {
-      // A line without its newline was cut mid-append: never trust it, even if it happens to parse.
-      if (nl < 0) throw new Error('no trailing newline');
-      const raw: unknown = JSON.parse(text);
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
-      const rec = validateRecord(raw as Json);
-      if (!study) {
-        if (rec.op !== 'study') throw new Error('the first record must be the study header');
-        study = { header: rec, trials: [], status: { state: 'running' }, lastSeen: new Map() };
-      } else {
-        applyRecord(study, rec);
-      }
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      // Optuna's rule: a bad LAST line is a torn append and is tolerated; anything after it is not.
-      if (isLast) return finish(study, file, validBytes, text);
-      throw new JournalCorruptError(file, lineNo, detail);
-    }
-    validBytes = next;
-    offset = next;
-  }
-  return finish(study, file, validBytes, undefined);
+  const replay = new JournalReplay(file);
+  replay.consume(buf);
+  if (!replay.study) throw new JournalCorruptError(file, 1, 'the journal has no study header');
+  const tail = buf.toString('utf8', replay.offset);
+  return { study: replay.study, validBytes: replay.offset, tornTail: tail.trim() ? tail : undefined, issues: replay.issues, issueCount: replay.issueCount };
 }
 
-function finish(study: ReplayedStudy | undefined, file: string, validBytes: number, tornTail: string | undefined): ParsedJournal {
-  if (!study) throw new JournalCorruptError(file, 1, 'the journal has no study header');
-  return { study, validBytes, tornTail };
-}
-
-/** Reads and replays a journal file without locking it (the UI follows a live study this way). */
+/** Reads and replays a journal file without locking it. */
 export function readJournal(file: string): ParsedJournal {
   return parseJournal(fs.readFileSync(file), file);
 }
 
-export interface StaleTrialPolicy {
-  readonly host: string;
-  readonly now: number;
-  /** A running trial whose owner was not heard of for longer than this is stale. */
-  readonly graceMs: number;
-  readonly isAlive?: (pid: number) => boolean;
-}
-
-/** Running trials whose owner is gone: dead pid on this host, or no heartbeat within the grace period. */
-export function findStaleTrials(study: ReplayedStudy, policy: StaleTrialPolicy): JournalTrial[] {
-  const isAlive = policy.isAlive ?? isPidAlive;
-  return study.trials.filter(t => {
-    if (t.state !== 'running') return false;
-    if (t.pid === undefined || t.host === undefined) return true;
-    if (t.host === policy.host && t.pid !== process.pid && !isAlive(t.pid)) return true;
-    const seen = study.lastSeen.get(ownerKey(t.pid, t.host)) ?? t.startTime ?? 0;
-    return policy.now - seen > policy.graceMs;
-  });
-}
-
-export interface OpenJournalOptions extends LockOptions {
-  /** Header for a new study; required when the journal does not exist yet. */
-  readonly create?: Omit<StudyCreatedRecord, 'op' | 'v' | 'time'>;
-  /** Open an existing study (resume). Without it an existing journal is a StudyExistsError. */
-  readonly resume?: boolean;
-}
-
-/**
- * The writer side of a study journal. Holds the study lock from open to close, so records from two
- * processes never interleave; every append is a single write followed by fsync.
- */
-export class StudyJournal {
-  private fd: number | undefined;
-
-  private constructor(
-    readonly dir: string,
-    readonly file: string,
-    fd: number,
-    readonly study: ReplayedStudy,
-    readonly lock: StudyLock,
-    /** Bytes of torn tail cut away when it was opened (0 when the file was clean). */
-    readonly repairedBytes: number,
-  ) {
-    this.fd = fd;
-  }
-
-  /** True when `dir` holds a study with at least its header recorded (what `open` without resume refuses). */
-  static exists(dir: string): boolean {
-    const file = path.join(dir, JOURNAL_FILE);
-    return fs.existsSync(file) && hasCompleteLine(file);
-  }
-
-  static open(dir: string, options: OpenJournalOptions): StudyJournal {
-    const file = path.join(dir, JOURNAL_FILE);
-    const name = options.create?.name ?? path.basename(dir);
-    // A file without one complete line is a crash during creation: nothing was ever recorded.
-    const exists = StudyJournal.exists(dir);
-    if (exists && !options.resume) throw new StudyExistsError(name, dir, headerStudyFile(file));
-    if (!exists && !options.create) throw new Error(`no study journal at ${file}`);
-    const lock = StudyLock.acquire(dir, name, options);
-    try {
-      const now = options.now ?? Date.now;
-      const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_APPEND, 0o644);
-      try {
-        if (!exists) {
-          const header: StudyCreatedRecord = { op: 'study', v: JOURNAL_VERSION, ...options.create!, time: now() };
-          fs.ftruncateSync(fd, 0);
-          writeRecord(fd, header);
-          const study: ReplayedStudy = { header, trials: [], status: { state: 'running' }, lastSeen: new Map() };
-          return new StudyJournal(dir, file, fd, study, lock, 0);
-        }
-        const data = fs.readFileSync(file);
-        const parsed = parseJournal(data, file);
-        // Cut the torn tail now, under the lock, so the next record starts on a fresh line.
-        const repaired = data.length - parsed.validBytes;
-        if (repaired > 0) {
-          fs.ftruncateSync(fd, parsed.validBytes);
-          fs.fsyncSync(fd);
-        }
-        return new StudyJournal(dir, file, fd, parsed.study, lock, repaired);
-      } catch (err) {
-        fs.closeSync(fd);
-        throw err;
-      }
-    } catch (err) {
-      lock.release();
-      throw err;
+/** Reads what was appended after `replay.offset` from an open file into the replay; returns the file size. */
+function catchUp(fd: number, replay: JournalReplay): number {
+  const size = fs.fstatSync(fd).size;
+  if (size < replay.offset) throw new Error(`${replay.file} shrank from ${replay.offset} to ${size} bytes while the study was open (replaced or truncated by hand?)`);
+  if (size > replay.offset) {
+    const buf = Buffer.allocUnsafe(size - replay.offset);
+    let read = 0;
+    while (read < buf.length) {
+      const n = fs.readSync(fd, buf, read, buf.length - read, replay.offset + read);
+      if (n === 0) break;
+      read += n;
     }
+    replay.consume(read === buf.length ? buf : buf.subarray(0, read));
   }
+  return size;
+}
 
-  get name(): string {
-    return this.study.header.name;
+/** Writes all of `buf` at `position` (a short write is continued) and fsyncs. */
+function writeAt(fd: number, buf: Buffer, position: number): void {
+  let written = 0;
+  while (written < buf.length) written += fs.writeSync(fd, buf, written, buf.length - written, position + written);
+  fs.fsyncSync(fd);
+}
+
+/** A new journal appears whole (written aside, then renamed into place): a reader never sees it half-created. */
+function writeWhole(file: string, buf: Buffer): void {
+  const tmp = `${file}.new-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w', 0o644);
+  try {
+    writeAt(fd, buf, 0);
+  } finally {
+    fs.closeSync(fd);
   }
+  fs.renameSync(tmp, file);
+}
 
-  /** Validates, writes (one write + fsync) and applies a record; a record that does not fit throws before anything is written. */
-  append(record: JournalRecord): void {
-    if (this.fd === undefined) throw new Error(`study journal ${this.file} is closed`);
-    // Validate and apply before writing, so an impossible record never reaches the disk.
-    validateRecord(record as unknown as Json);
-    applyRecord(this.study, record);
-    writeRecord(this.fd, record);
-  }
+function serialize(records: readonly JournalRecord[]): Buffer {
+  return Buffer.from(records.map(r => `${JSON.stringify(r)}\n`).join(''), 'utf8');
+}
 
-  /** Records that this process is alive and refreshes the lock. */
-  heartbeat(pid: number, host: string, time: number): void {
-    this.append({ op: 'heartbeat', pid, host, time });
-    this.lock.touch();
-  }
-
-  frozenTrials(): FrozenTrial[] {
-    return this.study.trials.map(toFrozenTrial);
-  }
-
-  close(): void {
-    if (this.fd === undefined) return;
-    fs.closeSync(this.fd);
-    this.fd = undefined;
-    this.lock.release();
+/** The study file named by a journal's header line, read without replaying the journal. */
+function headerStudyFile(file: string): string | undefined {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      const header = JSON.parse(buf.toString('utf8', 0, n).split('\n')[0]) as { studyFile?: unknown };
+      return typeof header.studyFile === 'string' && header.studyFile !== '' ? header.studyFile : undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
   }
 }
 
@@ -470,14 +168,291 @@ function hasCompleteLine(file: string): boolean {
   }
 }
 
-function writeRecord(fd: number, record: JournalRecord): void {
-  const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
-  let written = 0;
-  // One write in practice; the loop only matters if the kernel ever returns a short write.
-  while (written < line.length) written += fs.writeSync(fd, line, written, line.length - written);
-  fs.fsyncSync(fd);
+export interface OpenJournalOptions {
+  /** Header for a new study; required when the journal does not exist yet. */
+  readonly create?: Omit<StudyCreatedRecord, 'op' | 'v' | 'time'>;
+  /** Open an existing study (resume). Without it (or `join`) an existing journal is a StudyExistsError. */
+  readonly resume?: boolean;
+  /** Join the study even while other workers run it (`hpstudio tune --worker`); creates it when missing. */
+  readonly join?: boolean;
+  /** A worker not heard of for longer than this is gone (default 30 s). */
+  readonly graceMs?: number;
+  /** An append lock older than this is stale (default: graceMs). */
+  readonly lockStaleMs?: number;
+  readonly pid?: number;
+  readonly host?: string;
+  readonly now?: () => number;
+  readonly isAlive?: (pid: number) => boolean;
+  /** Records written together with the join (the run's budget and state), given the study as replayed. */
+  readonly onJoin?: (study: ReplayedStudy, w: number) => JournalRecord[];
 }
 
-export function hostName(): string {
-  return os.hostname();
+interface QueueItem {
+  readonly records?: readonly JournalRecord[];
+  readonly tx?: (study: ReplayedStudy) => JournalRecord[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * One worker's handle on a study journal. `append` applies a record to the in-memory replay at once
+ * (so the loop and the pruner see it) and queues it; queued records are written together under the
+ * append lock. `transact` runs a decision (claim the next trial number, take over a gone worker)
+ * under the lock, on the study as every worker wrote it.
+ */
+export class StudyJournal {
+  private readonly queue: QueueItem[] = [];
+  /** The running drain of the queue (undefined when idle). Cleared in the same tick the queue is found empty, so no item is stranded. */
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  /** Set once this worker learned it was fenced: nothing is written any more. */
+  fenced: FencedError | undefined;
+  /** A write that failed (disk full…): the replay is ahead of the file, so nothing more is written. */
+  private failed: { error: unknown } | undefined;
+  /** Bytes of torn tail cut away (a crash mid-append) since the journal was opened. */
+  repairedBytes: number;
+
+  private constructor(
+    readonly dir: string,
+    readonly file: string,
+    readonly replay: JournalReplay,
+    private readonly lock: AppendLock,
+    /** This worker's number (its epoch). */
+    readonly w: number,
+    repairedBytes: number,
+    private readonly policy: () => LivenessPolicy,
+  ) {
+    this.repairedBytes = repairedBytes;
+  }
+
+  /** True when `dir` holds a study with at least its header recorded (what `open` without resume refuses). */
+  static exists(dir: string): boolean {
+    const file = path.join(dir, JOURNAL_FILE);
+    return fs.existsSync(file) && hasCompleteLine(file);
+  }
+
+  /** Opens (or creates) the study and joins it as a new worker. */
+  static async open(dir: string, options: OpenJournalOptions): Promise<StudyJournal> {
+    const file = path.join(dir, JOURNAL_FILE);
+    const name = options.create?.name ?? path.basename(dir);
+    const host = options.host ?? os.hostname();
+    const pid = options.pid ?? process.pid;
+    const now = options.now ?? Date.now;
+    const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
+    const isAlive = options.isAlive ?? isPidAlive;
+    const policy = (): LivenessPolicy => ({ host, now: now(), graceMs, isAlive });
+    // Checked before the lock, so a plain run over an existing study never waits for a busy journal.
+    if (!options.resume && !options.join && StudyJournal.exists(dir)) throw new StudyExistsError(name, dir, headerStudyFile(file));
+    fs.mkdirSync(dir, { recursive: true });
+    const legacy = StudyJournal.exists(dir) ? legacyLockOwner(dir, graceMs, host, isAlive) : undefined;
+    if (legacy) throw new StudyLockedError(name, legacy);
+    const lock = new AppendLock(dir, { staleMs: options.lockStaleMs ?? graceMs, pid, host, isAlive });
+    await lock.acquire();
+    try {
+      let fd: number | undefined;
+      try {
+        fd = fs.openSync(file, fs.constants.O_RDWR);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+      try {
+        return StudyJournal.join(fd, { dir, file, name, lock, pid, host, now, policy, options });
+      } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  private static join(
+    fd: number | undefined,
+    o: { dir: string; file: string; name: string; lock: AppendLock; pid: number; host: string; now: () => number; policy: () => LivenessPolicy; options: OpenJournalOptions },
+  ): StudyJournal {
+    const { options } = o;
+    let replay = new JournalReplay(o.file);
+    const size = fd === undefined ? 0 : catchUp(fd, replay);
+    if (replay.study && !options.resume && !options.join) throw new StudyExistsError(o.name, o.dir, replay.study.header.studyFile);
+    const fresh = !replay.study;
+    if (fresh) {
+      // Nothing (or only a torn header: a crash during creation) was ever recorded.
+      if (!options.create) throw new Error(`no study journal at ${o.file}`);
+      replay = new JournalReplay(o.file);
+      replay.applyOwn({ op: 'study', v: JOURNAL_VERSION, ...options.create, time: o.now() });
+    } else if (!options.join) {
+      const live = liveMembers(replay.study!, o.policy());
+      if (live.length > 0) throw new StudyLockedError(replay.study!.header.name, { pid: live[0].pid, host: live[0].host, time: live[0].joined }, live.length - 1);
+    }
+    const study = replay.study!;
+    const w = study.members.size + 1;
+    const records: JournalRecord[] = [{ op: 'worker', w, pid: o.pid, host: o.host, time: o.now() }];
+    replay.applyOwn(records[0]);
+    for (const r of options.onJoin?.(study, w) ?? []) {
+      replay.applyOwn(r);
+      records.push(r);
+    }
+    const header = fresh ? [study.header as JournalRecord] : [];
+    const buf = serialize([...header, ...records]);
+    let repaired = 0;
+    if (fresh) {
+      writeWhole(o.file, buf);
+    } else {
+      repaired = size - replay.offset;
+      if (repaired > 0) fs.ftruncateSync(fd!, replay.offset);
+      writeAt(fd!, buf, replay.offset);
+    }
+    replay.wrote(buf.length, header.length + records.length);
+    replay.takeChanged();
+    return new StudyJournal(o.dir, o.file, replay, o.lock, w, repaired, o.policy);
+  }
+
+  get study(): ReplayedStudy {
+    return this.replay.study!;
+  }
+
+  get name(): string {
+    return this.study.header.name;
+  }
+
+  /** Stale append locks this journal took over (a writer that crashed mid-append). */
+  get lockTakeovers(): readonly LockInfo[] {
+    return this.lock.takenOver;
+  }
+
+  /**
+   * Applies a record now and writes it soon (with whatever else is queued). Throws at once, writing
+   * nothing, when it does not fit the study; the promise settles when it is on disk.
+   */
+  append(record: JournalRecord): Promise<void> {
+    this.checkOpen();
+    this.replay.applyOwn(record);
+    return this.enqueue({ records: [record] });
+  }
+
+  /**
+   * Runs `decide` under the append lock on the study as every worker wrote it, and writes the records
+   * it returns (each must fit the study). Used for decisions other workers could race: the next trial
+   * number and the shared budget, starting a queued trial, fencing a gone worker.
+   */
+  transact(decide: (study: ReplayedStudy) => JournalRecord[]): Promise<void> {
+    this.checkOpen();
+    return this.enqueue({ tx: decide });
+  }
+
+  /** Reads what other workers appended (no lock needed: only complete lines are read). */
+  catchUp(): void {
+    if (this.fenced) return;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      catchUp(fd, this.replay);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Resolves once everything queued so far is on disk (or failed). */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining.catch(() => undefined);
+  }
+
+  frozenTrials(): FrozenTrial[] {
+    return this.study.trials.map(toFrozenTrial);
+  }
+
+  /** Writes what is queued and leaves the study (unless the worker already left or was fenced); nothing can be appended afterwards. */
+  async close(reason?: string): Promise<void> {
+    if (this.closed) return;
+    const me = this.study.members.get(this.w);
+    if (!this.fenced && !this.failed && me && !me.left) {
+      await this.append({ op: 'leave', w: this.w, reason, time: Date.now() }).catch(() => undefined);
+    }
+    await this.flush();
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.fenced) throw this.fenced;
+    if (this.failed) throw this.failed.error;
+    if (this.closed) throw new Error(`study journal ${this.file} is closed`);
+  }
+
+  private enqueue(item: Omit<QueueItem, 'resolve' | 'reject'>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ...item, resolve, reject });
+      this.draining ??= this.drain();
+    });
+  }
+
+  /** Writes the queue batch by batch; clears `draining` in the same tick it finds the queue empty, so no item is stranded. */
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.queue.length === 0) {
+        this.draining = undefined;
+        return;
+      }
+      const batch = this.queue.splice(0);
+      try {
+        await this.writeBatch(batch);
+        for (const item of batch) item.resolve();
+      } catch (err) {
+        // Sticky: the records of this batch are in the replay but not in the file.
+        if (!(err instanceof FencedError)) this.failed ??= { error: err };
+        for (const item of [...batch, ...this.queue.splice(0)]) item.reject(err);
+        this.draining = undefined;
+        return;
+      }
+    }
+  }
+
+  /** One lock hold: catch up, check the fence and the lock, cut a torn tail, write, fsync. */
+  private async writeBatch(batch: readonly QueueItem[]): Promise<void> {
+    for (;;) {
+      await this.lock.acquire();
+      try {
+        const fd = fs.openSync(this.file, 'r+');
+        try {
+          const size = catchUp(fd, this.replay);
+          this.checkFence();
+          // Our lock was taken over while we were stalled: its new holder is writing; try again.
+          if (!this.lock.holds()) continue;
+          const records: JournalRecord[] = [];
+          for (const item of batch) {
+            if (item.records) records.push(...item.records);
+            if (item.tx) {
+              for (const r of item.tx(this.study)) {
+                this.replay.applyOwn(r);
+                records.push(r);
+              }
+            }
+          }
+          if (size > this.replay.offset) {
+            this.repairedBytes += size - this.replay.offset;
+            fs.ftruncateSync(fd, this.replay.offset);
+          }
+          if (records.length === 0) return;
+          const buf = serialize(records);
+          writeAt(fd, buf, this.replay.offset);
+          this.replay.wrote(buf.length, records.length);
+          return;
+        } finally {
+          fs.closeSync(fd);
+        }
+      } finally {
+        this.lock.release();
+      }
+    }
+  }
+
+  private checkFence(): void {
+    const me = this.study.members.get(this.w);
+    if (!me?.fenced) return;
+    const by = this.study.members.get(me.fenced.by);
+    this.fenced = new FencedError(this.name, this.w, by ? { w: by.w, pid: by.pid, host: by.host } : { w: me.fenced.by }, me.fenced.reason);
+    throw this.fenced;
+  }
+
+  /** Liveness as this journal judges it (its host, clock and grace period). */
+  liveness(): LivenessPolicy {
+    return this.policy();
+  }
 }

@@ -1,8 +1,15 @@
 /**
- * One process per study: an exclusive lock file created with O_CREAT|O_EXCL, held for the study's
- * lifetime and touched on every heartbeat. A lock whose owner is gone (dead pid on this host) or
- * silent for longer than the grace period is taken over, so a crashed run never blocks a resume.
+ * The append lock of a study journal: a lock file `journal.lock` created with O_CREAT|O_EXCL, held
+ * only while a writer catches up with the journal and appends to it — the protocol of Optuna's
+ * JournalFileOpenLock. O_EXCL creation is atomic on local disks and on NFS (v3+), where O_APPEND is
+ * not: with the lock, appends from several hosts never overlap.
+ *
+ * A lock left by a crashed writer is taken over once it is stale: its pid is dead on this host, or
+ * the file is older than the stale period (default 30 s). Taking over moves the file aside; if that
+ * was in fact a fresh lock (a race), its holder finds out before writing, because every holder checks
+ * that the lock file still carries its token right before each append (`holds`).
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,29 +17,36 @@ import * as path from 'node:path';
 export interface LockInfo {
   readonly pid: number;
   readonly host: string;
-  /** When the lock was taken, ms since the epoch. */
+  /** When the lock was taken (or the run started), ms since the epoch. */
   readonly time: number;
 }
 
-export interface LockOptions {
-  /** A lock untouched for longer than this is stale even if its pid looks alive (pid reuse, hung host). Default 30 s, as Optuna. */
-  readonly graceMs?: number;
-  readonly pid?: number;
-  readonly host?: string;
-  readonly now?: () => number;
-  readonly isAlive?: (pid: number) => boolean;
+/** A worker (or lock) not heard of for longer than this is gone. Default 30 s, as Optuna's heartbeat grace. */
+export const DEFAULT_LOCK_GRACE_MS = 30_000;
+
+/** `HPSTUDIO_STALE_MS` (tests shorten it so a takeover does not take 30 s), else the default. */
+export function staleMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.HPSTUDIO_STALE_MS);
+  return Number.isFinite(n) && n >= 100 ? n : DEFAULT_LOCK_GRACE_MS;
 }
 
-export const DEFAULT_LOCK_GRACE_MS = 30_000;
+/** `HPSTUDIO_HEARTBEAT_MS`, else a sixth of the stale period (5 s by default). */
+export function heartbeatMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.HPSTUDIO_HEARTBEAT_MS);
+  return Number.isFinite(n) && n >= 10 ? n : Math.min(5000, Math.max(50, Math.floor(staleMsFromEnv(env) / 6)));
+}
 
 export class StudyLockedError extends Error {
   constructor(
     readonly study: string,
     readonly owner: LockInfo,
+    /** Other live workers besides `owner`. */
+    readonly others = 0,
   ) {
     super(
-      `study ${study} is being run by pid ${owner.pid} on host ${owner.host} (since ${new Date(owner.time).toISOString()}); ` +
-        'stop that run first, or wait until its lock goes stale',
+      `study ${study} is being run by pid ${owner.pid} on host ${owner.host} (since ${new Date(owner.time).toISOString()})` +
+        `${others > 0 ? ` and ${others} other worker${others === 1 ? '' : 's'}` : ''}; ` +
+        'stop that run first, join it as another worker (hpstudio tune --worker), or wait until it goes stale',
     );
   }
 }
@@ -49,99 +63,105 @@ export function isPidAlive(pid: number): boolean {
   }
 }
 
-function parseLockInfo(text: string): LockInfo | undefined {
+export const APPEND_LOCK_FILE = 'journal.lock';
+
+export interface AppendLockOptions {
+  /** A lock file older than this is stale even if its pid looks alive (pid reuse, a hung host). */
+  readonly staleMs?: number;
+  readonly pid?: number;
+  readonly host?: string;
+  readonly isAlive?: (pid: number) => boolean;
+}
+
+interface LockFileInfo extends LockInfo {
+  readonly token: string;
+}
+
+function parseLockInfo(text: string): LockFileInfo | undefined {
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return undefined;
-    const { pid, host, time } = value as Record<string, unknown>;
-    if (typeof pid !== 'number' || typeof host !== 'string' || typeof time !== 'number') return undefined;
-    return { pid, host, time };
+    const v = JSON.parse(text) as Record<string, unknown>;
+    if (typeof v.pid !== 'number' || typeof v.host !== 'string' || typeof v.time !== 'number') return undefined;
+    return { pid: v.pid, host: v.host, time: v.time, token: typeof v.token === 'string' ? v.token : '' };
   } catch {
     return undefined;
   }
 }
 
-export class StudyLock {
-  private released = false;
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
-  private constructor(
-    readonly file: string,
-    readonly info: LockInfo,
-    /** The stale owner this lock was taken over from, so the caller can warn about it. */
-    readonly takenOverFrom: LockInfo | undefined,
-  ) {}
+export class AppendLock {
+  readonly file: string;
+  private readonly staleMs: number;
+  private readonly pid: number;
+  private readonly host: string;
+  private readonly isAlive: (pid: number) => boolean;
+  private token: string | undefined;
+  /** Stale locks taken over (for a warning): who held them. */
+  readonly takenOver: LockInfo[] = [];
 
-  /** Takes the lock of the study whose files live in `dir`, or throws StudyLockedError. */
-  static acquire(dir: string, study: string, options: LockOptions = {}): StudyLock {
-    const now = options.now ?? Date.now;
-    const info: LockInfo = { pid: options.pid ?? process.pid, host: options.host ?? os.hostname(), time: now() };
-    const file = path.join(dir, 'lock');
-    fs.mkdirSync(dir, { recursive: true });
-    const content = JSON.stringify(info);
-    if (tryCreate(file, content)) return new StudyLock(file, info, undefined);
-
-    const { text, owner, mtimeMs } = readLock(file);
-    const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
-    const isAlive = options.isAlive ?? isPidAlive;
-    const stale =
-      owner === undefined || // unreadable lock: a writer died between create and write
-      (owner.host === info.host && owner.pid !== info.pid && !isAlive(owner.pid)) ||
-      now() - mtimeMs > graceMs;
-    if (!stale) throw new StudyLockedError(study, owner);
-
-    // Move the stale lock aside atomically, then check we moved the one we judged: if another
-    // process took over first, we would be holding its fresh lock and must put it back.
-    const aside = `${file}.stale-${info.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      fs.renameSync(file, aside);
-    } catch {
-      return StudyLock.acquireAfterRace(file, study, content, info, owner);
-    }
-    const movedText = fs.readFileSync(aside, 'utf8');
-    if (movedText !== text) {
-      fs.renameSync(aside, file);
-      throw new StudyLockedError(study, parseLockInfo(movedText) ?? info);
-    }
-    fs.rmSync(aside, { force: true });
-    return StudyLock.acquireAfterRace(file, study, content, info, owner ?? { pid: 0, host: 'unknown', time: mtimeMs });
+  constructor(dir: string, options: AppendLockOptions = {}) {
+    this.file = path.join(dir, APPEND_LOCK_FILE);
+    this.staleMs = options.staleMs ?? DEFAULT_LOCK_GRACE_MS;
+    this.pid = options.pid ?? process.pid;
+    this.host = options.host ?? os.hostname();
+    this.isAlive = options.isAlive ?? isPidAlive;
   }
 
-  private static acquireAfterRace(file: string, study: string, content: string, info: LockInfo, previous: LockInfo | undefined): StudyLock {
-    if (tryCreate(file, content)) return new StudyLock(file, info, previous);
-    const { owner } = readLock(file);
-    throw new StudyLockedError(study, owner ?? info);
-  }
-
-  /** Who the lock file names now (undefined when it is gone or unreadable). */
-  currentOwner(): LockInfo | undefined {
-    try {
-      return parseLockInfo(fs.readFileSync(this.file, 'utf8'));
-    } catch {
-      return undefined;
+  /** Waits until the lock is ours (backing off from 1 to 50 ms between tries; a stale lock is taken over). */
+  async acquire(): Promise<void> {
+    if (this.token) throw new Error(`${this.file} is already held by this process`);
+    const token = crypto.randomBytes(8).toString('hex');
+    const content = JSON.stringify({ pid: this.pid, host: this.host, time: Date.now(), token });
+    for (let wait = 1; ; wait = Math.min(50, wait * 2)) {
+      if (tryCreate(this.file, content)) {
+        this.token = token;
+        return;
+      }
+      if (this.takeOverIfStale()) continue;
+      await sleep(wait + Math.random() * wait);
     }
   }
 
-  /** True when `owner` is this lock (same pid, host and acquisition time). */
-  isOwnedBy(owner: LockInfo | undefined): boolean {
-    return owner !== undefined && owner.pid === this.info.pid && owner.host === this.info.host && owner.time === this.info.time;
-  }
-
-  /** Marks the lock fresh (called with every heartbeat). */
-  touch(): void {
-    if (this.released) return;
-    const t = new Date();
+  /** True while the lock file still carries our token: checked right before every append. */
+  holds(): boolean {
+    if (!this.token) return false;
     try {
-      fs.utimesSync(this.file, t, t);
+      return parseLockInfo(fs.readFileSync(this.file, 'utf8'))?.token === this.token;
     } catch {
-      /* lock removed under us: the next acquire by someone else decides; nothing to do here */
+      return false;
     }
   }
 
   release(): void {
-    if (this.released) return;
-    this.released = true;
+    if (!this.token) return;
     // Only remove the lock if it is still ours (a takeover after a long stall may have replaced it).
-    if (this.isOwnedBy(this.currentOwner())) fs.rmSync(this.file, { force: true });
+    if (this.holds()) fs.rmSync(this.file, { force: true });
+    this.token = undefined;
+  }
+
+  /** Moves a stale lock out of the way; true when the caller should try to create it again at once. */
+  private takeOverIfStale(): boolean {
+    let text: string;
+    let mtimeMs: number;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+      mtimeMs = fs.statSync(this.file).mtimeMs;
+    } catch {
+      return true; // released between our create attempt and the read
+    }
+    const owner = parseLockInfo(text);
+    // An empty or half-written lock may be one being created right now: only its age makes it stale.
+    const deadHere = owner !== undefined && owner.host === this.host && owner.pid !== this.pid && !this.isAlive(owner.pid);
+    if (!deadHere && Date.now() - mtimeMs <= this.staleMs) return false;
+    const aside = `${this.file}.stale-${this.pid}-${crypto.randomBytes(4).toString('hex')}`;
+    try {
+      fs.renameSync(this.file, aside);
+    } catch {
+      return true; // someone else moved it first
+    }
+    fs.rmSync(aside, { force: true });
+    this.takenOver.push(owner ?? { pid: 0, host: 'unknown', time: mtimeMs });
+    return true;
   }
 }
 
@@ -155,20 +175,25 @@ function tryCreate(file: string, content: string): boolean {
   }
   try {
     fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   return true;
 }
 
-function readLock(file: string): { text: string; owner: LockInfo | undefined; mtimeMs: number } {
+/**
+ * The live owner named by a `lock` file that versions before 0.2 held for a whole run, if any: a
+ * study such a version is running must not be joined by a writer that speaks the new records.
+ */
+export function legacyLockOwner(dir: string, graceMs: number, host = os.hostname(), isAlive: (pid: number) => boolean = isPidAlive): LockInfo | undefined {
+  const file = path.join(dir, 'lock');
   try {
-    const text = fs.readFileSync(file, 'utf8');
+    const owner = parseLockInfo(fs.readFileSync(file, 'utf8'));
     const mtimeMs = fs.statSync(file).mtimeMs;
-    return { text, owner: parseLockInfo(text), mtimeMs };
+    if (!owner) return undefined;
+    const alive = owner.host === host ? isAlive(owner.pid) : Date.now() - mtimeMs <= graceMs;
+    return alive ? { pid: owner.pid, host: owner.host, time: owner.time } : undefined;
   } catch {
-    // Vanished between our create attempt and the read: treat as stale so the caller retries the create.
-    return { text: '', owner: undefined, mtimeMs: 0 };
+    return undefined;
   }
 }

@@ -118,7 +118,7 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
   // A metric name the built-in line formats cannot read (`val mAP`) is read by a regex for that name.
   const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!) : implicitMetricRegex(metric);
   const gpus = get('gpus') ? readGpus(ctx, get('gpus')!) : [];
-  const retryFailed = get('retry_failed') ? (bool(ctx, get('retry_failed')!, 'retry_failed') ?? false) : false;
+  const retryFailed = get('retry_failed') ? bool(ctx, get('retry_failed')!, 'retry_failed') : undefined;
   let executor: ExecutorConfig = { type: 'local' };
   if (get('executor')) executor = readExecutor(ctx, get('executor')!) ?? executor;
 

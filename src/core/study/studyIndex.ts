@@ -1,13 +1,20 @@
 /**
  * The studies of a workspace as the UI shows them, read from their journals — so studies run by the
  * CLI appear too, and a study whose runner died is recognised after a reload. Free of `vscode`.
+ *
+ * A `StudyReader` follows one journal (follower.ts) and keeps a snapshot per trial, rebuilding only the
+ * trials whose records changed: refreshing a 10,000-trial study that appended one trial costs that one
+ * trial, not ten thousand.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Direction, ParamValue, TrialState } from '../search/types';
-import { JOURNAL_FILE, readJournal, type ReplayedStudy } from './journal';
+import { JournalFollower, type FollowChange } from './follower';
+import { JOURNAL_FILE, studyWorkspace, type JournalTrial, type ReplayedStudy } from './journal';
+import { goneMembers, liveMembers, type LivenessPolicy } from './liveness';
 import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
+import { resolveStudyFile } from './paths';
 import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
 import { DEFAULT_TRIALS, plannedTrials, tallyTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
@@ -24,13 +31,13 @@ export interface TrialSnapshot {
   readonly endTime?: number;
 }
 
-/** One study, as `StudyController.getStudies()` hands it to the sidebar and the curves panel. */
+/** One study, as the study store hands it to the sidebar, the hovers and the curves panel. */
 export interface StudySnapshot {
   readonly name: string;
   /** Absolute path of the workspace folder whose `.hpstudio/studies` holds it. */
   readonly workspace: string;
   readonly journalDir: string;
-  /** The study file it was created from (absolute), as the journal recorded it. */
+  /** The study file it was created from, as a path on this machine (journals store it relative to the workspace). */
   readonly studyFile: string;
   /** The config the study file was generated for (`# source:` header), absolute, when known. */
   readonly source?: string;
@@ -40,25 +47,29 @@ export interface StudySnapshot {
   readonly state: StudyRunState;
   /** Who runs it now: this window's worker (`here`), another process (`elsewhere`), nobody. */
   readonly runner: 'here' | 'elsewhere' | 'none';
-  /** The lock's owner while running (or the dead owner of a crashed study). */
+  /** A live worker while running (or the dead runner of a crashed study). */
   readonly owner?: LockInfo;
+  /** Workers running it now (several with `hpstudio tune --worker`). */
+  readonly workers: number;
   /** Why it is paused/stopped, or what went wrong. */
   readonly reason?: string;
-  /** Trials the study aims at (the study file's `trials`/`run_cap`, or what it was started with). */
+  /** Trials the study aims at: what its run recorded in the journal (else the study file's `trials`/`run_cap`). */
   readonly budget: number;
   readonly counts: Readonly<TrialCounts>;
   /** Trials that count against the budget (failed trials re-queued for a retry do not). */
   readonly done: number;
   readonly best?: BestTrial;
   readonly trials: readonly TrialSnapshot[];
+  /** Records skipped because they did not fit the history (a stale runner's late writes), as one sentence. */
+  readonly issues?: string;
   /** Set when the journal cannot be read (corrupt in the middle, unreadable). */
   readonly error?: string;
 }
 
 export interface ReadSnapshotOptions {
-  /** pid of this window's worker: a lock it holds means `runner: 'here'`. */
+  /** pid of this window's worker: a study it runs is `runner: 'here'`. */
   readonly workerPid?: number;
-  /** Budget to report when known better than the study file (what the study was started with). */
+  /** Budget to report when the journal records none (what the study was started with here). */
   readonly budget?: number;
   readonly host?: string;
   readonly now?: number;
@@ -66,7 +77,8 @@ export interface ReadSnapshotOptions {
   readonly graceMs?: number;
 }
 
-function readLock(journalDir: string): { info: LockInfo; mtimeMs: number } | undefined {
+/** The whole-run `lock` file of versions before workers existed (a study such a version runs). */
+function readLegacyLock(journalDir: string): { info: LockInfo; mtimeMs: number } | undefined {
   const file = path.join(journalDir, 'lock');
   try {
     const text = fs.readFileSync(file, 'utf8');
@@ -79,107 +91,172 @@ function readLock(journalDir: string): { info: LockInfo; mtimeMs: number } | und
   }
 }
 
-/** The study file's budget and source header, when the file is still there. */
-function studyFileFacts(studyFile: string): { budget?: number; source?: string } {
+/** What the study file says that the journal may not: its budget (version 1 journals) and its `# source:` config. */
+interface StudyFileFacts {
+  readonly stamp: string;
+  readonly budget?: number;
+  readonly source?: string;
+}
+
+function studyFileFacts(studyFile: string, previous: StudyFileFacts | undefined, needBudget: boolean): StudyFileFacts {
+  let stamp: string;
   try {
-    const config = loadStudyFile(studyFile).config;
+    const st = fs.statSync(studyFile);
+    stamp = `${st.size}:${st.mtimeMs}:${needBudget}`;
+  } catch {
+    return { stamp: 'missing' };
+  }
+  if (previous?.stamp === stamp) return previous;
+  try {
     const text = fs.readFileSync(studyFile, 'utf8');
     const source = studySource(text);
-    return { budget: plannedTrials(config), source: source ? path.resolve(path.dirname(studyFile), source) : undefined };
+    const budget = needBudget ? plannedTrials(loadStudyFile(studyFile).config) : undefined;
+    return { stamp, budget, source: source ? path.resolve(path.dirname(studyFile), source) : undefined };
   } catch {
-    return {};
+    return { stamp };
   }
 }
 
-export function snapshotOf(study: ReplayedStudy, journalDir: string, workspace: string, options: ReadSnapshotOptions = {}): StudySnapshot {
-  const host = options.host ?? os.hostname();
-  const isAlive = options.isAlive ?? isPidAlive;
-  const now = options.now ?? Date.now();
-  const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
-  const header = study.header;
-  const facts = studyFileFacts(header.studyFile);
-  const budget = options.budget ?? facts.budget ?? DEFAULT_TRIALS;
-
-  const { counts, done, best } = tallyTrials(study.trials, header.direction);
-
-  const lock = readLock(journalDir);
-  let state: StudyRunState;
-  let runner: StudySnapshot['runner'] = 'none';
-  let reason = study.status.reason;
-  const ownerDead = (pid: number, ownerHost: string, seen: number) => (ownerHost === host ? !isAlive(pid) : now - seen > graceMs);
-  if (lock) {
-    if (ownerDead(lock.info.pid, lock.info.host, lock.mtimeMs)) {
-      state = 'crashed';
-      reason = `its runner (pid ${lock.info.pid} on ${lock.info.host}) is gone`;
-    } else {
-      state = 'running';
-      runner = options.workerPid !== undefined && lock.info.pid === options.workerPid && lock.info.host === host ? 'here' : 'elsewhere';
+export function trialSnapshot(t: JournalTrial): TrialSnapshot {
+  const intermediate = [...t.intermediate.entries()];
+  // Steps arrive in order almost always; sort only when they did not.
+  for (let i = 1; i < intermediate.length; i++) {
+    if (intermediate[i][0] < intermediate[i - 1][0]) {
+      intermediate.sort((a, b) => a[0] - b[0]);
+      break;
     }
-  } else if (counts.running > 0) {
-    state = 'crashed';
-    reason = 'trials were left running by a run that is gone';
-  } else if (study.status.state === 'paused') {
-    state = 'paused';
-  } else if (study.status.state === 'stopped') {
-    state = 'stopped';
-  } else {
-    state = done >= budget && counts.waiting === 0 ? 'finished' : 'idle';
   }
-
-  const trials: TrialSnapshot[] = study.trials.map(t => ({
-    number: t.number,
-    state: t.state,
-    params: t.params,
-    value: t.value,
-    error: t.error,
-    intermediate: [...t.intermediate.entries()].sort((a, b) => a[0] - b[0]),
-    startTime: t.startTime,
-    endTime: t.endTime,
-  }));
-  return {
-    name: header.name,
-    workspace,
-    journalDir,
-    studyFile: header.studyFile,
-    source: facts.source,
-    metric: header.metric,
-    direction: header.direction,
-    sampler: header.sampler,
-    state,
-    runner,
-    owner: lock?.info,
-    reason,
-    budget,
-    counts,
-    done,
-    best,
-    trials,
-  };
+  return { number: t.number, state: t.state, params: t.params, value: t.value, error: t.error, intermediate, startTime: t.startTime, endTime: t.endTime };
 }
 
-/** Reads one study's journal into a snapshot; a journal that cannot be read becomes a snapshot with `error`. */
-export function readStudySnapshot(journalDir: string, workspace: string, options: ReadSnapshotOptions = {}): StudySnapshot {
-  const file = path.join(journalDir, JOURNAL_FILE);
-  try {
-    return snapshotOf(readJournal(file).study, journalDir, workspace, options);
-  } catch (err) {
+/** Running, crashed, paused, stopped, finished or idle, with who runs it and why. */
+function runState(
+  study: ReplayedStudy,
+  journalDir: string,
+  policy: LivenessPolicy,
+  options: ReadSnapshotOptions,
+  counts: TrialCounts,
+  done: number,
+  budget: number,
+): Pick<StudySnapshot, 'state' | 'runner' | 'owner' | 'workers' | 'reason'> {
+  const live = liveMembers(study, policy);
+  const reason = study.status.reason;
+  if (live.length > 0) {
+    const here = options.workerPid !== undefined && live.some(m => m.pid === options.workerPid && m.host === policy.host);
+    const owner = live.find(m => m.pid === options.workerPid) ?? live[0];
+    return { state: 'running', runner: here ? 'here' : 'elsewhere', owner: { pid: owner.pid, host: owner.host, time: owner.joined }, workers: live.length };
+  }
+  const gone = goneMembers(study, policy);
+  const legacy = study.members.size === 0 ? readLegacyLock(journalDir) : undefined;
+  if (legacy) {
+    const dead = legacy.info.host === policy.host ? !(policy.isAlive ?? isPidAlive)(legacy.info.pid) : policy.now - legacy.mtimeMs > (policy.graceMs ?? DEFAULT_LOCK_GRACE_MS);
+    if (!dead) return { state: 'running', runner: legacy.info.pid === options.workerPid ? 'here' : 'elsewhere', owner: legacy.info, workers: 1 };
+    return { state: 'crashed', runner: 'none', owner: legacy.info, workers: 0, reason: `its runner (pid ${legacy.info.pid} on ${legacy.info.host}) is gone` };
+  }
+  if (gone.length > 0 || counts.running > 0) {
+    const m = gone[0];
+    const t = study.trials.find(x => x.state === 'running');
+    const who = m ? { pid: m.pid, host: m.host, time: m.joined } : t?.pid !== undefined ? { pid: t.pid, host: t.host ?? 'unknown', time: t.startTime ?? 0 } : undefined;
+    return { state: 'crashed', runner: 'none', owner: who, workers: 0, reason: who ? `its runner (pid ${who.pid} on ${who.host}) is gone` : 'trials were left running by a run that is gone' };
+  }
+  const base = { runner: 'none' as const, workers: 0, reason };
+  if (study.status.state === 'paused') return { ...base, state: 'paused' };
+  if (study.status.state === 'stopped') return { ...base, state: 'stopped' };
+  if (study.status.state === 'finished' || (done >= budget && counts.waiting === 0)) return { ...base, state: 'finished' };
+  return { ...base, state: 'idle' };
+}
+
+/** Follows one study's journal and keeps its snapshot current, rebuilding only what changed. */
+export class StudyReader {
+  readonly follower: JournalFollower;
+  private trials: TrialSnapshot[] = [];
+  private facts: StudyFileFacts | undefined;
+  private current: StudySnapshot | undefined;
+
+  constructor(
+    readonly journalDir: string,
+    readonly workspace: string,
+  ) {
+    this.follower = new JournalFollower(path.join(journalDir, JOURNAL_FILE));
+  }
+
+  /** The latest snapshot (read the journal first with `refresh`). */
+  get snapshot(): StudySnapshot | undefined {
+    return this.current;
+  }
+
+  /** Reads what the journal appended and returns the snapshot (a snapshot with `error` when it cannot be read). */
+  refresh(options: ReadSnapshotOptions = {}): { snapshot: StudySnapshot; change: FollowChange | undefined } {
+    const change = this.follower.poll();
+    const study = this.follower.study;
+    if (!study) {
+      this.current = this.errorSnapshot(this.follower.error?.message ?? `${this.follower.file} has no study header yet`);
+      return { snapshot: this.current, change };
+    }
+    if (change?.reset) this.trials = [];
+    const changed = change?.trials ?? new Set<number>();
+    for (let n = 0; n < study.trials.length; n++) {
+      if (this.trials[n] === undefined || changed.has(n)) this.trials[n] = trialSnapshot(study.trials[n]);
+    }
+    this.trials.length = study.trials.length;
+    this.current = this.build(study, options);
+    return { snapshot: this.current, change };
+  }
+
+  private build(study: ReplayedStudy, options: ReadSnapshotOptions): StudySnapshot {
+    const header = study.header;
+    const host = options.host ?? os.hostname();
+    const policy: LivenessPolicy = { host, now: options.now ?? Date.now(), graceMs: options.graceMs ?? DEFAULT_LOCK_GRACE_MS, isAlive: options.isAlive };
+    const studyFile = resolveStudyFile(header.studyFile, studyWorkspace(this.journalDir));
+    const needBudget = study.budget === undefined && options.budget === undefined;
+    this.facts = studyFile ? studyFileFacts(studyFile, this.facts, needBudget) : undefined;
+    const budget = study.budget ?? options.budget ?? this.facts?.budget ?? DEFAULT_TRIALS;
+    const { counts, done, best } = tallyTrials(study.trials, header.direction);
+    const run = runState(study, this.journalDir, policy, options, counts, done, budget);
     return {
-      name: path.basename(journalDir),
-      workspace,
-      journalDir,
+      name: header.name,
+      workspace: this.workspace,
+      journalDir: this.journalDir,
+      studyFile,
+      source: this.facts?.source,
+      metric: header.metric,
+      direction: header.direction,
+      sampler: header.sampler,
+      ...run,
+      budget,
+      counts,
+      done,
+      best,
+      trials: this.trials.slice(),
+      issues: this.follower.issues,
+      error: this.follower.error?.message,
+    };
+  }
+
+  private errorSnapshot(error: string): StudySnapshot {
+    return {
+      name: path.basename(this.journalDir),
+      workspace: this.workspace,
+      journalDir: this.journalDir,
       studyFile: '',
       metric: '',
       direction: 'minimize',
       sampler: '',
       state: 'idle',
       runner: 'none',
+      workers: 0,
       budget: 0,
       counts: { complete: 0, pruned: 0, fail: 0, running: 0, waiting: 0 },
       done: 0,
       trials: [],
-      error: err instanceof Error ? err.message : String(err),
+      error,
     };
   }
+}
+
+/** Reads one study's journal into a snapshot; a journal that cannot be read becomes a snapshot with `error`. */
+export function readStudySnapshot(journalDir: string, workspace: string, options: ReadSnapshotOptions = {}): StudySnapshot {
+  return new StudyReader(journalDir, workspace).refresh(options).snapshot;
 }
 
 /** Every study under `<workspace>/.hpstudio/studies/*` with a journal. */

@@ -1,7 +1,10 @@
 /**
- * One run of the study loop over an open journal, split the way Optuna splits `_optimize` /
- * `_run_trial`: `recover` (trials a dead run left behind), `launch` (the next trial), `onMetric`
- * (each reported value: journal, pruner) and `onDone` (the outcome, the target, the flapping guard).
+ * One worker's run of the study loop over an open journal, split the way Optuna splits `_optimize` /
+ * `_run_trial`: `recover` (take over what gone workers left), `claim` + `launch` (the next trial),
+ * `onMetric` (each reported value: journal, pruner) and `onDone` (the outcome, the target, the
+ * flapping guard). Several workers may run one study: each claims the next trial under the journal's
+ * append lock, so trial numbers are unique, the budget is shared and the sampler sees every worker's
+ * results (see journal.ts for the fencing that keeps a suspended worker from writing).
  */
 import { suggestedMetricLine } from '../metrics/suggest';
 import * as os from 'node:os';
@@ -9,11 +12,14 @@ import * as path from 'node:path';
 import type { MetricPoint } from '../metrics/types';
 import type { TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
+import { stopSurvivors } from '../runner/survivors';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
-import { findStaleTrials, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
+import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
+import { findStaleTrials, goneMembers, liveMembers } from './liveness';
 import { DEFAULT_LOCK_GRACE_MS } from './lock';
+import { takeOverRecords, type TakeOver } from './recovery';
 import type { RunStudyOptions, StudyClock } from './runStudy';
-import { countsAgainstBudget, DEFAULT_TRIALS, plannedTrials, reachesTarget, summarize } from './summary';
+import { countsAgainstBudget, reachesTarget, summarize } from './summary';
 import type { StudyConfig, StudyEvent, StudySummary } from './types';
 
 interface ActiveTrial {
@@ -32,25 +38,28 @@ interface ActiveTrial {
 /** Why no further trial is launched: aborted (or a fatal error), paused by the flapping guard, target reached, sampler exhausted. */
 type StopLaunching = 'abort' | 'paused' | 'target' | 'exhausted';
 
-/** One run of a study over an open journal (it holds the study lock until `run` returns, then closes the journal). */
+/** How long stopping a dead run's leftover processes may take before SIGKILL. */
+const SURVIVOR_GRACE_MS = 3000;
+
 export class StudyRun {
   private readonly config: StudyConfig;
   private readonly study: string;
-  private readonly state: ReplayedStudy;
   private readonly pid = process.pid;
   private readonly host = os.hostname();
   private readonly running = new Map<number, ActiveTrial>();
   private readonly gpuInUse = new Map<string, number>();
-  /** Frozen snapshots are rebuilt only for trials that changed: the pruner asks for the whole study on every new step, and copying every trial's curve each time is quadratic. */
+  /** Frozen snapshots are rebuilt only for trials that changed: the pruner asks for the whole study on every new step. */
   private readonly frozen: FrozenTrial[] = [];
-  private readonly changed = new Set<number>();
-  private budget = 0;
   private flapping: FlappingGuard | undefined;
   private stopLaunching: StopLaunching | undefined;
   /** An error inside a callback (journal write failed…) stops the study and is rethrown by the loop. */
   private fatal: { error: unknown } | undefined;
+  /** Another worker took this one's trials over while it was not responding: stop, write nothing. */
+  private fencedError: FencedError | undefined;
   private wake: () => void = () => {};
   private heartbeatTimer: unknown;
+  private recovering: Promise<void> | undefined;
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly options: RunStudyOptions,
@@ -58,104 +67,176 @@ export class StudyRun {
     private readonly sampler: Sampler,
     private pruner: Pruner | undefined,
     private readonly journal: StudyJournal,
+    /** Total trials of the study (shared by every worker). */
+    readonly budget: number,
   ) {
     this.config = options.config;
     this.study = options.config.name;
-    this.state = journal.study;
+    this.heartbeatMs = options.heartbeatMs ?? 5000;
+  }
+
+  /** This worker's number in the journal. */
+  get worker(): number {
+    return this.journal.w;
+  }
+
+  /** Every trial of the study as the journal has it (all workers'), for progress displays. */
+  trials(): readonly JournalTrial[] {
+    return this.state.trials;
+  }
+
+  private get state(): ReplayedStudy {
+    return this.journal.study;
   }
 
   async run(): Promise<StudySummary> {
-    const { signal } = this.options;
-    const onAbort = () => this.abort();
+    const { signal, killSignal } = this.options;
+    const onAbort = () => this.abort(false);
+    const onKill = () => this.abort(true);
     try {
       this.announce();
       this.options.executor.onWarning?.(message => this.warn(message));
-      this.recover();
+      await this.recover(true);
       this.plan();
-      const parallel = Math.max(1, Math.floor(this.options.parallel ?? this.config.limits.parallel));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
+      if (killSignal?.aborted) onKill();
+      else killSignal?.addEventListener('abort', onKill, { once: true });
       try {
-        for (;;) {
-          while (!this.stopLaunching && this.running.size < parallel && this.counted() < this.budget) this.launch();
-          if (this.running.size === 0) break;
-          await new Promise<void>(resolve => (this.wake = resolve));
-        }
-        if (this.fatal) throw this.fatal.error;
+        await this.loop(Math.max(1, Math.floor(this.options.parallel ?? this.config.limits.parallel)));
       } finally {
         signal?.removeEventListener('abort', onAbort);
+        killSignal?.removeEventListener('abort', onKill);
       }
-      return this.end();
+      if (this.fencedError) throw this.fencedError;
+      if (this.fatal) throw this.fatal.error;
+      return await this.end();
     } catch (err) {
-      // Something broke under the loop (disk full…): never leave trials running behind us.
+      // Something broke under the loop (disk full, fenced…): never leave trials running behind us.
       await Promise.allSettled([...this.running.values()].map(a => a.handle.stop('cancel')));
       throw err;
     } finally {
       if (this.heartbeatTimer !== undefined) this.clock.clearTimeout(this.heartbeatTimer);
-      this.journal.close();
+      await this.journal.close().catch(() => undefined);
     }
   }
 
-  /** Says what opening the journal found (a taken-over lock, a torn record, a changed study file) and marks the study running. */
+  private async loop(parallel: number): Promise<void> {
+    for (;;) {
+      while (!this.stopLaunching && !this.fatal && !this.fencedError && this.running.size < parallel) {
+        const trial = await this.guarded(() => this.claim());
+        if (!trial) break;
+        this.launch(trial);
+      }
+      if (this.running.size === 0 && (this.stopLaunching || this.fatal || this.fencedError || !(await this.othersStillRunning()))) return;
+      await new Promise<void>(resolve => {
+        this.wake = resolve;
+        // Idle while other workers finish their trials: look again now and then (one may be queued again).
+        if (this.running.size === 0) this.clock.setTimeout(resolve, Math.min(this.heartbeatMs, 1000));
+      });
+    }
+  }
+
+  /** Says what opening the journal found (taken-over locks, torn or skipped records, a changed study file). */
   private announce(): void {
     const { config, journal, state, study } = this;
-    if (journal.lock.takenOverFrom) {
-      const o = journal.lock.takenOverFrom;
-      this.warn(`took over the stale lock of study ${study} held by pid ${o.pid} on host ${o.host}`);
-    }
+    for (const o of journal.lockTakeovers) this.warn(`took over the stale append lock of study ${study} held by pid ${o.pid} on host ${o.host}`);
     if (journal.repairedBytes > 0) this.warn(`ignored a torn last record (${journal.repairedBytes} bytes) in ${journal.file}, left by a crash`);
+    const issues = journal.replay.describeIssues();
+    if (issues) this.warn(issues);
     const header = state.header;
     if (header.metric !== config.metric || header.direction !== config.direction || JSON.stringify(header.space) !== JSON.stringify(config.space)) {
       this.warn(`the study file changed since study ${study} was created (metric, goal or parameters); earlier trials were scored differently`);
     }
-    if (state.status.state !== 'running') journal.append({ op: 'state', state: 'running', reason: 'resumed', time: this.clock.now() });
+    const others = liveMembers(state, journal.liveness()).filter(m => m.w !== journal.w);
+    if (others.length > 0) this.warn(`joined study ${study} as worker ${journal.w}, next to ${others.map(m => `pid ${m.pid} on ${m.host}`).join(', ')}`);
   }
 
-  /** Sets the budget, the flapping guard and the heartbeat. */
+  /** Sets the flapping guard and the heartbeat. */
   private plan(): void {
-    const { config } = this;
-    this.budget = plannedTrials(config, this.options.trials);
-    if (this.options.trials === undefined && config.limits.trials === undefined && this.budget === DEFAULT_TRIALS) {
-      this.warn(`no trials / run_cap in the study file: running ${DEFAULT_TRIALS} trials`);
-    }
-    const f = config.limits.flapping;
+    const f = this.config.limits.flapping;
     if (Number.isFinite(f.maxFailures) && f.windowMs > 0) this.flapping = new FlappingGuard({ maxFailures: f.maxFailures, fastFailMs: f.windowMs, windowMs: f.windowMs });
-    this.heartbeatTimer = this.clock.setTimeout(this.guard(() => this.beat()), this.options.heartbeatMs ?? 5000);
+    this.heartbeatTimer = this.clock.setTimeout(this.guard(() => this.beat()), this.heartbeatMs);
   }
 
   /**
-   * Marks trials left running by a run that is gone as failed (this run holds the study lock, so
-   * nobody else can be running them) and, when the study says so (`retry_failed`), queues their params again.
+   * Takes over every worker that is gone (dead, or silent past the grace period): fences it, fails its
+   * running trials and queues them again (unless `retry_failed: false`), then stops the processes it
+   * left running on this host. At start-up this waits for those processes; from the heartbeat it does not.
    */
-  private recover(): void {
-    const { journal, state } = this;
-    const retry = this.config.retryFailed;
-    const now = this.clock.now();
-    const stale = new Set(findStaleTrials(state, { host: this.host, now, graceMs: this.options.staleGraceMs ?? DEFAULT_LOCK_GRACE_MS }).map(t => t.number));
-    for (const t of state.trials.filter(x => x.state === 'running')) {
-      const owner = t.pid !== undefined ? `pid ${t.pid} on host ${t.host}` : 'an unknown process';
-      const why = stale.has(t.number) ? `its run (${owner}) died or stopped sending heartbeats` : `its run (${owner}) no longer holds the study lock`;
-      journal.append({ op: 'finish', number: t.number, state: 'fail', error: `interrupted: ${why}`, requeued: retry || undefined, time: now });
-      if (retry) journal.append({ op: 'trial', number: state.trials.length, params: t.params, state: 'waiting', time: now, retryOf: t.number });
-      this.warn(`trial ${t.number} was left running by a run that is gone; marked failed${retry ? ' and queued again (retry_failed)' : ''}`);
+  private recover(wait = false): Promise<void> {
+    const run = async () => {
+      const { journal } = this;
+      journal.catchUp();
+      const policy = journal.liveness();
+      const gone = goneMembers(this.state, policy).some(m => m.w !== journal.w);
+      if (!gone && !findStaleTrials(this.state, { ...policy, self: this.pid }).some(t => t.w === undefined)) return;
+      let takeOver: TakeOver | undefined;
+      await journal.transact(study => {
+        const r = takeOverRecords(study, { w: journal.w, pid: this.pid }, journal.liveness(), this.config.retryFailed);
+        takeOver = r.takeOver;
+        return r.records;
+      });
+      if (takeOver) await this.reportTakeOver(takeOver, wait);
+    };
+    this.recovering ??= run().finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private async reportTakeOver(t: TakeOver, wait: boolean): Promise<void> {
+    for (const { member: m, why } of t.fenced) this.warn(`took over study ${this.study} from pid ${m.pid} on host ${m.host} (worker ${m.w}): ${why}`);
+    for (const { trial, requeued } of t.trials) {
+      this.warn(`trial ${trial.number} was left running by a run that is gone; marked failed${requeued ? ' and queued again' : ' (retry_failed: false)'}`);
+    }
+    const elsewhere = t.trials.filter(x => x.trial.pgid !== undefined && x.trial.host !== this.host);
+    for (const { trial } of elsewhere) this.warn(`trial ${trial.number} may still run on host ${trial.host} (process group ${trial.pgid}); stop it there`);
+    const here = t.trials
+      .filter(x => x.trial.pgid !== undefined && x.trial.host === this.host)
+      .map(x => ({ number: x.trial.number, pgid: x.trial.pgid!, trialDir: this.trialDir(x.trial.number) }));
+    if (here.length === 0) return;
+    const stopping = stopSurvivors(here, SURVIVOR_GRACE_MS).then(stopped => {
+      for (const n of stopped) this.warn(`stopped the processes trial ${n} left running (process group ${here.find(h => h.number === n)?.pgid})`);
+    });
+    if (wait) await stopping;
+  }
+
+  /**
+   * The next trial this worker runs: a queued one (an interrupted trial's retry) first, else the
+   * sampler's next point — decided under the lock, so no trial number, queued trial or budget slot
+   * goes to two workers. Undefined when the budget is used or the sampler has no further point.
+   */
+  private async claim(): Promise<JournalTrial | undefined> {
+    for (;;) {
+      this.journal.catchUp();
+      if (this.state.status.state === 'paused') {
+        this.stopLaunching ??= 'paused';
+        this.warn(`study ${this.study} was paused by another worker (${this.state.status.reason ?? 'no reason given'}); no new trials here`);
+        return undefined;
+      }
+      const waiting = this.state.trials.some(t => t.state === 'waiting');
+      if (!waiting && this.counted(this.state) >= this.budget) return undefined;
+      const params = waiting ? undefined : this.sample();
+      if (!waiting && !params) return undefined;
+      let claimed: number | undefined;
+      await this.journal.transact(study => {
+        const time = this.clock.now();
+        const queued = study.trials.find(t => t.state === 'waiting');
+        if (queued) {
+          claimed = queued.number;
+          return [{ op: 'start', number: queued.number, w: this.worker, pid: this.pid, host: this.host, time }];
+        }
+        if (!params || this.counted(study) >= this.budget) return [];
+        claimed = study.trials.length;
+        return [{ op: 'trial', number: claimed, params, state: 'running', w: this.worker, pid: this.pid, host: this.host, time }];
+      });
+      if (claimed !== undefined) return this.state.trials[claimed];
+      // Another worker took the queued trial (or the last slot) first: look again.
     }
   }
 
-  /** Starts the next trial: a queued one (an interrupted trial's retry) first, else the sampler's next point. */
-  private launch(): void {
-    const { config, state } = this;
-    const waiting = state.trials.find(t => t.state === 'waiting');
-    let trial: JournalTrial;
-    const time = this.clock.now();
-    if (waiting) {
-      this.append({ op: 'start', number: waiting.number, pid: this.pid, host: this.host, time });
-      trial = waiting;
-    } else {
-      const params = this.sample();
-      if (!params) return;
-      this.append({ op: 'trial', number: state.trials.length, params, state: 'running', pid: this.pid, host: this.host, time });
-      trial = state.trials[state.trials.length - 1];
-    }
+  /** Starts a claimed trial through the executor. */
+  private launch(trial: JournalTrial): void {
+    const { config } = this;
     const gpu = this.takeGpu();
     let handle: TrialHandle;
     try {
@@ -163,7 +244,7 @@ export class StudyRun {
         study: this.study,
         trialNumber: trial.number,
         params: { ...config.constants, ...trial.params },
-        trialDir: path.join(this.options.journalDir, 'trials', String(trial.number)),
+        trialDir: this.trialDir(trial.number),
         spec: config.launch,
         timeoutMs: config.limits.trialTimeoutMs,
         gpu,
@@ -176,14 +257,18 @@ export class StudyRun {
     const active: ActiveTrial = { trial, handle, gpu };
     this.running.set(trial.number, active);
     this.emit({ type: 'trial-started', study: this.study, number: trial.number, params: trial.params, retryOf: trial.retryOf });
-    const metricListener = this.guard((p: MetricPoint) => this.onMetric(active, p));
+    handle.onSpawn?.(this.guard(({ pgid }) => this.write({ op: 'spawn', number: trial.number, w: this.worker, pgid, host: this.host, time: this.clock.now() })));
     const doneListener = this.guard((o: TrialOutcome) => this.onDone(active, o));
-    handle.onMetric(metricListener);
+    handle.onMetric(this.guard((p: MetricPoint) => this.onMetric(active, p)));
     // A queued executor times its trials from when they run, not from the submission.
     if (config.limits.trialTimeoutMs !== undefined && !this.options.executor.queued) {
       active.timer = this.clock.setTimeout(() => this.requestStop(active, 'timeout'), config.limits.trialTimeoutMs);
     }
     handle.done.then(doneListener, err => doneListener({ exitCode: null, signal: null, error: `executor failed: ${errorText(err)}`, durationMs: 0, stderrTail: '' }));
+  }
+
+  private trialDir(n: number): string {
+    return path.join(this.options.journalDir, 'trials', String(n));
   }
 
   /** The sampler's next point; undefined (and no more launches) when it has none. */
@@ -208,7 +293,7 @@ export class StudyRun {
   /** A value a running trial reported: journaled (once per step), then shown to the pruner. */
   private onMetric(a: ActiveTrial, point: MetricPoint): void {
     const { config } = this;
-    if (!this.running.has(a.trial.number)) return;
+    if (!this.running.has(a.trial.number) || this.fencedError) return;
     this.emit({ type: 'metric', study: this.study, number: a.trial.number, name: point.name, step: point.step, value: point.value });
     if (point.name !== config.metric) return;
     if (!Number.isFinite(point.value) || !Number.isFinite(point.step)) {
@@ -223,7 +308,7 @@ export class StudyRun {
       return;
     }
     this.flushPending(a);
-    this.append({ op: 'value', number: a.trial.number, step: point.step, value: point.value });
+    this.write({ op: 'value', number: a.trial.number, w: this.worker, step: point.step, value: point.value });
     if (!this.pruner || a.stopping) return;
     try {
       if (this.pruner.shouldPrune(this.view(), toFrozenTrial(a.trial), point.step)) this.requestStop(a, 'prune');
@@ -236,17 +321,29 @@ export class StudyRun {
   /** A trial ended: its outcome goes to the journal, then the target and the flapping guard decide whether to go on. */
   private onDone(a: ActiveTrial, outcome: TrialOutcome): void {
     const n = a.trial.number;
-    this.flushPending(a);
     if (a.timer !== undefined) this.clock.clearTimeout(a.timer);
     this.running.delete(n);
     if (a.gpu !== undefined) this.gpuInUse.set(a.gpu, (this.gpuInUse.get(a.gpu) ?? 1) - 1);
+    try {
+      if (!this.fencedError) this.record(a, outcome);
+    } finally {
+      this.wake();
+    }
+  }
+
+  private record(a: ActiveTrial, outcome: TrialOutcome): void {
+    const n = a.trial.number;
+    this.flushPending(a);
     const time = this.clock.now();
     const { state, value, error, interrupted } = this.judge(a, outcome);
-    this.append({ op: 'finish', number: n, state, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
-    // Interrupted trials go straight back into the queue, so `resume` re-runs them first.
-    if (interrupted) this.append({ op: 'trial', number: this.state.trials.length, params: a.trial.params, state: 'waiting', time, retryOf: n });
-    this.emit({ type: 'trial-finished', study: this.study, number: n, state, value, error, durationMs: outcome.durationMs });
-
+    const finished = this.journal.append({ op: 'finish', number: n, w: this.worker, state, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
+    // Interrupted trials go straight back into the queue, so a resume (or another worker) re-runs them first.
+    if (interrupted) this.transact(study => [{ op: 'trial', number: study.trials.length, params: a.trial.params, state: 'waiting', w: this.worker, time, retryOf: n }]);
+    // The journal first: whoever hears of the trial's end can read it there.
+    finished.then(
+      () => this.emit({ type: 'trial-finished', study: this.study, number: n, state, value, error, durationMs: outcome.durationMs }),
+      err => this.failWith(err),
+    );
     const { config } = this;
     if (state === 'complete' && config.target !== undefined && value !== undefined) {
       if (reachesTarget(config.direction, value, config.target) && !this.stopLaunching) {
@@ -258,11 +355,10 @@ export class StudyRun {
       const verdict = this.flapping.record(outcome, time);
       if (verdict.pause && this.stopLaunching !== 'abort' && this.stopLaunching !== 'paused') {
         this.stopLaunching = 'paused';
-        this.append({ op: 'state', state: 'paused', reason: verdict.message, time });
+        this.write({ op: 'state', state: 'paused', reason: verdict.message, w: this.worker, time });
         this.emit({ type: 'study-paused', study: this.study, reason: verdict.message, stderr: verdict.stderrTail });
       }
     }
-    this.wake();
   }
 
   /** What a trial's end means: complete, pruned or failed (with why), and whether we interrupted it. */
@@ -284,33 +380,44 @@ export class StudyRun {
     return { state: 'complete', value: a.lastValue, interrupted: false };
   }
 
-  /** The run's outcome: journaled as stopped when interrupted, announced, returned. */
-  private end(): StudySummary {
+  /** With nothing to claim: true while other live workers still run trials (one may fail and be queued again). */
+  private async othersStillRunning(): Promise<boolean> {
+    await this.recover();
+    this.journal.catchUp();
+    return this.state.trials.some(t => t.state === 'running' || t.state === 'waiting');
+  }
+
+  /** This worker's part ends: it leaves the study, which is `stopped` (interrupted, nobody else runs it) or `finished` (nothing left to run). */
+  private async end(): Promise<StudySummary> {
     const status: StudySummary['status'] = this.stopLaunching === 'abort' ? 'interrupted' : this.stopLaunching === 'paused' ? 'paused' : 'finished';
-    if (status === 'interrupted') this.journal.append({ op: 'state', state: 'stopped', reason: 'interrupted', time: this.clock.now() });
+    await this.journal.transact(study => {
+      const time = this.clock.now();
+      const records: JournalRecord[] = [];
+      const othersAlive = liveMembers(study, this.journal.liveness()).some(m => m.w !== this.worker);
+      if (status === 'interrupted' && !othersAlive) records.push({ op: 'state', state: 'stopped', reason: 'interrupted', w: this.worker, time });
+      const idle = !study.trials.some(t => t.state === 'running' || t.state === 'waiting');
+      const complete = this.stopLaunching === 'target' || this.stopLaunching === 'exhausted' || this.counted(study) >= this.budget;
+      if (status === 'finished' && idle && complete && study.status.state !== 'finished') records.push({ op: 'state', state: 'finished', w: this.worker, time });
+      records.push({ op: 'leave', w: this.worker, reason: status, time });
+      return records;
+    });
+    await this.journal.flush();
     const summary = summarize(this.study, status, this.journal.frozenTrials(), this.state.trials, this.config.direction);
     this.emit({ type: 'study-finished', study: this.study, summary });
     return summary;
   }
 
-  /** Proves this run is alive; a run suspended past the grace period may have lost its lock and must stop rather than interleave records with the new owner. */
+  /** Proves this worker is alive (a fenced worker learns of its fence here) and takes over gone ones. */
   private beat(): void {
-    const { journal } = this;
-    const owner = journal.lock.currentOwner();
-    if (!journal.lock.isOwnedBy(owner)) {
-      throw new Error(`study ${this.study} was taken over by ${owner ? `pid ${owner.pid} on host ${owner.host}` : 'another process'} while this run was not responding; this run stops`);
-    }
-    try {
-      journal.heartbeat(this.pid, this.host, this.clock.now());
-    } catch (err) {
-      this.warn(`could not write the heartbeat: ${errorText(err)}`);
-    }
-    this.heartbeatTimer = this.clock.setTimeout(this.guard(() => this.beat()), this.options.heartbeatMs ?? 5000);
+    this.write({ op: 'heartbeat', w: this.worker, pid: this.pid, host: this.host, time: this.clock.now() });
+    this.recover().catch(err => this.failWith(err));
+    this.heartbeatTimer = this.clock.setTimeout(this.guard(() => this.beat()), this.heartbeatMs);
   }
 
-  private abort(): void {
+  /** Ctrl-C: stop every trial (SIGTERM, SIGKILL after the grace period); `force` (a second Ctrl-C): SIGKILL now. */
+  private abort(force: boolean): void {
     this.stopLaunching = 'abort';
-    for (const a of this.running.values()) this.requestStop(a, 'cancel');
+    for (const a of this.running.values()) this.requestStop(a, 'cancel', force);
     this.wake();
   }
 
@@ -320,21 +427,52 @@ export class StudyRun {
       try {
         fn(...args);
       } catch (error) {
-        this.fatal ??= { error };
-        this.abort();
+        this.failWith(error);
       }
     };
   }
 
-  private requestStop(a: ActiveTrial, reason: StopReason): void {
-    if (a.stopping) return;
-    a.stopping = reason;
-    a.handle.stop(reason).catch(err => this.warn(`could not stop trial ${a.trial.number}: ${errorText(err)}`));
+  private async guarded<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (error) {
+      this.failWith(error);
+      return undefined;
+    }
+  }
+
+  /** Fenced: stop every trial and write nothing more. Anything else: a fatal error that aborts the run. */
+  private failWith(error: unknown): void {
+    if (error instanceof FencedError) {
+      if (this.fencedError) return;
+      this.fencedError = error;
+      this.stopLaunching = 'abort';
+      for (const a of this.running.values()) this.requestStop(a, 'cancel');
+      this.wake();
+      return;
+    }
+    if (this.fencedError) return;
+    this.fatal ??= { error };
+    this.abort(false);
+  }
+
+  private write(record: JournalRecord): void {
+    this.journal.append(record).catch(err => this.failWith(err));
+  }
+
+  private transact(decide: (study: ReplayedStudy) => JournalRecord[]): void {
+    this.journal.transact(decide).catch(err => this.failWith(err));
+  }
+
+  private requestStop(a: ActiveTrial, reason: StopReason, force = false): void {
+    if (a.stopping && !force) return;
+    a.stopping ??= reason;
+    a.handle.stop(reason, force ? { force } : undefined).catch(err => this.warn(`could not stop trial ${a.trial.number}: ${errorText(err)}`));
   }
 
   private flushPending(a: ActiveTrial): void {
     if (!a.pendingUpdate) return;
-    this.append({ op: 'value', number: a.trial.number, step: a.pendingUpdate.step, value: a.pendingUpdate.value });
+    this.write({ op: 'value', number: a.trial.number, w: this.worker, step: a.pendingUpdate.step, value: a.pendingUpdate.value });
     a.pendingUpdate = undefined;
   }
 
@@ -348,19 +486,16 @@ export class StudyRun {
     return best;
   }
 
-  private counted(): number {
-    return this.state.trials.filter(countsAgainstBudget).length;
-  }
-
-  private append(record: JournalRecord): void {
-    this.journal.append(record);
-    if ('number' in record) this.changed.add(record.number);
+  private counted(study: ReplayedStudy): number {
+    let n = 0;
+    for (const t of study.trials) if (countsAgainstBudget(t)) n++;
+    return n;
   }
 
   private view(): StudyView {
-    const { frozen, changed, state } = this;
-    for (const t of state.trials) if (frozen[t.number] === undefined || changed.has(t.number)) frozen[t.number] = toFrozenTrial(t);
-    changed.clear();
+    const { frozen, state } = this;
+    const changed = this.journal.replay.takeChanged().trials;
+    for (let i = 0; i < state.trials.length; i++) if (frozen[i] === undefined || changed.has(i)) frozen[i] = toFrozenTrial(state.trials[i]);
     return { space: this.config.space, direction: this.config.direction, trials: frozen.slice(0, state.trials.length), budget: this.budget };
   }
 
@@ -376,6 +511,9 @@ export class StudyRun {
     this.emit({ type: 'warning', study: this.study, message });
   }
 }
+
+/** The default heartbeat grace, re-exported for callers that only know the loop. */
+export const STALE_GRACE_MS = DEFAULT_LOCK_GRACE_MS;
 
 function failedHandle(trialNumber: number, message: string): TrialHandle {
   return {

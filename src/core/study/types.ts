@@ -68,8 +68,12 @@ export interface StudyConfig {
   readonly limits: StudyLimits;
   readonly metricRegex?: string;
   readonly gpus: readonly string[];
-  /** Re-queue the params of trials that failed because their process died (`retry_failed`). */
-  readonly retryFailed: boolean;
+  /**
+   * `retry_failed`: queue again the params of trials that failed because their run died (a killed
+   * CLI, a crashed editor, a worker that stopped responding). Unset: queued again (an interruption is
+   * not the trial's fault); `false`: marked failed and counted.
+   */
+  readonly retryFailed?: boolean;
 }
 
 /** A position in the study file, 1-based. */

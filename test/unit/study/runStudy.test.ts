@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { MetricPoint } from '../../../src/core/metrics/types';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from '../../../src/core/runner/types';
 import type { ParamValue, Pruner, Sampler, StudyView } from '../../../src/core/search/types';
-import { StudyExistsError, readJournal } from '../../../src/core/study/journal';
+import { FencedError, StudyExistsError, StudyJournal, readJournal } from '../../../src/core/study/journal';
 import { runStudy } from '../../../src/core/study/runStudy';
 import type { StudyConfig, StudyEvent } from '../../../src/core/study/types';
 
@@ -161,7 +161,7 @@ describe('runStudy (fake executor)', function () {
     assert.equal(events.filter(e => e.type === 'trial-finished').length, 6);
     assert.ok(events.some(e => e.type === 'metric' && e.name === 'acc'), 'every metric is forwarded to the UI');
     assert.equal(events[events.length - 1].type, 'study-finished');
-    assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'the lock is released');
+    assert.equal(fs.existsSync(path.join(dir, 'journal.lock')), false, 'the append lock is released');
   });
 
   it('shows running trials to the sampler', async () => {
@@ -354,7 +354,7 @@ describe('runStudy (fake executor)', function () {
     assert.deepEqual(journal.trials[4].params, journal.trials[2].params);
     assert.deepEqual(journal.trials[5].params, journal.trials[3].params);
     assert.equal(journal.status.state, 'stopped');
-    assert.equal(fs.existsSync(path.join(dir, 'lock')), false);
+    assert.equal(fs.existsSync(path.join(dir, 'journal.lock')), false);
 
     const second = new FakeExecutor(l => ({ curve: curveOf(l) }));
     const resumed = await runStudy({ config: makeConfig({ limits: { trials: 6, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }), journalDir: dir, executor: second, sampler: testSampler(11), resume: true });
@@ -368,8 +368,9 @@ describe('runStudy (fake executor)', function () {
     assert.equal(resumed.completed, 6);
   });
 
-  it('stops its trials and fails when another process took the study lock over', async () => {
+  it('stops its trials, writes nothing more and fails when another worker fenced it (took its trials over)', async () => {
     const executor = new FakeExecutor(l => ({ curve: curveOf(l), hang: true }));
+    let fenceLine = -1;
     await assert.rejects(
       runStudy({
         config: makeConfig({ limits: { trials: 4, parallel: 2, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
@@ -378,17 +379,26 @@ describe('runStudy (fake executor)', function () {
         sampler: testSampler(15),
         heartbeatMs: 20,
         onEvent: e => {
-          if (e.type === 'trial-started' && e.number === 1) fs.writeFileSync(path.join(dir, 'lock'), JSON.stringify({ pid: 999, host: 'elsewhere', time: 1 }));
+          if (e.type !== 'trial-started' || e.number !== 1) return;
+          // Another worker decides this one is gone and takes its trials over, under the lock.
+          void StudyJournal.open(dir, { join: true, pid: 999, host: 'elsewhere' }).then(async other => {
+            await other.transact(study => [
+              { op: 'fence', w: 1, by: other.w, reason: 'it sent no heartbeat for 31 s', time: 1 },
+              ...study.trials.filter(t => t.state === 'running').map(t => ({ op: 'finish' as const, number: t.number, w: other.w, state: 'fail' as const, error: 'interrupted', time: 1 })),
+            ]);
+            fenceLine = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').length;
+          });
         },
       }),
-      /study fake-study was taken over by pid 999 on host elsewhere/,
+      (e: unknown) => e instanceof FencedError && /^study fake-study: this run \(worker 1\) was taken over by worker 2 \(pid 999 on host elsewhere\) because it sent no heartbeat for 31 s; it stopped its trials and wrote nothing more/.test((e as Error).message),
     );
     assert.deepEqual(
       executor.stops.map(s => s.reason),
       ['cancel', 'cancel'],
     );
-    // The new owner's lock is left alone.
-    assert.match(fs.readFileSync(path.join(dir, 'lock'), 'utf8'), /elsewhere/);
+    const text = fs.readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(text.length, fenceLine, `nothing written after the fence:\n${text.slice(fenceLine).join('\n')}`);
+    assert.equal(readJournal(path.join(dir, 'journal.jsonl')).issueCount, 0);
   });
 
   it('writes heartbeats while trials run', async () => {
@@ -441,8 +451,9 @@ describe('runStudy (fake executor)', function () {
     assert.ok(executor.launches.every(l => l.gpu === '0' || l.gpu === '1'));
   });
 
-  for (const retry of [true, false]) {
-    it(`fails a trial left RUNNING by a SIGKILLed process${retry ? ' and re-queues its params (retry_failed)' : ''}`, async () => {
+  for (const retry of [true, undefined, false]) {
+    const requeues = retry !== false;
+    it(`fails a trial left RUNNING by a SIGKILLed process${requeues ? ` and re-queues its params (retry_failed: ${retry})` : ' (retry_failed: false)'}`, async () => {
       const child = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), path.join(__dirname, 'fixtures', 'journal-child.ts'), 'hold', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', d => String(d).includes('ready') && resolve());
@@ -463,9 +474,9 @@ describe('runStudy (fake executor)', function () {
       });
       const summary = await runStudy({ config, journalDir: dir, executor, sampler: testSampler(14), resume: true, onEvent: e => events.push(e) });
       assert.equal(summary.trials[0].state, 'fail');
-      assert.match(summary.trials[0].error ?? '', /^interrupted: its run \(pid \d+ on host .*\) died/);
-      assert.ok(events.some(e => e.type === 'warning' && /took over the stale lock/.test(e.message)));
-      if (retry) {
+      assert.match(summary.trials[0].error ?? '', /^interrupted: its run \(pid \d+ on host .*\) is gone/);
+      assert.ok(events.some(e => e.type === 'warning' && /took over study child from pid \d+ on host .* \(worker 1\): its process \(pid \d+ on host .*\) is gone/.test(e.message)), JSON.stringify(events));
+      if (requeues) {
         assert.deepEqual(executor.launches[0].params.x, 0.25, 'the dead trial reruns first with its params');
         assert.equal(executor.launches[0].trialNumber, 1);
         assert.equal(summary.trials.length, 3);
