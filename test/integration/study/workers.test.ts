@@ -1,0 +1,104 @@
+/**
+ * Many workers, one study (issue #15): eight real `hpstudio tune --worker` processes started at once on
+ * one 200-trial study share the trial numbers and the budget through the journal's append lock; two
+ * of them are killed with SIGKILL halfway, and their running trials are taken over by the others.
+ * The trials are a tiny shell script, so the test measures the journal, not the trainer.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readJournal } from '../../../src/core/study/journal';
+import { processesIn } from '../../unit/worker/helpers';
+import { journalNow, startCli, waitFor, type CliProcess } from './cli';
+
+const WORKERS = 8;
+const BUDGET = 200;
+
+function studyFile(retry: string): string {
+  return [
+    'name: shared',
+    'program: train.sh',
+    'command: [/bin/sh, "${program}", "${args}"]',
+    'method: random',
+    'metric: {name: loss, goal: minimize}',
+    'parameters:',
+    '  x: {min: 0.0, max: 1.0}',
+    'parallel: 1',
+    retry,
+    '',
+  ].join('\n');
+}
+
+describe('many workers, one study (real processes)', function () {
+  this.timeout(300_000);
+  let ws: string;
+  const workers: CliProcess[] = [];
+  beforeEach(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-workers-'));
+    // Reads --x=…, trains a little (0.05 s… 0.25 s) and prints the loss.
+    fs.writeFileSync(path.join(ws, 'train.sh'), 'x="${1#--x=}"\nsleep 0.$(( $$ % 3 ))5\necho "loss: $x"\n');
+  });
+  afterEach(async () => {
+    for (const w of workers.splice(0)) {
+      w.child.kill('SIGKILL');
+      await w.exited;
+    }
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  for (const retry of ['', 'retry_failed: false']) {
+    it(`8 workers started at once share a 200-trial study; kill -9 of two loses no completed trial and their running trials are ${retry ? 'failed' : 'run again'}`, async () => {
+      fs.writeFileSync(path.join(ws, 'study.yaml'), studyFile(retry));
+      const journal = path.join(ws, '.hpstudio', 'studies', 'shared', 'journal.jsonl');
+      const env = { HPSTUDIO_STALE_MS: '5000', HPSTUDIO_HEARTBEAT_MS: '300' };
+      for (let i = 0; i < WORKERS; i++) workers.push(startCli(['tune', 'study.yaml', '--worker', '--trials', String(BUDGET), '--json'], ws, env));
+
+      // Halfway, kill two workers that are running a trial right now.
+      const victims = await waitFor('60 completed trials and two workers each running one', () => {
+        const study = journalNow(journal)?.study;
+        if (!study || study.trials.filter(t => t.state === 'complete').length < 60) return undefined;
+        const busy = workers.filter(w => study.trials.some(t => t.state === 'running' && t.pid === w.pid));
+        return busy.length >= 2 ? busy.slice(0, 2) : undefined;
+      });
+      for (const v of victims) v.child.kill('SIGKILL');
+      await Promise.all(victims.map(v => v.exited));
+      const atKill = readJournal(journal).study;
+      const completedAtKill = atKill.trials.filter(t => t.state === 'complete');
+      // What the victims were running when they died (a finish may have landed just before the kill).
+      const orphaned = atKill.trials.filter(t => t.state === 'running' && victims.some(v => v.pid === t.pid));
+      assert.ok(orphaned.length >= 1);
+
+      const survivors = workers.filter(w => !victims.includes(w));
+      const codes = await Promise.all(survivors.map(w => w.exited));
+      assert.deepEqual(codes, survivors.map(() => 0), survivors.map(w => w.stderr()).join('\n---\n'));
+
+      const parsed = readJournal(journal);
+      const trials = parsed.study.trials;
+      assert.equal(parsed.issueCount, 0, 'every record fits: no lost or duplicated append');
+      const counting = trials.filter(t => !(t.state === 'fail' && t.requeued));
+      assert.equal(counting.length, BUDGET, 'exactly the budget, shared by every worker');
+      assert.deepEqual(trials.map(t => t.number), trials.map((_, i) => i), 'unique, gapless trial numbers');
+      // No trial ran twice: every sampled point is distinct, except a retry of an orphaned trial.
+      const fresh = trials.filter(t => t.retryOf === undefined);
+      assert.equal(new Set(fresh.map(t => t.params.x)).size, fresh.length, 'no point proposed twice (workers sample from their own seeds)');
+      for (const t of completedAtKill) assert.deepEqual([trials[t.number].state, trials[t.number].value], ['complete', t.value], `completed trial ${t.number} kept`);
+      // The survivors' workers took the victims over: their trials failed, and ran again unless retry_failed: false.
+      for (const t of orphaned) {
+        const after = trials[t.number];
+        assert.equal(after.state, 'fail');
+        assert.match(after.error ?? '', /^interrupted: its run \(pid \d+ on host .*\) is gone/);
+        const rerun = trials.find(r => r.retryOf === t.number);
+        if (retry) assert.equal(rerun, undefined, `trial ${t.number} not queued again (retry_failed: false)`);
+        else assert.equal(rerun?.state, 'complete', `trial ${t.number} ran again`);
+      }
+      for (const t of trials.filter(x => !orphaned.some(o => o.number === x.number))) assert.equal(t.state, 'complete', `trial ${t.number}: ${t.error}`);
+      assert.equal(parsed.study.status.state, 'finished');
+      const fenced = [...parsed.study.members.values()].filter(m => m.fenced).map(m => m.pid).sort();
+      assert.deepEqual(fenced, victims.map(v => v.pid).sort(), 'the two killed workers were fenced');
+      // Every worker's summary is the whole study's.
+      for (const w of survivors) assert.equal(JSON.parse(w.stdout()).trials.length, trials.length);
+      assert.deepEqual(processesIn(ws), []);
+    });
+  }
+});
