@@ -17,6 +17,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'explain', summary: 'explain a hyperparameter (and judge a value): range, effects, defaults, pitfalls', load: () => (require('./explain') as typeof import('./explain')).explainCommand },
   { name: 'check', summary: 'lint hyperparameter configs like the editor does (text, JSON or SARIF; exit 1 on errors)', load: () => (require('./check') as typeof import('./check')).checkCommand },
   { name: 'tune', summary: 'run a study (W&B sweep file or superset): sample, run trials, prune, resume', load: () => (require('./tune') as typeof import('./tune')).tuneCommand },
+  { name: 'status', summary: 'the studies of this folder: state, trials done of the budget, best', load: () => (require('./status') as typeof import('./status')).statusCommand },
   { name: 'runs', summary: 'print the runs, params and metric series the curves panel would read from a path', load: () => (require('./runs') as typeof import('./runs')).runsCommand },
   { name: 'bench', summary: 'benchmark a sampler/pruner on reference problems (compare with Optuna)', load: () => (require('./bench') as typeof import('./bench')).benchCommand },
 ];

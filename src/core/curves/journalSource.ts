@@ -1,11 +1,13 @@
 /**
  * The curves of a study, read from its journal while it runs (the worker or a CLI process writes it;
- * we only read, without the lock). Each poll re-reads the journal only when it grew, then sends what
- * changed: trials whose state or value moved, and the intermediate values not sent yet.
+ * we only read, without the lock). The journal is followed incrementally (core/study/follower.ts):
+ * each poll reads only what was appended, then sends what changed — trials whose state or value
+ * moved, and the intermediate values not sent yet — looking only at the trials that changed. In the
+ * editor the study store's follower is shared (`shared`), so the panel adds no journal reads at all.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readJournal, type JournalTrial, type ReplayedStudy } from '../study/journal';
+import { JournalFollower } from '../study/follower';
+import type { JournalTrial, ReplayedStudy } from '../study/journal';
 import type { CurvesDelta, CurvesDisposable, CurvesSeries, CurvesSnapshot, CurvesSource, CurvesTrial } from '../protocol/curves';
 import { DeltaPoller } from './poller';
 import { TrialLogFollower } from './trialLogs';
@@ -28,9 +30,9 @@ const trialSignature = (t: CurvesTrial) => `${t.state}|${t.value}|${t.durationMs
 
 export class JournalCurvesSource implements CurvesSource {
   readonly key: string;
-  private study: ReplayedStudy;
-  private size: number;
-  private mtime: number;
+  private follower: JournalFollower;
+  /** The follower's change number this source has caught up with. */
+  private seq = 0;
   /** What the listeners already have: per trial, the steps sent and the trial's signature. */
   private readonly sentSteps = new Map<number, number>();
   private readonly sentTrials = new Map<number, string>();
@@ -38,17 +40,26 @@ export class JournalCurvesSource implements CurvesSource {
   /** Trials' other metrics (loss, val_acc…) read from their logs, per trial and metric. */
   private readonly logSeries = new Map<number, Map<string, { steps: number[]; values: number[] }>>();
   private readonly followers = new Map<number, TrialLogFollower>();
-  /** Finished trials whose logs were read to the end after they finished: nothing more will come. */
-  private readonly drained = new Set<number>();
+  /** Trials whose logs may still grow (not yet read to the end after they finished). */
+  private readonly undrained = new Set<number>();
   private readonly logMetrics = new Set<string>();
 
-  constructor(private readonly journalFile: string, intervalMs = 250) {
+  /**
+   * `shared`: the follower of this journal another part already polls (the editor's study store); the
+   * source then only looks at what changed. Without it the source follows the journal itself.
+   */
+  constructor(private readonly journalFile: string, intervalMs = 250, private readonly shared?: () => JournalFollower | undefined) {
     this.key = `journal:${journalFile}`;
-    const stat = fs.statSync(journalFile);
-    this.study = readJournal(journalFile).study;
-    this.size = stat.size;
-    this.mtime = stat.mtimeMs;
+    this.follower = shared?.() ?? new JournalFollower(journalFile);
+    if (this.follower.study === undefined) this.follower.poll();
+    if (!this.follower.study) throw this.follower.error ?? new Error(`${journalFile} has no study header yet`);
+    this.seq = this.follower.seq;
+    for (const t of this.study.trials) this.undrained.add(t.number);
     this.poller = new DeltaPoller(() => this.poll(), intervalMs);
+  }
+
+  private get study(): ReplayedStudy {
+    return this.follower.study!;
   }
 
   get title(): string {
@@ -87,14 +98,15 @@ export class JournalCurvesSource implements CurvesSource {
   /** New points of the trials' other metrics; the objective itself comes from the journal. */
   private async pollLogs(): Promise<CurvesSeries[]> {
     const fresh: CurvesSeries[] = [];
-    for (const t of this.study.trials) {
-      if (this.drained.has(t.number)) continue;
+    for (const n of this.undrained) {
+      const t = this.study.trials[n];
+      if (!t) continue;
       let follower = this.followers.get(t.number);
       if (!follower) this.followers.set(t.number, (follower = new TrialLogFollower(path.join(path.dirname(this.journalFile), 'trials', String(t.number)))));
       const points = await follower.poll().catch(() => []);
       // A finished trial's logs were just read to their end: leave it alone from now on.
       if (t.state !== 'running' && t.state !== 'waiting') {
-        this.drained.add(t.number);
+        this.undrained.delete(t.number);
         this.followers.delete(t.number);
       }
       const byMetric = new Map<string, { steps: number[]; values: number[] }>();
@@ -120,29 +132,39 @@ export class JournalCurvesSource implements CurvesSource {
 
   private async poll(): Promise<CurvesDelta | undefined> {
     const logSeries = await this.pollLogs();
-    let stat: fs.Stats;
-    try {
-      stat = await fs.promises.stat(this.journalFile);
-    } catch {
-      return logSeries.length ? { series: logSeries } : undefined; // journal gone: keep showing what we have
+    // The store's follower may have been replaced (the study was deleted and created again): start over.
+    const current = this.shared?.();
+    if (current && current !== this.follower && current.study) {
+      this.follower = current;
+      this.seq = -1;
     }
-    if (stat.size === this.size && stat.mtimeMs === this.mtime) return logSeries.length ? { series: logSeries } : undefined;
-    this.study = readJournal(this.journalFile).study;
-    this.size = stat.size;
-    this.mtime = stat.mtimeMs;
+    if (!current) this.follower.poll();
+    const change = this.follower.changesSince(this.seq);
+    this.seq = change.seq;
+    if (!this.follower.study) return logSeries.length ? { series: logSeries } : undefined; // journal gone: keep what we have
+    if (change.reset) {
+      this.sentSteps.clear();
+      this.sentTrials.clear();
+      for (const t of this.study.trials) this.undrained.add(t.number);
+      return { reset: true };
+    }
+    if (change.trials.size === 0) return logSeries.length ? { series: logSeries } : undefined;
     const trials: CurvesTrial[] = [];
     const series: CurvesSeries[] = [];
-    for (const t of this.study.trials) {
+    for (const n of [...change.trials].sort((a, b) => a - b)) {
+      const t = this.study.trials[n];
+      if (!t) continue;
+      if (!this.sentTrials.has(n)) this.undrained.add(n);
       const ct = toCurvesTrial(t);
       const signature = trialSignature(ct);
-      if (this.sentTrials.get(t.number) !== signature) {
+      if (this.sentTrials.get(n) !== signature) {
         trials.push(ct);
-        this.sentTrials.set(t.number, signature);
+        this.sentTrials.set(n, signature);
       }
-      const sent = this.sentSteps.get(t.number) ?? 0;
+      const sent = this.sentSteps.get(n) ?? 0;
       if (t.intermediate.size > sent) {
         series.push(this.series(t, sent));
-        this.sentSteps.set(t.number, t.intermediate.size);
+        this.sentSteps.set(n, t.intermediate.size);
       }
     }
     return { trials, series: [...series, ...logSeries] };

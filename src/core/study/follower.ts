@@ -22,6 +22,18 @@ export interface FollowChange {
   readonly study: boolean;
 }
 
+/** What a consumer that did not poll itself missed: the trials changed since its sequence number. */
+export interface ChangesSince {
+  /** Read everything again (the journal was read from the start, or the consumer fell too far behind). */
+  readonly reset: boolean;
+  readonly trials: ReadonlySet<number>;
+  /** Pass this to the next call. */
+  readonly seq: number;
+}
+
+/** Polls remembered for `changesSince`: a consumer further behind starts over. */
+const CHANGE_LOG = 256;
+
 /** Bytes read per read call: bounded memory for any journal size. */
 const CHUNK = 8 * 1024 * 1024;
 /** Header bytes compared on every change to notice a journal replaced in place. */
@@ -34,6 +46,10 @@ export class JournalFollower {
   private header: Buffer | undefined;
   /** Set when the journal cannot be read (corrupt in the middle, unreadable, gone). */
   error: Error | undefined;
+  /** Counts polls that changed something; `changesSince` lets other readers share this follower. */
+  private seqNo = 0;
+  private resetAt = 0;
+  private readonly log: Array<{ seq: number; trials: ReadonlySet<number> }> = [];
 
   constructor(readonly file: string) {
     this.replay = new JournalReplay(file);
@@ -81,7 +97,26 @@ export class JournalFollower {
     }
     const changed = this.replay.takeChanged();
     if (!reset && changed.trials.size === 0 && !changed.study) return undefined;
+    this.seqNo++;
+    if (reset) this.resetAt = this.seqNo;
+    this.log.push({ seq: this.seqNo, trials: changed.trials });
+    if (this.log.length > CHANGE_LOG) this.log.shift();
     return { reset, trials: changed.trials, study: changed.study || reset };
+  }
+
+  /** The sequence number of the latest change (0 before the first read). */
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  /** For a reader sharing this follower (another part polls it): the trials changed since `seq`. */
+  changesSince(seq: number): ChangesSince {
+    if (seq === this.seqNo) return { reset: false, trials: new Set(), seq };
+    const oldest = this.log.length > 0 ? this.log[0].seq : this.seqNo + 1;
+    if (seq < this.resetAt || seq + 1 < oldest || seq > this.seqNo) return { reset: true, trials: new Set(), seq: this.seqNo };
+    const trials = new Set<number>();
+    for (const entry of this.log) if (entry.seq > seq) for (const n of entry.trials) trials.add(n);
+    return { reset: false, trials, seq: this.seqNo };
   }
 
   private readFrom(size: number): void {

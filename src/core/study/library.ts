@@ -4,6 +4,7 @@
  * extension decides *when* to refresh (worker events, file events, a slow poll); refreshing reads only
  * what each journal appended since the last time.
  */
+import type { JournalFollower } from './follower';
 import { listStudyDirs, StudyReader, type ReadSnapshotOptions, type StudySnapshot } from './studyIndex';
 
 function sameSummary(a: StudySnapshot | undefined, b: StudySnapshot): boolean {
@@ -38,6 +39,11 @@ export class StudyLibrary {
     }
     for (const dir of [...this.readers.keys()]) if (!seen.has(dir)) this.readers.delete(dir);
     return changed;
+  }
+
+  /** The follower of a study's journal (for readers that share it, such as the curves panel). */
+  follower(journalDir: string): JournalFollower | undefined {
+    return this.readers.get(journalDir)?.follower;
   }
 
   forget(journalDir: string): void {

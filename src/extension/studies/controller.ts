@@ -12,6 +12,7 @@ import { EXCLUDED_DIRS } from '../../core/detect/files';
 import type { StudyEventMessage } from '../../core/protocol/worker';
 import { nextStudyName } from '../../core/study/file/keys';
 import { JOURNAL_FILE, studyDirectory } from '../../core/study/journal';
+import type { JournalFollower } from '../../core/study/follower';
 import { looksLikeStudy } from '../../core/study/studyDraft';
 import { loadStudyFile } from '../../core/study/studyFile';
 import { formatValue } from '../../core/study/summary';
@@ -116,6 +117,11 @@ export class StudyController implements vscode.Disposable {
   /** Re-reads every journal of every workspace folder. */
   refreshAll(): void {
     this.store.refreshAll();
+  }
+
+  /** The store's follower of a study's journal (the curves panel shares it instead of reading the journal again). */
+  journalFollower(journalDir: string): JournalFollower | undefined {
+    return this.store.journalFollower(journalDir);
   }
 
   /** Names of the studies this window's worker runs now. */

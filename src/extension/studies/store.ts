@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { JournalFollower } from '../../core/study/follower';
 import { StudyLibrary } from '../../core/study/library';
 import type { ReadSnapshotOptions, StudySnapshot } from '../../core/study/studyIndex';
 
@@ -47,6 +48,11 @@ export class StudyStore implements vscode.Disposable {
 
   getStudy(name: string): StudySnapshot | undefined {
     return this.library.get(name);
+  }
+
+  /** The follower of a study's journal, shared with the curves panel. */
+  journalFollower(journalDir: string): JournalFollower | undefined {
+    return this.library.follower(journalDir);
   }
 
   has(name: string): boolean {

@@ -9,11 +9,17 @@ import { JOURNAL_FILE } from '../../core/study/journal';
 import { CurvesPanel, CurvesPanelSerializer, type CurvesLogger } from './curvesPanel';
 import type { StudyListing } from './sidebarModel';
 
+/** A study's curves, reading its journal through the study store's follower when the store knows it. */
+function journalSource(file: string, studies?: StudyListing): JournalCurvesSource {
+  const dir = path.dirname(file);
+  return new JournalCurvesSource(file, undefined, studies?.journalFollower ? () => studies.journalFollower?.(dir) : undefined);
+}
+
 /** Re-opens a source from the key a panel saved: a study journal or a run file/folder. */
-export async function resolveCurvesSource(key: string): Promise<CurvesSource | undefined> {
+export async function resolveCurvesSource(key: string, studies?: StudyListing): Promise<CurvesSource | undefined> {
   if (key.startsWith('journal:')) {
     const file = key.slice('journal:'.length);
-    return fs.existsSync(file) ? new JournalCurvesSource(file) : undefined;
+    return fs.existsSync(file) ? journalSource(file, studies) : undefined;
   }
   if (key.startsWith('run:')) {
     const target = key.slice('run:'.length);
@@ -43,7 +49,7 @@ export function createCurvesCommands(extensionUri: vscode.Uri, studies: StudyLis
     return { shown: null, reason } as const;
   };
   return {
-    serializer: new CurvesPanelSerializer(extensionUri, resolveCurvesSource, log),
+    serializer: new CurvesPanelSerializer(extensionUri, key => resolveCurvesSource(key, studies), log),
 
     async showCurves(name) {
       let studyName = typeof name === 'string' ? name : undefined;
@@ -62,7 +68,7 @@ export function createCurvesCommands(extensionUri: vscode.Uri, studies: StudyLis
       const study = studyName ? studies.getStudy(studyName) : undefined;
       if (!study) return nothing(studyName ? `no study named "${studyName}"` : 'no study chosen');
       try {
-        return show(new JournalCurvesSource(path.join(study.journalDir, JOURNAL_FILE)));
+        return show(journalSource(path.join(study.journalDir, JOURNAL_FILE), studies));
       } catch (err) {
         return nothing(`the journal of "${study.name}" cannot be read: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { NOTEBOOK_RUNNER_FILE } from '../../core/notebook/launch';
 import type { SidebarState, StudyRow, TrialRow } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
+import type { JournalFollower } from '../../core/study/follower';
 import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
 import { bestValue } from '../../core/study/summary';
 
@@ -14,6 +15,8 @@ export interface StudyListing {
   /** Re-reads every journal (studies a CLI run created since the last file event). */
   refreshAll(): void;
   readonly onDidChange: vscode.Event<unknown>;
+  /** The follower the store keeps for a study's journal, so the curves panel reads it once with the store. */
+  journalFollower?(journalDir: string): JournalFollower | undefined;
 }
 
 /** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
