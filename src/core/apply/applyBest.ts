@@ -5,6 +5,18 @@
  */
 import type { DetectedFile, Setting, SourceRange } from '../detect/types';
 import type { ParamValue } from '../search/types';
+import { realInside } from '../study/paths';
+
+/**
+ * Why "Apply best" must not edit `target` for a study of the workspace folder `workspace`, or
+ * undefined when it may. A study only ever writes into its own workspace folder: a journal copied
+ * from elsewhere, a `# source:` line pointing out of the folder or a symlink leading out of it must
+ * never make it edit someone else's files (symlinks are resolved before the check).
+ */
+export function applyTargetRefusal(study: string, workspace: string, target: string): string | undefined {
+  if (realInside(workspace, target)) return undefined;
+  return `refused to write the best values of study "${study}" into ${target}: it is outside the workspace folder ${workspace} the study belongs to. Copy the values by hand, or open that folder and run the study there.`;
+}
 
 export interface ValueEdit {
   readonly param: string;

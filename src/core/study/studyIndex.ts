@@ -17,7 +17,7 @@ import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
 import { resolveStudyFile } from './paths';
 import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
-import { DEFAULT_TRIALS, plannedTrials, tallyTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
+import { DEFAULT_TRIALS, isBetter, isDone, plannedTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
 
 export interface TrialSnapshot {
   readonly number: number;
@@ -166,12 +166,39 @@ function runState(
   return { ...base, state: 'idle' };
 }
 
+/** Trials per state, trials done and the best trial (summary.ts's rules), updated one trial at a time. */
+class Tally {
+  readonly counts: TrialCounts = { complete: 0, pruned: 0, fail: 0, running: 0, waiting: 0 };
+  done = 0;
+  best: BestTrial | undefined;
+  private readonly was: Array<{ state: TrialState; done: boolean }> = [];
+
+  set(n: number, t: JournalTrial, direction: Direction): void {
+    const old = this.was[n];
+    if (old) {
+      this.counts[old.state]--;
+      if (old.done) this.done--;
+    }
+    const now = { state: t.state, done: isDone(t) };
+    this.counts[now.state]++;
+    if (now.done) this.done++;
+    this.was[n] = now;
+    // A complete trial never changes again; of equal values the earliest wins (bestTrial's rule).
+    const b = this.best;
+    if (t.state === 'complete' && t.value !== undefined && (!b || isBetter(direction, t.value, b.value) || (t.value === b.value && n < b.number))) {
+      this.best = { number: n, value: t.value, params: t.params };
+    }
+  }
+}
+
 /** Follows one study's journal and keeps its snapshot current, rebuilding only what changed. */
 export class StudyReader {
   readonly follower: JournalFollower;
   private trials: TrialSnapshot[] = [];
   private facts: StudyFileFacts | undefined;
   private current: StudySnapshot | undefined;
+  /** Counts, trials done and the best trial, kept up to date trial by trial (what each trial counted as). */
+  private tally = new Tally();
 
   constructor(
     readonly journalDir: string,
@@ -193,12 +220,17 @@ export class StudyReader {
       this.current = this.errorSnapshot(this.follower.error?.message ?? `${this.follower.file} has no study header yet`);
       return { snapshot: this.current, change };
     }
-    if (change?.reset) this.trials = [];
-    const changed = change?.trials ?? new Set<number>();
-    for (let n = 0; n < study.trials.length; n++) {
-      if (this.trials[n] === undefined || changed.has(n)) this.trials[n] = trialSnapshot(study.trials[n]);
+    if (change?.reset || this.trials.length > study.trials.length) {
+      this.trials = [];
+      this.tally = new Tally();
     }
-    this.trials.length = study.trials.length;
+    const update = (n: number) => {
+      this.trials[n] = trialSnapshot(study.trials[n]);
+      this.tally.set(n, study.trials[n], study.header.direction);
+    };
+    const known = this.trials.length;
+    for (const n of change?.trials ?? []) if (n < known) update(n);
+    for (let n = known; n < study.trials.length; n++) update(n);
     this.current = this.build(study, options);
     return { snapshot: this.current, change };
   }
@@ -211,7 +243,7 @@ export class StudyReader {
     const needBudget = study.budget === undefined && options.budget === undefined;
     this.facts = studyFile ? studyFileFacts(studyFile, this.facts, needBudget) : undefined;
     const budget = study.budget ?? options.budget ?? this.facts?.budget ?? DEFAULT_TRIALS;
-    const { counts, done, best } = tallyTrials(study.trials, header.direction);
+    const { counts, done, best } = this.tally;
     const run = runState(study, this.journalDir, policy, options, counts, done, budget);
     return {
       name: header.name,
@@ -224,7 +256,7 @@ export class StudyReader {
       sampler: header.sampler,
       ...run,
       budget,
-      counts,
+      counts: { ...counts },
       done,
       best,
       trials: this.trials.slice(),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { planApplyBest, type ValueEdit } from '../../core/apply/applyBest';
+import { applyTargetRefusal, planApplyBest, type ValueEdit } from '../../core/apply/applyBest';
 import type { DetectedFile } from '../../core/detect/types';
 import type { ParamValue } from '../../core/search/types';
 import { isNotebookUri } from '../notebook/notebookCells';
@@ -39,6 +39,9 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
       source = picked?.[0];
       if (!source) return fail(`study "${study.name}" does not say which config it tunes`);
     }
+    // Checked before the file is even opened: a study never edits outside its own workspace folder.
+    const refusal = source.scheme === 'file' ? applyTargetRefusal(study.name, study.workspace, source.fsPath) : `${source.toString()} is not a file on disk`;
+    if (refusal) return { ...fail(refusal), file: source.fsPath };
     const writer = isNotebookUri(source) ? await planNotebookApply(source, study.best.params, detect) : await configApply(source, study.best.params, detect);
     if ('error' in writer) return fail(writer.error);
     const plan = writer.plan;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { StudyJournal, studyDirectory } from '../../../src/core/study/journal';
 import { StudyLibrary } from '../../../src/core/study/library';
 import { listStudyDirs, readStudySnapshot, StudyReader } from '../../../src/core/study/studyIndex';
+import { tallyTrials } from '../../../src/core/study/summary';
 
 const space = { params: [{ name: 'lr', distribution: { type: 'float' as const, low: 1e-4, high: 0.1, log: true } }] };
 
@@ -116,6 +117,34 @@ describe('study index: state, budget and workers from the journal', () => {
     assert.equal(snapshot.trials.length, 6);
     for (let n = 0; n < 5; n++) assert.equal(snapshot.trials[n], first.trials[n], `trial ${n} kept, not rebuilt`);
     assert.equal(reader.refresh().change, undefined, 'nothing appended: nothing read');
+    await j.close();
+  });
+
+  it('keeps counts, trials done and the best trial equal to a full tally while trials change (seeded)', async () => {
+    const seed = 20261206;
+    let state = seed;
+    const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const j = await journal();
+    const reader = new StudyReader(j.dir, ws);
+    const running: number[] = [];
+    for (let round = 0; round < 40; round++) {
+      for (let k = 0; k < 3; k++) {
+        if (running.length > 0 && rand() < 0.6) {
+          const n = running.splice(Math.floor(rand() * running.length), 1)[0];
+          const r = rand();
+          const st = r < 0.5 ? 'complete' : r < 0.7 ? 'pruned' : 'fail';
+          void j.append({ op: 'finish', number: n, w: j.w, state: st, value: st === 'fail' ? undefined : Math.round(rand() * 4) / 4, requeued: st === 'fail' && rand() < 0.5 ? true : undefined, time: round });
+        } else {
+          const n = j.study.trials.length;
+          void j.append({ op: 'trial', number: n, params: { lr: 0.01 }, state: 'running', w: j.w, pid: process.pid, host: os.hostname(), time: round });
+          running.push(n);
+        }
+      }
+      await j.flush();
+      const snap = reader.refresh().snapshot;
+      const full = tallyTrials(j.study.trials, 'minimize');
+      assert.deepEqual([snap.counts, snap.done, snap.best], [full.counts, full.done, full.best], `seed ${seed}, round ${round}`);
+    }
     await j.close();
   });
 
