@@ -42,6 +42,11 @@ export class JournalReplay {
   private changed = new Set<number>();
   /** Something other than trials changed (status, budget, members) since `takeChanged()`. */
   private studyChanged = false;
+  /**
+   * Off until the first `takeChanged()`: the first read is a reset for every reader, so noting each
+   * trial it touched would only cost time.
+   */
+  private tracking = false;
 
   constructor(readonly file: string) {}
 
@@ -51,20 +56,27 @@ export class JournalReplay {
    * line with lines after it (then nothing after that line is applied).
    */
   consume(buf: Buffer): number {
+    const last = buf.lastIndexOf(0x0a);
+    if (last < 0) return 0; // a cut line: wait for the rest
+    // One decode for the whole chunk; while it is plain ASCII (our writers' records are), a character
+    // index is a byte offset.
+    const text = buf.toString('utf8', 0, last + 1);
+    const ascii = text.length === last + 1;
+    const tailBlank = isBlank(buf, last + 1, buf.length);
     let pos = 0;
     let line = this.lines;
     try {
       for (;;) {
-        const nl = buf.indexOf(0x0a, pos);
-        if (nl < 0) break; // a cut line: wait for the rest
+        const nl = text.indexOf('\n', pos);
+        if (nl < 0) break;
         const lineNo = line + 1;
         const next = nl + 1;
-        if (!isBlank(buf, pos, nl)) {
-          const parsed = parseLine(buf, pos, nl);
+        if (!isBlankText(text, pos, nl)) {
+          const parsed = parseLine(text, pos, nl);
           const bad = typeof parsed === 'string' ? parsed : this.apply(parsed, lineNo);
           if (bad !== undefined) {
             // Bad with nothing after it: a torn append, left for a writer to cut away.
-            if (isBlank(buf, next, buf.length)) break;
+            if (tailBlank && isBlankText(text, next, text.length)) break;
             throw new JournalCorruptError(this.file, lineNo, bad);
           }
         }
@@ -72,10 +84,11 @@ export class JournalReplay {
         line = lineNo;
       }
     } finally {
-      this.offset += pos;
+      const bytes = ascii ? pos : Buffer.byteLength(text.slice(0, pos), 'utf8');
+      this.offset += bytes;
       this.lines = line;
     }
-    return pos;
+    return ascii ? pos : Buffer.byteLength(text.slice(0, pos), 'utf8');
   }
 
   /** Applies one parsed record; returns an error text only for a bad header (which stops the replay). */
@@ -127,6 +140,7 @@ export class JournalReplay {
   }
 
   private touched(rec: JournalRecord): void {
+    if (!this.tracking) return;
     const n = recordTrial(rec);
     if (n !== undefined) this.changed.add(n);
     else this.studyChanged = true;
@@ -134,6 +148,7 @@ export class JournalReplay {
 
   /** Trials touched since the last call, and whether the study itself (status, budget, workers) changed. */
   takeChanged(): { trials: Set<number>; study: boolean } {
+    this.tracking = true;
     const out = { trials: this.changed, study: this.studyChanged };
     this.changed = new Set();
     this.studyChanged = false;
@@ -149,10 +164,33 @@ function isBlank(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
+function isBlankText(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
+}
+
+const NUM = '(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)';
+/** Value records, by far the most common line, exactly as our writers serialize them: parsed without JSON.parse. */
+const VALUE_LINE = new RegExp(`^\\{"op":"value","number":(0|[1-9]\\d*),(?:"w":(0|[1-9]\\d*),)?"step":${NUM},"value":${NUM}\\}$`);
+
 /** A record, or why the line is not one. */
-function parseLine(buf: Buffer, from: number, to: number): JournalRecord | string {
+function parseLine(text: string, from: number, to: number): JournalRecord | string {
+  const line = text.slice(from, to);
   try {
-    const raw: unknown = JSON.parse(buf.toString('utf8', from, to));
+    if (line.startsWith('{"op":"value"')) {
+      const m = VALUE_LINE.exec(line);
+      if (m) {
+        // The pattern admits only integers and JSON numbers; an overflow (1e999) is the one thing left to refuse.
+        const step = Number(m[3]);
+        const value = Number(m[4]);
+        if (!Number.isFinite(step) || !Number.isFinite(value)) return 'bad intermediate value';
+        return m[2] === undefined ? { op: 'value', number: Number(m[1]), step, value } : { op: 'value', number: Number(m[1]), w: Number(m[2]), step, value };
+      }
+    }
+    const raw: unknown = JSON.parse(line);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not a JSON object';
     return validateRecord(raw as Record<string, unknown>);
   } catch (err) {

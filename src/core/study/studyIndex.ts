@@ -59,6 +59,10 @@ export interface StudySnapshot {
   /** Trials that count against the budget (failed trials re-queued for a retry do not). */
   readonly done: number;
   readonly best?: BestTrial;
+  /**
+   * Every trial, in number order. The study reader's own array, kept current as the journal grows (a
+   * trial's entry is replaced when it changes): read it when you get the snapshot, copy what you keep.
+   */
   readonly trials: readonly TrialSnapshot[];
   /** Records skipped because they did not fit the history (a stale runner's late writes), as one sentence. */
   readonly issues?: string;
@@ -99,13 +103,14 @@ interface StudyFileFacts {
 }
 
 function studyFileFacts(studyFile: string, previous: StudyFileFacts | undefined, needBudget: boolean): StudyFileFacts {
-  let stamp: string;
+  let st: fs.Stats | undefined;
   try {
-    const st = fs.statSync(studyFile);
-    stamp = `${st.size}:${st.mtimeMs}:${needBudget}`;
+    st = fs.statSync(studyFile, { throwIfNoEntry: false });
   } catch {
-    return { stamp: 'missing' };
+    st = undefined;
   }
+  if (!st) return { stamp: 'missing' };
+  const stamp = `${st.size}:${st.mtimeMs}:${needBudget}`;
   if (previous?.stamp === stamp) return previous;
   try {
     const text = fs.readFileSync(studyFile, 'utf8');
@@ -117,16 +122,52 @@ function studyFileFacts(studyFile: string, previous: StudyFileFacts | undefined,
   }
 }
 
-export function trialSnapshot(t: JournalTrial): TrialSnapshot {
-  const intermediate = [...t.intermediate.entries()];
-  // Steps arrive in order almost always; sort only when they did not.
-  for (let i = 1; i < intermediate.length; i++) {
-    if (intermediate[i][0] < intermediate[i - 1][0]) {
-      intermediate.sort((a, b) => a[0] - b[0]);
-      break;
-    }
+/**
+ * A trial as of the refresh that made it. Its curve is copied out of the journal only when someone
+ * reads it: opening a 100,000-trial study does not build 100,000 curves the sidebar never shows.
+ */
+class TrialView implements TrialSnapshot {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly value?: number;
+  readonly error?: string;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  private curve: Array<readonly [number, number]> | undefined;
+
+  constructor(private readonly trial: JournalTrial) {
+    this.number = trial.number;
+    this.state = trial.state;
+    this.params = trial.params;
+    this.value = trial.value;
+    this.error = trial.error;
+    this.startTime = trial.startTime;
+    this.endTime = trial.endTime;
   }
-  return { number: t.number, state: t.state, params: t.params, value: t.value, error: t.error, intermediate, startTime: t.startTime, endTime: t.endTime };
+
+  get intermediate(): ReadonlyArray<readonly [number, number]> {
+    if (this.curve) return this.curve;
+    const points = [...this.trial.intermediate.entries()];
+    // Steps arrive in order almost always; sort only when they did not.
+    for (let i = 1; i < points.length; i++) {
+      if (points[i][0] < points[i - 1][0]) {
+        points.sort((a, b) => a[0] - b[0]);
+        break;
+      }
+    }
+    // A finished trial's curve is final; a running one's is read again from the journal's trial.
+    if (this.state !== 'running') this.curve = points;
+    return points;
+  }
+
+  toJSON(): TrialSnapshot {
+    return { number: this.number, state: this.state, params: this.params, value: this.value, error: this.error, intermediate: this.intermediate, startTime: this.startTime, endTime: this.endTime };
+  }
+}
+
+export function trialSnapshot(t: JournalTrial): TrialSnapshot {
+  return new TrialView(t);
 }
 
 /** Running, crashed, paused, stopped, finished or idle, with who runs it and why. */
@@ -155,7 +196,8 @@ function runState(
   }
   if (gone.length > 0 || counts.running > 0) {
     const m = gone[0];
-    const t = study.trials.find(x => x.state === 'running');
+    // Only a version-1 journal (no workers) needs to look for the trial's owner.
+    const t = m ? undefined : study.trials.find(x => x.state === 'running');
     const who = m ? { pid: m.pid, host: m.host, time: m.joined } : t?.pid !== undefined ? { pid: t.pid, host: t.host ?? 'unknown', time: t.startTime ?? 0 } : undefined;
     return { state: 'crashed', runner: 'none', owner: who, workers: 0, reason: who ? `its runner (pid ${who.pid} on ${who.host}) is gone` : 'trials were left running by a run that is gone' };
   }
@@ -259,7 +301,7 @@ export class StudyReader {
       counts: { ...counts },
       done,
       best,
-      trials: this.trials.slice(),
+      trials: this.trials,
       issues: this.follower.issues,
       error: this.follower.error?.message,
     };

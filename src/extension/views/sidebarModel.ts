@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { NOTEBOOK_RUNNER_FILE } from '../../core/notebook/launch';
-import type { SidebarState, StudyRow, TrialRow } from '../../core/protocol/sidebar';
+import type { SidebarState } from '../../core/protocol/sidebar';
 import type { WorkspaceIndex } from '../../core/workspace/workspaceIndex';
 import type { JournalFollower } from '../../core/study/follower';
-import type { StudySnapshot, TrialSnapshot } from '../../core/study/studyIndex';
-import { bestValue } from '../../core/study/summary';
+import { studyRow, trialRows } from '../../core/study/sidebarRows';
+import type { StudySnapshot } from '../../core/study/studyIndex';
 
 /** The slice of the study controller the sidebar reads. */
 export interface StudyListing {
@@ -17,42 +17,6 @@ export interface StudyListing {
   readonly onDidChange: vscode.Event<unknown>;
   /** The follower the store keeps for a study's journal, so the curves panel reads it once with the store. */
   journalFollower?(journalDir: string): JournalFollower | undefined;
-}
-
-/** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
-const MAX_TRIAL_ROWS = 2_000;
-
-function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize', notebook: boolean): TrialRow {
-  const best = bestValue(t.intermediate.map(([, v]) => v), direction) ?? null;
-  const latest = t.intermediate.length ? t.intermediate[t.intermediate.length - 1][1] : null;
-  const end = t.endTime ?? (t.state === 'running' ? Date.now() : undefined);
-  return {
-    number: t.number,
-    state: t.state,
-    params: t.params,
-    value: t.value ?? null,
-    latest,
-    best,
-    durationMs: t.startTime !== undefined && end !== undefined ? end - t.startTime : null,
-    ...(notebook && t.state !== 'waiting' ? { notebook: true } : {}),
-  };
-}
-
-function studyRow(s: StudySnapshot): StudyRow {
-  return {
-    name: s.name,
-    state: s.state,
-    metric: s.metric,
-    direction: s.direction,
-    done: s.done,
-    budget: s.budget,
-    running: s.counts.running,
-    pruned: s.counts.pruned,
-    failed: s.counts.fail,
-    best: s.best ? { number: s.best.number, value: s.best.value } : null,
-    reason: s.error ?? s.reason ?? null,
-    hasSource: !!s.source,
-  };
 }
 
 /** W&B sweep files and our `*.study.yaml` files run as studies; other configs are tuned via "Tune…". */
@@ -116,7 +80,7 @@ export class SidebarModel implements vscode.Disposable {
       message: this.message,
       studies: all.map(studyRow),
       selectedStudy: selected ? selected.name : null,
-      trials: selected ? selected.trials.slice(-MAX_TRIAL_ROWS).map(t => trialRow(t, selected.direction, this.isNotebookStudy(selected))) : [],
+      trials: selected ? trialRows(selected, Date.now(), this.isNotebookStudy(selected)) : [],
     };
   }
 

@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import { parseMessage } from '../../core/protocol/validate';
 import { sidebarToHost, type HostToSidebar, type SidebarState, type SidebarToHost, type StudyAction } from '../../core/protocol/sidebar';
 import { isNotebookUri, showNotebookCell } from '../notebook/notebookCells';
+import { PushThrottle } from '../../core/protocol/pushThrottle';
 import { renderWebviewHtml, webviewOptions } from './html';
+
+/** Least time between two state pushes to the sidebar webview. */
+const SIDEBAR_PUSH_MS = 500;
 
 /** What the sidebar shows; the composition root backs it with the workspace index and trust state. */
 export interface SidebarModel {
@@ -29,6 +33,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly pushes = new PushThrottle(() => this.push(), SIDEBAR_PUSH_MS);
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -36,7 +41,8 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     private readonly log: Logger,
     private readonly studyActions: StudyActions,
   ) {
-    this.disposables.push(model.onDidChange(() => this.push()));
+    // A running study changes the model many times a second: push at most twice a second (the last state always goes).
+    this.disposables.push(model.onDidChange(() => this.pushes.request()), { dispose: () => this.pushes.dispose() });
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -51,7 +57,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
         this.ready = false;
       }),
       // A hidden webview cannot receive messages; refresh it when it becomes visible again.
-      view.onDidChangeVisibility(() => view.visible && this.push()),
+      view.onDidChangeVisibility(() => view.visible && this.pushes.flush()),
     );
   }
 
@@ -68,7 +74,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.push();
+        this.pushes.flush();
         return;
       case 'scan':
         await vscode.commands.executeCommand('hpstudio.scanWorkspace');

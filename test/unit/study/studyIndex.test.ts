@@ -110,12 +110,12 @@ describe('study index: state, budget and workers from the journal', () => {
     const j = await journal();
     for (let n = 0; n < 5; n++) await finishTrial(j, n, n);
     const reader = new StudyReader(j.dir, ws);
-    const first = reader.refresh().snapshot;
+    const first = [...reader.refresh().snapshot.trials];
     await finishTrial(j, 5, 0.1);
     const { snapshot, change } = reader.refresh();
     assert.deepEqual([...(change?.trials ?? [])], [5]);
     assert.equal(snapshot.trials.length, 6);
-    for (let n = 0; n < 5; n++) assert.equal(snapshot.trials[n], first.trials[n], `trial ${n} kept, not rebuilt`);
+    for (let n = 0; n < 5; n++) assert.equal(snapshot.trials[n], first[n], `trial ${n} kept, not rebuilt`);
     assert.equal(reader.refresh().change, undefined, 'nothing appended: nothing read');
     await j.close();
   });
