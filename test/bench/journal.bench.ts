@@ -224,7 +224,7 @@ async function benchEditorCpu(parent: string): Promise<Record<string, number>> {
 async function writer(dir: string): Promise<void> {
   const j = await StudyJournal.open(dir, { join: true, onJoin: (_s, w) => [{ op: 'state', state: 'running', budget: LIVE_TO, explicit: true, w, time: Date.now() }] });
   const send = (m: unknown) => process.send?.(m);
-  let pending: StudyEventMessage[] = [];
+  const pending: StudyEventMessage[] = [];
   const flush = setInterval(() => {
     if (pending.length) send({ type: 'events', events: pending.splice(0) });
   }, 100);
