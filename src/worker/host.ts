@@ -86,6 +86,15 @@ export class WorkerHost {
     return this.studies.size;
   }
 
+  /** Asked to stop again while stopping: kill every trial now, without the grace period. */
+  killAll(): void {
+    for (const s of this.studies.values()) {
+      s.stopping = true;
+      s.kill.abort();
+      s.abort.abort();
+    }
+  }
+
   /** Stops every study (every trial process group) and resolves once their journals are closed. */
   shutdown(): Promise<void> {
     this.shuttingDown ??= (async () => {

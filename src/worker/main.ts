@@ -43,7 +43,8 @@ function envNumber(name: string): number | undefined {
 
 let exiting = false;
 function exitAfterShutdown(reason: string): void {
-  if (exiting) return;
+  // Asked again while stopping: the trials are killed now (never left running), then we exit.
+  if (exiting) return host.killAll();
   exiting = true;
   if (host.runningStudies > 0) send({ type: 'log', level: 'info', message: `worker stopping (${reason}): stopping every trial` });
   host.shutdown().then(

@@ -35,6 +35,8 @@ export interface StartOptions {
   readonly resume?: boolean;
   /** Run the study file again under the next free study name ("Run again" on a finished study). */
   readonly rerun?: boolean;
+  /** Join the study as one more worker, even while another process runs it. */
+  readonly worker?: boolean;
   readonly trials?: number;
   readonly parallel?: number;
   /** No dialogs or toasts (tests, API callers): an existing study is refused with the worker's message. */
@@ -175,14 +177,15 @@ export class StudyController implements vscode.Disposable {
     if (open?.isDirty) await open.save();
     const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
     const workspace = folder?.uri.scheme === 'file' ? folder.uri.fsPath : path.dirname(uri.fsPath);
-    const plan = opts.resume ? { resume: true } : await this.planStart(uri.fsPath, workspace, opts);
+    const plan = opts.resume || opts.worker ? { resume: true } : await this.planStart(uri.fsPath, workspace, opts);
     if ('started' in plan || 'refused' in plan) return plan;
     const python = await this.interpreterFor(uri);
     const run = await this.runner.start(
       {
         studyFile: uri.fsPath,
         workspace,
-        resume: plan.resume === true,
+        resume: plan.resume === true && opts.worker !== true,
+        join: opts.worker === true || undefined,
         trials: opts.trials,
         parallel: opts.parallel,
         interpreter: python.path,
@@ -292,7 +295,10 @@ export class StudyController implements vscode.Disposable {
     const s = this.store.getStudy(target);
     if (!s) return this.failStart(`there is no study named "${target}" in this workspace`);
     if (!s.studyFile || !fs.existsSync(s.studyFile)) return this.failStart(`the study file of "${target}" (${s.studyFile || 'unknown'}) is gone; resume needs it to launch trials`);
-    return this.startStudy(vscode.Uri.file(s.studyFile), { resume: true });
+    // Run by another process (a terminal, another editor, another host on a shared folder): join it as one more worker.
+    const join = s.state === 'running' && s.runner === 'elsewhere';
+    if (join) this.output.note('start', `study "${target}" is run by pid ${s.owner?.pid} on ${s.owner?.host}: joining it as another worker (they share the trials and the budget)`);
+    return this.startStudy(vscode.Uri.file(s.studyFile), { resume: true, worker: join });
   }
 
   /** The worker died: its studies were interrupted mid-trial. Offer to resume them. */

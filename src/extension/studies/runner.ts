@@ -80,7 +80,7 @@ export class StudyRunner implements vscode.Disposable {
     this.owned.set(m.study, owned);
     await this.rememberRunning();
     const title = python?.displayName ? ` "${python.displayName}" (stored as ${m.study})` : '';
-    output.line(m.study, `${request.resume ? 'resumed' : 'started'}${title} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
+    output.line(m.study, `${request.join ? 'joined as another worker' : request.resume ? 'resumed' : 'started'}${title} from ${vscode.workspace.asRelativePath(m.studyFile)} (${m.budget} trials)`);
     if (python) output.line(m.study, `python: ${python.description}${python.activation ? `; ${python.activation}` : ''}`);
     for (const w of m.warnings) output.line(m.study, `warning: ${w}`);
     store.refreshNow(m.journalDir);

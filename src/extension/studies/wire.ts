@@ -102,8 +102,8 @@ export function createStudies(deps: StudiesDeps): Studies {
     commands: {
       tuneFile: trusted(createTuneFileCommand({ controller: ctrl, detect: deps.detect })),
       startStudy: trusted(async (target?: unknown, options?: unknown) => {
-        const o = (typeof options === 'object' && options !== null ? options : {}) as { resume?: boolean; rerun?: boolean; trials?: number; parallel?: number; quiet?: boolean };
-        return ctrl.startStudy(uriArg(target), { resume: o.resume === true, rerun: o.rerun === true, trials: o.trials, parallel: o.parallel, quiet: o.quiet });
+        const o = (typeof options === 'object' && options !== null ? options : {}) as { resume?: boolean; rerun?: boolean; worker?: boolean; trials?: number; parallel?: number; quiet?: boolean };
+        return ctrl.startStudy(uriArg(target), { resume: o.resume === true, rerun: o.rerun === true, worker: o.worker === true, trials: o.trials, parallel: o.parallel, quiet: o.quiet });
       }),
       stopStudy: trusted(async (name?: unknown) => ctrl.stopStudy(nameArg(name))),
       resumeStudy: trusted(async (name?: unknown) => ctrl.resumeStudy(nameArg(name))),
