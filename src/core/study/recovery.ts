@@ -66,3 +66,22 @@ export function takeOverRecords(study: ReplayedStudy, me: Me, policy: LivenessPo
   }
   return { records, takeOver: { fenced: fenced.map(member => ({ member, why: why.get(member.w)! })), trials } };
 }
+
+/** What to tell the user about a takeover, and the process groups left on this host to stop. */
+export function describeTakeOver(
+  t: TakeOver,
+  study: string,
+  host: string,
+  trialDir: (n: number) => string,
+): { warnings: string[]; survivors: Array<{ number: number; pgid: number; trialDir: string }> } {
+  const warnings: string[] = [];
+  for (const { member: m, why } of t.fenced) warnings.push(`took over study ${study} from pid ${m.pid} on host ${m.host} (worker ${m.w}): ${why}`);
+  for (const { trial, requeued } of t.trials) {
+    warnings.push(`trial ${trial.number} was left running by a run that is gone; marked failed${requeued ? ' and queued again' : ' (retry_failed: false)'}`);
+  }
+  for (const { trial } of t.trials) {
+    if (trial.pgid !== undefined && trial.host !== host) warnings.push(`trial ${trial.number} may still run on host ${trial.host} (process group ${trial.pgid}); stop it there`);
+  }
+  const survivors = t.trials.filter(x => x.trial.pgid !== undefined && x.trial.host === host).map(x => ({ number: x.trial.number, pgid: x.trial.pgid!, trialDir: trialDir(x.trial.number) }));
+  return { warnings, survivors };
+}

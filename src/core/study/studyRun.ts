@@ -6,7 +6,6 @@
  * append lock, so trial numbers are unique, the budget is shared and the sampler sees every worker's
  * results (see journal.ts for the fencing that keeps a suspended worker from writing).
  */
-import { suggestedMetricLine } from '../metrics/suggest';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MetricPoint } from '../metrics/types';
@@ -16,8 +15,8 @@ import { stopSurvivors } from '../runner/survivors';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { findStaleTrials, goneMembers, liveMembers } from './liveness';
-import { DEFAULT_LOCK_GRACE_MS } from './lock';
-import { takeOverRecords, type TakeOver } from './recovery';
+import { errorText, failedHandle, judgeOutcome } from './outcome';
+import { describeTakeOver, takeOverRecords, type TakeOver } from './recovery';
 import type { RunStudyOptions, StudyClock } from './runStudy';
 import { countsAgainstBudget, reachesTarget, summarize } from './summary';
 import type { StudyConfig, StudyEvent, StudySummary } from './types';
@@ -184,18 +183,11 @@ export class StudyRun {
   }
 
   private async reportTakeOver(t: TakeOver, wait: boolean): Promise<void> {
-    for (const { member: m, why } of t.fenced) this.warn(`took over study ${this.study} from pid ${m.pid} on host ${m.host} (worker ${m.w}): ${why}`);
-    for (const { trial, requeued } of t.trials) {
-      this.warn(`trial ${trial.number} was left running by a run that is gone; marked failed${requeued ? ' and queued again' : ' (retry_failed: false)'}`);
-    }
-    const elsewhere = t.trials.filter(x => x.trial.pgid !== undefined && x.trial.host !== this.host);
-    for (const { trial } of elsewhere) this.warn(`trial ${trial.number} may still run on host ${trial.host} (process group ${trial.pgid}); stop it there`);
-    const here = t.trials
-      .filter(x => x.trial.pgid !== undefined && x.trial.host === this.host)
-      .map(x => ({ number: x.trial.number, pgid: x.trial.pgid!, trialDir: this.trialDir(x.trial.number) }));
-    if (here.length === 0) return;
-    const stopping = stopSurvivors(here, SURVIVOR_GRACE_MS).then(stopped => {
-      for (const n of stopped) this.warn(`stopped the processes trial ${n} left running (process group ${here.find(h => h.number === n)?.pgid})`);
+    const { warnings, survivors } = describeTakeOver(t, this.study, this.host, n => this.trialDir(n));
+    for (const w of warnings) this.warn(w);
+    if (survivors.length === 0) return;
+    const stopping = stopSurvivors(survivors, SURVIVOR_GRACE_MS).then(stopped => {
+      for (const n of stopped) this.warn(`stopped the processes trial ${n} left running (process group ${survivors.find(h => h.number === n)?.pgid})`);
     });
     if (wait) await stopping;
   }
@@ -335,7 +327,7 @@ export class StudyRun {
     const n = a.trial.number;
     this.flushPending(a);
     const time = this.clock.now();
-    const { state, value, error, interrupted } = this.judge(a, outcome);
+    const { state, value, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome);
     const finished = this.journal.append({ op: 'finish', number: n, w: this.worker, state, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
     // Interrupted trials go straight back into the queue, so a resume (or another worker) re-runs them first.
     if (interrupted) this.transact(study => [{ op: 'trial', number: study.trials.length, params: a.trial.params, state: 'waiting', w: this.worker, time, retryOf: n }]);
@@ -359,25 +351,6 @@ export class StudyRun {
         this.emit({ type: 'study-paused', study: this.study, reason: verdict.message, stderr: verdict.stderrTail });
       }
     }
-  }
-
-  /** What a trial's end means: complete, pruned or failed (with why), and whether we interrupted it. */
-  private judge(a: ActiveTrial, outcome: TrialOutcome): { state: 'complete' | 'pruned' | 'fail'; value?: number; error?: string; interrupted: boolean } {
-    const { config } = this;
-    // The executor's reason wins; ours only explains a non-zero end (a trial that exited 0
-    // right as we asked it to stop did finish).
-    const reason = outcome.stopReason ?? (outcome.exitCode !== 0 || outcome.signal ? a.stopping : undefined);
-    const fail = (error: string) => {
-      const tail = outcome.stderrTail.trim();
-      return { state: 'fail' as const, error: tail ? `${error}\n${lastLines(tail, 20)}` : error, interrupted: false };
-    };
-    if (reason === 'cancel') return { state: 'fail', error: 'interrupted: the study was stopped while this trial ran', interrupted: true };
-    if (reason === 'prune') return { state: 'pruned', value: a.lastValue, interrupted: false };
-    if (reason === 'timeout') return fail(`timed out after ${formatMs(config.limits.trialTimeoutMs ?? outcome.durationMs)}`);
-    if (outcome.error !== undefined) return fail(outcome.error);
-    if (outcome.exitCode !== 0) return fail(outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
-    if (a.lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
-    return { state: 'complete', value: a.lastValue, interrupted: false };
   }
 
   /** With nothing to claim: true while other live workers still run trials (one may fail and be queued again). */
@@ -512,29 +485,3 @@ export class StudyRun {
   }
 }
 
-/** The default heartbeat grace, re-exported for callers that only know the loop. */
-export const STALE_GRACE_MS = DEFAULT_LOCK_GRACE_MS;
-
-function failedHandle(trialNumber: number, message: string): TrialHandle {
-  return {
-    trialNumber,
-    onMetric: () => {},
-    done: Promise.resolve({ exitCode: null, signal: null, error: message, durationMs: 0, stderrTail: '' }),
-    stop: () => Promise.resolve(),
-  };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function lastLines(text: string, n: number): string {
-  const lines = text.split(/\r?\n/);
-  return lines.slice(-n).join('\n');
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  return s < 120 ? `${Number(s.toFixed(1))} s` : `${Number((s / 60).toFixed(1))} min`;
-}

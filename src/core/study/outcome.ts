@@ -1,0 +1,55 @@
+/** What a trial's end means for the study: complete, pruned or failed (and why), and whether the study interrupted it. */
+import { suggestedMetricLine } from '../metrics/suggest';
+import type { StopReason, TrialHandle, TrialOutcome } from '../runner/types';
+import type { StudyConfig } from './types';
+
+export interface Judgement {
+  readonly state: 'complete' | 'pruned' | 'fail';
+  readonly value?: number;
+  readonly error?: string;
+  /** Stopped by the study (Ctrl-C, a fence): its params are queued again. */
+  readonly interrupted: boolean;
+}
+
+/** `lastValue`: the objective's last reported value; `stopping`: why the study asked the trial to stop, if it did. */
+export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome): Judgement {
+  // The executor's reason wins; ours only explains a non-zero end (a trial that exited 0
+  // right as we asked it to stop did finish).
+  const reason = outcome.stopReason ?? (outcome.exitCode !== 0 || outcome.signal ? stopping : undefined);
+  const fail = (error: string): Judgement => {
+    const tail = outcome.stderrTail.trim();
+    return { state: 'fail', error: tail ? `${error}\n${lastLines(tail, 20)}` : error, interrupted: false };
+  };
+  if (reason === 'cancel') return { state: 'fail', error: 'interrupted: the study was stopped while this trial ran', interrupted: true };
+  if (reason === 'prune') return { state: 'pruned', value: lastValue, interrupted: false };
+  if (reason === 'timeout') return fail(`timed out after ${formatMs(config.limits.trialTimeoutMs ?? outcome.durationMs)}`);
+  if (outcome.error !== undefined) return fail(outcome.error);
+  if (outcome.exitCode !== 0) return fail(outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
+  if (lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
+  return { state: 'complete', value: lastValue, interrupted: false };
+}
+
+/** A trial whose launch threw: it ends at once with the message (a failed trial, not a crashed study). */
+export function failedHandle(trialNumber: number, message: string): TrialHandle {
+  return {
+    trialNumber,
+    onMetric: () => {},
+    done: Promise.resolve({ exitCode: null, signal: null, error: message, durationMs: 0, stderrTail: '' }),
+    stop: () => Promise.resolve(),
+  };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function lastLines(text: string, n: number): string {
+  const lines = text.split(/\r?\n/);
+  return lines.slice(-n).join('\n');
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  return s < 120 ? `${Number(s.toFixed(1))} s` : `${Number((s / 60).toFixed(1))} min`;
+}
