@@ -47,6 +47,26 @@ describe('hpstudio status: n/budget and state from the journal', function () {
     assert.deepEqual([worker.code, worker.out.trials.length], [0, 5]);
   });
 
+  it('a study moved to another folder (a clone, a copy, a remote) keeps working: the journal stores its file relative to the folder', async () => {
+    assert.equal((await tune('--trials', '2')).code, 0);
+    const journal = path.join('.hpstudio', 'studies', 'demo', 'journal.jsonl');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(ws, journal), 'utf8').split('\n')[0]).studyFile, 'sweep.yaml');
+    const moved = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-moved-'));
+    try {
+      fs.cpSync(ws, moved, { recursive: true });
+      fs.rmSync(ws, { recursive: true, force: true });
+      const c = captureIO({ cwd: moved });
+      assert.equal(await runCli(['tune', 'sweep.yaml', '--resume', '--trials', '3', '--json'], c.io), 0, c.err());
+      assert.equal(JSON.parse(c.out()).completed, 3);
+      const s = captureIO({ cwd: moved });
+      assert.equal(await runCli(['status', '--json'], s.io), 0);
+      assert.deepEqual([JSON.parse(s.out()).state, JSON.parse(s.out()).done], ['finished', 3]);
+    } finally {
+      fs.mkdirSync(ws, { recursive: true });
+      fs.rmSync(moved, { recursive: true, force: true });
+    }
+  });
+
   it('lists several studies, and says so when there is none', async () => {
     const c = captureIO({ cwd: ws });
     assert.equal(await runCli(['status'], c.io), 0);
