@@ -130,8 +130,9 @@ export class StudyRun {
       if (this.running.size === 0 && (this.stopLaunching || this.fatal || this.fencedError || !(await this.othersStillRunning()))) return;
       await new Promise<void>(resolve => {
         this.wake = resolve;
-        // Idle while other workers finish their trials: look again now and then (one may be queued again).
-        if (this.running.size === 0) this.clock.setTimeout(resolve, Math.min(this.heartbeatMs, 1000));
+        // Idle while other workers finish their trials: look again now and then (one may be queued
+        // again). A real, ref'd timer: with no trial of its own nothing else keeps this process alive.
+        if (this.running.size === 0) setTimeout(resolve, Math.min(this.heartbeatMs, 1000));
       });
     }
   }

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/study/journal';
 import { processesIn } from '../../unit/worker/helpers';
-import { journalNow, startCli, waitFor, type CliProcess } from './cli';
+import { journalNow, startCli, studyYaml, TRAINER, waitFor, type CliProcess } from './cli';
 
 const WORKERS = 8;
 const BUDGET = 200;
@@ -45,6 +45,22 @@ describe('many workers, one study (real processes)', function () {
       await w.exited;
     }
     fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('a worker with nothing left to claim stays until the trials running elsewhere end, then reports the whole study', async () => {
+    fs.writeFileSync(path.join(ws, 'train.js'), TRAINER);
+    fs.writeFileSync(path.join(ws, 'study.yaml'), studyYaml('shared', '  epochs: {value: 30}\n  delay: {value: 100}\n'));
+    const journal = path.join(ws, '.hpstudio', 'studies', 'shared', 'journal.jsonl');
+    const a = startCli(['tune', 'study.yaml', '--worker', '--trials', '1'], ws);
+    workers.push(a);
+    await waitFor('the first worker’s trial to run', () => journalNow(journal)?.study.trials.some(t => t.state === 'running' && t.intermediate.size > 0));
+    const b = startCli(['tune', 'study.yaml', '--worker', '--trials', '1', '--json'], ws);
+    workers.push(b);
+    assert.equal(await b.exited, 0, b.stderr());
+    // It left only once the trial it waited for was complete (it had no trial of its own to keep it alive).
+    const summary = JSON.parse(b.stdout());
+    assert.deepEqual([summary.status, summary.trials.map((t: { state: string }) => t.state)], ['finished', ['complete']]);
+    assert.equal(await a.exited, 0, a.stderr());
   });
 
   for (const retry of ['', 'retry_failed: false']) {
