@@ -3,10 +3,11 @@ import { AutoSampler } from './samplers/auto';
 import { GridSampler, RandomSampler, SobolSampler } from './samplers/basic';
 import { CmaEsSampler } from './samplers/cmaes';
 import { GpSampler } from './samplers/gp';
+import { LrFindSampler } from '../lrfind/sampler';
 import { TpeSampler } from './samplers/tpe';
 import type { Sampler } from './types';
 
-export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto'] as const;
+export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto', 'lr-find'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 /** Creates a seeded sampler by name; `bayes` (W&B) means `auto`. */
@@ -33,6 +34,9 @@ export function createSampler(name: string, seed: number): Sampler {
     case 'auto':
     case 'bayes':
       return new AutoSampler(seed);
+    case 'lr-find':
+      // The learning-rate finder: log-spaced rates across the one parameter (src/core/lrfind).
+      return new LrFindSampler();
     default:
       throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes)`);
   }

@@ -6,6 +6,7 @@
  * (a trial "reached" a rung at its first reported step ≥ the rung's resource), so a restarted
  * worker decides exactly as before.
  */
+import { LrFindPruner } from '../lrfind/pruner';
 import { mixSeed } from './rng';
 import type { FrozenTrial, Pruner, StudyView } from './types';
 
@@ -353,7 +354,14 @@ export function createPruner(config: { readonly type: string; readonly [key: str
         maxIter: num('maxIter', 'max_iter'),
         s: num('s'),
       });
+    case 'lr-find':
+      // The learning-rate finder's own rules: a trial's stream said enough (src/core/lrfind/stream.ts).
+      try {
+        return new LrFindPruner({ maxReports: num('maxReports', 'max_reports'), minReports: num('minReports', 'min_reports'), divergence: num('divergence'), levelled: num('levelled') });
+      } catch (err) {
+        throw new PrunerConfigError(`lr-find: ${(err as Error).message}`);
+      }
     default:
-      throw new PrunerConfigError(`unknown pruner type "${String(config.type)}" (known: none, median, asha, hyperband)`);
+      throw new PrunerConfigError(`unknown pruner type "${String(config.type)}" (known: none, median, asha, hyperband, lr-find)`);
   }
 }

@@ -7,7 +7,7 @@ import type { LaunchSpec } from '../runner/types';
 
 /** Early-stopping policy handed to `createPruner`; extra keys are pruner-specific (min_iter, eta…). */
 export interface PrunerConfig {
-  readonly type: 'none' | 'median' | 'asha' | 'hyperband';
+  readonly type: 'none' | 'median' | 'asha' | 'hyperband' | 'lr-find';
   readonly [option: string]: number | string | undefined;
 }
 
