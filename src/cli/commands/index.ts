@@ -18,6 +18,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'check', summary: 'lint hyperparameter configs like the editor does (text, JSON or SARIF; exit 1 on errors)', load: () => (require('./check') as typeof import('./check')).checkCommand },
   { name: 'tune', summary: 'run a study (W&B sweep file or superset): sample, run trials, prune, resume', load: () => (require('./tune') as typeof import('./tune')).tuneCommand },
   { name: 'status', summary: 'the studies of this folder: state, trials done of the budget, best', load: () => (require('./status') as typeof import('./status')).statusCommand },
+  { name: 'lr-find', summary: 'find a learning rate: short trials at log-spaced rates, a loss-vs-rate curve and a suggestion', load: () => (require('./lrFind') as typeof import('./lrFind')).lrFindCommand },
   { name: 'runs', summary: 'print the runs, params and metric series the curves panel would read from a path', load: () => (require('./runs') as typeof import('./runs')).runsCommand },
   { name: 'bench', summary: 'benchmark a sampler/pruner on reference problems (compare with Optuna)', load: () => (require('./bench') as typeof import('./bench')).benchCommand },
 ];

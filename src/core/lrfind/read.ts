@@ -1,0 +1,109 @@
+/**
+ * An lr-find's result from what is on disk: its journal (through the study snapshot every view already
+ * reads), the divergence markers in its trial folders and its study file (range, report budget). What
+ * the CLI prints, the panel draws and the sidebar summarises.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createPruner } from '../search/pruners';
+import type { StudySnapshot } from '../study/studyIndex';
+import { loadStudyFile } from '../study/studyFile';
+import type { StudyConfig } from '../study/types';
+import { analyzeLrFind, type LrFindResult, type LrTrial } from './analysis';
+import { readDivergedMarker } from './guard';
+import { LrFindPruner } from './pruner';
+import { lrParameter, LR_FIND } from './spec';
+import { streamRules, type StreamRules } from './stream';
+import { readLrHeader } from './studyText';
+
+/** True for the snapshot of an lr-find study. */
+export function isLrFindStudy(study: Pick<StudySnapshot, 'sampler'>): boolean {
+  return study.sampler === LR_FIND;
+}
+
+export interface LrFindFacts {
+  readonly param: string;
+  readonly rules: StreamRules;
+  readonly low?: number;
+  readonly high?: number;
+  readonly planned?: number;
+  /** The config Apply writes into and the study file Narrow edits (absolute), when the header names them. */
+  readonly source?: string;
+  readonly study?: string;
+}
+
+/** What the lr-find's study file says (or, when it is gone, what the trials show). */
+export function lrFindFacts(snapshot: StudySnapshot, config?: StudyConfig): LrFindFacts {
+  let c = config;
+  if (!c && snapshot.studyFile) {
+    try {
+      c = loadStudyFile(snapshot.studyFile).config;
+    } catch {
+      c = undefined;
+    }
+  }
+  if (c) {
+    const { name, low, high } = lrParameter(c.space);
+    const pruner = safePruner(c);
+    const header = readHeader(c.file);
+    const dir = path.dirname(c.file);
+    return {
+      param: name,
+      rules: pruner?.rules ?? streamRules(),
+      low,
+      high,
+      planned: c.limits.trials,
+      source: header.source ? path.resolve(dir, header.source) : undefined,
+      study: header.study ? path.resolve(dir, header.study) : undefined,
+    };
+  }
+  const names = new Set(snapshot.trials.flatMap(t => Object.keys(t.params)));
+  return { param: names.size === 1 ? [...names][0] : 'lr', rules: streamRules() };
+}
+
+function safePruner(config: StudyConfig): LrFindPruner | undefined {
+  try {
+    const p = createPruner(config.pruner);
+    return p instanceof LrFindPruner ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readHeader(file: string): { source?: string; study?: string } {
+  try {
+    return readLrHeader(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** The trials of the snapshot as the analysis reads them (the divergence markers from their folders). */
+export function lrTrials(snapshot: StudySnapshot, param: string): LrTrial[] {
+  const out: LrTrial[] = [];
+  for (const t of snapshot.trials) {
+    const lr = t.params[param];
+    if (typeof lr !== 'number' || !(lr > 0)) continue;
+    const nonFinite = t.state === 'waiting' ? undefined : readDivergedMarker(path.join(snapshot.journalDir, 'trials', String(t.number)));
+    // A trial stopped with its study (Ctrl-C, a closed window) runs again on resume: its retry stands for it.
+    const requeued = t.state === 'fail' && /^interrupted/.test(t.error ?? '');
+    out.push({ number: t.number, lr, state: t.state, values: t.intermediate, nonFinite, error: t.error, requeued });
+  }
+  return out;
+}
+
+/** The lr-find's result from its snapshot. */
+export function readLrFind(snapshot: StudySnapshot, config?: StudyConfig): LrFindResult & { readonly facts: LrFindFacts } {
+  const facts = lrFindFacts(snapshot, config);
+  const result = analyzeLrFind({
+    param: facts.param,
+    metric: snapshot.metric,
+    direction: snapshot.direction,
+    rules: facts.rules,
+    trials: lrTrials(snapshot, facts.param),
+    low: facts.low,
+    high: facts.high,
+    planned: facts.planned,
+  });
+  return { ...result, facts };
+}
