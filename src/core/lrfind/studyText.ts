@@ -6,6 +6,7 @@
  */
 import { isMap, isScalar, parseDocument, stringify, type Document, type YAMLMap } from 'yaml';
 import type { ParamValue } from '../search/types';
+import { quoteFlowMacros } from '../study/file/yaml';
 import { LR_FIND } from './spec';
 
 export interface LrStudyOptions {
@@ -55,7 +56,8 @@ function prunerNode(o: LrStudyOptions): Record<string, unknown> {
 
 /** The study file's text turned into its lr-find: same launch and executor, one parameter, the lr-find's search. */
 export function deriveLrStudy(text: string, o: LrStudyOptions): string {
-  const doc = parseDocument(text) as Document.Parsed;
+  // `[node, ${program}]` is read as the study file reader reads it (the macros quoted).
+  const doc = parseDocument(quoteFlowMacros(text).text) as Document.Parsed;
   if (doc.errors.length) throw new Error(`cannot read the study file: ${doc.errors[0].message}`);
   const root = doc.contents;
   if (!isMap(root)) throw new Error('the study file is not a mapping');
