@@ -82,6 +82,7 @@ const STATE_ICON: Record<string, string> = {
 
 function studyActions(study: StudyRow, trusted: boolean): Array<[StudyAction, string, string]> {
   const actions: Array<[StudyAction, string, string]> = [];
+  if (study.lrFind) actions.push(['showLrFind', 'Result', 'pulse']);
   if (trusted && study.state === 'running') actions.push(['stop', 'Stop', 'debug-stop']);
   if (trusted && ['crashed', 'paused', 'stopped', 'idle'].includes(study.state)) actions.push(['resume', 'Resume', 'debug-restart']);
   if (trusted && study.state === 'finished') actions.push(['start', 'Run again', 'play']);
@@ -103,7 +104,9 @@ function renderStudies(state: SidebarState): HTMLElement {
     const bar = el('div', { className: 'bar' });
     bar.style.width = `${Math.min(100, (100 * study.done) / Math.max(1, study.budget))}%`;
     progress.appendChild(bar);
-    const best = study.best ? `best ${fmt(study.best.value)} (#${study.best.number})` : 'no result yet';
+    const best = study.lrFind
+      ? study.lrFind.suggested !== null ? `suggested ${study.lrFind.param} = ${fmt(study.lrFind.suggested)}` : study.lrFind.verdict === 'running' || study.lrFind.verdict === 'no-data' ? 'lr-find running' : 'lr-find: no suggestion (see Result)'
+      : study.best ? `best ${fmt(study.best.value)} (#${study.best.number})` : 'no result yet';
     const card = el('div', { className: `study${selected ? ' selected' : ''}`, title: study.reason ?? '' },
       el('div', { className: 'study-head' }, icon(STATE_ICON[study.state] ?? 'circle'), el('span', { className: 'study-name', text: study.name, title: study.name }), el('span', { className: `state state-${study.state}`, text: study.state })),
       el('div', { className: 'study-meta', text: `${study.done}/${study.budget} trials · ${study.running} running · ${study.pruned} pruned · ${study.failed} failed · ${study.metric} ${study.direction === 'minimize' ? '↓' : '↑'} · ${best}` }),
@@ -240,6 +243,13 @@ function render(state: SidebarState): void {
         tune.title = `Tune the hyperparameters in ${c.path}`;
         tune.addEventListener('click', e => e.stopPropagation());
         item.insertBefore(tune, item.lastChild);
+      }
+      if (c.learningRate && current.trusted) {
+        const find = button('LR…', 'pulse', () => vscode.postMessage({ type: 'command', command: 'findLearningRate', uri: c.uri }));
+        find.classList.add('secondary', 'find-lr');
+        find.title = `Find a learning rate for ${c.learningRate} in ${c.path}: short trials at log-spaced rates`;
+        find.addEventListener('click', e => e.stopPropagation());
+        item.insertBefore(find, item.lastChild);
       }
       item.tabIndex = 0;
       const open = () => vscode.postMessage({ type: 'openConfig', uri: c.uri, line: c.line, character: c.character });

@@ -20,6 +20,7 @@ import { StudyHoverLookup } from './hover/studyLookup';
 import { HyperparameterDiagnostics } from './diagnostics/diagnostics';
 import { EXPLAIN_SCHEME, ExplanationPages, createExplainCommand } from './explain/explainCommand';
 import { createStudies } from './studies/wire';
+import { createLrFind, LrFindPanel } from './lrfind/wire';
 
 /**
  * The composition root: the only place that creates services and wires them to VS Code. Commands come
@@ -133,6 +134,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     openStudyFile: name => vscode.commands.executeCommand('hpstudio.openStudyFile', name),
     showCurves: name => vscode.commands.executeCommand('hpstudio.showCurves', name),
     applyBest: name => vscode.commands.executeCommand('hpstudio.applyBest', name),
+    showLrFind: name => vscode.commands.executeCommand('hpstudio.showLrFind', name),
   });
   context.subscriptions.push(sidebarModel, sidebar, vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar));
   // The first scan runs in the background; activation must not wait for a big workspace. The vocabulary
@@ -142,6 +144,10 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
   // --- the curves panel (restored after reload by its serializer) -----------------------------------
   const curves = createCurvesCommands(context.extensionUri, studies.controller, log);
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(CurvesPanel.viewType, curves.serializer));
+
+  // --- the learning-rate finder (an lr-find is a study of its own kind; its panel is restored after reload) ---
+  const lrFind = createLrFind({ extensionUri: context.extensionUri, controller: studies.controller, detect: doc => documents.get(doc), log });
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(LrFindPanel.viewType, lrFind.serializer));
 
   // --- the command table --------------------------------------------------------------------------
   // Commands that run workspace programs (tune, start, stop, resume) check Workspace Trust themselves, inside
@@ -161,6 +167,7 @@ function wire(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): v
     'hpstudio.explainSetting': createExplainCommand(documents),
     'hpstudio.applyBest': applyBest,
     'hpstudio.teachVocabulary': createTeachCommand(vocabulary, () => void scan()) as (...args: unknown[]) => unknown,
+    ...lrFind.commands,
   };
   for (const [id, run] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, run));
 }

@@ -28,7 +28,8 @@ export interface HoverStudy {
 
 export interface HoverExtras {
   readonly study?: HoverStudy;
-  readonly commandUris?: { readonly tune: string; readonly explain: string };
+  /** `lrFind`: "Find learning rate…", offered on a learning rate (not boosting shrinkage). */
+  readonly commandUris?: { readonly tune: string; readonly explain: string; readonly lrFind?: string };
 }
 
 /** How a verdict reads in a hover: nothing for values inside published practice. */
@@ -274,6 +275,7 @@ export function renderHover(setting: Setting, file: DetectedFile, extras: HoverE
 
   const links: string[] = [];
   if (extras.commandUris && setting.kind !== 'logged') links.push(`[Tune this…](${extras.commandUris.tune})`);
+  if (extras.commandUris?.lrFind && entry?.id === 'learning_rate' && !variant && setting.kind === 'hyperparameter') links.push(`[Find learning rate…](${extras.commandUris.lrFind})`);
   if (extras.commandUris && entry) links.push(`[Explain more](${extras.commandUris.explain})`);
   if (entry) links.push(`[Docs](${entry.docs[0]})`);
   if (links.length) lines.push(links.join(' · '));

@@ -66,6 +66,27 @@ export function lrFindFileFor(file: string): string {
   return path.join(path.dirname(file), `${base}${LRFIND_FILE_SUFFIX}`);
 }
 
+/**
+ * What an input is to the lr-find, before anything is written: an lr-find study file, a study file, a
+ * config whose study file will be used, a config that needs a new study file (its program and metric
+ * to be chosen), or one whose lr-find file exists already.
+ */
+export function lrFindInputKind(input: string, param?: string): 'lrfind' | 'study' | 'config-study' | 'config' | 'existing' {
+  const text = fs.readFileSync(input, 'utf8');
+  if (looksLikeStudy(input, text)) return loadStudyFile(input).config.sampler === LR_FIND ? 'lrfind' : 'study';
+  const detected = detectFile(input, text);
+  if (!detected.error) {
+    try {
+      const setting = configLearningRate(detected, param);
+      const flag = setting.name.startsWith('-') ? [setting.name.replace(/^-+/, '')] : [];
+      if (studyTuning(input, [setting.key, setting.name, ...flag])) return 'config-study';
+    } catch {
+      /* prepareLrFind says what is wrong */
+    }
+  }
+  return fs.existsSync(lrFindFileFor(input)) ? 'existing' : 'config';
+}
+
 export function prepareLrFind(options: PrepareLrFindOptions): PreparedLrFind {
   const input = path.resolve(options.input);
   let text: string;

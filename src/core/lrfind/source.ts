@@ -30,7 +30,9 @@ export function isLearningRateName(name: string): boolean {
 export function studyLearningRate(space: SearchSpace, file: string, wanted?: string): { name: string; range?: LrRange } {
   const numeric = space.params.filter(p => p.distribution.type !== 'categorical');
   const names = space.params.map(p => p.name);
-  let param = wanted !== undefined ? space.params.find(p => p.name === wanted) : undefined;
+  // A key as detection writes it (`parameters.lr`, `parameters.optimizer.parameters.lr`) names `lr`, `optimizer.lr`.
+  const plain = wanted?.replace(/^parameters\./, '').replace(/\.parameters\./g, '.');
+  let param = wanted !== undefined ? space.params.find(p => p.name === wanted || p.name === plain) : undefined;
   if (wanted !== undefined && !param) throw new LrFindInputError(`${file} has no parameter "${wanted}" (it searches ${names.join(', ') || 'nothing'})`);
   if (!param) {
     const named = numeric.filter(p => isLearningRateName(p.name));

@@ -20,6 +20,8 @@ export interface DetectedConfigSummary {
   readonly character: number;
   /** A study file (W&B sweep superset) that can be started from the sidebar. */
   readonly isStudyFile: boolean;
+  /** The detected learning rate's key, when the file has one ("Find LR…" is offered). */
+  readonly learningRate?: string;
 }
 
 /** One study as the sidebar lists it. */
@@ -38,6 +40,8 @@ export interface StudyRow {
   readonly reason: string | null;
   /** The config the study tunes, when known: "Apply best" writes there. */
   readonly hasSource: boolean;
+  /** An lr-find (a study of its own kind): its suggestion instead of a best trial. */
+  readonly lrFind?: { readonly param: string; readonly suggested: number | null; readonly verdict: string };
 }
 
 /** One row of the trial table of the selected study. */
@@ -55,7 +59,7 @@ export interface TrialRow {
   readonly notebook?: boolean;
 }
 
-export type StudyAction = 'start' | 'stop' | 'resume' | 'openStudyFile' | 'showCurves' | 'applyBest';
+export type StudyAction = 'start' | 'stop' | 'resume' | 'openStudyFile' | 'showCurves' | 'applyBest' | 'showLrFind';
 
 export interface SidebarState {
   readonly scanning: boolean;
@@ -76,12 +80,12 @@ export type SidebarToHost =
   | { type: 'ready' }
   | { type: 'scan' }
   | { type: 'openConfig'; uri: string; line: number; character: number }
-  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy' | 'startStudy'; uri?: string }
+  | { type: 'command'; command: 'tuneFile' | 'showCurves' | 'stopStudy' | 'startStudy' | 'findLearningRate'; uri?: string }
   | { type: 'selectStudy'; name: string }
   | { type: 'studyAction'; action: StudyAction; study: string }
   | { type: 'openTrialNotebook'; study: string; trial: number };
 
-const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int, isStudyFile: bool });
+const configSummary = obj({ path: str(4096), uri: str(8192), format: nullable(str(100)), hyperparameters: int, line: int, character: int, isStudyFile: bool, learningRate: optional(str(500)) });
 const sidebarState = obj({
   scanning: bool,
   trusted: bool,
@@ -101,6 +105,7 @@ const sidebarState = obj({
     best: nullable(obj({ number: int, value: numOrNaN })),
     reason: nullable(str(5000)),
     hasSource: bool,
+    lrFind: optional(obj({ param: str(500), suggested: nullable(num), verdict: str(100) })),
   }), 10_000),
   selectedStudy: nullable(str(500)),
   trials: arr(obj({
@@ -121,8 +126,8 @@ export const sidebarToHost: Check<SidebarToHost> = union<SidebarToHost>({
   ready: obj({ type: lit('ready') }),
   scan: obj({ type: lit('scan') }),
   openConfig: obj({ type: lit('openConfig'), uri: str(8192), line: int, character: int }),
-  command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy', 'startStudy'), uri: optional(str(8192)) }),
+  command: obj({ type: lit('command'), command: oneOf('tuneFile', 'showCurves', 'stopStudy', 'startStudy', 'findLearningRate'), uri: optional(str(8192)) }),
   selectStudy: obj({ type: lit('selectStudy'), name: str(500) }),
-  studyAction: obj({ type: lit('studyAction'), action: oneOf<StudyAction>('start', 'stop', 'resume', 'openStudyFile', 'showCurves', 'applyBest'), study: str(500) }),
+  studyAction: obj({ type: lit('studyAction'), action: oneOf<StudyAction>('start', 'stop', 'resume', 'openStudyFile', 'showCurves', 'applyBest', 'showLrFind'), study: str(500) }),
   openTrialNotebook: obj({ type: lit('openTrialNotebook'), study: str(500), trial: int }),
 });

@@ -5,6 +5,7 @@
 import type { StudyRow, TrialRow } from '../protocol/sidebar';
 import type { StudySnapshot, TrialSnapshot } from './studyIndex';
 import { bestValue } from './summary';
+import { isLrFindStudy, readLrFind } from '../lrfind/read';
 
 /** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
 export const MAX_TRIAL_ROWS = 2_000;
@@ -40,7 +41,18 @@ export function studyRow(s: StudySnapshot): StudyRow {
     best: s.best ? { number: s.best.number, value: s.best.value } : null,
     reason: s.error ?? s.reason ?? s.issues ?? null,
     hasSource: !!s.source,
+    ...(isLrFindStudy(s) && !s.error ? { lrFind: lrFindRow(s) } : {}),
   };
+}
+
+/** An lr-find's card shows its suggestion (or why there is none) instead of a best trial. */
+function lrFindRow(s: StudySnapshot): NonNullable<StudyRow['lrFind']> {
+  try {
+    const r = readLrFind(s);
+    return { param: r.param, suggested: r.suggested, verdict: r.verdict };
+  } catch {
+    return { param: '?', suggested: null, verdict: 'no-data' };
+  }
 }
 
 /**

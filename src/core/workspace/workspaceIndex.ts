@@ -26,6 +26,8 @@ export interface IndexEntry {
   /** Where the first hyperparameter is, so a click can open the file there (in a notebook: in that cell). */
   readonly first: { readonly line: number; readonly character: number; readonly cell?: number };
   readonly mtime: number;
+  /** Key of the file's learning rate (a numeric setting with the learning_rate id), when it has one. */
+  readonly learningRate?: string;
 }
 
 export interface IndexProblem {
@@ -152,7 +154,8 @@ export class WorkspaceIndex {
     const hps = detected.settings.filter(s => s.kind === 'hyperparameter');
     const first = hps[0]?.range ?? { line: 0, character: 0 };
     const cell = hps[0]?.cell;
-    this.entries.set(file, { file, format: detected.format, hyperparameters: hps.length, first: { line: first.line, character: first.character, ...(cell !== undefined ? { cell } : {}) }, mtime });
+    const learningRate = hps.find(s => s.canonical === 'learning_rate' && (typeof s.value === 'number' || s.search !== undefined))?.key;
+    this.entries.set(file, { file, format: detected.format, hyperparameters: hps.length, first: { line: first.line, character: first.character, ...(cell !== undefined ? { cell } : {}) }, mtime, ...(learningRate ? { learningRate } : {}) });
     if (detected.error) this.problems.set(file, { file, message: detected.error });
     else this.problems.delete(file);
   }

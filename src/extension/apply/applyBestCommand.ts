@@ -39,40 +39,67 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
       source = picked?.[0];
       if (!source) return fail(`study "${study.name}" does not say which config it tunes`);
     }
-    // Checked before the file is even opened: a study never edits outside its own workspace folder.
-    const refusal = source.scheme === 'file' ? applyTargetRefusal(study.name, study.workspace, source.fsPath) : `${source.toString()} is not a file on disk`;
-    if (refusal) return { ...fail(refusal), file: source.fsPath };
-    const writer = isNotebookUri(source) ? await planNotebookApply(source, study.best.params, detect) : await configApply(source, study.best.params, detect);
-    if ('error' in writer) return fail(writer.error);
-    const plan = writer.plan;
-    const where = vscode.workspace.asRelativePath(source);
-    if (plan.edits.length === 0) {
-      const why = plan.unmatched.length ? `none of its parameters (${plan.unmatched.join(', ')}) is set in ${where}` : `${where} already has them`;
-      void vscode.window.showInformationMessage(`Hyperparameter Studio: nothing to apply from trial #${study.best.number}: ${why}.`);
-      return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
-    }
-    // The preview: every change, old → new, in a modal the user confirms; "Review…" opens the refactor
-    // preview instead, where each change can be ticked on or off.
-    let review = false;
-    if (preview) {
-      const detail = plan.edits.map(e => `${e.key}: ${e.oldText} → ${e.newText}`).join('\n') + (plan.unmatched.length ? `\n\nNot in the file, left out: ${plan.unmatched.join(', ')}` : '');
-      const choice = await vscode.window.showInformationMessage(
-        `Write the values of trial #${study.best.number} (${study.metric} ${study.best.value}) into ${where}?`,
-        { modal: true, detail },
-        'Apply',
-        'Review in Refactor Preview',
-      );
-      if (!choice) return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
-      review = choice !== 'Apply';
-    }
     const best = study.best;
-    const applied = await writer.apply(review, e => ({ label: `${e.key}: ${e.oldText} → ${e.newText}`, description: `best trial #${best.number} of ${study.name}` }));
-    if (applied) {
-      const skipped = plan.unmatched.length ? ` Not in the file, left out: ${plan.unmatched.join(', ')}.` : '';
-      void vscode.window.showInformationMessage(`Hyperparameter Studio: wrote ${plan.edits.length} value(s) of trial #${study.best.number} into ${where}.${skipped}`);
-    }
-    return { applied, file: source.fsPath, edits: plan.edits.length, unmatched: plan.unmatched };
+    return writeValues(source, best.params, detect, {
+      preview,
+      study,
+      question: `Write the values of trial #${best.number} (${study.metric} ${best.value}) into ${vscode.workspace.asRelativePath(source)}?`,
+      origin: `trial #${best.number}`,
+      description: `best trial #${best.number} of ${study.name}`,
+    });
   };
+}
+
+export interface WriteValuesOptions {
+  /** Show the change list and ask first (false: apply directly, for tests and scripts). */
+  readonly preview: boolean;
+  /** The confirmation's question. */
+  readonly question: string;
+  /** Where the values come from, for the messages ("trial #3", "the lr-find"). */
+  readonly origin: string;
+  /** Shown next to each change in the refactor preview. */
+  readonly description: string;
+  /** The study the values come from: it never edits outside its own workspace folder. */
+  readonly study: { readonly name: string; readonly workspace: string };
+}
+
+/**
+ * Writes parameter values into a config (a text config or a notebook's parameters cell) as value-only
+ * edits: every change listed (old → new) in a modal the user confirms, or reviewed in the refactor
+ * preview. Shared by Apply Best and the learning-rate finder's Apply.
+ */
+export async function writeValues(source: vscode.Uri, params: Readonly<Record<string, ParamValue>>, detect: (doc: vscode.TextDocument) => DetectedFile | undefined, options: WriteValuesOptions): Promise<ApplyBestResult> {
+  const fail = (error: string): ApplyBestResult => {
+    void vscode.window.showWarningMessage(`Hyperparameter Studio: ${error}`);
+    return { applied: false, edits: 0, unmatched: [], error };
+  };
+  // Checked before the file is even opened.
+  const refusal = source.scheme === 'file' ? applyTargetRefusal(options.study.name, options.study.workspace, source.fsPath) : `${source.toString()} is not a file on disk`;
+  if (refusal) return { ...fail(refusal), file: source.fsPath };
+  const writer = isNotebookUri(source) ? await planNotebookApply(source, params, detect) : await configApply(source, params, detect);
+  if ('error' in writer) return fail(writer.error);
+  const plan = writer.plan;
+  const where = vscode.workspace.asRelativePath(source);
+  if (plan.edits.length === 0) {
+    const why = plan.unmatched.length ? `none of its parameters (${plan.unmatched.join(', ')}) is set in ${where}` : `${where} already has them`;
+    void vscode.window.showInformationMessage(`Hyperparameter Studio: nothing to apply from ${options.origin}: ${why}.`);
+    return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
+  }
+  // The preview: every change, old → new, in a modal the user confirms; "Review…" opens the refactor
+  // preview instead, where each change can be ticked on or off.
+  let review = false;
+  if (options.preview) {
+    const detail = plan.edits.map(e => `${e.key}: ${e.oldText} → ${e.newText}`).join('\n') + (plan.unmatched.length ? `\n\nNot in the file, left out: ${plan.unmatched.join(', ')}` : '');
+    const choice = await vscode.window.showInformationMessage(options.question, { modal: true, detail }, 'Apply', 'Review in Refactor Preview');
+    if (!choice) return { applied: false, file: source.fsPath, edits: 0, unmatched: plan.unmatched };
+    review = choice !== 'Apply';
+  }
+  const applied = await writer.apply(review, e => ({ label: `${e.key}: ${e.oldText} → ${e.newText}`, description: options.description }));
+  if (applied) {
+    const skipped = plan.unmatched.length ? ` Not in the file, left out: ${plan.unmatched.join(', ')}.` : '';
+    void vscode.window.showInformationMessage(`Hyperparameter Studio: wrote ${plan.edits.length} value(s) of ${options.origin} into ${where}.${skipped}`);
+  }
+  return { applied, file: source.fsPath, edits: plan.edits.length, unmatched: plan.unmatched };
 }
 
 /** A text config: value-only edits of the document, through a workspace edit. */

@@ -16,7 +16,7 @@ export interface StudyLookup {
 }
 
 /** Only our own commands may run from hover links; the markdown also carries text from the user's file. */
-export const HOVER_COMMANDS = ['hpstudio.tuneFile', 'hpstudio.explainSetting', 'hpstudio.showCurves', 'hpstudio.teachVocabulary'];
+export const HOVER_COMMANDS = ['hpstudio.tuneFile', 'hpstudio.explainSetting', 'hpstudio.showCurves', 'hpstudio.teachVocabulary', 'hpstudio.findLearningRate'];
 
 export function commandUri(command: string, ...args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
@@ -75,6 +75,7 @@ export class SettingHoverProvider implements vscode.HoverProvider {
       commandUris: {
         tune: commandUri('hpstudio.tuneFile', document.uri.toString(), { params: [setting.key] }),
         explain: commandUri('hpstudio.explainSetting', setting.canonical ?? setting.name),
+        lrFind: commandUri('hpstudio.findLearningRate', document.uri.toString(), { param: setting.key }),
       },
     });
     const teach = teachLine(setting, document.uri.toString());

@@ -35,7 +35,7 @@ export class StudyCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     const top = new vscode.Range(0, 0, 0, 0);
     const file = document.uri.fsPath;
     const text = document.getText();
-    if (looksLikeStudy(file, text)) return this.studyFileLenses(document, top, text);
+    if (looksLikeStudy(file, text)) return [...this.studyFileLenses(document, top, text), ...this.learningRateLens(document, this.detect(document), true)];
 
     const detected = this.detect(document);
     if (!detected || detected.error || detected.settings.length === 0) return [];
@@ -47,7 +47,19 @@ export class StudyCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     ];
     const study = this.studyFor(file);
     if (study) lenses.push(new vscode.CodeLens(top, { title: '$(graph-line) Show curves', command: 'hpstudio.showCurves', arguments: [study.name], tooltip: `Loss curves of study ${study.name}` }));
-    return lenses;
+    return [...lenses, ...this.learningRateLens(document, detected, false)];
+  }
+
+  /** "Find learning rate" on the line of a detected learning rate (a config) or atop a study file that searches one. */
+  private learningRateLens(document: vscode.TextDocument, detected: DetectedFile | undefined, studyFile: boolean): vscode.CodeLens[] {
+    if (!detected || detected.error) return [];
+    const rate = detected.settings.find(s => s.kind === 'hyperparameter' && s.canonical === 'learning_rate' && (typeof s.value === 'number' || s.search !== undefined));
+    if (!rate) return [];
+    if (studyFile && this.controller.getStudy(STUDY_NAME_LINE.exec(document.getText())?.[1] ?? '')?.sampler === 'lr-find') return [];
+    const line = studyFile ? 0 : rate.range.line;
+    const at = new vscode.Range(line, 0, line, 0);
+    const args = studyFile ? [document.uri] : [document.uri, { param: rate.key }];
+    return [new vscode.CodeLens(at, { title: '$(pulse) Find learning rate', command: 'hpstudio.findLearningRate', arguments: args, tooltip: `Short trials at log-spaced rates of ${rate.key}: the loss-vs-rate curve and a suggested value` })];
   }
 
   private studyFileLenses(document: vscode.TextDocument, top: vscode.Range, text: string): vscode.CodeLens[] {
@@ -65,6 +77,7 @@ export class StudyCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       }
     }
     if (study) lenses.push(new vscode.CodeLens(top, { title: '$(graph-line) Show curves', command: 'hpstudio.showCurves', arguments: [name] }));
+    if (study?.sampler === 'lr-find') lenses.push(new vscode.CodeLens(top, { title: '$(pulse) Learning-rate result', command: 'hpstudio.showLrFind', arguments: [name] }));
     return lenses;
   }
 

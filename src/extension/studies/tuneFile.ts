@@ -324,7 +324,7 @@ async function confirmLaunch(guess: LaunchGuess | undefined, configFile: string,
 }
 
 /** Debug configurations from `.vscode/launch.json` (JSON with comments); none when missing or broken. */
-function readLaunchConfigurations(workspace: string): LaunchConfiguration[] {
+export function readLaunchConfigurations(workspace: string): LaunchConfiguration[] {
   try {
     const text = fs.readFileSync(path.join(workspace, '.vscode', 'launch.json'), 'utf8');
     if (text.length > 1024 * 1024) return [];

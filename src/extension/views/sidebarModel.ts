@@ -74,7 +74,7 @@ export class SidebarModel implements vscode.Disposable {
       trusted: vscode.workspace.isTrusted,
       configs: this.index.configs().map(entry => {
         const uri = vscode.Uri.parse(entry.file, true);
-        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character, isStudyFile: isStudyFile(entry.file, entry.format) };
+        return { path: vscode.workspace.asRelativePath(uri), uri: entry.file, format: entry.format, hyperparameters: entry.hyperparameters, line: entry.first.line, character: entry.first.character, isStudyFile: isStudyFile(entry.file, entry.format), ...(entry.learningRate ? { learningRate: entry.learningRate } : {}) };
       }),
       problems: this.index.problemList().map(p => ({ path: vscode.workspace.asRelativePath(vscode.Uri.parse(p.file, true)), message: p.message })),
       message: this.message,
