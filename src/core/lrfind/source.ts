@@ -83,16 +83,18 @@ export function configRange(setting: Setting, file: DetectedFile): LrRange {
   if (entry) {
     const range = selectRange(entry, assessContextFor(setting, file, entry));
     if (range.low !== undefined && range.high !== undefined && range.low > 0 && range.high > range.low) {
-      let { low, high } = range;
-      // The span of every optimizer (1e-6 – 30) is too wide for one finder: decades around the value instead.
-      if (Math.log10(high / low) > MAX_DECADES) return value !== undefined ? aroundValue(value, 'decades around the current value') : { low: 1e-5, high: 1, source: 'a generic span (no optimizer known)' };
-      // The current value stays inside, with room above it to see the rise.
-      if (value !== undefined) {
-        low = Math.min(low, value / 10);
-        high = Math.max(high, value * 10);
-      }
       const label = range.label ? `the knowledge base (${range.label})` : 'the knowledge base';
-      return { low: tidyRate(low), high: tidyRate(high), source: label };
+      let { low, high } = range;
+      if (value !== undefined) {
+        // Published practice spans many uses; the finder looks at the decades around this run's value, and
+        // always a decade either side of it, with room above to see the rise.
+        low = Math.min(Math.max(low, value / 1000), value / 10);
+        high = Math.max(Math.min(high, value * 100), value * 10);
+      } else if (Math.log10(high / low) > MAX_DECADES) {
+        low = high / 10 ** MAX_DECADES;
+      }
+      const narrowed = low !== range.low || high !== range.high;
+      return { low: tidyRate(low), high: tidyRate(high), source: narrowed ? `${label}, around the current value` : label };
     }
   }
   if (value !== undefined) return aroundValue(value, 'decades around the current value');
