@@ -38,6 +38,7 @@ export interface FindLearningRateOptions {
 export type FindLearningRateResult =
   | { readonly studyFile: string; readonly study: string; readonly created: boolean; readonly started: boolean; readonly notes: readonly string[] }
   | { readonly cancelled: true }
+  | { readonly refused: true; readonly reason: string }
   | { readonly error: string };
 
 export interface FindLearningRateDeps extends LrFindPanelDeps {
@@ -79,7 +80,7 @@ async function findLearningRate(deps: FindLearningRateDeps, uri: vscode.Uri | un
     if (!yes) void vscode.window.showWarningMessage(`Hyperparameter Studio: ${error}`);
     return { error };
   };
-  if (!vscode.workspace.isTrusted) return { error: deps.controller.refuse().reason };
+  if (!vscode.workspace.isTrusted) return deps.controller.refuse();
   if (!uri) return fail('open a config or a study file to find its learning rate');
   if (uri.scheme !== 'file') return fail(`${uri.toString()} is not a file on disk; the lr-find runs trials from a local folder`);
   const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
@@ -150,7 +151,7 @@ async function startAndShow(deps: FindLearningRateDeps, prepared: PreparedLrFind
   let started = false;
   if (!existing || (existing.state !== 'running' && existing.state !== 'finished')) {
     const outcome = await deps.controller.startStudy(vscode.Uri.file(prepared.studyFile), { resume: existing !== undefined, quiet: true });
-    if ('refused' in outcome) return { error: outcome.reason };
+    if ('refused' in outcome) return outcome;
     if (!outcome.started) throw new Error(`could not start the lr-find: ${outcome.error}`);
     started = true;
   }
