@@ -7,7 +7,7 @@ import { LrFindSampler } from '../lrfind/sampler';
 import { TpeSampler } from './samplers/tpe';
 import type { Sampler } from './types';
 
-export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto', 'lr-find'] as const;
+export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 /** Creates a seeded sampler by name; `bayes` (W&B) means `auto`. */
@@ -38,7 +38,7 @@ export function createSampler(name: string, seed: number): Sampler {
       // The learning-rate finder: log-spaced rates across the one parameter (src/core/lrfind).
       return new LrFindSampler();
     default:
-      throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes)`);
+      throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes, lr-find)`);
   }
 }
 
