@@ -147,12 +147,13 @@ function common(options: PrepareLrFindOptions, param: string, range: LrRange, na
   };
 }
 
-function fromStudy(input: string, text: string, config: StudyConfig, options: PrepareLrFindOptions, fromConfigNote?: string): PreparedLrFind {
+function fromStudy(input: string, text: string, config: StudyConfig, options: PrepareLrFindOptions, via?: { note: string; param: string }): PreparedLrFind {
+  const fromConfigNote = via?.note;
   const notes: string[] = fromConfigNote ? [fromConfigNote] : [];
   const out = lrFindFileFor(input);
   const reused = existing(out, options, notes);
   if (reused) return reused;
-  const found = studyLearningRate(config.space, path.basename(input), options.param);
+  const found = studyLearningRate(config.space, path.basename(input), via?.param ?? options.param);
   const range = found.range ?? (options.range ? { ...options.range, source: 'as given' } : undefined);
   if (!range) throw new LrFindInputError(`${found.name} in ${path.basename(input)} has no positive range; give one with --range "1e-5 .. 1"`);
   const source = studySource(text);
@@ -221,7 +222,8 @@ function fromConfig(input: string, text: string, options: PrepareLrFindOptions):
   const keys = [setting.key, setting.name, ...(flagName ? [flagName] : [])];
   if (options.program === undefined) {
     const study = studyTuning(input, keys);
-    if (study) return fromStudy(study.file, study.text, study.config, { ...options, param: study.param }, `trials run as ${path.basename(study.file)} runs them (it tunes ${path.basename(input)})`);
+    // The config's setting is the study's parameter: found, not asked for, so an earlier lr-find is reused.
+    if (study) return fromStudy(study.file, study.text, study.config, { ...options, param: undefined }, { param: study.param, note: `trials run as ${path.basename(study.file)} runs them (it tunes ${path.basename(input)})` });
   }
   const notes: string[] = [];
   const out = lrFindFileFor(input);

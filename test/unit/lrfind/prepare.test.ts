@@ -37,6 +37,9 @@ describe('preparing an lr-find', () => {
     // Written once: the next call reuses it (and its study resumes); options that would change it are refused.
     const again = prepareLrFind({ input: path.join(dir, 'sweep.yaml'), workspace: dir });
     assert.equal(again.created, false);
+    // From the config again, naming its rate as the hover does: the same lr-find, reused.
+    assert.equal(prepareLrFind({ input, workspace: dir, param: 'lr' }).created, false);
+    assert.equal(prepareLrFind({ input, workspace: dir }).studyFile, p.studyFile);
     assert.match(again.notes.join('\n'), /using sweep\.lrfind\.study\.yaml, written earlier/);
     assert.throws(() => prepareLrFind({ input: path.join(dir, 'sweep.yaml'), workspace: dir, points: 5 }), /exists already \(an earlier lr-find\); edit it, or pass --fresh/);
     const fresh = prepareLrFind({ input: path.join(dir, 'sweep.yaml'), workspace: dir, points: 5, fresh: true, studyExists: n => n === 'quickstart-lrfind' });
