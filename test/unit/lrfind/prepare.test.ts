@@ -77,6 +77,20 @@ describe('preparing an lr-find', () => {
     assert.equal(lrFindFileFor(input), p.studyFile);
   });
 
+  it('keeps the study\'s executor: an lr-find of a Slurm study runs its trials as Slurm jobs', () => {
+    const dir = tmp();
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'train.py'), 'print("loss: 1")\n');
+    const input = path.join(dir, 'sweep.yaml');
+    fs.writeFileSync(input, 'name: big\nprogram: train.py\nmethod: bayes\nmetric: {name: loss, goal: minimize}\nparameters:\n  learning_rate: {distribution: log_uniform_values, min: 1e-5, max: 1e-2}\n  epochs: {value: 3}\nexecutor:\n  type: slurm\n  partition: gpu\n  time: "00:30:00"\nrun_cap: 40\nparallel: 8\n');
+    const p = prepareLrFind({ input, workspace: dir });
+    assert.equal(p.config.executor.type, 'slurm');
+    assert.equal((p.config.executor as { partition?: string }).partition, 'gpu');
+    assert.equal(p.config.limits.parallel, 8);
+    assert.deepEqual(p.config.space.params.map(x => x.name), ['learning_rate']);
+    assert.deepEqual(p.config.constants, { epochs: 3 });
+  });
+
   it('says what is missing: no learning rate, no program, a notebook', () => {
     const dir = tmp();
     dirs.push(dir);
