@@ -144,8 +144,12 @@ function drawRuns(view: LrFindView, canvas: HTMLCanvasElement): Chart {
   const lo = Math.min(...lrs);
   const hi = Math.max(...lrs);
   const colour = (lr: number) => mix(theme.good, theme.bad, hi > lo ? (Math.log(lr) - lo) / (hi - lo) : 0);
-  const finite = view.curves.flatMap(c => c.values.filter(v => Number.isFinite(v)));
+  // The runs that diverged leave the top of the chart: its scale is that of the runs that did not.
+  const calm = new Set(view.points.filter(p => p.status === 'ok' || p.status === 'running').map(p => p.trial));
+  const finite = view.curves.filter(c => calm.size === 0 || calm.has(c.trial)).flatMap(c => c.values.filter(v => Number.isFinite(v)));
   const positive = finite.length > 0 && finite.every(v => v > 0);
+  const logY = positive && Math.max(...finite) / Math.min(...finite) > 30;
+  const top = finite.length ? Math.max(...finite) : undefined;
   const datasets: ChartDataset<'line'>[] = [...view.curves].sort((a, b) => a.lr - b.lr).map(c => ({
     label: `${view.param}=${formatRate(c.lr)}`,
     data: c.steps.map((s, i) => ({ x: s, y: c.values[i] })),
@@ -163,7 +167,7 @@ function drawRuns(view: LrFindView, canvas: HTMLCanvasElement): Chart {
       parsing: false,
       scales: {
         x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted } },
-        y: { type: positive && Math.max(...finite) / Math.min(...finite) > 30 ? 'logarithmic' : 'linear', title: { display: true, text: view.metric, color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted } },
+        y: { type: logY ? 'logarithmic' : 'linear', max: top !== undefined ? (logY ? top * 2 : top * 1.1) : undefined, title: { display: true, text: view.metric, color: theme.muted }, grid: { color: theme.grid }, ticks: { color: theme.muted, callback: (v: string | number) => fmtLoss(Number(v)) } },
       },
       plugins: { tooltip: { callbacks: { label: item => `${item.dataset.label}: ${fmtLoss(item.parsed.y ?? null)} at step ${item.parsed.x}` } } },
     },

@@ -53,6 +53,7 @@ for (const theme of themes) {
       const shown = await hover(wb.page, /^"lr"$/, /Learning rate ·/);
       const link = shown.locator('a', { hasText: 'Find learning rate…' });
       await link.waitFor({ timeout: 10_000 });
+      await link.scrollIntoViewIfNeeded();
       await wb.screenshot(`lrfind-hover-${theme}`);
       await link.click();
       const panel = await frameWith(wb.page, '#root[data-verdict]', 60_000);
@@ -88,6 +89,8 @@ for (const theme of themes) {
     });
 
     it('Narrow brings the sweep’s range in around the suggestion; the sidebar lists the lr-find with it', async () => {
+      // Back to the panel's tab (config.json was brought to the front to check the edit).
+      await wb.page.locator('.tab', { hasText: 'Learning Rate: quickstart-lrfind' }).click();
       const panel = await frameWith(wb.page, '#root[data-verdict="ok"]');
       await panel.locator('#narrow').click();
       const dialog = wb.page.locator('.monaco-dialog-box');
