@@ -75,7 +75,7 @@ function landmarks(view: LrFindView): Plugin<'scatter'> {
         ctx.fillStyle = color;
         ctx.font = `11px ${theme.font}`;
         ctx.textAlign = px > a.right - 90 ? 'right' : 'left';
-        ctx.fillText(label, px + (ctx.textAlign === 'right' ? -4 : 4), a.top + 12 + (label.startsWith('suggested') ? 0 : label.startsWith('lowest') ? 14 : 28));
+        ctx.fillText(label, px + (ctx.textAlign === 'right' ? -4 : 4), a.top + 26 + (label.startsWith('suggested') ? 0 : label.startsWith('lowest') ? 14 : 28));
       };
       line(view.minimum?.lr ?? null, theme.muted, [4, 3], `lowest ${formatRate(view.minimum?.lr ?? 0)}`);
       line(view.divergedAbove, theme.bad, [2, 3], `diverges ${formatRate(view.divergedAbove ?? 0)}`);

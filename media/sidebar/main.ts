@@ -245,8 +245,9 @@ function render(state: SidebarState): void {
         item.insertBefore(tune, item.lastChild);
       }
       if (c.learningRate && current.trusted) {
-        const find = button('LR…', 'pulse', () => vscode.postMessage({ type: 'command', command: 'findLearningRate', uri: c.uri }));
-        find.classList.add('secondary', 'find-lr');
+        const find = button('', 'pulse', () => vscode.postMessage({ type: 'command', command: 'findLearningRate', uri: c.uri }));
+        find.classList.add('secondary', 'find-lr', 'icon-only');
+        find.setAttribute('aria-label', 'Find learning rate');
         find.title = `Find a learning rate for ${c.learningRate} in ${c.path}: short trials at log-spaced rates`;
         find.addEventListener('click', e => e.stopPropagation());
         item.insertBefore(find, item.lastChild);
