@@ -11,8 +11,11 @@ export interface Judgement {
   readonly interrupted: boolean;
 }
 
-/** `lastValue`: the objective's last reported value; `stopping`: why the study asked the trial to stop, if it did. */
-export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome): Judgement {
+/**
+ * `lastValue`: the objective's last finite value; `stopping`: why the study asked the trial to stop, if it did;
+ * `diverged`: "diverged: loss=nan at step N" when the objective ended on NaN/±Infinity (the trial fails).
+ */
+export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome, diverged?: string | false): Judgement {
   // The executor's reason wins; ours only explains a non-zero end (a trial that exited 0
   // right as we asked it to stop did finish).
   const reason = outcome.stopReason ?? (outcome.exitCode !== 0 || outcome.signal ? stopping : undefined);
@@ -24,7 +27,11 @@ export function judgeOutcome(config: StudyConfig, lastValue: number | undefined,
   if (reason === 'prune') return { state: 'pruned', value: lastValue, interrupted: false };
   if (reason === 'timeout') return fail(`timed out after ${formatMs(config.limits.trialTimeoutMs ?? outcome.durationMs)}`);
   if (outcome.error !== undefined) return fail(outcome.error);
-  if (outcome.exitCode !== 0) return fail(outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`);
+  if (outcome.exitCode !== 0) {
+    const exit = outcome.signal ? `killed by ${outcome.signal}` : `exited with code ${outcome.exitCode}`;
+    return fail(diverged ? `${diverged}, then ${exit}` : exit);
+  }
+  if (diverged) return fail(diverged);
   if (lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
   return { state: 'complete', value: lastValue, interrupted: false };
 }

@@ -13,6 +13,7 @@ import type { TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
 import { stopSurvivors } from '../runner/survivors';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
+import { DivergenceTracker, divergedMessage } from './divergence';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { findStaleTrials, goneMembers, liveMembers } from './liveness';
 import { errorText, failedHandle, judgeOutcome } from './outcome';
@@ -28,8 +29,11 @@ interface ActiveTrial {
   timer?: unknown;
   /** Why we asked it to stop, if we did. */
   stopping?: StopReason;
-  /** Last value of the objective metric, in arrival order (the final value when the trial ends). */
+  /** Last finite value of the objective metric, in arrival order (the final value when the trial ends). */
   lastValue?: number;
+  /** Whether the objective ends on NaN/±Infinity (then the trial failed as diverged). */
+  readonly divergence: DivergenceTracker;
+  warnedNonFinite?: boolean;
   /** A newer value for a step already journaled, not yet written. */
   pendingUpdate?: { step: number; value: number };
 }
@@ -247,7 +251,7 @@ export class StudyRun {
       // A launch that throws is a failed trial, not a crashed study.
       handle = failedHandle(trial.number, errorText(err));
     }
-    const active: ActiveTrial = { trial, handle, gpu };
+    const active: ActiveTrial = { trial, handle, gpu, divergence: new DivergenceTracker() };
     this.running.set(trial.number, active);
     this.emit({ type: 'trial-started', study: this.study, number: trial.number, params: trial.params, retryOf: trial.retryOf });
     handle.onSpawn?.(this.guard(({ pgid }) => this.write({ op: 'spawn', number: trial.number, w: this.worker, pgid, host: this.host, time: this.clock.now() })));
@@ -289,8 +293,14 @@ export class StudyRun {
     if (!this.running.has(a.trial.number) || this.fencedError) return;
     this.emit({ type: 'metric', study: this.study, number: a.trial.number, name: point.name, step: point.step, value: point.value });
     if (point.name !== config.metric) return;
-    if (!Number.isFinite(point.value) || !Number.isFinite(point.step)) {
-      this.warn(`trial ${a.trial.number} reported ${config.metric}=${point.value} at step ${point.step}; ignored (not a finite number)`);
+    if (!Number.isFinite(point.step)) {
+      this.warn(`trial ${a.trial.number} reported ${config.metric}=${point.value} at step ${point.step}; ignored (not a finite step)`);
+      return;
+    }
+    a.divergence.report(point.step, point.value);
+    if (!Number.isFinite(point.value)) {
+      if (!a.warnedNonFinite) this.warn(`trial ${a.trial.number} reported ${config.metric}=${point.value} at step ${point.step}; unless a finite value follows, it fails as diverged`);
+      a.warnedNonFinite = true;
       return;
     }
     a.lastValue = point.value;
@@ -328,7 +338,7 @@ export class StudyRun {
     const n = a.trial.number;
     this.flushPending(a);
     const time = this.clock.now();
-    const { state, value, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome);
+    const { state, value, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome, a.divergence.diverged && divergedMessage(this.config.metric, a.divergence.diverged));
     const finished = this.journal.append({ op: 'finish', number: n, w: this.worker, state, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
     // Interrupted trials go straight back into the queue, so a resume (or another worker) re-runs them first.
     if (interrupted) this.transact(study => [{ op: 'trial', number: study.trials.length, params: a.trial.params, state: 'waiting', w: this.worker, time, retryOf: n }]);
