@@ -19,6 +19,7 @@ import { planLaunch, type LaunchPlan } from './launchPlan';
 import { GpuPool } from './gpu-pool';
 import { isGroupAlive, isSignallablePid, signalGroup, terminateGroup } from './process-group';
 import { LaunchError } from './resolve';
+import { setLongTimeout, timerDelay, type LongTimeout } from './timer';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch, TrialOutcome } from './types';
 
 export interface LocalExecutorOptions {
@@ -179,7 +180,7 @@ class LocalTrial implements TrialHandle {
   private collector: MetricCollector | undefined;
   private stderrTail = '';
   private terminating: Promise<void> | undefined;
-  private timeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  private timeoutTimer: LongTimeout | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private polling: Promise<void> | undefined;
 
@@ -358,17 +359,14 @@ class LocalTrial implements TrialHandle {
       });
     });
 
-    if (this.trial.timeoutMs !== undefined) {
-      const ms = Math.min(this.trial.timeoutMs, 2 ** 31 - 1);
-      this.timeoutTimer = setTimeout(() => void this.stop('timeout'), ms);
-    }
-    this.pollTimer = setInterval(() => this.pollFiles(), this.ctx.pollIntervalMs);
+    if (this.trial.timeoutMs !== undefined) this.timeoutTimer = setLongTimeout(() => void this.stop('timeout'), this.trial.timeoutMs);
+    this.pollTimer = setInterval(() => this.pollFiles(), timerDelay(this.ctx.pollIntervalMs));
     if (this.stopReason) this.terminate();
 
     void (async () => {
       const exit = await exited;
       const durationMs = performance.now() - this.startedAt;
-      clearTimeout(this.timeoutTimer);
+      this.timeoutTimer?.clear();
       this.phase = 'finishing';
       if (!exit.spawnError) {
         // The leader is gone, but a `sleep &` or a worker it left behind still belongs to the trial.
@@ -453,7 +451,7 @@ class LocalTrial implements TrialHandle {
   private settle(outcome: TrialOutcome): void {
     if (this.phase === 'done') return;
     this.phase = 'done';
-    clearTimeout(this.timeoutTimer);
+    this.timeoutTimer?.clear();
     clearInterval(this.pollTimer);
     if (this.gpuFromPool !== undefined) this.ctx.pool?.release(this.gpuFromPool);
     this.ctx.onSettled(this);

@@ -8,6 +8,7 @@
  * to a `StudyRun` (studyRun.ts), which runs the loop.
  */
 import * as os from 'node:os';
+import { setLongTimeout, type LongTimeout } from '../runner/timer';
 import type { TrialExecutor } from '../runner/types';
 import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler } from '../search/index';
 import { mixSeed } from '../search/rng';
@@ -32,13 +33,9 @@ export interface StudyClock {
 
 export const systemClock: StudyClock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // Timers of the loop must never keep a finished CLI process alive.
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: h => clearTimeout(h as NodeJS.Timeout),
+  // Timers of the loop must never keep a finished CLI process alive; a trial_timeout may pass 2³¹ ms.
+  setTimeout: (fn, ms) => setLongTimeout(fn, ms, { unref: true }),
+  clearTimeout: h => (h as LongTimeout).clear(),
 };
 
 export interface RunStudyOptions {

@@ -9,6 +9,7 @@
 import * as os from 'node:os';
 import { createMetricCollector } from '../../metrics/collector';
 import type { MetricCollector, MetricCollectorOptions } from '../../metrics/types';
+import { timerDelay } from '../timer';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch } from '../types';
 import { JobBoard } from './board';
 import { execFileRunner, type SlurmCommandRunner } from './commands';
@@ -79,8 +80,9 @@ export class SlurmExecutor implements TrialExecutor {
     };
     this.board = new JobBoard({
       run: options.commands ?? execFileRunner(env),
-      pollMs: positiveInt(options.pollIntervalMs, 'pollIntervalMs', 1000),
-      batchDelayMs: options.batchDelayMs ?? 200,
+      // Board delays are plain timers: capped where Node would cut them to 1 ms.
+      pollMs: timerDelay(positiveInt(options.pollIntervalMs, 'pollIntervalMs', 1000)),
+      batchDelayMs: timerDelay(options.batchDelayMs ?? 200),
       arrayThrottle: options.arrayThrottle,
       sbatchLines: (options.extraSbatchArgs ?? []).map(stripSbatchPrefix),
       user: options.user ?? os.userInfo().username,

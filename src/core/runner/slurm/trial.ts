@@ -13,6 +13,7 @@ import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../..
 import { ArgvError } from '../argv';
 import { planLaunch } from '../launchPlan';
 import { LaunchError } from '../resolve';
+import { setLongTimeout, type LongTimeout } from '../timer';
 import type { StopReason, TrialHandle, TrialLaunch, TrialOutcome } from '../types';
 import type { BoardTrial, JobBoard, RestartInfo } from './board';
 import { buildBatchScript } from './script';
@@ -63,8 +64,8 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   private phase: 'preparing' | 'queued' | 'submitted' | 'settled' = 'preparing';
   private resolveDone!: (outcome: TrialOutcome) => void;
   private stopReason: StopReason | undefined;
-  private stopTimer: NodeJS.Timeout | undefined;
-  private runTimer: NodeJS.Timeout | undefined;
+  private stopTimer: LongTimeout | undefined;
+  private runTimer: LongTimeout | undefined;
   /** Set when Slurm requeued the task after its node failed: we cancel it, and the trial fails. */
   private nodeFailure: { node?: string } | undefined;
   private resubmits = 0;
@@ -211,7 +212,7 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   private cancel(): void {
     this.ctx.board.cancel(this);
     if (!this.stopReason || this.stopTimer) return;
-    this.stopTimer = setTimeout(() => {
+    this.stopTimer = setLongTimeout(() => {
       this.ctx.board.release(this);
       void this.readOutputs(true).finally(() =>
         this.settle({
@@ -225,11 +226,11 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   private startRunTimer(): void {
     const limit = this.trial.timeoutMs;
     if (limit === undefined || this.runTimer) return;
-    this.runTimer = setTimeout(() => void this.stop('timeout'), limit);
+    this.runTimer = setLongTimeout(() => void this.stop('timeout'), limit);
   }
 
   private clearRunTimer(): void {
-    if (this.runTimer) clearTimeout(this.runTimer);
+    this.runTimer?.clear();
     this.runTimer = undefined;
   }
 
@@ -237,7 +238,7 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
     if (this.phase === 'settled') return;
     this.phase = 'settled';
     this.clearRunTimer();
-    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer?.clear();
     this.ctx.board.release(this);
     this.resolveDone(outcome);
   }
