@@ -296,6 +296,11 @@ export class MetricRegex {
     this.re = re;
   }
 
+  /** Whether a match can yield the metric `name` (a `name`/`value` pair yields any). */
+  canRead(name: string): boolean {
+    return this.nameValue || this.metricGroups.includes(name);
+  }
+
   /** The metrics the regex finds on the line; empty when it does not match. */
   parse(rawLine: string): LineMetric[] {
     const line = stripAnsi(rawLine);

@@ -11,14 +11,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
 import type { ExecutorConfig, FlappingConfig, PrunerConfig, StudyConfig, StudyFileIssue } from './types';
 import { createPruner } from '../search/pruners';
+import { MetricRegex } from '../metrics/lines';
 import { implicitMetricRegex } from '../metrics/suggest';
+import { gridProblems } from './gridCheck';
 import { readExecutor, readGpus, readLaunch } from './file/executor';
 import { isStudyName, MAX_STUDY_FILE_BYTES, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
 import { readParameters, type ReadParameters } from './file/parameters';
-import { bool, describe, duration, entries, int, num, oneOf, readYamlDocument, str, StudyFileError, type Context, type Entry } from './file/yaml';
+import { bool, checkDurationMs, describe, duration, entries, int, num, oneOf, readYamlDocument, str, StudyFileError, type Context, type Entry } from './file/yaml';
 
 export { isStudyName, MAX_STUDY_FILE_BYTES, STUDY_FILE_METHODS, PRUNER_TYPES, ARG_STYLES, DISTRIBUTIONS, COMMAND_MACROS, STUDY_FILE_KEYS } from './file/keys';
 export { StudyFileError, quoteFlowMacros, parseDuration } from './file/yaml';
@@ -103,11 +105,17 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
 
   const { metric, direction, target } = readMetric(ctx, get('metric'));
 
-  const found: ReadParameters = { params: [], constants: {}, layout: {} };
+  const found: ReadParameters = { params: [], constants: {}, layout: {}, keys: new Map() };
   const paramsE = get('parameters');
   if (!paramsE) ctx.error(null, 'parameters is required: the hyperparameters to search, e.g. parameters: {lr: {min: 0.0001, max: 0.1}}');
   else readParameters(ctx, paramsE, [], found);
-  if (paramsE && found.params.length === 0 && ctx.issues.length === 0) ctx.warn(paramsE.value, 'parameters has nothing to search (only constants): every trial is the same');
+  if (paramsE && found.params.length === 0 && ctx.issues.length === 0) {
+    // Every sampler refuses an empty search space; say so here rather than once the study exists.
+    ctx.error(paramsE.value, `parameters has nothing to search: ${Object.keys(found.constants).join(', ')} ${Object.keys(found.constants).length === 1 ? 'is a constant' : 'are constants'} (value:); give at least one parameter values: [...] or min/max`);
+  }
+  if (sampler === 'grid' && found.params.length > 0) {
+    for (const p of gridProblems({ params: found.params })) ctx.error(p.param !== undefined ? found.keys.get(p.param) : methodE!.value, p.param !== undefined ? `parameters.${p.param}: ${p.message}` : `method grid: ${p.message}`);
+  }
 
   let launch = readLaunch(ctx, get, path.dirname(file));
   if (Object.keys(found.layout).length > 0) launch = { ...launch, paramLayout: found.layout };
@@ -116,7 +124,7 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
 
   const seed = get('seed') ? int(ctx, get('seed')!, 'seed', 0, 2 ** 32 - 1) : undefined;
   // A metric name the built-in line formats cannot read (`val mAP`) is read by a regex for that name.
-  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!) : implicitMetricRegex(metric);
+  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!, metric) : implicitMetricRegex(metric);
   const gpus = get('gpus') ? readGpus(ctx, get('gpus')!) : [];
   const retryFailed = get('retry_failed') ? bool(ctx, get('retry_failed')!, 'retry_failed') : undefined;
   let executor: ExecutorConfig = { type: 'local' };
@@ -167,14 +175,26 @@ function readMetric(ctx: Context, metricE: Entry | undefined): { metric: string;
   return { metric, direction, target };
 }
 
-function readMetricRegex(ctx: Context, e: Entry): string | undefined {
+/** The trial's metric reader takes the regex as it is checked here, so every trial would refuse what this refuses. */
+function readMetricRegex(ctx: Context, e: Entry, metric: string): string | undefined {
   const metricRegex = str(ctx, e, 'metric_regex');
-  if (metricRegex !== undefined) {
-    try {
-      new RegExp(metricRegex);
-    } catch (err) {
-      ctx.error(e.value, `metric_regex is not a valid regular expression: ${(err as Error).message}`);
-    }
+  if (metricRegex === undefined) return undefined;
+  try {
+    new RegExp(metricRegex);
+  } catch (err) {
+    ctx.error(e.value, `metric_regex is not a valid regular expression: ${(err as Error).message}`);
+    return metricRegex;
+  }
+  let reader: MetricRegex;
+  try {
+    reader = new MetricRegex(metricRegex);
+  } catch (err) {
+    const group = /^[A-Za-z_$][\w$]*$/.test(metric) ? `; for the objective write (?<${metric}>…)` : '';
+    ctx.error(e.value, `metric_regex: ${(err as Error).message}${group}`);
+    return metricRegex;
+  }
+  if (!reader.canRead(metric)) {
+    ctx.warn(e.value, `metric_regex has no (?<${metric}>…) group and no (?<name>…)(?<value>…) pair, so it never reads the objective ${metric}; it is read from the usual line formats only`);
   }
   return metricRegex;
 }
@@ -233,13 +253,13 @@ function readFlapping(ctx: Context, e: Entry): FlappingConfig | undefined {
   const maxE = m.get('max_failures');
   const winE = m.get('window_s');
   const maxFailures = maxE ? int(ctx, maxE, 'flapping.max_failures', 1) : 3;
-  let windowS = winE ? num(ctx, winE, 'flapping.window_s') : 60;
-  if (windowS !== undefined && windowS <= 0) {
-    ctx.error(winE!.value, `flapping.window_s must be positive, got ${windowS}`);
-    windowS = undefined;
+  let windowMs: number | undefined = 60_000;
+  if (winE) {
+    const windowS = num(ctx, winE, 'flapping.window_s');
+    windowMs = windowS === undefined ? undefined : checkDurationMs(ctx, winE.value as Scalar, 'flapping.window_s', windowS * 1000);
   }
-  if (maxFailures === undefined || windowS === undefined) return undefined;
-  return { maxFailures, windowMs: windowS * 1000 };
+  if (maxFailures === undefined || windowMs === undefined) return undefined;
+  return { maxFailures, windowMs };
 }
 
 function readEarlyTerminate(ctx: Context, e: Entry): PrunerConfig | undefined {

@@ -79,7 +79,7 @@ describe('study file: W&B sweeps run unchanged', () => {
     assert.equal(config.launch.argStyle, 'hydra');
     assert.equal(config.launch.interpreter, 'python3');
     assert.deepEqual(config.launch.env, { WANDB_MODE: 'offline' });
-    assert.equal(config.metricRegex, 'val_loss=(?<value>[0-9.e-]+)');
+    assert.equal(config.metricRegex, 'val_loss=(?<val_loss>[0-9.e-]+)');
     assert.deepEqual(config.gpus, ['0', '1']);
     assert.equal(config.retryFailed, true);
     assert.deepEqual(config.space.params.find(p => p.name === 'wd')?.distribution, { type: 'float', low: 0, high: 0.1, step: 0.01 });

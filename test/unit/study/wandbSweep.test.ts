@@ -41,7 +41,7 @@ describe('study file: values typed as PyYAML types them (what wandb reads)', () 
   });
 
   it('passes command items as Python’s str() of their PyYAML value', () => {
-    const argv = argvOf(`${HEAD}parameters: {x: {value: 1}}\ncommand: ['\${interpreter}', '\${program}', --epochs, 5, --lr, 1.0, --flag, yes, --eps, 1e-5, --w, 1.0e-5, '\${args}']\n`, {});
+    const argv = argvOf(`${HEAD}parameters: {x: {value: 1}, y: {values: [2]}}\ncommand: ['\${interpreter}', '\${program}', --epochs, 5, --lr, 1.0, --flag, yes, --eps, 1e-5, --w, 1.0e-5, '\${args}']\n`, {});
     assert.deepEqual(argv, ['python', 'train.py', '--epochs', '5', '--lr', '1.0', '--flag', 'True', '--eps', '1e-5', '--w', '1e-05', '--x=1']);
   });
 });

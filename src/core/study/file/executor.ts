@@ -71,10 +71,28 @@ function readEnv(ctx: Context, e: Entry): Record<string, string> | undefined {
   }
   const out: Record<string, string> = {};
   for (const [k, v] of entries(ctx, e.value, 'env', undefined)) {
-    if (isScalar(v.value) && v.value.value !== null && typeof v.value.value !== 'object') out[k] = String(v.value.value);
-    else ctx.error(v.value ?? v.pair, `env.${k} must be a string, got ${describe(v.value)}`);
+    const problem = envNameProblem(k);
+    if (problem) {
+      ctx.error(v.pair.key as Node, `env: ${JSON.stringify(k)} cannot be an environment variable name: ${problem}`);
+      continue;
+    }
+    if (isScalar(v.value) && v.value.value !== null && typeof v.value.value !== 'object') {
+      const value = String(v.value.value);
+      if (value.includes('\0')) ctx.error(v.value, `env.${k} contains a NUL character, which no environment variable can hold`);
+      else out[k] = value;
+    } else ctx.error(v.value ?? v.pair, `env.${k} must be a string, got ${describe(v.value)}`);
   }
   return out;
+}
+
+/** Why a name cannot be passed as an environment variable (execve takes NAME=value strings, ended by NUL). */
+function envNameProblem(name: string): string | undefined {
+  if (name === '') return 'it is empty';
+  if (name.includes('=')) return 'it contains "=" (the environment is a list of NAME=value)';
+  if (name.includes('\0')) return 'it contains a NUL character';
+  // A key of the object the environment is built in, not data.
+  if (name === '__proto__') return 'it is reserved';
+  return undefined;
 }
 
 export function readGpus(ctx: Context, e: Entry): string[] {

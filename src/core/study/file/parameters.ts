@@ -20,7 +20,15 @@ export interface ReadParameters {
   readonly params: ParamSpec[];
   readonly constants: Record<string, ParamValue>;
   readonly layout: Record<string, ParamLayout>;
+  /** Where each parameter is written (its key), for checks made once the whole section is read. */
+  readonly keys: Map<string, Node>;
 }
+
+/**
+ * Names that are not data in a JavaScript object: `__proto__` would be dropped from the parameters a
+ * trial receives (or replace their prototype), `constructor` and `prototype` read as inherited members.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 type DistributionName = (typeof DISTRIBUTIONS)[number];
 
@@ -44,8 +52,17 @@ export function readParameters(ctx: Context, e: Entry, path: readonly string[], 
     ctx.error(e.value ?? e.pair, `${where} must be a mapping of parameter names to their ranges, got ${describe(e.value)}`);
     return;
   }
+  if (e.value.items.length === 0) {
+    ctx.error(e.value, `${where} is empty: give at least one hyperparameter to search, e.g. lr: {min: 0.0001, max: 0.1}`);
+    return;
+  }
   for (const [key, entry] of entries(ctx, e.value, where, undefined)) {
     const name = `${prefix}${key}`;
+    const reserved = key.split('.').find(part => RESERVED_NAMES.has(part));
+    if (reserved !== undefined) {
+      ctx.error(entry.pair.key as Node, `parameters: ${reserved} cannot be a parameter name (${[...RESERVED_NAMES].join(', ')} are reserved); rename it`);
+      continue;
+    }
     try {
       // Checked here, with a position, rather than as a launch failure of every trial.
       validateParamName(key);
@@ -54,10 +71,11 @@ export function readParameters(ctx: Context, e: Entry, path: readonly string[], 
       ctx.error(entry.pair.key as Node, `parameters: ${(err as Error).message}`);
       continue;
     }
-    if (out.params.some(p => p.name === name) || name in out.constants) {
+    if (out.keys.has(name)) {
       ctx.error(entry.pair.key as Node, `parameters: ${name} is defined twice (a dotted name and a nested parameter both give ${name})`);
       continue;
     }
+    out.keys.set(name, entry.pair.key as Node);
     readParameter(ctx, entry, name, [...path, key], out);
   }
 }

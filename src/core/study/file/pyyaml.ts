@@ -132,7 +132,8 @@ export function sweepValue(ctx: Context, node: Node | null, where: string, depth
       }
       const v = sweepValue(ctx, (pair.value as Node) ?? null, `${where}.${key.value}`, depth + 1);
       if (v === undefined) return undefined;
-      out[key.value] = v;
+      // A data key, even `__proto__` (a plain assignment would set the object's prototype instead).
+      Object.defineProperty(out, key.value, { value: v, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -228,13 +228,34 @@ export function parseDuration(text: string): number | undefined {
   return matched === t.length && matched > 0 ? total : undefined;
 }
 
+const DURATION_UNITS = ['ms', 's', 'm', 'h', 'd'];
+/** A duration shorter than this cannot be timed (timers count whole milliseconds). */
+export const MIN_DURATION_MS = 1;
+/** Longer than this is not a limit but a typo; no limit is written by leaving the key out. */
+export const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+/** A duration: seconds as a number, or a string like "90s", "30m", "1h30m", "2d". */
 export function duration(ctx: Context, e: Entry, where: string): number | undefined {
   const v = e.value;
-  if (isScalar(v) && typeof v.value === 'number' && Number.isFinite(v.value) && v.value > 0) return v.value * 1000;
+  if (isScalar(v) && typeof v.value === 'number') return checkDurationMs(ctx, v, where, v.value * 1000);
   if (isScalar(v) && typeof v.value === 'string') {
     const ms = parseDuration(v.value);
-    if (ms !== undefined && ms > 0) return ms;
+    if (ms !== undefined) return checkDurationMs(ctx, v, where, ms);
+    const unknown = [...v.value.matchAll(/\d\s*([A-Za-zµ]+)/g)].map(m => m[1]).find(u => !DURATION_UNITS.includes(u));
+    const hint = unknown !== undefined ? ` (unknown unit "${unknown}"; the units are ${DURATION_UNITS.join(', ')})` : '';
+    ctx.error(v, `${where} must be a positive duration in seconds or like "90s", "30m", "1h30m", "2d", got ${describe(v)}${hint}`);
+    return undefined;
   }
-  ctx.error(v ?? e.pair, `${where} must be a positive duration in seconds or like "30m", "1h30m", got ${describe(v)}`);
+  ctx.error(v ?? e.pair, `${where} must be a positive duration in seconds or like "90s", "30m", "1h30m", "2d", got ${describe(v)}`);
+  return undefined;
+}
+
+/** Refuses durations no timer can honour: not positive, NaN, under 1 ms, over 100 years. */
+export function checkDurationMs(ctx: Context, node: Scalar, where: string, ms: number): number | undefined {
+  const written = ctx.source(node);
+  if (!(ms > 0)) ctx.error(node, `${where} must be a positive duration, got ${written}`);
+  else if (ms < MIN_DURATION_MS) ctx.error(node, `${where} of ${written} is shorter than ${MIN_DURATION_MS} ms, which no timer can measure; give seconds (30) or a unit ("90s", "30m")`);
+  else if (ms > MAX_DURATION_MS) ctx.error(node, `${where} of ${written} is more than 100 years; leave ${where} out for no limit`);
+  else return ms;
   return undefined;
 }
