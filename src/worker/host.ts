@@ -9,6 +9,7 @@ import { StudyExistsError, StudyJournal } from '../core/study/journal';
 import { openStudyRun } from '../core/study/runStudy';
 import type { StudyRun } from '../core/study/studyRun';
 import type { StudyEvent } from '../core/study/types';
+import { storageProblem } from '../core/study/storageProblem';
 import { measurePruneLatency, prepareStudy, type PreparedStudy, type PruneLatency } from './studyHost';
 
 export interface WorkerHostOptions {
@@ -166,7 +167,7 @@ export class WorkerHost {
         });
       } catch (err) {
         this.studies.delete(name);
-        return fail(err instanceof Error ? err.message : String(err));
+        return fail(storageProblem(err, prepared.journalDir) ?? (err instanceof Error ? err.message : String(err)));
       }
       entry.announced = true;
       this.options.send({
@@ -184,7 +185,7 @@ export class WorkerHost {
         const summary = await studyRun.run();
         this.ended(entry, { type: 'ended', study: name, status: summary.status });
       } catch (err) {
-        this.ended(entry, { type: 'ended', study: name, status: 'error', error: err instanceof Error ? err.message : String(err) });
+        this.ended(entry, { type: 'ended', study: name, status: 'error', error: storageProblem(err, prepared.journalDir) ?? (err instanceof Error ? err.message : String(err)) });
       }
     })().finally(() => prepared.executor.dispose());
   }

@@ -3,13 +3,10 @@
  * setting) → journal directory, executor (`createExecutor`, shared with `hpstudio tune`) and the
  * budget. runStudy picks the sampler and pruner from the config itself.
  */
-import * as path from 'node:path';
-import { buildTrialArgv } from '../core/runner/argv';
-import { programIsCommand } from '../core/runner/launchPlan';
-import { checkProgram } from '../core/runner/resolve';
-import type { LaunchSpec, TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
+import type { TrialExecutor, TrialHandle, TrialLaunch, StopReason } from '../core/runner/types';
 import { createExecutor } from '../core/study/executor';
 import { studyDirectory } from '../core/study/journal';
+import { preflightIssues } from '../core/study/preflight';
 import type { RunStudyOptions } from '../core/study/runStudy';
 import { plannedTrials } from '../core/study/summary';
 import { loadStudyFile } from '../core/study/studyFile';
@@ -43,16 +40,6 @@ export interface PreparedStudy {
 
 export class StudyPreparationError extends Error {}
 
-/** True when the trials read `program` as a file (a script argument), not run it as a command or leave it out. */
-function programUsedAsScript(launch: LaunchSpec): boolean {
-  try {
-    const built = buildTrialArgv(launch, {}, { trialDir: path.join(launch.cwd, '.hpstudio') });
-    return built.programPath !== undefined && !programIsCommand(launch, built.argv);
-  } catch {
-    return true; // the first trial reports the problem with its own message
-  }
-}
-
 /** Reads and checks a study file and builds everything `runStudy` needs. Throws with a readable message. */
 export function prepareStudy(studyFile: string, options: PrepareStudyOptions): PreparedStudy {
   const parsed = loadStudyFile(studyFile);
@@ -66,17 +53,9 @@ export function prepareStudy(studyFile: string, options: PrepareStudyOptions): P
     const env = options.interpreterEnv && Object.keys(options.interpreterEnv).length > 0 ? { ...options.interpreterEnv, ...config.launch.env } : config.launch.env;
     config = { ...config, launch: { ...config.launch, interpreter: options.interpreter, ...(env ? { env } : {}) } };
   }
-  // A missing program would fail every trial (and trip the flapping guard); say so before starting.
-  // Only locally: a Slurm node may see a file system this machine does not.
-  // A program that is the command itself (`[${env}, ${program}, …]`) is looked up in PATH per trial instead.
-  if (config.launch.program !== undefined && config.executor.type === 'local' && programUsedAsScript(config.launch)) {
-    const programPath = path.resolve(config.launch.cwd, config.launch.program);
-    try {
-      checkProgram(config.launch.program, programPath, config.launch.cwd);
-    } catch (err) {
-      throw new StudyPreparationError(`${studyFile}: program ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  // Problems a trial would only find (a missing program), reported before the study exists.
+  const issues = preflightIssues(parsed, config, studyFile);
+  if (issues.length > 0) throw new StudyPreparationError(issues.map(formatIssue).join('\n'));
   const executor = createExecutor(config);
   const journalDir = studyDirectory(options.workspace, config.name);
   const budget = plannedTrials(config, options.trials);

@@ -1,14 +1,17 @@
 /** `hpstudio tune <study.yaml>`: runs a study (a W&B sweep file or our superset) from the terminal. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { SAMPLER_NAMES } from '../../core/search/index';
 import { createExecutor } from '../../core/study/executor';
-import { FencedError, StudyExistsError, studyDirectory } from '../../core/study/journal';
+import { FencedError, JOURNAL_FILE, StudyExistsError, studyDirectory } from '../../core/study/journal';
 import { StudyLockedError } from '../../core/study/lock';
 import { openStudyRun } from '../../core/study/runStudy';
 import type { StudyRun } from '../../core/study/studyRun';
 import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, isBetter, isDone } from '../../core/study/summary';
-import { StudyFileError, loadStudyFile } from '../../core/study/studyFile';
+import { preflightIssues } from '../../core/study/preflight';
+import { storageProblem } from '../../core/study/storageProblem';
+import { StudyFileError, loadStudyFile, type ParsedStudyFile } from '../../core/study/studyFile';
 import { formatIssue, type StudyConfig, type StudyEvent, type StudySummary } from '../../core/study/types';
 
 const SAMPLERS = [...SAMPLER_NAMES, 'bayes'];
@@ -209,18 +212,21 @@ export const tuneCommand: CliCommand = {
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${seed}`);
 
     const file = args.positional[0];
-    let config: StudyConfig;
+    let parsed: ParsedStudyFile;
     try {
-      const parsed = loadStudyFile(path.resolve(io.cwd, file));
+      parsed = loadStudyFile(path.resolve(io.cwd, file));
       for (const w of parsed.warnings) io.stderr.write(`${formatIssue({ ...w, file, message: `warning: ${w.message}` })}\n`);
-      config = parsed.config;
     } catch (err) {
       if (!(err instanceof StudyFileError)) throw err;
       for (const w of err.warnings) io.stderr.write(`${formatIssue({ ...w, file, message: `warning: ${w.message}` })}\n`);
       for (const issue of err.issues) io.stderr.write(`${formatIssue({ ...issue, file })}\n`);
       return 2;
     }
-    config = { ...config, sampler: sampler ?? config.sampler, seed: seed ?? config.seed };
+    const config: StudyConfig = { ...parsed.config, sampler: sampler ?? parsed.config.sampler, seed: seed ?? parsed.config.seed };
+    // What only the overrides or the disk make wrong is still the study file's problem: exit 2, no journal.
+    const issues = preflightIssues(parsed, config, file);
+    for (const issue of issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    if (issues.length > 0) return 2;
 
     const journalDir = studyDirectory(io.cwd, config.name);
     const progress = new Progress(io, config, io.stderr.isTTY === true);
@@ -235,6 +241,11 @@ export const tuneCommand: CliCommand = {
       progress.end();
       if (err instanceof FencedError) {
         io.stderr.write(`hpstudio tune: ${err.message}\n`);
+        return 1;
+      }
+      const disk = storageProblem(err, journalDir);
+      if (disk !== undefined) {
+        io.stderr.write(`hpstudio tune: ${disk}${fs.existsSync(path.join(journalDir, JOURNAL_FILE)) ? `; then continue with: hpstudio tune ${file} --resume` : ''}\n`);
         return 1;
       }
       throw err;

@@ -10,7 +10,7 @@
 import * as os from 'node:os';
 import { setLongTimeout, type LongTimeout } from '../runner/timer';
 import type { TrialExecutor } from '../runner/types';
-import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler } from '../search/index';
+import { createPruner as defaultCreatePruner, createSampler as defaultCreateSampler, validateSpace } from '../search/index';
 import { mixSeed } from '../search/rng';
 import type { Pruner, Sampler } from '../search/types';
 import { StudyJournal, studyWorkspace, type JournalRecord, type ReplayedStudy } from './journal';
@@ -97,6 +97,8 @@ export async function openStudyRun(options: RunStudyOptions): Promise<StudyRun> 
   let sampler = makeSampler(seed);
   let budget = 0;
   let soloAtJoin = true;
+  // A space no sampler can search is refused before the journal exists (a rerun would say "already exists").
+  validateSpace(config.space);
   const journal = await StudyJournal.open(options.journalDir, {
     resume: options.resume,
     join: options.join,

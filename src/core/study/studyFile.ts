@@ -11,8 +11,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, type Scalar, type YAMLMap } from 'yaml';
-import type { ExecutorConfig, FlappingConfig, PrunerConfig, StudyConfig, StudyFileIssue } from './types';
+import { isMap, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { ExecutorConfig, FlappingConfig, PrunerConfig, SourcePosition, StudyConfig, StudyFileIssue } from './types';
 import { createPruner } from '../search/pruners';
 import { MetricRegex } from '../metrics/lines';
 import { implicitMetricRegex } from '../metrics/suggest';
@@ -28,6 +28,8 @@ export { StudyFileError, quoteFlowMacros, parseDuration } from './file/yaml';
 export interface ParsedStudyFile {
   readonly config: StudyConfig;
   readonly warnings: readonly StudyFileIssue[];
+  /** Where the keys checked after loading are written (for their messages): `program`, `method`. */
+  readonly positions: { readonly program?: SourcePosition; readonly method?: SourcePosition };
 }
 
 export interface StudyFileOptions {
@@ -56,16 +58,44 @@ export function studyFolderName(name: string): string | undefined {
 /** Reads and parses a study file from disk (size-checked first). */
 export function loadStudyFile(file: string, options: StudyFileOptions = {}): ParsedStudyFile {
   const abs = path.resolve(file);
-  let size: number;
+  const refuse = (message: string) => new StudyFileError([{ file, line: 1, col: 1, message }], []);
+  let stat: fs.Stats;
   try {
-    size = fs.statSync(abs).size;
-  } catch {
-    throw new StudyFileError([{ file, line: 1, col: 1, message: 'study file not found' }], []);
+    stat = fs.statSync(abs);
+  } catch (err) {
+    throw refuse(fileProblem(err, abs) ?? 'study file not found');
   }
-  if (size > MAX_STUDY_FILE_BYTES) {
-    throw new StudyFileError([{ file, line: 1, col: 1, message: `study file is ${size} bytes; more than the ${MAX_STUDY_FILE_BYTES} a study file may have` }], []);
+  if (stat.isDirectory()) throw refuse(`${abs} is a folder, not a study file: give the path of a .yaml or .json study file in it`);
+  if (!stat.isFile()) throw refuse(`${abs} is not a regular file (a device, pipe or socket): give the path of a .yaml or .json study file`);
+  if (stat.size > MAX_STUDY_FILE_BYTES) {
+    throw refuse(`study file is ${stat.size} bytes; more than the ${MAX_STUDY_FILE_BYTES} a study file may have`);
   }
-  return parseStudyFile(fs.readFileSync(abs, 'utf8'), abs, { ...options, displayName: file });
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw refuse(fileProblem(err, abs) ?? `${abs} could not be read: ${(err as Error).message}`);
+  }
+  return parseStudyFile(text, abs, { ...options, displayName: file });
+}
+
+/** A readable message for why the study file cannot be opened, naming it and what to do. */
+function fileProblem(err: unknown, abs: string): string | undefined {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'study file not found';
+    case 'EACCES':
+    case 'EPERM':
+      return `${abs} cannot be read (permission denied): make it readable (chmod u+r) or run as its owner`;
+    case 'ENOTDIR':
+      return `${abs} is not a path to a file: a part of it is a file, not a folder`;
+    case 'ELOOP':
+      return `${abs} is a symbolic link that points to itself (a loop)`;
+    case 'EISDIR':
+      return `${abs} is a folder, not a study file: give the path of a .yaml or .json study file in it`;
+    default:
+      return undefined;
+  }
 }
 
 
@@ -78,7 +108,8 @@ export function parseStudyFile(text: string, file: string, options: StudyFileOpt
   ctx.issues.sort(byPosition);
   ctx.warnings.sort(byPosition);
   if (ctx.issues.length || !config) throw new StudyFileError(ctx.issues, ctx.warnings);
-  return { config, warnings: ctx.warnings };
+  const at = (key: string) => (root.has(key) ? ctx.position(root.get(key, true) as Node) : undefined);
+  return { config, warnings: ctx.warnings, positions: { program: at('program') ?? at('command'), method: at('method') } };
 }
 
 function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: StudyFileOptions): StudyConfig | undefined {

@@ -90,12 +90,12 @@ describe('hpstudio tune', function () {
     assert.match(missing.err(), /^nope\.yaml:1:1: study file not found/);
   });
 
-  it('fails with the sampler’s reason when it cannot start (grid over a continuous range)', async () => {
+  it('refuses --sampler grid over a continuous range as a study-file error (exit 2) before the study exists', async () => {
     fs.writeFileSync(path.join(ws, 'sweep.yaml'), study());
     const c = capture(ws);
-    assert.equal(await runCli(['tune', 'sweep.yaml', '--sampler', 'grid', '--trials', '3'], c.io), 1);
-    assert.match(c.err(), /^hpstudio tune: sampler grid cannot start this study: .+/m);
-    assert.equal(fs.readdirSync(path.join(ws, '.hpstudio', 'studies', 'demo')).includes('lock'), false, 'the lock is released');
+    assert.equal(await runCli(['tune', 'sweep.yaml', '--sampler', 'grid', '--trials', '3'], c.io), 2);
+    assert.match(c.err(), /^sweep\.yaml:\d+:\d+: grid search \(--sampler grid\): grid search needs a list of values, and \S+ is a continuous range/m);
+    assert.equal(fs.existsSync(path.join(ws, '.hpstudio', 'studies', 'demo')), false, 'no study folder, so a fixed rerun starts afresh');
   });
 
   it('refuses to overwrite an existing study and suggests --resume', async () => {

@@ -5,7 +5,7 @@
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ParamValue } from '../../search/types';
-import { formatIssue, type StudyFileIssue } from '../types';
+import { formatIssue, type SourcePosition, type StudyFileIssue } from '../types';
 import { MAX_STUDY_FILE_BYTES } from './keys';
 
 export class StudyFileError extends Error {
@@ -86,10 +86,14 @@ export class Context {
     private readonly lines: LineCounter,
   ) {}
 
-  private at(node: Node | Pair | null | undefined, message: string): StudyFileIssue {
+  /** Where a node starts, 1-based (1:1 for none). */
+  position(node: Node | Pair | null | undefined): SourcePosition {
     const offset = node && 'range' in node && node.range ? node.range[0] : node && 'key' in node ? rangeStart(node.key) : 0;
     const p = this.lines.linePos(offset ?? 0);
-    return { file: this.file, line: p.line || 1, col: p.col || 1, message };
+    return { line: p.line || 1, col: p.col || 1 };
+  }
+  private at(node: Node | Pair | null | undefined, message: string): StudyFileIssue {
+    return { file: this.file, ...this.position(node), message };
   }
   error(node: Node | Pair | null | undefined, message: string): void {
     this.issues.push(this.at(node, message));
