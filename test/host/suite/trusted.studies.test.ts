@@ -87,6 +87,27 @@ describe('studies from the editor (trusted workspace)', function () {
     assert.match(again.error ?? '', /already exists/);
   });
 
+  it('shows study-file errors with file:line:col before the study exists; once fixed, the same file starts (no "already exists")', async () => {
+    const dir = quickstart();
+    const file = path.join(dir, 'broken.study.yaml');
+    const good = fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8').replace('name: quickstart', 'name: broken').replace('run_cap: 16', 'run_cap: 4');
+    const withTimeout = (t: string) => good.replace(/^trial_timeout: .*$/m, `trial_timeout: ${t}`);
+    // A timeout no timer can measure and a grid over a continuous range (lr): both used to fail only once trials ran.
+    fs.writeFileSync(file, withTimeout('0.0000001').replace(/^method: \w+$/m, 'method: grid'));
+    const result = await vscode.commands.executeCommand<{ started: boolean; error: string }>('hpstudio.startStudy', vscode.Uri.file(file), { quiet: true });
+    assert.equal(result?.started, false, JSON.stringify(result));
+    assert.match(result.error, /broken\.study\.yaml:\d+:3: parameters\.lr: grid search needs a list of values/);
+    assert.match(result.error, /broken\.study\.yaml:\d+:16: trial_timeout of 0\.0000001 is shorter than 1 ms/);
+    assert.ok(!fs.existsSync(path.join(root(), '.hpstudio/studies/broken')), 'no study folder or journal');
+    fs.writeFileSync(file, withTimeout('30d'));
+    const fixed = await vscode.commands.executeCommand<{ started: boolean; error?: string }>('hpstudio.startStudy', vscode.Uri.file(file), { quiet: true });
+    assert.equal(fixed?.started, true, JSON.stringify(fixed));
+    const done = await waitFor('the fixed study to finish', async () => (await studies()).find(s => s.name === 'broken' && s.state === 'finished'));
+    // trial_timeout: 30d is past 2^31 ms: trials must run to their end, not be stopped after 1 ms.
+    assert.ok(done.counts.complete >= 1, JSON.stringify(done.counts));
+    assert.equal(done.trials.filter(t => /timed out/.test(t.error ?? '')).length, 0, JSON.stringify(done.trials));
+  });
+
   it('runs a study file again under the next free name (the card\'s "Run again"), leaving the first study as it was', async () => {
     const uri = vscode.Uri.file(path.join(quickstart(), 'sweep.yaml'));
     const result = await vscode.commands.executeCommand<{ started: boolean; study: string; journalDir: string }>('hpstudio.startStudy', uri, { rerun: true });
