@@ -4,6 +4,7 @@
 //   exit     print to stderr and exit with EXIT_CODE
 //   tree     ignore SIGTERM, start a child and a grandchild that ignore it too, write all pids
 //   sleep    sleep for a long time (cooperative: exits on SIGTERM)
+//   end      print `epoch 1 loss=0.5`, then `epoch 2 loss=<the --end= argument>` (nan, 0.25…) and exit 0
 //   checkpoint  train 4 epochs, saving checkpoint.json after each; the first run holds after epoch 2
 //            until <trial dir>/release exists; a later run (requeued) resumes after the saved epoch.
 //            Each start appends SLURM_RESTART_COUNT to <trial dir>/starts
@@ -51,6 +52,13 @@ async function main() {
       fs.writeFileSync(file, JSON.stringify({ epoch }));
       if (first && epoch === 2) for (let i = 0; i < 6000 && !fs.existsSync(path.join(dir, 'release')); i++) await wait(100);
     }
+    process.exit(0);
+  }
+  if (mode === 'end') {
+    const end = process.argv.slice(2).find((a) => a.startsWith('--end='))?.slice('--end='.length);
+    console.log('epoch 1 loss=0.5');
+    await wait(200);
+    console.log(`epoch 2 loss=${end}`);
     process.exit(0);
   }
   if (mode === 'sleep') {

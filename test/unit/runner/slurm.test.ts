@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive, isZombie } from '../../../src/core/runner/process-group';
 import { SlurmExecutor } from '../../../src/core/runner/slurm';
+import { runStudy } from '../../../src/core/study/runStudy';
+import type { StudyConfig } from '../../../src/core/study/types';
 import type { TrialLaunch } from '../../../src/core/runner/types';
 import type { MetricPoint } from '../../../src/core/metrics/types';
 
@@ -173,6 +175,36 @@ describe('runner / SlurmExecutor on a real single-node Slurm cluster', function 
     const outcome = await executor.launch(launch(6, { MODE: 'sleep' }, { lr: 1 }, { timeoutMs: 1500 })).done;
     assert.equal(outcome.stopReason, 'timeout');
     assert.equal(outcome.error, undefined);
+  });
+
+  it('in a study: a trial whose loss ends on NaN fails as diverged; a 30-day trial_timeout (past 2^31 ms) does not stop trials at once', async () => {
+    const config: StudyConfig = {
+      name: 'slurm-diverged',
+      file: '',
+      space: { params: [{ name: 'end', distribution: { type: 'categorical', choices: ['nan', '0.25'] } }] },
+      constants: {},
+      direction: 'minimize',
+      metric: 'loss',
+      sampler: 'grid',
+      pruner: { type: 'none' },
+      launch: { cwd: SCRIPTS, interpreter: process.execPath, program: PROGRAM, env: { MODE: 'end' } },
+      executor: { type: 'slurm', sbatch: [] },
+      limits: { trials: 2, parallel: 2, trialTimeoutMs: 30 * 86_400_000, flapping: { maxFailures: Infinity, windowMs: 0 } },
+      gpus: [],
+      retryFailed: false,
+    };
+    const executor = new SlurmExecutor({ env: clusterEnv, pollIntervalMs: 200 });
+    try {
+      const summary = await runStudy({ config, journalDir: path.join(work, 'study-diverged'), executor });
+      const byEnd = new Map(summary.trials.map((t) => [t.params.end, t]));
+      assert.equal(byEnd.get('0.25')?.state, 'complete', JSON.stringify(summary.trials));
+      assert.equal(byEnd.get('0.25')?.value, 0.25);
+      assert.equal(byEnd.get('nan')?.state, 'fail', JSON.stringify(summary.trials));
+      assert.equal(byEnd.get('nan')?.error, 'diverged: loss=nan at step 2');
+      assert.equal(summary.best?.params.end, '0.25');
+    } finally {
+      await executor.dispose();
+    }
   });
 
   it('reports what sbatch refused, and a missing program, without throwing', async () => {
