@@ -284,7 +284,9 @@ function walkEntry(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[]
     return;
   }
   if (v.type === 'list') {
-    const structured = v.items.some(i => i.type !== 'scalar');
+    // A list of plain values or of lists (GPT-NeoX `attention_config: [[["mamba"], 64]]`) is one value;
+    // only lists of mappings (pipelines, parameter groups) hold settings of their own.
+    const structured = v.items.some(i => i.type === 'map');
     if (!structured) {
       leaf(w, e, nextPath, parents, siblings, className);
       return;

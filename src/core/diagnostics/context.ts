@@ -1,9 +1,9 @@
 import type { DetectedFile, Setting } from '../detect/types';
 import { SIBLING_AWARE_IDS } from '../knowledge/assess';
 import { findEntry, getEntry, variantFor } from '../knowledge/lookup';
-import type { AssessContext } from '../knowledge/ranges';
-import type { KnowledgeEntry } from '../knowledge/types';
-import { parentKey, siblingsOf } from './scope';
+import { unitOfKey, type AssessContext } from '../knowledge/ranges';
+import type { KnowledgeEntry, ValueUnit } from '../knowledge/types';
+import { nearestByCanonical, parentKey, siblingsOf } from './scope';
 
 /**
  * One definition of "what is around this setting", shared by hovers, diagnostics and `hpstudio
@@ -53,13 +53,36 @@ export function modelFor(setting: Setting, file: DetectedFile): string | undefin
   return undefined;
 }
 
-/** Values of the same object's settings, for the few judgements that need them (LoRA α vs r). */
+/** Composer durations carry their unit (`100tok`, `3ep`); detection keeps it in the origin text. */
+const DURATION_UNITS: Readonly<Record<string, ValueUnit>> = { tok: 'tokens', ba: 'steps', ep: 'epochs', sp: 'samples', dur: 'fraction' };
+
+/** What the value counts: a Composer duration's unit, else the key's suffix (`max_tokens` → tokens). */
+export function unitFor(setting: Setting): ValueUnit | undefined {
+  if (setting.origin?.kind === 'schedule') {
+    const unit = DURATION_UNITS[/^(\w+) = /.exec(setting.origin.text)?.[1] ?? ''];
+    if (unit) return unit;
+  }
+  return unitOfKey(setting.name);
+}
+
+/** A training length in updates: a token budget or an epoch count is no denominator for warmup steps. */
+const countsUpdates = (s: Setting): boolean => (unitFor(s) ?? 'steps') === 'steps';
+
+/**
+ * Values of the same object's settings, for the few judgements that need them (LoRA α vs r, a Noam
+ * factor vs the model width). Warmup also needs the run's length in updates, wherever it is written
+ * (fairseq keeps `max_update` in `optimization`, the warmup in `lr_scheduler`).
+ */
 function siblingValues(setting: Setting, entry: KnowledgeEntry, file: DetectedFile): Record<string, unknown> | undefined {
   if (!SIBLING_AWARE_IDS.has(entry.id)) return undefined;
   const out: Record<string, unknown> = {};
   for (const s of siblingsOf(file, setting)) {
     out[s.name] = s.value;
-    if (s.canonical && !(s.canonical in out)) out[s.canonical] = s.value;
+    if (s.canonical && !(s.canonical in out) && (s.canonical !== 'max_steps' || countsUpdates(s))) out[s.canonical] = s.value;
+  }
+  if (entry.id === 'warmup_steps' && !('max_steps' in out)) {
+    const total = nearestByCanonical(file, setting, ['max_steps'], s => s.kind === 'hyperparameter' && !s.search && countsUpdates(s));
+    if (total) out.max_steps = total.value;
   }
   return out;
 }
@@ -71,5 +94,6 @@ function siblingValues(setting: Setting, entry: KnowledgeEntry, file: DetectedFi
 export function assessContextFor(setting: Setting, file: DetectedFile, entry: KnowledgeEntry): AssessContext {
   const model = modelFor(setting, file);
   const framework = setting.framework ?? variantFor(entry, undefined, setting.name, model)?.frameworks[0];
-  return { framework, optimizer: setting.optimizer, key: setting.name, model, parent: parentKey(setting.key), siblings: siblingValues(setting, entry, file) };
+  const unit = unitFor(setting);
+  return { framework, optimizer: setting.optimizer, key: setting.name, model, parent: parentKey(setting.key), siblings: siblingValues(setting, entry, file), ...(unit ? { unit } : {}) };
 }

@@ -4,7 +4,7 @@ import { formatNumber } from '../knowledge/ranges';
 import { assessContextFor, entryForSetting } from './context';
 import { deprecationFor } from './deprecation';
 import { isPyyamlConsumer, pyyamlFloatText, pyyamlReadsAsString } from './pyyaml';
-import { nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting, siblingsOf } from './scope';
+import { leafName, nearestByCanonical, nearestByName, numericValue, parentKey, siblingSetting, siblingsOf } from './scope';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -180,7 +180,7 @@ function headsDivisibility(file: DetectedFile): Finding[] {
   for (const heads of file.settings) {
     if (heads.canonical !== 'num_heads' || !configured(heads)) continue;
     const h = numericValue(heads);
-    if (h === undefined || !Number.isInteger(h) || h <= 0) continue;
+    if (h === undefined || !Number.isInteger(h) || h <= 0 || attentionFree(file, heads)) continue;
     const hidden = hiddenSizeFor(file, heads);
     const d = numericValue(hidden);
     if (!hidden || d === undefined || !Number.isInteger(d) || d % h === 0) continue;
@@ -192,6 +192,31 @@ function headsDivisibility(file: DetectedFile): Finding[] {
     });
   }
   return out;
+}
+
+/** GPT-NeoX layer types built without attention (megatron/model/gpt2_model.py: Mamba, RWKV and gMLP blocks). */
+const ATTENTION_FREE_LAYER = /^(mamba\d?|rwkv\d*|gmlp|amlp)$/i;
+/** Architectures made of state-space or recurrent blocks only: HF `model_type: mamba`, `MambaLMHeadModel`, `RwkvForCausalLM`. */
+const ATTENTION_FREE_MODEL = /^(mamba\d?|rwkv\d*|hyena|s4d?)(forcausallm|lmheadmodel|model|config|$)/;
+const MODEL_KEYS = new Set(['model_type', 'type', '_target_', 'class_path', 'architectures', 'arch', 'architecture']);
+
+function strings(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value) && depth < 4) for (const v of value) strings(v, out, depth + 1);
+  return out;
+}
+
+/**
+ * A model whose blocks have no attention, so a head count it carries along is never used: GPT-NeoX's
+ * Mamba configs keep `num_attention_heads: 12` next to `hidden_size: 2560` with `attention_config:
+ * [[["mamba"], 64]]` (every layer a Mamba block). Hybrids with any attention layer are still checked.
+ */
+function attentionFree(file: DetectedFile, heads: Setting): boolean {
+  const layout = nearestByName(file, heads, ['attention_config']);
+  const layers = layout ? strings(layout.value) : [];
+  if (layers.length > 0) return layers.every(t => ATTENTION_FREE_LAYER.test(t.trim()));
+  return siblingsOf(file, heads).some(s => MODEL_KEYS.has(leafName(s))
+    && strings(s.value).some(v => ATTENTION_FREE_MODEL.test(v.replace(/^.*\./, '').toLowerCase().replace(/[^a-z0-9]/g, ''))));
 }
 
 /**

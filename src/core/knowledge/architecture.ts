@@ -258,6 +258,11 @@ export const architectureEntries: readonly KnowledgeEntry[] = [
     section: 'architecture',
     aliases: ['freeze', 'freeze_at', 'FREEZE_AT', 'frozen_stages', 'frozen', 'freeze_backbone', 'train_last_n_layers', 'freeze_layers'],
     range: { low: -1, high: 100, scale: 'int', note: '0 – a few stages/layers; -1 freezes nothing in mmdet', source: 'Detectron2 (FREEZE_AT 2); mmdetection ResNet configs (frozen_stages 1; class default -1); Ultralytics (freeze None)' },
+    ranges: [
+      // A freezing length in time, not a number of frozen layers (fairseq `freeze_finetune_updates`).
+      { label: 'freezing for the first updates', low: 0, high: 1e6, scale: 'linear', note: 'wav2vec 2.0 fine-tuning keeps the pretrained encoder fixed for the first 10,000 updates', source: 'fairseq models/wav2vec/wav2vec2_asr.py (Wav2Vec2AsrConfig.freeze_finetune_updates, default 0: the encoder is not fine-tuned for this many updates); examples/wav2vec/config/finetuning (0 – 10,000)', when: { units: ['steps'] } },
+      { label: 'freezing for the first epochs', low: 0, high: 100, scale: 'linear', note: '1 in fastai’s fine_tune', source: 'fastai Learner.fine_tune (freeze_epochs 1)', when: { units: ['epochs'] } },
+    ],
     valid: { min: -1, minWhy: 'only -1 has a meaning (nothing frozen)' },
     effects: { raise: 'more frozen: faster and safer on small data, less adaptation', lower: 'more of the model adapts' },
     pitfalls: ['BatchNorm statistics still update unless they are frozen too (`norm_eval`).'],

@@ -1,9 +1,13 @@
 import { getEntry, normalizeName } from './lookup';
+import { parseNumeric } from './numeric';
+import { relativeCheck } from './relative';
 import { ADAM_FAMILY } from './optimizers';
 import { anyConditionHolds, boundsText, findKeyword, formatNumber, normalizeModel, optimizerMatches, selectRange, unsetMessage, type AssessContext } from './ranges';
 import type { KnowledgeEntry, TypicalRange, ValidLimits } from './types';
 
 export { formatNumber, optimizerMatches, selectRange } from './ranges';
+export { parseNumeric } from './numeric';
+export { SIBLING_AWARE_IDS } from './relative';
 export type { AssessContext } from './ranges';
 
 /**
@@ -22,22 +26,6 @@ export interface Assessment {
   readonly direction?: 'low' | 'high';
   /** Where the judgement comes from: the range's provenance (library default, paper, recipe). */
   readonly why?: string;
-}
-
-/**
- * Reads a number out of what configs really contain: numbers, numeric strings ("1e-5" as PyYAML
- * returns it, Katib's "0.01" bounds), and RL Zoo schedules (`lin_0.001`). Returns undefined when
- * the text is not numeric.
- */
-export function parseNumeric(value: unknown): { value: number; schedule?: string } | undefined {
-  if (typeof value === 'number') return Number.isNaN(value) ? undefined : { value };
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  const schedule = /^(lin|linear)_([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/.exec(text);
-  if (schedule) return { value: Number(schedule[2]), schedule: 'linear' };
-  if (/^[-+]?(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return { value: Number(text.replace(/_/g, '')) };
-  if (/^[-+]?(inf|infinity|\.inf)$/i.test(text)) return { value: text.startsWith('-') ? -Infinity : Infinity };
-  return undefined;
 }
 
 /** Proper names stay capitalised in running text ("for Adam β2", but "for dropout"). */
@@ -97,43 +85,6 @@ function checkZero(entry: KnowledgeEntry, context: AssessContext, range: Typical
   return undefined;
 }
 
-/** Ids whose judgement depends on a sibling value; callers only need to pass siblings for these. */
-export const SIBLING_AWARE_IDS: ReadonlySet<string> = new Set(['lora_alpha', 'max_depth']);
-
-function siblingValue(context: AssessContext, names: readonly string[]): unknown {
-  for (const name of names) if (context.siblings && name in context.siblings) return context.siblings[name];
-  return undefined;
-}
-
-function siblingNumber(context: AssessContext, names: readonly string[]): number | undefined {
-  const parsed = parseNumeric(siblingValue(context, names));
-  return parsed && Number.isFinite(parsed.value) ? parsed.value : undefined;
-}
-
-/** Judgements relative to another setting; more specific than the typical range, so they win. */
-function relativeCheck(entry: KnowledgeEntry, n: number, shown: string, context: AssessContext): Assessment | undefined {
-  if (entry.id === 'lora_alpha') {
-    const r = siblingNumber(context, ['lora_rank', 'lora_r', 'r', 'network_dim']);
-    if (r === undefined || r <= 0) return undefined;
-    const scale = formatNumber(n / r);
-    if (n / r > 8) return { level: 'unusual', direction: 'high', message: `α ${shown} with r ${r} scales adapter updates by α/r = ${scale}; published LoRA recipes keep α/r between 0.25 and 2`, why: 'Hu et al. 2021; QLoRA (α 16, r 64); PEFT and axolotl examples (α = r or 2r)' };
-    return { level: 'ok', message: `α ${shown} with r ${r} gives a LoRA scale α/r = ${scale} (usual: 0.25 – 2)` };
-  }
-  if (entry.id === 'warmup_steps') {
-    if (n > 0 && n < 1 && (context.framework === 'hf' || context.framework === 'trl')) {
-      return { level: 'ok', message: `${shown} is a fraction of training: transformers ≥ 5 reads a warmup_steps float below 1 as a ratio (on 4.x it must be a whole number)` };
-    }
-    // Warmup as long as training is the `hp/warmup-length` rule's job (one definition).
-  }
-  if (entry.id === 'max_depth' && n === 0 && context.framework === 'xgboost') {
-    const method = siblingValue(context, ['tree_method']);
-    if (typeof method === 'string' && method.toLowerCase() === 'exact') {
-      return invalid('0 is invalid here: XGBoost’s exact tree method requires a depth limit (“exact tree method doesn’t support unlimited depth”)');
-    }
-  }
-  return undefined;
-}
-
 function rangeVerdict(entry: KnowledgeEntry, range: TypicalRange, n: number, shown: string): Assessment {
   const low = range.low as number;
   const high = range.high as number;
@@ -151,7 +102,7 @@ function assessNumber(entry: KnowledgeEntry, n: number, context: AssessContext, 
   const range = selectRange(entry, context);
   const shown = formatNumber(n, range.scale);
   const withPrefix = (a: Assessment): Assessment => ({ ...a, message: prefix + a.message });
-  const relative = relativeCheck(entry, n, shown, context);
+  const relative = relativeCheck(entry, n, shown, context, assessValue);
   if (relative?.level === 'invalid') return withPrefix({ range, ...relative });
   const limit = checkLimits(entry, range, n, shown, context);
   if (limit) return withPrefix(limit);
@@ -255,13 +206,20 @@ function assessText(entry: KnowledgeEntry, value: string, range: TypicalRange): 
   return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got the text "${shown}"`, range };
 }
 
+/**
+ * true/false on a numeric concept is a switch of it (`apply_mask: true`, `model_ema: false`,
+ * `disable_dropout: true`): a value, never a mistake. Only the concept's own numeric key
+ * (`learning_rate: true`) makes the library read the boolean as the number 1 or 0.
+ */
 function assessBoolean(entry: KnowledgeEntry, value: boolean, context: AssessContext, range: TypicalRange): Assessment {
   const key = keyName(context);
-  // System groups and flag keys mix numbers with switches (`persistent_workers`, `nesterov`); a key that
-  // is none of the entry's names (`fix_lr`) is a switch about the setting, not the setting itself.
-  const named = key === '' || normalizeName(entry.id) === key;
-  if (entry.kind === 'system' || entry.flags?.some(f => normalizeName(f) === key) || !named) return { level: 'ok', message: `${String(value)}: an on/off switch of this group`, range };
-  return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)} (Python reads it as ${value ? 1 : 0})`, range };
+  const flag = entry.flags?.some(f => normalizeName(f) === key) ?? false;
+  if (key !== '' && !flag && entry.kind !== 'system' && normalizeName(entry.id) === key) {
+    return { level: 'unusual', message: `${lowerTitle(entry.title)} expects a number, got ${String(value)} (Python reads it as ${value ? 1 : 0})`, range };
+  }
+  const written = (context.key ?? '').replace(/^.*[.]/, '').replace(/^-+/, '');
+  const which = written ? `\`${written}\` is` : 'a boolean is';
+  return { level: 'ok', message: `${String(value)}: ${which} an on/off switch for ${lowerTitle(entry.title)}`, range };
 }
 
 /**
@@ -291,6 +249,8 @@ export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, 
     return assessCategorical(entry, value, range);
   }
   if (typeof value === 'boolean') return assessBoolean(entry, value, context, range);
+  // A quoted `'true'` (OpenNMT-py's own configs write one) is the same switch.
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return assessBoolean(entry, /^true$/i.test(value.trim()), context, range);
   const parsed = parseNumeric(value);
   if (!parsed) {
     if (typeof value === 'object') return { level: 'ok', message: `structured value for ${lowerTitle(entry.title)}; its parts are judged one by one`, range };

@@ -88,7 +88,9 @@ export const dataEntries: readonly KnowledgeEntry[] = [
       { label: 'shear (degrees)', low: 0, high: 45, scale: 'linear', note: '0 – 10 typical', source: 'Ultralytics (shear 0.0)', when: { keys: ['shear'] } },
       { label: 'perspective', low: 0, high: 0.001, scale: 'linear', note: '0 default; Ultralytics documents 0 – 0.001', source: 'Ultralytics augmentation settings (perspective range 0.0 – 0.001)', when: { keys: ['perspective'] } },
       { label: 'translation fraction', low: 0, high: 0.5, scale: 'linear', note: '0.1 default', source: 'Ultralytics (translate 0.1)', when: { keys: ['translate'] } },
-      { label: 'scale gain', low: 0, high: 0.95, scale: 'linear', note: '0.5 default', source: 'Ultralytics (scale 0.5)', when: { keys: ['scale'] } },
+      // `scale` is a gain only in Ultralytics; timm and torchvision read it as RandomResizedCrop's area range.
+      { label: 'scale gain', low: 0, high: 0.95, scale: 'linear', note: '0.5 default', source: 'Ultralytics (scale 0.5)', when: { keys: ['scale'], frameworks: ['ultralytics'] } },
+      { label: 'random-resized-crop area (fraction of the image)', low: 0.01, high: 1, scale: 'linear', note: '(0.08, 1.0) default; (0.2, 1.0) for MAE pre-training', valid: { min: 0, minInclusive: false, minWhy: 'a crop needs a positive area' }, source: 'torchvision RandomResizedCrop (scale (0.08, 1.0)); timm train.py --scale (0.08 1.0); MAE pre-training (0.2, 1.0)', when: { keys: ['scale'], frameworks: ['timm', 'torchvision', 'pytorch'] } },
       { label: 'scale jitter bounds', low: 0.05, high: 5, scale: 'linear', note: '0.1 – 2.0 typical', source: 'Detectron2 ResizeScale (0.1, 2.0); mmdetection RTMDet RandomResize ratio_range (0.1, 2.0)', when: { keys: ['min_scale', 'max_scale', 'ratio_range', 'scale_range'] } },
     ],
     valid: { min: 0 },

@@ -326,6 +326,10 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     section: 'optimisation',
     aliases: ['max_steps', 'steps', 'MAX_ITER', 'max_iter', 'max_train_steps', 'num_train_steps', 'max_iters', 'total_iters', 'train_steps'],
     range: { low: 1, high: 1e7, scale: 'log', note: '1e3 – 1e6 updates; smoke-test configs use a few dozen', source: 'Detectron2 (90,000 for 1x); nanoGPT (600,000); TRL nemo_gym example (1,000)' },
+    ranges: [
+      // A budget in tokens (LitGPT `train.max_tokens`, Composer `…tok`) is not a count of updates.
+      { label: 'a training budget in tokens', low: 1e6, high: 3e13, scale: 'log', note: 'Chinchilla-optimal is about 20 tokens per parameter; 3e12 for TinyLlama 1.1B, 1.5e13 for Llama 3', source: 'LitGPT config_hub/pretrain/tinyllama.yaml (max_tokens 3e12); Hoffmann et al. 2022 (Chinchilla, ~20 tokens per parameter); Meta Llama 3 model card (15T tokens)', when: { units: ['tokens'] } },
+    ],
     valid: { min: 1, integer: true, minWhy: 'a run needs at least one update', sentinels: [{ value: -1, meaning: 'off: the epoch count decides' }] },
     effects: { raise: 'longer training', lower: 'shorter training; schedules decay sooner' },
     pitfalls: ['RL `total_timesteps` / `n_timesteps` count environment steps, not updates.', 'Warmup must be shorter than this.'],
@@ -379,6 +383,10 @@ export const optimisationEntries: readonly KnowledgeEntry[] = [
     section: 'optimisation',
     aliases: ['lr_mult', 'decay_mult', 'custom_keys', 'paramwise_cfg', 'backbone_lr_mult', 'layer_decay', 'norm_decay_mult', 'bias_decay_mult', 'bias_lr_mult'],
     range: { low: 0, high: 10, scale: 'linear', note: '0.01 – 1; 0 freezes (LR) or exempts (decay)', source: 'mmdetection DETR (backbone lr_mult 0.1); RTMDet (norm_decay_mult 0); mmengine optim_wrapper docs' },
+    ranges: [
+      // LoRA+ trains the B matrices faster than the A matrices by design: ratio = lr_B / lr_A ≥ 1.
+      { label: 'LoRA+ learning-rate ratio (lr_B / lr_A)', low: 1, high: 64, scale: 'log', note: '2^4 = 16 recommended by the LoRA+ authors; larger for harder tasks', source: 'LoRA+ (Hayou et al. 2024) and its reference code (loraplus_lr_ratio should be ≥ 1); axolotl config docs (recommended 2^4); LLaMA-Factory examples/extras/loraplus (16); PEFT create_loraplus_optimizer', when: { keys: ['loraplus_lr_ratio', 'loraplus_ratio'] } },
+    ],
     zeroMeans: 'that parameter group is frozen (lr_mult) or exempt from weight decay (decay_mult)',
     valid: { min: 0, minWhy: 'a negative multiplier turns the update of that group around' },
     effects: { raise: 'that part learns faster', lower: 'that part changes less; 0 effectively freezes it' },

@@ -1,5 +1,5 @@
 import { normalizeName } from './lookup';
-import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry, type RangeCondition, type TypicalRange, type ValueKeyword } from './types';
+import { FRAMEWORK_LABELS, type FrameworkId, type KnowledgeEntry, type RangeCondition, type TypicalRange, type ValueKeyword, type ValueUnit } from './types';
 
 /** What is known around a value: the more of it, the more specific the range it is judged against. */
 export interface AssessContext {
@@ -20,7 +20,25 @@ export interface AssessContext {
    * some values are only right or wrong relative to another one.
    */
   readonly siblings?: Readonly<Record<string, unknown>>;
+  /**
+   * What the value counts when something other than the key says so (a Composer duration `100tok`);
+   * otherwise the key's own suffix decides (`max_tokens` → tokens, `freeze_finetune_updates` → steps).
+   */
+  readonly unit?: ValueUnit;
 }
+
+/** The unit a key's name states by its last word: `*_tokens`, `*_updates`/`*_steps`/`*_iters`, `*_epochs`, `*_samples`. */
+export function unitOfKey(key: string | undefined): ValueUnit | undefined {
+  if (!key) return undefined;
+  const name = key.replace(/^.*[.]/, '').replace(/\[\d+\]$/, '').replace(/^-+/, '').replace(/-/g, '_').toLowerCase();
+  if (/(^|_)tokens?$/.test(name)) return 'tokens';
+  if (/(^|_)(steps?|updates?|iters?|iterations?)$/.test(name)) return 'steps';
+  if (/(^|_)epochs?$/.test(name)) return 'epochs';
+  if (/(^|_)samples$/.test(name)) return 'samples';
+  return undefined;
+}
+
+const unitOf = (context: AssessContext): ValueUnit | undefined => context.unit ?? unitOfKey(context.key);
 
 /** Short, readable numbers: 0.03 → "3e-2" and 0.1 → "1e-1" on log scales, 0.7 → "0.7", 1e-5 → "1e-5". */
 export function formatNumber(value: number, scale?: string): string {
@@ -87,6 +105,12 @@ function conditionScore(when: RangeCondition, context: AssessContext): number | 
     const parent = (context.parent ?? '').toLowerCase();
     if (!when.parents.some(p => parent.includes(p))) return undefined;
     score += 4;
+  }
+  if (when.units) {
+    // The unit changes what the number means (a token budget is not a step count): more than a model.
+    const unit = unitOf(context);
+    if (!unit || !when.units.includes(unit)) return undefined;
+    score += 6;
   }
   if (when.frameworks) {
     if (!context.framework || !when.frameworks.includes(context.framework)) return undefined;

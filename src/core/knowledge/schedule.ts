@@ -62,7 +62,7 @@ export const scheduleEntries: readonly KnowledgeEntry[] = [
     range: {
       low: 0, high: 0.5, scale: 'linear',
       note: '0.03 – 0.1 typical; OneCycleLR pct_start 0.3',
-      source: 'alignment-handbook Zephyr recipes (0.1), SmolLM3 SFT (0.03); torch OneCycleLR (pct_start 0.3)',
+      source: 'alignment-handbook Zephyr recipes (0.1), SmolLM3 SFT (0.03); fairseq HuBERT pre-training (32,000 of 400,000 updates: 0.08); torch OneCycleLR (pct_start 0.3)',
     },
     ranges: [
       {

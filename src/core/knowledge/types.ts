@@ -97,7 +97,15 @@ export interface RangeCondition {
   readonly models?: readonly string[];
   /** Lower-case substrings of the block the key sits in (`pipeline` for mmdet `train_pipeline[3].scale`). */
   readonly parents?: readonly string[];
+  /**
+   * What the value counts (see `ValueUnit`): LitGPT's `max_tokens` is a step budget in tokens, fairseq's
+   * `freeze_finetune_updates` a freezing length in updates, not a number of frozen layers.
+   */
+  readonly units?: readonly ValueUnit[];
 }
+
+/** What a count is measured in, from the key (`*_tokens`, `*_updates`) or a Composer duration (`100tok`). */
+export type ValueUnit = 'tokens' | 'steps' | 'epochs' | 'samples' | 'fraction';
 
 /**
  * The span of values published practice uses, in a context. Numeric scales carry `low < high` (the

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { detectFile, findSettingAt, type DetectedFile, type Setting } from '../../../src/core/detect';
+import { assessContextFor } from '../../../src/core/diagnostics';
 import { entryForSetting, renderHover } from '../../../src/core/hover';
 import { assessValue } from '../../../src/core/knowledge';
 import { loadCorpus, REALWORLD } from '../../realworld/corpus';
@@ -75,25 +76,32 @@ describe('hover on real corpus files (detection → renderHover)', () => {
 });
 
 describe('assessments on real corpus files', () => {
-  it('never call a value from a real config invalid', () => {
+  it('never call a value from a real config invalid, booleans and words included', () => {
     const flagged: string[] = [];
     let judged = 0;
+    let switches = 0;
     for (const labels of loadCorpus()) {
       if (labels.negative) continue;
       const text = readFileSync(labels.file, 'utf8');
       const file = detectFile(labels.file, text, { force: true });
       for (const s of file.settings) {
-        // Booleans and words are switches or policy names (`apply_mask: true`, `aa: rand-m9`), not magnitudes.
-        if (s.kind !== 'hyperparameter' || s.search || typeof s.value === 'boolean' || (typeof s.value === 'string' && !/^[-+\d.e]+$/i.test(s.value))) continue;
+        if (s.kind !== 'hyperparameter' || s.search) continue;
         if (s.origin && s.origin.kind !== 'schedule') continue;
         const entry = entryForSetting(s, file);
         if (!entry) continue;
         judged++;
-        const a = assessValue(entry, s.value, { framework: s.framework, optimizer: s.optimizer, key: s.name });
-        if (a.level === 'invalid') flagged.push(`${labels.fixture}: ${s.key} = ${JSON.stringify(s.value)} → ${a.level}: ${a.message}`);
+        // The hover's own context (framework, model, siblings, unit), and the key alone as `hpstudio explain` has it.
+        for (const context of [assessContextFor(s, file, entry), { framework: s.framework, optimizer: s.optimizer, key: s.name }]) {
+          const a = assessValue(entry, s.value, context);
+          if (a.level === 'invalid') flagged.push(`${labels.fixture}: ${s.key} = ${JSON.stringify(s.value)} → ${a.level}: ${a.message}`);
+          // A switch of a numeric concept (`apply_mask: true`, `model_ema: false`) is a value, never a mistake.
+          if (typeof s.value === 'boolean' && a.level !== 'ok') flagged.push(`${labels.fixture}: ${s.key} = ${String(s.value)} → ${a.level}: ${a.message}`);
+        }
+        if (typeof s.value === 'boolean') switches++;
       }
     }
     assert.ok(judged > 1000, `judged ${judged} settings`);
+    assert.ok(switches >= 20, `judged ${switches} booleans`);
     assert.deepEqual(flagged, []);
   });
 });

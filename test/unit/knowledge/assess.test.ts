@@ -35,7 +35,8 @@ const table: Row[] = [
   // A bare word is passed to the library as a keyword, never an error.
   ['dropout', undefined, undefined, 'abc', 'ok', /not a number: it is passed to the library as a keyword/],
   ['learning_rate', undefined, undefined, Number.NaN, 'ok', /structured|not a number|keyword/],
-  ['learning_rate', undefined, undefined, true, 'unusual', /expects a number, got true \(Python reads it as 1\)/],
+  // Without its key a boolean is read as a switch of the concept (`apply_mask: true`), never a mistake.
+  ['learning_rate', undefined, undefined, true, 'ok', /^true: a boolean is an on\/off switch for learning rate$/],
   ['learning_rate', undefined, undefined, { a: 1 }, 'ok', /structured/],
   // Placeholders say where the value comes from and are never alarms.
   ['learning_rate', 'deepspeed', 'adamw', 'auto', 'ok', /DeepSpeed fills this in from the HF TrainingArguments/],

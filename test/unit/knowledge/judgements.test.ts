@@ -108,6 +108,9 @@ const RECIPES: readonly Row[] = [
   ['scikit-learn plot_mlp_training_curves learning_rate "invscaling"', 'learning_rate', { framework: 'sklearn', model: 'MLPClassifier' }, 'invscaling', 'ok'],
   ['keras-io mnist_convnet Dropout 0.5', 'dropout', { framework: 'keras' }, 0.5, 'ok'],
   ['HF tests ds_config_zero3.json AdamW lr 3e-5', 'learning_rate', { framework: 'deepspeed', optimizer: 'AdamW' }, 3e-5, 'ok'],
+  // A boolean on a switch of the concept is a value, not a mistake (fairseq wav2vec 2.0 fine-tuning apply_mask: true).
+  ['fairseq apply_mask: true', 'masking', { framework: 'fairseq', key: 'apply_mask' }, true, 'ok'],
+  ['TRL DPOConfig disable_dropout: True', 'dropout', { framework: 'hf', key: 'disable_dropout' }, true, 'ok'],
 ];
 
 const REJECTED: readonly Row[] = [
@@ -164,7 +167,7 @@ const MISTAKES: readonly Row[] = [
   ['YOLO perspective 0.1 (documented 0 – 0.001)', 'geometric_augmentation', { framework: 'ultralytics', key: 'perspective' }, 0.1, 'unusual'],
   ['discount 0.5', 'discount_factor', { framework: 'sb3' }, 0.5, 'unusual'],
   ['PPO n_epochs 100', 'update_epochs', { framework: 'sb3', key: 'n_epochs' }, 100, 'unusual'],
-  ['learning rate written as true', 'learning_rate', {}, true, 'unusual'],
+  ['learning_rate: true (the rate itself written as a boolean)', 'learning_rate', { key: 'learning_rate' }, true, 'unusual'],
   ['max_grad_norm 0 in a bare PyTorch script', 'grad_clip_norm', { framework: 'pytorch' }, 0, 'unusual'],
 ];
 
