@@ -56,7 +56,7 @@ function isSvm(ctx: KeyContext): boolean {
   return /^(svc|svr|nusvc|nusvr|kernelridge|oneclasssvm|kernelpca|rbfsampler|spectralclustering)$/.test(ctx.className ?? '') || hasAny(ctx.siblings, SVM_SIBLINGS);
 }
 function isScheduler(ctx: KeyContext): boolean {
-  return /sched|steplr|multisteplr|exponentiallr|plateau|lr_config|lr_policy|cosine|onecycle|warmup/.test(contextText(ctx)) || hasAny(ctx.siblings, ['milestones', 'step_size']);
+  return /sched|steplr|multisteplr|exponentiallr|plateau|cycliclr|lr_config|lr_policy|cosine|onecycle|warmup/.test(contextText(ctx)) || hasAny(ctx.siblings, ['milestones', 'step_size']);
 }
 function isOptimizer(ctx: KeyContext): boolean {
   const text = contextText(ctx);
@@ -117,6 +117,8 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
     case 'epsilon':
       if (/dbscan|optics/.test(cls) || (ctx.siblings?.has('min_samples') && !isOptimizer(ctx))) return hp('dbscan_eps');
       if (/norm|bn|batchnorm|layernorm/.test(contextText(ctx))) return hp('normalization');
+      // ReduceLROnPlateau's `eps` is the smallest LR change it applies, not the optimizer's ε.
+      if (/plateau/.test(contextText(ctx))) return hp('lr_plateau_patience');
       if (isRl(ctx) && !isOptimizer(ctx)) return hp('exploration');
       if (name === 'epsilon' && /huber|svr/.test(cls)) return hp(null);
       return hp('optimizer_eps');
@@ -255,7 +257,8 @@ function disambiguate(name: string, ctx: KeyContext): Classification | undefined
       if (/sched/.test(cls)) return hp('lr_decay_factor');
       return undefined;
     case 'input_size':
-      if (/image|img/.test(contextText(ctx))) return hp('image_size');
+      // timm `--input-size 3 224 224`: an image's shape, said by the context or the help text.
+      if (/image|img/.test(contextText(ctx)) || /\b(image|height|width|pixels?)\b/.test(help)) return hp('image_size');
       return { canonical: null, kind: 'other' };
     case 'n_jobs':
       if (/sweeper|tune|search/.test(contextText(ctx))) return { canonical: null, kind: 'search-setting' };
@@ -392,6 +395,13 @@ function fuzzy(name: string): string | undefined {
 
 /** Classifies one key. Unknown keys come back as `{ canonical: null, kind: 'other' }`. */
 export function classifyKey(rawName: string, ctx: KeyContext = {}): Classification {
+  const found = classifyName(rawName, ctx);
+  // A split ratio written as a word is a split's name (timm `--val-split validation`, `val_split: val`).
+  if (found.canonical === 'val_split' && typeof ctx.value === 'string' && /^[A-Za-z_][\w.\-[\]:%]*$/.test(ctx.value.trim())) return other;
+  return found;
+}
+
+function classifyName(rawName: string, ctx: KeyContext): Classification {
   let name = normaliseName(rawName);
   // INI spellings such as `test:data` and `eval[test]` (XGBoost CLI) name data sources.
   if (/[:[]/.test(name)) name = name.split(':').pop()?.replace(/\[.*$/, '') ?? name;
@@ -411,6 +421,8 @@ export function classifyKey(rawName: string, ctx: KeyContext = {}): Classificati
     if (!special || special.kind === 'hyperparameter') return { canonical: null, kind: 'system' };
   }
   const special = disambiguate(name, ctx);
+  // A shared name the context could not settle (`scale` outside a pipeline) may still be named by its help text.
+  if (special?.kind === 'hyperparameter' && special.canonical === null) return helpClassification(ctx.help) ?? special;
   if (special) return special;
   const known = VOCABULARY.get(name);
   if (known) {
@@ -464,7 +476,7 @@ const HELP_RULES: Array<[RegExp, string]> = [
   [/\b(number of )?(filters|channels)\b/, 'channels'],
   [/\bkernel size\b/, 'kernel_size'],
   [/\b(crop scale|aspect ratio|random resized crop)/, 'geometric_augmentation'],
-  [/\b(which|kind of|type of) (network|model|architecture)\b|\bnetwork to build\b|\bmodel architecture\b/, 'architecture'],
+  [/\b(which|kind of|type of) (network|model|architecture)\b|\bnetwork to build\b|\bmodel architecture\b|\barchitecture to (train|build|use)\b|\bname of (the )?(model|network) to train\b/, 'architecture'],
   [/\b(optimizer|adamw|plain sgd)\b/, 'optimizer'],
   [/\blabel smoothing\b/, 'label_smoothing'],
   [/\bdiscount\b/, 'discount_factor'],
@@ -473,9 +485,12 @@ const HELP_RULES: Array<[RegExp, string]> = [
 export function helpClassification(help: string | undefined): Classification | undefined {
   if (!help) return undefined;
   const text = help.toLowerCase();
-  if (/\b(seed|path|folder|directory|file|log|print|save|device|gpu|worker|thread|evaluat|test(ing)? batch)/.test(text)) return undefined;
+  // Run plumbing (paths, devices, logging, checkpoints and resuming) is no hyperparameter, whatever it mentions.
+  if (/\b(seed|path|folder|directory|file|log|print|save|device|gpu|worker|thread|evaluat|test(ing)? batch|checkpoint|resum|restor)/.test(text)) return undefined;
   // Help that names two concepts ("batch size the reference learning rate is meant for") decides nothing.
   const ids = new Set(HELP_RULES.filter(([re]) => re.test(text)).map(([, canonical]) => canonical));
+  // The channels of the input are the data's shape (3 for RGB), not a width to tune.
+  if (/\binput\b[^.;]*\bchannels\b|\bchannels of the input\b/.test(text)) ids.delete('channels');
   return ids.size === 1 ? hp([...ids][0]) : undefined;
 }
 

@@ -30,7 +30,7 @@ export const DEFAULT_MAX_BYTES = 1024 * 1024;
  * or the TOML parser (CLI start-up cost; see test/bench/cli-startup.bench.ts).
  */
 const parsers = {
-  yaml: () => (require('./parsers/yaml') as typeof import('./parsers/yaml')).parseYaml,
+  yaml: () => (require('./parsers/yamlQuotes') as typeof import('./parsers/yamlQuotes')).parseYamlAsPyyaml,
   json: () => (require('./parsers/json') as typeof import('./parsers/json')).parseJson,
   toml: () => (require('./parsers/toml') as typeof import('./parsers/toml')).parseToml,
   ini: () => (require('./parsers/ini') as typeof import('./parsers/ini')).parseIni,

@@ -13,6 +13,7 @@ import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from './tree';
 import type { SearchDomain, Setting, SourceRange } from './types';
 import { normaliseName, VOCABULARY } from './vocabulary';
+import { assignmentPairs, isEmptyContainer, isOutputLayer, loopUpdated, namedByUse } from './pythonSyntax';
 
 export interface PythonResult {
   readonly format: string | null;
@@ -73,6 +74,8 @@ class PythonExtractor {
   imports = '';
   hasMlImport = false;
   private readonly gridVars = new Set<string>();
+  /** Names the current scope updates in a loop: counters, not settings (see `loopUpdated`). */
+  private loopState: ReadonlySet<string> = new Set();
   /** Keys and keywords around a suggest/hp call (`"lr": trial.suggest_float("lr", …)`), by the call's range. */
   readonly alsoAt: Array<{ at: SourceRange; range: SourceRange }> = [];
 
@@ -154,6 +157,8 @@ class PythonExtractor {
       }
       case 'VariableName':
       case 'MemberExpression': {
+        // `min_lr: float = 0.` at the end of a line: the grammar reads `0.` as an unfinished attribute access.
+        if (/^\d[\d_]*\.$/.test(this.src(n))) return { ok: true, value: Number(this.src(n).slice(0, -1).replace(/_/g, '')) };
         const path = this.dottedTarget(n);
         if (path && this.env.has(path)) return { ok: true, value: this.env.get(path), ref: path };
         return FAIL;
@@ -332,6 +337,7 @@ class PythonExtractor {
 
   run(tree: ReturnType<typeof parser.parse>): void {
     const top = tree.topNode;
+    this.loopState = loopUpdated(this, top);
     for (let st = top.firstChild; st; st = st.nextSibling) this.moduleStatement(st, 0);
     // Calls anywhere (suggest_*, add_argument, constructors) — iterative, so deep code cannot overflow.
     const cursor = tree.cursor();
@@ -381,34 +387,39 @@ class PythonExtractor {
       return;
     }
     if (st.name !== 'AssignStatement') return;
-    const kids = this.children(st);
-    const ops = kids.filter(k => k.name === 'AssignOp');
-    if (ops.length === 0) return;
-    const valueNode = kids[kids.length - 1];
-    if (!valueNode || valueNode.name === 'AssignOp') return;
-    const targets = kids.slice(0, -1).filter(k => k.name !== 'AssignOp' && k.name !== 'TypeDef');
+    for (const [target, valueNode] of assignmentPairs(this, st)) this.assign(target, valueNode, moduleLevel);
+  }
+
+  /** One `target = value` (a pair of a chained or tuple assignment): a root setting when it configures something. */
+  assign(target: SyntaxNode, written: SyntaxNode, moduleLevel: boolean): void {
+    // `{'gpt2': dict(n_layer=12, …), 'gpt2-xl': dict(…)}[model_type]` (nanoGPT) picks one preset at run
+    // time: the table is read, so each preset keeps its own block (`config_args.gpt2.n_layer`).
+    const table = written.name === 'MemberExpression' && written.firstChild?.name === 'DictionaryExpression' && written.getChild('[') ? written.firstChild : null;
+    const valueNode = table ?? written;
+    const dotted = this.dottedTarget(target);
+    if (!dotted) return;
+    // Instance state set in methods (`self.optimizer = None`) is not configuration.
+    if (!moduleLevel && /^self\./.test(dotted)) return;
     const folded = this.fold(valueNode);
-    for (const target of targets) {
-      const dotted = this.dottedTarget(target);
-      if (!dotted) continue;
-      // Instance state set in methods (`self.optimizer = None`) is not configuration.
-      if (!moduleLevel && /^self\./.test(dotted)) continue;
-      if (folded.ok) this.env.set(dotted, folded.value);
-      const isDictLike = /^(DictionaryExpression|CallExpression|ArrayExpression|TupleExpression)$/.test(valueNode.name);
-      if (!moduleLevel && !isDictLike && target.name === 'VariableName') {
-        // Local plain variables only count when their name is a clear hyperparameter.
-        const entry = VOCABULARY.get(normaliseName(dotted));
-        if (!folded.ok || !entry || entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
-      }
-      if (/\.suggest_\w+$/.test(this.calleeOf(valueNode))) continue;
-      const node = this.toNode(valueNode);
-      // A computed value counts at module level when it is a reference, and anywhere when it is written
-      // into a params dict under a hyperparameter's name (`param["scale_pos_weight"] = neg / pos`).
-      const intoParams = this.src(target).includes('[') && VOCABULARY.get(normaliseName(dotted.split('.').pop() ?? ''))?.kind === 'hyperparameter';
-      if (node.type === 'scalar' && node.dynamic && !intoParams && (!moduleLevel || !this.isAccess(valueNode))) continue;
-      if (GRID_VARS.test(dotted.split('.')[0])) this.gridVars.add(dotted.split('.')[0]);
-      this.addRoot(dotted.split('.'), target.from, target.to, node);
+    if (folded.ok) this.env.set(dotted, folded.value);
+    // A counter or accumulator the code updates in a loop (`iterations += 1`) is state, not a setting.
+    if (this.loopState.has(dotted)) return;
+    const isDictLike = /^(DictionaryExpression|CallExpression|ArrayExpression|TupleExpression)$/.test(valueNode.name);
+    if (!moduleLevel && target.name === 'VariableName') {
+      // Local plain variables only count when their name is a clear hyperparameter; an empty local
+      // container (`layers = []`) is filled by the code, not configured.
+      if (isDictLike && isEmptyContainer(this, valueNode)) return;
+      const entry = VOCABULARY.get(normaliseName(dotted));
+      if (!isDictLike && (!folded.ok || !entry || entry.kind !== 'hyperparameter' || entry.weight < 1)) return;
     }
+    if (/\.suggest_\w+$/.test(this.calleeOf(valueNode))) return;
+    const node = this.toNode(valueNode);
+    // A computed value counts at module level when it is a reference, and anywhere when it is written
+    // into a params dict under a hyperparameter's name (`param["scale_pos_weight"] = neg / pos`).
+    const intoParams = this.src(target).includes('[') && VOCABULARY.get(normaliseName(dotted.split('.').pop() ?? ''))?.kind === 'hyperparameter';
+    if (node.type === 'scalar' && node.dynamic && !intoParams && (!moduleLevel || !this.isAccess(valueNode))) return;
+    if (GRID_VARS.test(dotted.split('.')[0])) this.gridVars.add(dotted.split('.')[0]);
+    this.addRoot(dotted.split('.'), target.from, target.to, node);
   }
 
   calleeOf(n: SyntaxNode): string {
@@ -432,7 +443,10 @@ class PythonExtractor {
   scope(def: SyntaxNode): void {
     if (def.name === 'FunctionDefinition') {
       const body = def.getChild('Body');
+      const outer = this.loopState;
+      this.loopState = loopUpdated(this, def);
       if (body) for (let st = body.firstChild; st; st = st.nextSibling) this.statementDeep(st, 0);
+      this.loopState = outer;
       const params = def.getChild('ParamList');
       const fname = def.getChild('VariableName');
       if (params && fname) this.paramDefaults(params, this.src(fname) === '__init__' ? this.enclosingClass(def) ?? '__init__' : this.src(fname));
@@ -556,8 +570,12 @@ class PythonExtractor {
     const positionalNames = (isKeras ? KERAS_POSITIONAL[lower] : undefined) ?? POSITIONAL[lower] ?? [];
     const items: Array<[string, SyntaxNode, SyntaxNode]> = [...a.keywords];
     if (known) a.positional.forEach((p, i) => positionalNames[i] && items.push([positionalNames[i], p, p]));
+    const output = lower === 'dense' && isOutputLayer(this, items);
     for (const [k, v, kn] of items) {
-      if (['params', 'optimizer', 'in_channels', 'input_size', 'num_embeddings', 'input_dim'].includes(k)) continue;
+      // `optimizer=opt` hands an object over; `optimizer="adam"` (Keras compile) chooses one.
+      if (k === 'optimizer' ? v.name !== 'String' : ['params', 'in_channels', 'input_size', 'num_embeddings', 'input_dim'].includes(k)) continue;
+      // The output layer's width is the number of classes and its activation the task's link function.
+      if (output && (k === 'units' || k === 'activation')) continue;
       if (SEARCH_KWARGS.has(k)) continue;
       const f = this.fold(v);
       const cls = classifyKey(k, { className: lower, framework: isKeras ? 'keras' : this.framework, value: f.ok ? f.value : undefined, raw: this.src(v), siblings: new Set(items.map(([x]) => normaliseName(x))) });
@@ -682,12 +700,14 @@ class PythonExtractor {
   flushTree(text: string, lines: LineIndex, path: string, format: string): void {
     if (this.rootEntries.length === 0) return;
     const root: ConfigMap = { type: 'map', start: 0, end: text.length, entries: this.rootEntries };
-    const settings = extractStructured({ path, text, lines, language: 'yaml', root, frameworkHint: this.framework }, format === 'mmengine' || format === 'detectron2-lazy' ? format : 'python');
+    const settings = namedByUse(extractStructured({ path, text, lines, language: 'yaml', root, frameworkHint: this.framework }, format === 'mmengine' || format === 'detectron2-lazy' ? format : 'python'));
     for (const s of settings) {
       const top = s.key.split(/[.[]/)[0];
       const grid = this.gridVars.has(top);
       let kind = s.kind;
-      if (kind === 'other' && !s.canonical) continue;
+      // Plain values without a meaning are left out; a block's `type` stays (as `other`): it names the
+      // transform or class its siblings configure, for their hovers and judgements (mmdet pipelines).
+      if (kind === 'other' && !s.canonical && !(s.name === 'type' && typeof s.value === 'string')) continue;
       // Dict entries whose value is `trial.suggest_*(…)` are reported once, by the suggest call; the
       // key still names that setting, so a hover on it must find the call's setting.
       if (/\.suggest_\w+\s*\(|^\s*hp\.\w+\s*\(/.test(s.raw)) {

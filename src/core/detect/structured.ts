@@ -350,25 +350,24 @@ function leaf(w: Walk, e: ConfigEntry, keyPath: string[], parents: string[], sib
   const dotted = display(keyPath);
   if (w.swept.has(dotted) && cls.kind !== 'hyperparameter') cls = { canonical: cls.canonical, kind: 'hyperparameter' };
   setting(w, e, keyPath, e.key, cls, extra);
-  if (scalar && typeof scalar.value === 'string' && /^\s*dict\(/.test(scalar.value)) kwargsInString(w, e, keyPath, scalar.value);
+  if (scalar && typeof scalar.value === 'string' && /^\s*dict\(/.test(scalar.value)) kwargsInString(w, e, keyPath);
 }
 
 /**
  * RL Zoo writes keyword arguments as a Python expression in a string: `policy_kwargs: "dict(net_arch=
  * [256, 256], log_std_init=-2)"`. Each literal keyword inside is a setting of its own, at its place.
  */
-function kwargsInString(w: Walk, e: ConfigEntry, keyPath: readonly string[], text: string): void {
+function kwargsInString(w: Walk, e: ConfigEntry, keyPath: readonly string[]): void {
   const v = e.value;
+  // The source as written (a quoted string may span lines), so every keyword keeps its exact place.
   const raw = w.input.text.slice(v.start, v.end);
-  const bodyAt = raw.indexOf(text.slice(0, Math.min(text.length, 12)));
-  if (bodyAt < 0) return;
   const owner = normaliseName(e.key);
-  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(\[[^\]]*\]|[-+]?[\d.]+(?:e[-+]?\d+)?|True|False|None|[\w.]+)/g)) {
+  for (const m of raw.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(\[[^\]]*\]|[-+]?[\d.]+(?:e[-+]?\d+)?|True|False|None|[\w.]+)/g)) {
     const [, key, valueText] = m;
-    const literal = parseKwargLiteral(valueText);
+    const literal = parseKwargLiteral(valueText.replace(/\s+/g, ' '));
     const cls = classifyKey(key, { parents: [owner], framework: w.framework, value: literal, raw: valueText });
     if (cls.kind !== 'hyperparameter') continue;
-    const at = v.start + bodyAt + (m.index ?? 0);
+    const at = v.start + (m.index ?? 0);
     const keyEntry: ConfigEntry = { key, keyStart: at, keyEnd: at + key.length, value: { type: 'scalar', start: at + m[0].length - valueText.length, end: at + m[0].length, value: literal, raw: valueText } };
     setting(w, keyEntry, [...keyPath, key], key, cls);
   }

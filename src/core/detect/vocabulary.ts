@@ -23,7 +23,7 @@ const HYPERPARAMETERS: Record<string, string> = {
   min_lr: 'lrf eta_min min_lr lr_min min_lr_ratio final_div_factor end_lr final_lr min_learning_rate lr_end base_lr_end min_lr_factor cosine_min_lr_ratio alpha_f final_lr_scale min_lr_rate',
   lr_decay_factor: 'lr_decay decay_rate lr_gamma lr_decay_rate lr_factor lr_decay_factor decay_ratio',
   lr_milestones: 'milestones lr_steps step_size decay_steps lr_step lr_milestones decay_epochs lr_drop decay_milestones',
-  schedule_length: 't_max t_initial total_num_steps total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps lr_decay_iters lr_decay_steps',
+  schedule_length: 't_max t_initial total_num_steps total_steps num_training_steps cycle_length t_0 num_updates first_cycle_steps lr_decay_iters lr_decay_steps step_size_up step_size_down',
   lr_plateau_patience: 'cooldown lr_patience patience_epochs',
   optimizer: 'optimizer optim optimizer_type optimizer_name optimizer_class opt use_adam_mini use_rms_prop',
   momentum: 'momentum nesterov sgd_momentum',
@@ -136,7 +136,7 @@ const SYSTEM_IDS: Record<string, string> = {
   grad_checkpointing: 'gradient_checkpointing activation_checkpoint grad_checkpoint use_gradient_checkpointing selective_ac_option',
   sharding: 'zero_optimization offload_optimizer offload_param fsdp fsdp_config data_parallel_shard_degree zero_stage cpu_offload tensor_parallel_degree pipeline_parallel_degree context_parallel_degree data_parallel_replicate_degree allgather_partitions allgather_bucket_size overlap_comm reduce_scatter reduce_bucket_size contiguous_gradients',
   compile: 'compile deterministic benchmark cache pin_memory torch_compile cudnn_benchmark flash_attention sdpa xformers cache_latents cache_latents_to_disk',
-  eval_batch_size: 'device_eval_batch_size valid_batch_size testbatchsize precompute_ref_batch_size per_device_eval_batch_size eval_batch_size val_batch_size test_batch_size per_gpu_eval_batch_size',
+  eval_batch_size: 'device_eval_batch_size valid_batch_size validation_batch_size testbatchsize precompute_ref_batch_size per_device_eval_batch_size eval_batch_size val_batch_size test_batch_size per_gpu_eval_batch_size',
 };
 
 /** Keys that are never hyperparameters (section 0 of the reference), by kind. */
@@ -157,7 +157,7 @@ const SYSTEM_KEYS = [
 
 const SEARCH_KEYS = 'method goal early_terminate n_trials study_name storage direction maxtrialcount paralleltrialcount maxfailedtrialcount budget search_alg objectivemetricname additionalmetricnames algorithmname algorithm objective_metric_name optimized_metric n_startup_trials max_concurrent_trials trial_concurrency max_trial_number max_trial_duration tuner assessor program command';
 
-const OTHER_KEYS = 'accum_steps dropout_steps _target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
+const OTHER_KEYS = 'accum_steps dropout_steps _target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels in_chans input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
 
 export const VOCABULARY: ReadonlyMap<string, VocabularyEntry> = buildVocabulary();
 
@@ -189,7 +189,7 @@ export function nonHyperparameterKind(name: string): SettingKind | undefined {
   if (otherKeys.has(name)) return 'other';
   if (/(^|_)(dir|path|file|folder|filename|url|uri)$/.test(name)) return 'system';
   if (/^(log|logging|save|wandb|tensorboard|mlflow|hub|push|report|checkpoint|ckpt|profil)/.test(name)) return 'system';
-  if (/^(eval|val|test)_/.test(name) && !/(size|split|ratio)$/.test(name)) return 'system';
+  if (/^(eval|val|valid|validation|test)_/.test(name) && !/(size|split|ratio)$/.test(name)) return 'system';
   if (/^(enable|disable|use)_(progress|checkpoint|model_summary|tqdm|tensorboard|wandb|mlflow|cpu|cuda)/.test(name)) return 'system';
   return undefined;
 }

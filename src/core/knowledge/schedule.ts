@@ -216,6 +216,8 @@ export const scheduleEntries: readonly KnowledgeEntry[] = [
     ranges: [
       { label: 'plateau threshold', low: 0, high: 0.1, scale: 'linear', note: '1e-4 default', source: 'torch ReduceLROnPlateau (threshold 1e-4)', valid: { min: 0 }, when: { keys: ['threshold'] } },
       { label: 'cooldown', low: 0, high: 20, scale: 'int', note: '0 default', source: 'torch ReduceLROnPlateau (cooldown 0)', when: { keys: ['cooldown'] } },
+      // ReduceLROnPlateau(eps=…): an LR change smaller than this is skipped; no optimizer ε.
+      { label: 'plateau minimal LR change (eps)', low: 0, high: 1e-3, scale: 'log', note: '1e-8 default', source: 'torch.optim.lr_scheduler.ReduceLROnPlateau (eps 1e-8: “if the difference between new and old lr is smaller than eps, the update is ignored”)', valid: { min: 0 }, when: { keys: ['eps'] } },
     ],
     valid: { min: 0, integer: true, minWhy: 'a negative count of checks is meaningless' },
     effects: { raise: 'fewer, later reductions', lower: 'reacts quickly, possibly to noise' },
