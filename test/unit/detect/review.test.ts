@@ -84,6 +84,8 @@ describe('loop variables and accumulators are not settings', () => {
   it('module-level counters updated in a loop go; a setting adjusted once (nanoGPT `//= ddp_world_size`) stays', () => {
     const f = py('iterations = 0\nlr = 0.1\nfor batch in loader:\n    iterations += 1\n    step(lr)\n');
     assert.deepEqual(own(f).map(s => s.key), ['lr']);
+    const rollout = py('def collect(env, n_steps=2048):\n    n_steps = 0\n    while not done:\n        n_steps = n_steps + 1\n');
+    assert.deepEqual(own(rollout).map(s => [s.key, s.value]), [['collect.n_steps', 2048]], 'the parameter default is the setting, the loop counter is not');
     const { file } = real('karpathy__nanoGPT/train.py');
     assert.equal(byKey(file, 'gradient_accumulation_steps').kind, 'hyperparameter');
   });
