@@ -28,12 +28,12 @@ const KNOWN_CALLS = new Set([
   'steplr', 'multisteplr', 'exponentiallr', 'cosineannealinglr', 'cosineannealingwarmrestarts', 'reducelronplateau', 'onecyclelr', 'linearlr', 'cycliclr', 'polynomiallr', 'constantlr',
   'get_linear_schedule_with_warmup', 'get_cosine_schedule_with_warmup', 'get_scheduler', 'cosinedecay', 'exponentialdecay', 'piecewiseconstantdecay',
   'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alphadropout', 'lstm', 'gru', 'rnn', 'transformer', 'transformerencoderlayer', 'transformerdecoderlayer', 'multiheadattention', 'embedding', 'conv1d', 'conv2d', 'conv3d', 'batchnorm1d', 'batchnorm2d', 'layernorm', 'dense', 'spatialdropout1d', 'spatialdropout2d', 'bidirectional',
-  'dataloader', 'trainingarguments', 'seq2seqtrainingarguments', 'sftconfig', 'dpoconfig', 'grpoconfig', 'ppoconfig', 'rewardconfig', 'loraconfig', 'prefixtuningconfig', 'iа3config',
+  'dataloader', 'trainingarguments', 'seq2seqtrainingarguments', 'sftconfig', 'dpoconfig', 'grpoconfig', 'ppoconfig', 'rewardconfig', 'loraconfig', 'prefixtuningconfig', 'ia3config',
   'trainer', 'earlystopping', 'reducelronplateau', 'modelcheckpoint', 'compile', 'fit', 'train_test_split',
   'xgbclassifier', 'xgbregressor', 'xgbranker', 'xgbrfclassifier', 'lgbmclassifier', 'lgbmregressor', 'lgbmranker', 'catboostclassifier', 'catboostregressor', 'catboost',
   'svc', 'svr', 'nusvc', 'linearsvc', 'logisticregression', 'randomforestclassifier', 'randomforestregressor', 'gradientboostingclassifier', 'gradientboostingregressor', 'histgradientboostingclassifier', 'histgradientboostingregressor',
   'kneighborsclassifier', 'kneighborsregressor', 'kmeans', 'minibatchkmeans', 'dbscan', 'ridge', 'lasso', 'elasticnet', 'sgdclassifier', 'sgdregressor', 'mlpclassifier', 'mlpregressor', 'pca', 'tsne', 'tfidfvectorizer', 'countvectorizer',
-  'decisiontreeclassifier', 'decisiontreeregressor', 'extratreesclassifier', 'extratreesregressor', 'gaussianmixture', 'adaboostclassifier',
+  'resnet', 'decisiontreeclassifier', 'decisiontreeregressor', 'extratreesclassifier', 'extratreesregressor', 'gaussianmixture', 'adaboostclassifier',
   'ppo', 'a2c', 'dqn', 'sac', 'td3', 'ddpg', 'trpo', 'recurrentppo', 'randomresizedcrop', 'randomerasing', 'colorjitter', 'randomhorizontalflip', 'randaugment', 'randomrotation', 'randomzoom', 'randomflip', 'crossentropyloss', 'yolo', 'train',
 ]);
 
@@ -54,6 +54,11 @@ const NAMED_DOMAIN = /^hp\.(Float|Int|Choice|Boolean|uniform|loguniform|quniform
 const RUN_STATE_CLASS = /(State|Result|Results|Metrics|Output|Outputs|Record|Stats)$/;
 const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;
 const SEARCH_KWARGS = new Set(['config', 'param_space', 'search_space', 'param_grid', 'param_distributions']);
+/**
+ * Calls that use or write out a trained model: their keywords (`predict(num_iteration=7)`,
+ * `export_onnx(batch_size=1)`, `generate(temperature=1.0)`) choose how it is used, not how it is trained.
+ */
+const MODEL_USE_CALL = /^(predict(_proba|_log_proba)?|decision_function|evaluate|score|generate|export\w*|save\w*|to_onnx|inference|infer)$/;
 
 interface Folded {
   readonly ok: boolean;
@@ -230,6 +235,9 @@ class PythonExtractor {
     if (!c) return '';
     if (c.name === 'VariableName') return this.src(c);
     if (c.name === 'MemberExpression') return this.src(c).replace(/\s+/g, '');
+    // `(ResNet)(layers=[3, 4, 6, 3])`: brackets around a class name change nothing.
+    const inside = c.name === 'ParenthesizedExpression' ? c.firstChild?.nextSibling : undefined;
+    if (inside && (inside.name === 'VariableName' || inside.name === 'MemberExpression') && inside.nextSibling?.name === ')') return this.src(inside).replace(/\s+/g, '');
     if (c.name === 'CallExpression') {
       // `L(T.ResizeScale)(…)` / `LazyCall(SGD)(…)`: the class is the inner call's argument.
       const inner = this.calleeName(c);
@@ -311,13 +319,30 @@ class PythonExtractor {
     return n.name === 'VariableName' || n.name === 'MemberExpression';
   }
 
-  /** A bare name or access chain (`lr`, `args.lr`, `config["lr"]`, `int(args.workers)`): a reference, not a value. */
+  /** A bare name or access chain (`lr`, `args.lr`, `config["lr"]`, `int(args.workers)`), alone or with a fallback: a reference, not a value. */
   isReference(n: SyntaxNode): boolean {
     if (n.name === 'CallExpression' && /^(int|float|str|bool)$/.test(this.calleeName(n))) {
       const a = this.args(n);
       return a.positional.length === 1 && a.keywords.length === 0 && this.isReference(a.positional[0]);
     }
+    // `mods.split(",") if mods else [...]`, `x if x is not None else 2`, `args.lr or 1e-3`: a setting passed
+    // on, with a fallback for when it is unset.
+    const inner = n.name === 'ParenthesizedExpression' ? n.firstChild?.nextSibling : n;
+    if (inner?.name === 'ConditionalExpression') {
+      const test = inner.getChild('if')?.nextSibling;
+      const guard = test?.name === 'BinaryExpression' ? test.firstChild : test;
+      if (!guard || !inner.firstChild || !this.isReference(guard)) return false;
+      // The value must come from the guarded name (`["q"] if big else ["q", "v"]` is a choice between literals).
+      const name = this.src(guard).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return new RegExp(`(^|[^\\w.])${name}(?!\\w)`).test(this.src(inner.firstChild));
+    }
+    if (inner?.name === 'BinaryExpression' && inner.getChild('or') && inner.firstChild) return this.isReference(inner.firstChild);
     return this.isAccess(n) && this.dottedTarget(n) !== undefined;
+  }
+
+  /** Arithmetic on a number (`1000 / total_steps`, `2 * base_lr`): a value computed where it is set. */
+  isArithmetic(n: SyntaxNode): boolean {
+    return n.name === 'BinaryExpression' && !n.getChild('or') && !n.getChild('and') && /(^|[^\w.])\d/.test(this.src(n));
   }
 
   domainOf(call: SyntaxNode, callee: string): SearchDomain | undefined {
@@ -549,14 +574,21 @@ class PythonExtractor {
   // ---- calls ----------------------------------------------------------------------------------
 
   call(n: SyntaxNode): void {
-    const callee = this.calleeName(n);
-    const last = callee.split('.').pop() ?? '';
+    let callee = this.calleeName(n);
+    let last = callee.split('.').pop() ?? '';
     if (/^suggest_/.test(last) && callee.includes('.')) return this.suggest(n, last);
     if (last === 'add_argument') return this.argument(n);
     // Keras Tuner `hp.Float("lr", …)` and hyperopt `hp.loguniform("lr", …)`: named like suggest_*.
     if (NAMED_DOMAIN.test(callee)) return this.namedDomain(n, last);
     if (this.consumed.has(n.from)) return;
-    const a = this.args(n);
+    let a = this.args(n);
+    // `partial(nn.LayerNorm, eps=1e-6)` binds the class's own keywords: read them as a call of that class.
+    const bound = /^(functools\.)?partial$/.test(callee) ? a.positional[0] : undefined;
+    if (bound && (bound.name === 'VariableName' || bound.name === 'MemberExpression')) {
+      callee = this.src(bound).replace(/\s+/g, '');
+      last = callee.split('.').pop() ?? '';
+      a = { positional: a.positional.slice(1), keywords: a.keywords };
+    }
     // `tune.run(fn, config={…})`, `Tuner(param_space={…})`, `GridSearchCV(est, param_grid={…})`.
     for (const [k, v, kn] of a.keywords) {
       if (SEARCH_KWARGS.has(k) && (v.name === 'DictionaryExpression' || (v.name === 'CallExpression' && this.calleeName(v) === 'dict'))) {
@@ -565,6 +597,7 @@ class PythonExtractor {
       }
     }
     const lower = last.toLowerCase();
+    if (MODEL_USE_CALL.test(lower)) return;
     const known = KNOWN_CALLS.has(lower) && !(lower === 'train' && !/^(xgb|lgb|xgboost|lightgbm)\./.test(callee)) && !(lower === 'compile' && !/model|\w+\.compile$/.test(callee));
     const isKeras = /(^|\.)(layers|keras)\./.test(callee) || this.framework === 'keras';
     const positionalNames = (isKeras ? KERAS_POSITIONAL[lower] : undefined) ?? POSITIONAL[lower] ?? [];
@@ -583,13 +616,14 @@ class PythonExtractor {
       if (!known) {
         // Unknown callee: only unmistakable hyperparameter keywords with a readable value.
         const entry = VOCABULARY.get(normaliseName(k));
-        if (!entry || entry.kind !== 'hyperparameter' || entry.weight < 1 || !f.ok) continue;
+        // A computed value (`warmup_length=1000 / total_steps`) is still the setting, its expression the raw value.
+        if (!entry || entry.kind !== 'hyperparameter' || entry.weight < 1 || !(f.ok || this.isArithmetic(v))) continue;
       }
       if (v.name === 'CallExpression' && (this.calleeOf(v).includes('suggest_') || NAMED_DOMAIN.test(this.calleeOf(v)))) {
         this.alsoAt.push({ at: this.lines.range(v.from, v.to), range: this.lines.range(kn.from, kn.to) });
         continue;
       }
-      const origin = f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : this.isAccess(v) || v.name === 'CallExpression' ? { origin: { kind: 'reference' as const, text: this.src(v) } } : {};
+      const origin = f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : this.isAccess(v) || v.name === 'CallExpression' || this.isReference(v) ? { origin: { kind: 'reference' as const, text: this.src(v) } } : {};
       const opt = /^(sgd|adam|adamw|rmsprop|adagrad|adadelta|adamax|nadam|radam|lion|adafactor|lamb)$/.test(lower) ? { optimizer: lower } : {};
       const fw = frameworkOfClass(lower);
       // `lr=args.lr`, `batch_size=batch_size`: the setting lives where the name is defined.

@@ -8,7 +8,7 @@ import { katibSpec, nniSpec, parseOverrideGrammar, sweeperSpec, wandbSpec } from
 import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode } from './tree';
 import type { SearchDomain, Setting } from './types';
-import { normaliseName } from './vocabulary';
+import { nonHyperparameterKind, normaliseName } from './vocabulary';
 
 export interface StructuredInput {
   readonly path: string;
@@ -480,6 +480,8 @@ function walkWandb(w: Walk, root: ConfigMap): void {
 }
 
 function wandbParameters(w: Walk, map: ConfigMap, prefix: string[]): void {
+  // The other parameters are context, as the keys of a config block are (`decay` next to `decay_steps`).
+  const siblings = new Set(map.entries.map(e => normaliseName(e.key)));
   for (const p of map.entries) {
     const spec = toPlain(p.value);
     const nested = p.value.type === 'map' ? p.value.entries.find(x => x.key === 'parameters') : undefined;
@@ -490,9 +492,12 @@ function wandbParameters(w: Walk, map: ConfigMap, prefix: string[]): void {
     const dotted = [...prefix, ...p.key.split('.')];
     const name = dotted[dotted.length - 1];
     const search = isSpecMap(spec, ['values', 'value', 'min', 'max', 'distribution']) ? wandbSpec(spec) : undefined;
-    const cls = classifyKey(name, { parents: dotted.slice(0, -1).map(normaliseName), framework: w.framework });
+    const cls = classifyKey(name, { parents: dotted.slice(0, -1).map(normaliseName), framework: w.framework, siblings });
     const fixed = isSpecMap(spec, ['value']) ? spec.value : null;
-    setting(w, p, dotted, p.key, { canonical: cls.canonical, kind: 'hyperparameter' }, { value: fixed, ...(search ? { search } : {}) });
+    // A constant handed to every run (`input_shape: {value: [72, 32, 1]}`) is not searched: a name known
+    // as the data's shape, a path or logging keeps that kind. Searched parameters are always tuned.
+    const constant = search?.source === 'value' ? nonHyperparameterKind(normaliseName(name)) : undefined;
+    setting(w, p, dotted, p.key, { canonical: cls.canonical, kind: constant ?? 'hyperparameter' }, { value: fixed, ...(search ? { search } : {}) });
   }
 }
 

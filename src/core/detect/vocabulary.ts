@@ -66,7 +66,7 @@ const HYPERPARAMETERS: Record<string, string> = {
   lora_rank: 'lora_r network_dim lora_rank',
   lora_alpha: 'lora_alpha network_alpha',
   lora_dropout: 'lora_dropout network_dropout',
-  lora_targets: 'lora_target_modules lora_target_linear target_modules lora_modules_to_save',
+  lora_targets: 'lora_target lora_target_modules lora_target_linear target_modules lora_modules_to_save',
   freezing: 'freeze freeze_at frozen_stages frozen freeze_backbone train_last_n_layers freeze_layers freeze_encoder freeze_finetune_updates',
   init_scale: 'initializer_range init_std param_init log_std_init init_scale init_gain ortho_init param_init param_init_glorot',
   n_estimators: 'n_estimators num_boost_round num_round num_iterations num_iteration num_trees num_tree num_rounds nrounds iterations n_est boost_rounds',
@@ -157,7 +157,7 @@ const SYSTEM_KEYS = [
 
 const SEARCH_KEYS = 'method goal early_terminate n_trials study_name storage direction maxtrialcount paralleltrialcount maxfailedtrialcount budget search_alg objectivemetricname additionalmetricnames algorithmname algorithm objective_metric_name optimized_metric n_startup_trials max_concurrent_trials trial_concurrency max_trial_number max_trial_duration tuner assessor program command';
 
-const OTHER_KEYS = 'accum_steps dropout_steps _target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels in_chans input_channels input_size output_size objective loss_function eval_metric metric label_column sampling_rate sample_rate input_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
+const OTHER_KEYS = 'accum_steps dropout_steps _target_ _partial_ _recursive_ _convert_ defaults class_path init_args dict_kwargs _base_ _delete_ type num_classes nc num_labels vocab_size type_vocab_size in_channels in_chans input_channels input_size output_size objective loss loss_function eval_metric metric label_column sampling_rate sample_rate input_shape output_shape classes policy env_wrapper normalize base_model model_type tokenizer_type datasets special_tokens description flavor dataset name by_epoch convert_to_iter_based begin use_turn_embeddings tokenizer_name label';
 
 export const VOCABULARY: ReadonlyMap<string, VocabularyEntry> = buildVocabulary();
 

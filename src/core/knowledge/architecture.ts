@@ -241,7 +241,7 @@ export const architectureEntries: readonly KnowledgeEntry[] = [
       'Adapting more modules adds capacity: attention-only is cheapest, all linear layers usually fits best. Module names are model-specific (`q_proj`, `query`, `c_attn`…).',
     kind: 'hyperparameter',
     section: 'architecture',
-    aliases: ['lora_target_modules', 'lora_target_linear', 'target_modules'],
+    aliases: ['lora_target', 'lora_target_modules', 'lora_target_linear', 'target_modules'],
     range: { scale: 'list', text: 'attention projections (q, k, v, o) up to all linear layers', source: 'PEFT target_modules; axolotl lora_target_linear', choices: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj', 'all-linear'] },
     effects: { raise: 'more modules: more capacity and memory', lower: 'fewer modules: cheaper adapters' },
     pitfalls: ['Wrong module names can silently match nothing, leaving almost nothing to train.'],

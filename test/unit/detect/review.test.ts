@@ -129,6 +129,85 @@ describe('right word, wrong concept (pattern 4) on real files', () => {
     const ratio = py("import argparse\np = argparse.ArgumentParser()\np.add_argument('--val-split', type=float, default=0.1)\np.add_argument('--lr', type=float, default=0.1)\n");
     assert.equal(own(ratio).find(s => s.key === 'val_split')?.canonical, 'val_split');
   });
+
+  // microsoft/LightGBM examples/python-guide/advanced_example.py: `pkl_bst.predict(X_test, num_iteration=7)`
+  // predicts with the first 7 trees of a trained booster; pytorch/examples word_language_model/main.py:
+  // `export_onnx(path, batch_size=1, seq_len=args.bptt)` traces the trained model with a dummy batch.
+  it('keywords of calls that use a trained model (predict, export, generate) are no training settings', () => {
+    const lgb = real('microsoft__LightGBM/examples/python-guide/advanced_example.py').file;
+    assert.deepEqual(at(lgb, 92).map(row), []);
+    assert.equal(byKey(lgb, 'params.num_leaves').kind, 'hyperparameter', 'the params dict of the same file stays');
+    const lm = real('pytorch__examples/word_language_model/main.py').file;
+    assert.deepEqual(at(lm, 242).map(row), []);
+    assert.equal(byKey(lm, 'batch_size').canonical, 'batch_size', 'the --batch_size flag stays');
+    const chargpt = real('karpathy__minGPT/projects/chargpt/chargpt.py').file;
+    assert.deepEqual(at(chargpt, 101).map(row), [], 'sampling settings of generate()');
+    const fit = own(py('model.fit(x, y, batch_size=128, epochs=15)\nmodel.predict(x, batch_size=1024)\n', 'keras_train.py'));
+    assert.deepEqual(fit.map(s => [s.key, s.value]), [['fit.batch_size', 128], ['fit.epochs', 15]]);
+  });
+});
+
+describe('references with a fallback and a framework\'s own list-valued spelling', () => {
+  // huggingface/peft examples/alora_finetuning/alora_finetuning.py: LoraConfig(target_modules=(
+  // lora_target_modules.split(",") if lora_target_modules else [...])) passes the --lora_target_modules flag on.
+  it('`x.split(",") if x else [...]` and `args.lr or 1e-3` pass a setting on; a choice between literals is a value', () => {
+    const { file } = real('huggingface__peft/examples/alora_finetuning/alora_finetuning.py');
+    const targets = byKey(file, 'LoraConfig.target_modules');
+    assert.deepEqual([targets.kind, targets.canonical, targets.origin?.kind], ['use', 'lora_targets', 'reference']);
+    assert.equal(byKey(file, 'lora_target_modules').kind, 'hyperparameter', 'the flag is the setting');
+    const kinds = own(py('opt = torch.optim.AdamW(params, lr=args.lr or 1e-3, weight_decay=(wd if wd is not None else 0.01))\ncfg = LoraConfig(r=8, target_modules=["q_proj"] if small else ["q_proj", "v_proj"])\n'));
+    assert.deepEqual(kinds.filter(s => s.canonical).map(s => [s.name, s.kind]), [['lr', 'use'], ['weight_decay', 'use'], ['r', 'hyperparameter'], ['target_modules', 'hyperparameter']]);
+  });
+
+  // hiyouga/LLaMA-Factory examples/train_lora/qwen3_lora_dpo.yaml: `lora_target: all` (LLaMA-Factory's
+  // name for PEFT target_modules; a word value, so the numeric name patterns could not read it).
+  it('LLaMA-Factory lora_target is the LoRA target modules, whatever its word value', () => {
+    const { file } = real('hiyouga__LLaMA-Factory/examples/train_lora/qwen3_lora_dpo.yaml');
+    assert.deepEqual(row(byKey(file, 'lora_target')), ['lora_target', 'lora_targets', 'hyperparameter', 'all']);
+  });
+});
+
+describe('calls written another way: partial, brackets, computed values', () => {
+  // facebookresearch/detectron2 configs/common/models/mask_rcnn_vitdet.py: norm_layer=partial(nn.LayerNorm, eps=1e-6).
+  it('partial(Cls, k=v) reads k as a keyword of Cls (the LayerNorm ε, not the optimizer ε)', () => {
+    const { file } = real('facebookresearch__detectron2/configs/common/models/mask_rcnn_vitdet.py');
+    assert.deepEqual(at(file, 26).filter(s => s.name === 'eps').map(row), [['LayerNorm.eps', 'normalization', 'hyperparameter', 1e-6]]);
+    assert.deepEqual(own(py('from functools import partial\nopt = partial(torch.optim.SGD, lr=0.1, momentum=0.9)\n')).map(s => [s.key, s.canonical]), [['SGD.lr', 'learning_rate'], ['SGD.momentum', 'momentum']]);
+  });
+
+  // detectron2 configs/Misc/torchvision_imagenet_R_50.py: model=(ResNet)(block=Bottleneck, layers=[3, 4, 6, 3]).
+  it('(ResNet)(layers=[…]) is a ResNet call; its layers are the blocks per stage', () => {
+    const { file } = real('facebookresearch__detectron2/configs/Misc/torchvision_imagenet_R_50.py');
+    assert.deepEqual(at(file, 104).filter(s => s.kind === 'hyperparameter').map(s => [s.name, s.canonical, s.value]), [['layers', 'num_layers', [3, 4, 6, 3]]]);
+  });
+
+  // detectron2 configs/common/coco_schedule.py: WarmupParamScheduler(warmup_length=1000 / total_steps_16bs, …).
+  it('a computed keyword value of an unknown class is the setting, with its expression as raw value', () => {
+    const { file } = real('facebookresearch__detectron2/configs/common/coco_schedule.py');
+    const w = own(file).find(s => s.name === 'warmup_length');
+    assert.deepEqual(w && [w.canonical, w.kind, w.raw], ['warmup_ratio', 'hyperparameter', '1000 / total_steps_16bs']);
+    assert.deepEqual(own(py('s = Sched(warmup_length=total or fallback, learning_rate=base)\n')).filter(s => s.kind === 'hyperparameter'), [], 'no number, nothing computed here');
+  });
+
+  it('PEFT IA3Config is read like LoraConfig (its name was misspelt with a Cyrillic letter)', () => {
+    // An unknown class only yields literal values of unmistakable names; a known one also the settings it is handed.
+    const ia3 = own(py('from peft import IA3Config\nimport argparse\np = argparse.ArgumentParser()\np.add_argument("--lr", type=float, default=3e-3)\nargs = p.parse_args()\ncfg = IA3Config(task_type="CAUSAL_LM", target_modules=args.target_modules)\n'));
+    assert.deepEqual(ia3.filter(s => s.key.startsWith('IA3')).map(s => [s.key, s.canonical, s.kind]), [['IA3Config.target_modules', 'lora_targets', 'use']]);
+  });
+});
+
+describe('W&B sweep parameters: constants and siblings (a searched parameter is always tuned)', () => {
+  // borkh/mcbm-ring-reco sweep_configs.py: a W&B sweep built as a Python dict; `input_shape`/`output_shape`
+  // are fixed `value:` entries carrying the data's shape to every run, `decay` sits next to `decay_steps`.
+  it('a fixed data shape is no hyperparameter; a searched or tunable constant stays; siblings give `decay` its meaning', () => {
+    const { file } = real('borkh__mcbm-ring-reco/sweep_configs.py');
+    // The loss function is the task's, fixed for every run (`loss: {value: "mse"}`; `compile(loss=…)` alike).
+    assert.deepEqual([...at(file, 13), ...at(file, 30), ...at(file, 31)].filter(s => s.kind === 'hyperparameter').map(row), []);
+    assert.deepEqual(row(byKey(file, 'sweep_config.dropout')), ['sweep_config.dropout', 'dropout', 'hyperparameter', 0.1]);
+    assert.equal(byKey(file, 'sweep_config.decay').canonical, 'lr_decay_factor');
+    const yaml = detectFile('sweep.yaml', 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  input_shape: {values: [[32, 32], [64, 64]]}\n  output_shape: {value: 10}\n  loss: {values: [mse, huber]}\n  batch_size: {value: 32}\n  decay: {value: 0.01}\n', { force: true });
+    assert.deepEqual(yaml.settings.filter(s => s.kind === 'hyperparameter').map(s => [s.name, s.canonical]), [['input_shape', null], ['loss', null], ['batch_size', 'batch_size'], ['decay', 'weight_decay']]);
+  });
 });
 
 describe('mmengine pipelines: a transform\'s type is context, an optimizer\'s type a choice', () => {
