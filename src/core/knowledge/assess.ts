@@ -237,7 +237,11 @@ export function assessValue(entryOrId: KnowledgeEntry | string, value: unknown, 
     const special = placeholder(entry, value.trim(), context);
     if (special) return { range, ...special };
   }
-  if (entry.id === 'adam_betas') return assessBetas(value, context);
+  if (entry.id === 'adam_betas') {
+    // Only the betas' own key holding a boolean is a mistake (torch cannot unpack it); another key is a switch.
+    const ownKey = [entry.id, ...(entry.aliases ?? [])].some(a => normalizeName(a.replace(/^.*[.]/, '')) === keyName(context));
+    return typeof value === 'boolean' && !ownKey ? assessBoolean(entry, value, context, range) : assessBetas(value, context);
+  }
   // A shared name outside the context where it means this setting (a backbone's `epsilon`) is not judged.
   if (entry.judgedWhen && !anyConditionHolds(entry.judgedWhen, context)) {
     return { level: 'ok', message: `${context.key ?? 'this key'} may mean something else here; ${lowerTitle(entry.title)} is judged only ${entry.appliesWhen ?? 'in its usual context'}`, range };

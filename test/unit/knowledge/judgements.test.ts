@@ -111,6 +111,8 @@ const RECIPES: readonly Row[] = [
   // A boolean on a switch of the concept is a value, not a mistake (fairseq wav2vec 2.0 fine-tuning apply_mask: true).
   ['fairseq apply_mask: true', 'masking', { framework: 'fairseq', key: 'apply_mask' }, true, 'ok'],
   ['TRL DPOConfig disable_dropout: True', 'dropout', { framework: 'hf', key: 'disable_dropout' }, true, 'ok'],
+  // The same for a list-valued concept: a boolean switch next to Adam's betas is no malformed betas list.
+  ['a switch of the betas (e.g. a hypothetical tune_betas: true)', 'adam_betas', { framework: 'pytorch', key: 'tune_betas' }, true, 'ok'],
 ];
 
 const REJECTED: readonly Row[] = [
@@ -168,6 +170,7 @@ const MISTAKES: readonly Row[] = [
   ['discount 0.5', 'discount_factor', { framework: 'sb3' }, 0.5, 'unusual'],
   ['PPO n_epochs 100', 'update_epochs', { framework: 'sb3', key: 'n_epochs' }, 100, 'unusual'],
   ['learning_rate: true (the rate itself written as a boolean)', 'learning_rate', { key: 'learning_rate' }, true, 'unusual'],
+  ['torch Adam(betas=True): torch cannot unpack a boolean into (β1, β2)', 'adam_betas', { framework: 'pytorch', key: 'Adam.betas' }, true, 'invalid'],
   ['max_grad_norm 0 in a bare PyTorch script', 'grad_clip_norm', { framework: 'pytorch' }, 0, 'unusual'],
 ];
 
