@@ -189,6 +189,8 @@ export function nonHyperparameterKind(name: string): SettingKind | undefined {
   if (otherKeys.has(name)) return 'other';
   if (/(^|_)(dir|path|file|folder|filename|url|uri)$/.test(name)) return 'system';
   if (/^(log|logging|save|wandb|tensorboard|mlflow|hub|push|report|checkpoint|ckpt|profil)/.test(name)) return 'system';
+  // Data handed over (`validation_data=(x_val, y_val)`, `eval_dataset=…`) is neither a setting nor run plumbing.
+  if (/^(eval|val|valid|validation|test|train)_(data|dataset|loader|dataloader)$/.test(name)) return 'other';
   if (/^(eval|val|valid|validation|test)_/.test(name) && !/(size|split|ratio)$/.test(name)) return 'system';
   if (/^(enable|disable|use)_(progress|checkpoint|model_summary|tqdm|tensorboard|wandb|mlflow|cpu|cuda)/.test(name)) return 'system';
   return undefined;
