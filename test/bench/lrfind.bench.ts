@@ -10,7 +10,8 @@
  *     of the grid's steps); its best complete trial's final loss.
  * Costs are the training steps the programs really ran (each writes steps.json when it ends or is
  * stopped), not estimates. Bar: final loss at the suggestion within 15% of the grid's best, finder steps
- * at most 20% of the grid's. Several seeds (LRFIND_BENCH_SEEDS, default 1,2,3) of data and noise.
+ * at most 20% of the grid's. Several seeds (LRFIND_BENCH_SEEDS, default 1,2,3) of data and noise;
+ * LRFIND_BENCH_PROGRAMS (e.g. logreg,mlp) runs only some of the programs.
  *
  *   node -r esbuild-register test/bench/lrfind.bench.ts
  */
@@ -41,11 +42,14 @@ interface Program {
   readonly reportEvery: number;
 }
 
-const programs: Program[] = [
+const ALL_PROGRAMS: Program[] = [
   { name: 'logistic regression (uneven scales)', file: 'logreg.js', low: 1e-3, high: 10, steps: 1200, reportEvery: 20 },
   { name: 'MLP 2-32-1, momentum 0.9', file: 'mlp.js', low: 1e-4, high: 1, steps: 2000, reportEvery: 40 },
   { name: 'noisy quadratic (h 1e-3 … 1)', file: 'quadratic.js', low: 1e-3, high: 10, steps: 1000, reportEvery: 20 },
 ];
+/** LRFIND_BENCH_PROGRAMS=logreg,quadratic runs only those programs (file names without .js); default all. */
+const ONLY = process.env.LRFIND_BENCH_PROGRAMS?.split(',').map(s => s.trim()).filter(Boolean);
+const programs = ONLY ? ALL_PROGRAMS.filter(p => ONLY.includes(path.basename(p.file, '.js'))) : ALL_PROGRAMS;
 
 async function finalLoss(p: Program, lr: number, seed: number): Promise<number> {
   const { stdout } = await run(process.execPath, [path.join(PROGRAMS, p.file), `--lr=${lr}`, `--seed=${seed}`, `--data_seed=${seed + 100}`], { maxBuffer: 1 << 24 });
