@@ -10,7 +10,7 @@ export interface StreamRules {
   readonly maxReports: number;
   /** Reports before a trial may be judged levelled off (early stop of a flat curve). */
   readonly minReports: number;
-  /** Diverged: the latest reports average worse than the first by more than this share of its size. */
+  /** Diverged: the latest reports (median of three) are worse than the first by more than this share of its size. */
   readonly divergence: number;
   /** Levelled off: the last third of the reports improved on the best before them by less than this share of the whole drop so far. */
   readonly levelled: number;
@@ -39,11 +39,22 @@ function best(direction: Direction, values: readonly number[]): number {
   return direction === 'minimize' ? Math.min(...values) : Math.max(...values);
 }
 
-/** True when the latest reports show the run blowing up: much worse than where it started. */
+/** The median of the latest three reports (the latest one while there are fewer). */
+function latestLevel(values: readonly number[]): number {
+  if (values.length < 3) return values[values.length - 1];
+  return [...values.slice(-3)].sort((a, b) => a - b)[1];
+}
+
+/**
+ * True when the latest reports show the run blowing up: much worse than where it started. Judged on the
+ * median of the latest three reports, so one spike of a noisy high-rate run (which a complete run at that
+ * rate often rides out) is not taken for divergence; a run that really blows up stays up and is caught a
+ * report later (and a NaN at once, by the divergence guard).
+ */
 export function hasDiverged(values: readonly number[], direction: Direction, rules: StreamRules): boolean {
   if (values.length < 2) return false;
   const first = values[0];
-  const latest = values.length >= 3 ? (values[values.length - 1] + values[values.length - 2]) / 2 : values[values.length - 1];
+  const latest = latestLevel(values);
   const scale = Math.max(Math.abs(first), Math.abs(worseBy(direction, first, best(direction, values))), 1e-12);
   return worseBy(direction, latest, first) > rules.divergence * scale;
 }

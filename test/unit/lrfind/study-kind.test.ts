@@ -44,7 +44,11 @@ describe('lr-find as a study kind', () => {
 
   it('a trial has said enough when it diverged, levelled off or gave its reports', () => {
     const rules = streamRules({ maxReports: 10 });
-    assert.equal(judgeStream([1, 0.9, 2.5], 'minimize', rules), 'diverged');
+    assert.equal(judgeStream([1, 2.5], 'minimize', rules), 'diverged');
+    assert.equal(judgeStream([1, 0.9, 2.5, 3], 'minimize', rules), 'diverged');
+    // One spike of a noisy run is not divergence (the median of the latest three reports is judged).
+    assert.equal(judgeStream([1, 0.9, 2.5], 'minimize', rules), undefined);
+    assert.equal(judgeStream([1, 0.7, 3, 0.6], 'minimize', rules), undefined);
     assert.equal(judgeStream([1, 0.5, 0.3, 0.2], 'minimize', rules), undefined);
     assert.equal(judgeStream([1, 0.5, 0.3, 0.2, 0.2, 0.2, 0.2, 0.2], 'minimize', rules), 'levelled');
     assert.equal(judgeStream(Array.from({ length: 10 }, (_, i) => 1 / (i + 1)), 'minimize', rules), 'budget');
