@@ -1,8 +1,10 @@
 /**
  * From an lr-find's short trials to a suggestion with its reason. Each finished trial becomes one point
- * of the loss-vs-rate curve: its loss at the common report (the median of its last third, which evens
- * out the noise of short runs); diverged and failed trials sit at the edge. The curve is smoothed across
- * rates (3-point median, then 1-2-1 weights) before any decision, so one noisy run cannot move it:
+ * of the loss-vs-rate curve: its loss at the common report (the median of its last half, so a spike or
+ * two of a noisy short run cannot move it); diverged and failed trials sit at the edge. The curve is
+ * smoothed across rates by a 3-point running median before any decision, so one noisy rate cannot move
+ * it. (No further averaging: weights like 1-2-1 smear a noisy rate at the top of the valley into its
+ * neighbours and shift the floor and minimum; test/bench/lrfind.bench.ts measured that.)
  *   - where the loss falls fastest: the steepest descent of the smoothed curve (in log loss when the loss
  *     is positive), and the region around it at least half as steep;
  *   - where it reaches its floor (the lowest rate within 10% of the drop of its minimum), where it is
@@ -124,19 +126,18 @@ function statusOf(t: LrTrial, direction: Direction, rules: StreamRules): { statu
   return { status: t.state === 'running' ? 'running' : 'ok' };
 }
 
-/** The trial's loss at the common step: the median of its last third of reports up to there. */
+/** The trial's loss at the common step: the median of its last half of reports up to there. */
 function scoreOf(t: LrTrial, step: number): number | null {
   const vals = t.values.filter(([s]) => s <= step).map(([, v]) => v);
   if (vals.length === 0) return null;
-  return median(vals.slice(-Math.max(2, Math.round(vals.length / 3))));
+  return median(vals.slice(-Math.max(2, Math.round(vals.length / 2))));
 }
 
-/** 3-point running median, then 1-2-1 weights; the ends keep their own value in the median step. */
+/** 3-point running median across rates; the ends keep their own value. */
 export function smoothCurve(ys: readonly number[]): number[] {
   const n = ys.length;
   if (n < 3) return [...ys];
-  const m = ys.map((y, i) => (i === 0 || i === n - 1 ? y : median([ys[i - 1], y, ys[i + 1]])));
-  return m.map((y, i) => (i === 0 ? (2 * y + m[1]) / 3 : i === n - 1 ? (2 * y + m[n - 2]) / 3 : (m[i - 1] + 2 * y + m[i + 1]) / 4));
+  return ys.map((y, i) => (i === 0 || i === n - 1 ? y : median([ys[i - 1], y, ys[i + 1]])));
 }
 
 /** Within-trial noise: robust spread of consecutive differences over the last half of each trial. */

@@ -118,8 +118,23 @@ describe('lr-find analysis', () => {
     assert.match(max.message, /^Score improves fastest around/);
   });
 
-  it('smooths one outlier away and rounds rates to two significant digits', () => {
+  it('reads each trial by the median of its last half, so a late spike does not move its point', () => {
+    const rates = logSpacedRates(1e-3, 10, 13);
+    const trials = runs(rates, { edge: 1.5 });
+    const i = trials.findIndex(t => t.lr === 0.1);
+    const clean = analyzeLrFind({ param: 'lr', metric: 'loss', direction: 'minimize', rules, trials });
+    // Two spikes among the last five reports (a third of the reports would have been two of three).
+    const values = trials[i].values.map(([s, v], k) => [s, k === 7 || k === 9 ? v * 1.6 : v] as [number, number]);
+    const spiky = analyzeLrFind({ param: 'lr', metric: 'loss', direction: 'minimize', rules, trials: trials.map((t, k) => (k === i ? { ...t, values } : t)) });
+    const at = (r: typeof clean) => r.points.find(p => p.lr === 0.1)?.loss as number;
+    assert.ok(at(spiky) / at(clean) < 1.05, `spiky ${at(spiky)} clean ${at(clean)}`);
+    assert.equal(spiky.suggested, clean.suggested);
+  });
+
+  it('smooths one outlier away without smearing a rate into its neighbours, and rounds rates', () => {
     assert.deepEqual(smoothCurve([1, 1, 9, 1, 1]).map(v => Number(v.toFixed(3))), [1, 1, 1, 1, 1]);
+    // A noisy top end stays where it is and does not lift the valley next to it.
+    assert.deepEqual(smoothCurve([5, 3, 2, 1.5, 4]), [5, 3, 2, 2, 4]);
     assert.equal(roundRate(0.006789), 0.0068);
     assert.equal(roundRate(2.149), 2.1);
   });
