@@ -2,8 +2,9 @@
  * Gaussian-process regression for Bayesian optimisation in the unit cube: Matérn-5/2 ARD kernel,
  * hyperparameters fitted by maximising the log marginal likelihood plus log priors (projected
  * L-BFGS, multi-start), and log expected improvement that stays finite far from the incumbent.
- * Plain Float64Arrays, row-major; sizes here are small (n ≤ a few hundred).
+ * Plain Float64Arrays, row-major; sizes here are small (the sampler caps n, see GP_MAX_OBSERVATIONS).
  */
+import { runToEnd, type Steps } from './slices';
 
 export interface GpHyper {
   /** log lengthscale per input dimension. */
@@ -210,9 +211,20 @@ export function minimizeLbfgsBox(
   project: (p: Float64Array) => Float64Array,
   maxIter: number,
 ): { x: Float64Array; value: number; evaluations: number } {
+  return runToEnd(minimizeLbfgsBoxSteps(f, start, project, maxIter));
+}
+
+/** `minimizeLbfgsBox`, pausing after each evaluation of f (the costly part). */
+export function* minimizeLbfgsBoxSteps(
+  f: (p: Float64Array) => { value: number; grad: Float64Array },
+  start: Float64Array,
+  project: (p: Float64Array) => Float64Array,
+  maxIter: number,
+): Steps<{ x: Float64Array; value: number; evaluations: number }> {
   let x = project(Float64Array.from(start));
   let cur = f(x);
   let evaluations = 1;
+  yield;
   if (!Number.isFinite(cur.value)) return { x, value: cur.value, evaluations };
   const m = 8;
   const sList: Float64Array[] = [];
@@ -254,6 +266,7 @@ export function minimizeLbfgsBox(
       const trial = project(x.map((v, k) => v + step * dir[k]));
       const res = f(trial);
       evaluations++;
+      yield;
       let decrease = 0;
       for (let k = 0; k < dim; k++) decrease += cur.grad[k] * (trial[k] - x[k]);
       if (Number.isFinite(res.value) && res.value <= cur.value + 1e-4 * decrease) {
@@ -296,10 +309,15 @@ export function defaultHyper(dims: number): GpHyper {
  * posterior. `starts` are tried in order; `maxIter` bounds each L-BFGS run.
  */
 export function fitHyper(x: Float64Array, y: Float64Array, n: number, dims: number, starts: readonly GpHyper[], maxIter = 60): { hyper: GpHyper; value: number } {
+  return runToEnd(fitHyperSteps(x, y, n, dims, starts, maxIter));
+}
+
+/** `fitHyper`, pausing after each likelihood evaluation (O(n³) each). */
+export function* fitHyperSteps(x: Float64Array, y: Float64Array, n: number, dims: number, starts: readonly GpHyper[], maxIter = 60): Steps<{ hyper: GpHyper; value: number }> {
   let best: { hyper: GpHyper; value: number } | undefined;
   const f = (p: Float64Array) => negLogPosterior(x, y, n, dims, unpackHyper(p));
   for (const s of starts) {
-    const r = minimizeLbfgsBox(f, packHyper(s), clampHyper, maxIter);
+    const r = yield* minimizeLbfgsBoxSteps(f, packHyper(s), clampHyper, maxIter);
     if (!best || r.value < best.value) best = { hyper: unpackHyper(r.x), value: r.value };
   }
   if (!best || !Number.isFinite(best.value)) return { hyper: defaultHyper(dims), value: Infinity };

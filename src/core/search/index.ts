@@ -5,7 +5,7 @@ import { CmaEsSampler } from './samplers/cmaes';
 import { GpSampler } from './samplers/gp';
 import { LrFindSampler } from '../lrfind/sampler';
 import { TpeSampler } from './samplers/tpe';
-import type { Sampler } from './types';
+import type { ParamValue, ProposeOptions, Sampler, StudyView } from './types';
 
 export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
@@ -40,6 +40,13 @@ export function createSampler(name: string, seed: number): Sampler {
     default:
       throw new Error(`unknown sampler "${name}" (known: ${SAMPLER_NAMES.join(', ')}, bayes, lr-find)`);
   }
+}
+
+/** The sampler's next point, in time slices when the sampler supports it (see `Sampler.sampleAsync`). */
+export async function proposeNext(sampler: Sampler, study: StudyView, options: ProposeOptions = {}): Promise<Record<string, ParamValue>> {
+  if (sampler.sampleAsync) return sampler.sampleAsync(study, options);
+  options.signal?.throwIfAborted();
+  return sampler.sample(study);
 }
 
 export { createPruner, PrunerConfigError, type PrunerConfig } from './pruners';

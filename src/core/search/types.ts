@@ -73,6 +73,16 @@ export interface StudyView {
 export interface Sampler {
   readonly name: string;
   sample(study: StudyView): Record<string, ParamValue>;
+  /**
+   * The same proposal, computed in time slices that give the event loop back (heartbeats, signals)
+   * and stop early when `signal` aborts. Samplers whose proposals are cheap at any study size omit it.
+   */
+  sampleAsync?(study: StudyView, options?: ProposeOptions): Promise<Record<string, ParamValue>>;
+}
+
+export interface ProposeOptions {
+  /** Aborting rejects the proposal with an AbortError at the next slice. */
+  readonly signal?: AbortSignal;
 }
 
 /** A pruner decides, on the step it is given, whether a running trial should stop early. */

@@ -7,7 +7,8 @@
  * millisecond after thousands of trials. Small fully discrete spaces go to TPE directly.
  */
 import { cardinality } from '../space';
-import type { ParamValue, Sampler, StudyView } from '../types';
+import { SlicedSampler, type Steps } from '../slices';
+import type { ParamValue, StudyView } from '../types';
 import { CmaEsSampler } from './cmaes';
 import { GpSampler } from './gp';
 import { TpeSampler } from './tpe';
@@ -21,13 +22,14 @@ export function gpTrialsFor(budget: number | undefined): number {
   return Math.max(25, Math.min(100, Math.floor(budget / 40)));
 }
 
-export class AutoSampler implements Sampler {
+export class AutoSampler extends SlicedSampler {
   readonly name = 'auto';
   private readonly gp: GpSampler;
   private readonly tpe: TpeSampler;
   private readonly cma = new Map<number, CmaEsSampler>();
 
   constructor(private readonly seed: number) {
+    super();
     this.gp = new GpSampler(seed);
     this.tpe = new TpeSampler(seed, { multivariate: true });
   }
@@ -44,16 +46,16 @@ export class AutoSampler implements Sampler {
     return numericOnly ? 'cmaes' : 'tpe';
   }
 
-  sample(study: StudyView): Record<string, ParamValue> {
+  *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const strategy = this.strategyFor(study);
-    if (strategy === 'gp') return this.gp.sample(study);
-    if (strategy === 'tpe') return this.tpe.sample(study);
+    if (strategy === 'gp') return yield* this.gp.proposal(study);
+    if (strategy === 'tpe') return yield* this.tpe.proposal(study);
     const first = gpTrialsFor(study.budget);
     let cma = this.cma.get(first);
     if (!cma) {
       cma = new CmaEsSampler(this.seed, { firstTrial: first, warmStart: true });
       this.cma.set(first, cma);
     }
-    return cma.sample(study);
+    return yield* cma.proposal(study);
   }
 }

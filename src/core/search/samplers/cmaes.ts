@@ -7,7 +7,8 @@
  * studies to it after the GP phase. Categorical parameters (no natural order) are drawn at random.
  */
 import type { SpaceEncoder } from '../space';
-import type { FrozenTrial, ParamValue, Sampler, StudyView } from '../types';
+import { SlicedSampler, type Steps } from '../slices';
+import type { FrozenTrial, ParamValue, StudyView } from '../types';
 import { encoderFor, isCompleteWithValue, minimizing, randomPoint, rngFor } from './common';
 
 interface CmaState {
@@ -72,13 +73,15 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
   return { values, vectors: v };
 }
 
-export class CmaEsSampler implements Sampler {
+export class CmaEsSampler extends SlicedSampler {
   readonly name = 'cmaes';
   private cache: { key: string; state: CmaState; fingerprint: string } | undefined;
 
-  constructor(private readonly seed: number, private readonly opts: CmaOptions = {}) {}
+  constructor(private readonly seed: number, private readonly opts: CmaOptions = {}) {
+    super();
+  }
 
-  sample(study: StudyView): Record<string, ParamValue> {
+  *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const enc = encoderFor(study.space, 'index');
     const numeric = enc.params.map((_, i) => i).filter(i => enc.params[i].distribution.type !== 'categorical' && !enc.params[i].condition);
     const d = numeric.length;
@@ -89,7 +92,7 @@ export class CmaEsSampler implements Sampler {
     const k = study.trials.length;
     if (k < first) return randomPoint(study.space, rng);
     const generation = Math.floor((k - first) / lambda);
-    const state = this.stateAt(study, enc, numeric, generation, lambda);
+    const state = yield* this.stateAt(study, enc, numeric, generation, lambda);
     // Sample from N(m, σ² C), resampling points outside the cube a few times, then clipping.
     const x = new Float64Array(enc.dims);
     const base = enc.encode(randomPoint(study.space, rng));
@@ -135,14 +138,16 @@ export class CmaEsSampler implements Sampler {
   }
 
   /** The distribution for `generation`, replaying completed generations from the cache. */
-  private stateAt(study: StudyView, enc: SpaceEncoder, numeric: number[], generation: number, lambda: number): CmaState {
+  private *stateAt(study: StudyView, enc: SpaceEncoder, numeric: number[], generation: number, lambda: number): Steps<CmaState> {
     const first = this.opts.firstTrial ?? 0;
     const key = `${numeric.length}:${first}:${study.space.params.map(p => p.name).join(',')}`;
     // The cache is only valid for the same study: check it against the trials it was built from.
-    const cached = this.cache && this.cache.key === key && this.cache.state.generation <= generation && this.cache.fingerprint === fingerprint(study, first + this.cache.state.generation * lambda) ? this.cache.state : undefined;
+    const prefix = new PrefixPrint(study);
+    const cached = this.cache && this.cache.key === key && this.cache.state.generation <= generation && this.cache.fingerprint === prefix.of(first + this.cache.state.generation * lambda) ? this.cache.state : undefined;
     let state = cached ?? this.initial(study, enc, numeric);
     while (state.generation < generation) {
       const g = state.generation;
+      if ((g & 63) === 63) yield;
       const members = study.trials.slice(first + g * lambda, first + (g + 1) * lambda).filter(isCompleteWithValue);
       if (members.length < 2) {
         state = { ...state, generation: g + 1 };
@@ -150,7 +155,7 @@ export class CmaEsSampler implements Sampler {
       }
       state = this.update(state, members.map(t => ({ x: enc.encode(t.params), f: minimizing(study, t.value) })), enc, numeric, lambda);
       // Only cache generations whose members have all finished (parallel runs may still fill in).
-      if (members.length === lambda) this.cache = { key, state, fingerprint: fingerprint(study, first + state.generation * lambda) };
+      if (members.length === lambda) this.cache = { key, state, fingerprint: prefix.of(first + state.generation * lambda) };
     }
     return state;
   }
@@ -208,16 +213,32 @@ export class CmaEsSampler implements Sampler {
   }
 }
 
-/** Identifies the first `n` trials (numbers, states and values) of a study. */
-function fingerprint(study: StudyView, n: number): string {
-  let h = 0;
-  const m = Math.min(n, study.trials.length);
-  for (let i = 0; i < m; i++) {
-    const t = study.trials[i];
-    const v = t.value ?? NaN;
-    h = (Math.imul(h, 31) + t.number) | 0;
-    h = (Math.imul(h, 31) + (Number.isFinite(v) ? Math.round(v * 1e6) | 0 : 7)) | 0;
-    h = (Math.imul(h, 31) + t.state.length) | 0;
+/**
+ * Identifies the first `n` trials (numbers, states and values) of a study. The hash is a fold, so
+ * growing prefixes extend the last one: replaying 10,000 generations costs one pass over the
+ * trials, not one pass per generation.
+ */
+class PrefixPrint {
+  private m = 0;
+  private h = 0;
+  constructor(private readonly study: StudyView) {}
+
+  of(n: number): string {
+    const target = Math.min(n, this.study.trials.length);
+    if (target < this.m) {
+      this.m = 0;
+      this.h = 0;
+    }
+    let h = this.h;
+    for (let i = this.m; i < target; i++) {
+      const t = this.study.trials[i];
+      const v = t.value ?? NaN;
+      h = (Math.imul(h, 31) + t.number) | 0;
+      h = (Math.imul(h, 31) + (Number.isFinite(v) ? Math.round(v * 1e6) | 0 : 7)) | 0;
+      h = (Math.imul(h, 31) + t.state.length) | 0;
+    }
+    this.m = target;
+    this.h = h;
+    return `${target}:${h}`;
   }
-  return `${m}:${h}`;
 }

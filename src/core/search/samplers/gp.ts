@@ -5,14 +5,19 @@
  * standardised. Acquisition: log-EI, maximised over Sobol candidates plus lengthscale-scaled
  * perturbations of the best points, then refined by a shrinking local search.
  * Running trials enter as "constant liars" at the incumbent value so parallel proposals differ.
+ * Bounded at any study size: the model is fitted on at most GP_MAX_OBSERVATIONS points (exact up
+ * to there, then the best half plus an even spread of the rest, see gpData.ts), and the proposal
+ * is a generator that `proposeNext` runs in slices, so a fit never holds the event loop.
  */
-import { fitHyper, defaultHyper, GaussianProcess, type GpHyper, logExpectedImprovement } from '../gp';
+import { defaultHyper, fitHyperSteps, GaussianProcess, type GpHyper, logExpectedImprovement } from '../gp';
 import type { Rng } from '../rng';
+import { SlicedSampler, type Steps } from '../slices';
 import { Sobol } from '../sobol';
 import type { SpaceEncoder } from '../space';
-import type { FrozenTrial, ParamValue, Sampler, StudyView } from '../types';
-import { encoderFor, isCompleteWithValue, lastIntermediate, minimizing, rngFor } from './common';
+import type { ParamValue, StudyView } from '../types';
+import { encoderFor, rngFor } from './common';
 import { SobolSampler } from './basic';
+import { GP_MAX_OBSERVATIONS, gpData, trainingSet, type GpData } from './gpData';
 
 export interface GpOptions {
   /** Sobol startup trials (default: between 5 and 10 depending on dimension). */
@@ -26,6 +31,18 @@ export interface GpOptions {
    * re-proposed, no value); 'value': a pessimistic value between the median and the worst.
    */
   readonly prunedAs?: 'extrapolate' | 'liar' | 'value';
+  /** Most points the model is fitted on (default GP_MAX_OBSERVATIONS; see `trainingSet`). */
+  readonly maxObservations?: number;
+}
+
+/** What the last proposal's model saw (for tests and diagnostics). */
+export interface GpModelInfo {
+  /** Finished trials the model could learn from. */
+  readonly observations: number;
+  /** Running trials (constant liars). */
+  readonly pending: number;
+  /** Points the GP was actually fitted on (observations and liars). */
+  readonly fittedOn: number;
 }
 
 interface FitCache {
@@ -60,12 +77,14 @@ export function transformObjective(values: readonly number[]): Float64Array {
   return Float64Array.from(t, v => (v - tm) / sd);
 }
 
-export class GpSampler implements Sampler {
+export class GpSampler extends SlicedSampler {
   readonly name = 'gp';
   private readonly startup: SobolSampler;
   private fit: FitCache | undefined;
+  lastModel: GpModelInfo | undefined;
 
   constructor(private readonly seed: number, private readonly opts: GpOptions = {}) {
+    super();
     this.startup = new SobolSampler(seed);
   }
 
@@ -73,30 +92,24 @@ export class GpSampler implements Sampler {
     return this.opts.nStartupTrials ?? Math.min(10, Math.max(5, enc.dims + 2));
   }
 
-  sample(study: StudyView): Record<string, ParamValue> {
+  *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const enc = encoderFor(study.space, 'onehot');
-    const done: { x: Float64Array; y: number }[] = [];
-    const pending: Float64Array[] = [];
-    const completeValues: number[] = [];
-    for (const t of study.trials) if (isCompleteWithValue(t)) completeValues.push(minimizing(study, t.value));
-    const sortedComplete = [...completeValues].sort((a, b) => a - b);
-    const completeTrials = study.trials.filter(isCompleteWithValue);
-    for (const t of study.trials) {
-      if (isCompleteWithValue(t)) done.push({ x: enc.encode(t.params), y: minimizing(study, t.value) });
-      else if (t.state === 'pruned') {
-        const mode = this.opts.prunedAs ?? 'extrapolate';
-        const y = mode === 'value' ? prunedValue(study, t, sortedComplete) : mode === 'extrapolate' ? extrapolatedValue(study, t, completeTrials) : undefined;
-        if (y !== undefined) done.push({ x: enc.encode(t.params), y });
-        else pending.push(enc.encode(t.params));
-      } else if ((t.state === 'running' || t.state === 'waiting') && Object.keys(t.params).length > 0) pending.push(enc.encode(t.params));
-    }
-    if (done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
+    const all = yield* gpData(study, enc, this.opts.prunedAs ?? 'extrapolate');
+    if (all.done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
+    const train = yield* trainingSet(all, this.opts.maxObservations ?? GP_MAX_OBSERVATIONS);
+    this.lastModel = { observations: all.done.length, pending: all.pending.length, fittedOn: train.done.length + train.pending.length };
     const rng = rngFor(this.seed, study, 0x6770);
-    return enc.decode(this.propose(enc, done, pending, rng));
+    // Points left out of the fit must still not be proposed again.
+    const left = train.done.length < all.done.length || train.pending.length < all.pending.length ? yield* pointKeys(all) : undefined;
+    return enc.decode(yield* this.propose(enc, train, all.done.length, rng, left));
   }
 
-  /** The next point in the encoded cube, given finished observations and pending points. */
-  propose(enc: SpaceEncoder, done: readonly { x: Float64Array; y: number }[], pending: readonly Float64Array[], rng: Rng): Float64Array {
+  /**
+   * The next point in the encoded cube, given the training set; `nObserved` counts every finished
+   * trial (the schedules depend on the study's progress, not on the training-set size).
+   */
+  private *propose(enc: SpaceEncoder, train: GpData, nObserved: number, rng: Rng, seen: ReadonlySet<number> | undefined): Steps<Float64Array> {
+    const { done, pending } = train;
     const dims = enc.dims;
     const yT = transformObjective(done.map(d => d.y));
     const bestIdx = argmin(yT);
@@ -110,7 +123,7 @@ export class GpSampler implements Sampler {
       x.set(p, (done.length + i) * dims);
       y[done.length + i] = best; // constant liar
     });
-    const hyper = this.hyperFor(x, y, n, dims, done.length);
+    const hyper = yield* this.hyperFor(x, y, n, dims, nObserved);
     const gp = new GaussianProcess(x, y, n, dims, hyper);
     const acq = (p: Float64Array) => {
       const { mean, variance } = gp.predict(p);
@@ -124,7 +137,7 @@ export class GpSampler implements Sampler {
     // the best points. On plateau-shaped objectives (accuracy steps) EI near the incumbent is tiny,
     // so pure EI keeps exploring elsewhere and never polishes the best basin; the third proposal
     // keeps the global search going.
-    const exploit = done.length >= 20 && done.length % 3 !== 0;
+    const exploit = nObserved >= 20 && nObserved % 3 !== 0;
     // Global: a fresh scrambled Sobol set per proposal (seeded by the history length).
     // Each candidate costs O(n²) (a triangular solve for the variance): fewer as the data grows.
     const nGlobal = exploit ? 0 : this.opts.nCandidates ?? (n <= 60 ? 1024 : n <= 120 ? 640 : 384);
@@ -146,7 +159,11 @@ export class GpSampler implements Sampler {
         candidates.push(snap(perturb(enc, done[idx].x, ls, radius, perDim, rng)));
       }
     });
-    const scored = candidates.map(p => ({ p, v: acq(p) }));
+    const scored: { p: Float64Array; v: number }[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      if ((i & 63) === 63) yield;
+      scored.push({ p: candidates[i], v: acq(candidates[i]) });
+    }
     scored.sort((a, b) => b.v - a.v);
     // Refine the best few with a shrinking random local search on the acquisition.
     const refined: { p: Float64Array; v: number }[] = [];
@@ -164,9 +181,10 @@ export class GpSampler implements Sampler {
         }
       }
       refined.push(cur);
+      yield;
     }
     const all = [...refined, ...scored].sort((a, b) => b.v - a.v);
-    for (const c of all) if (!isNear(c.p, x, n, dims)) return c.p;
+    for (const c of all) if (!isNear(c.p, x, n, dims) && !seen?.has(pointKey(c.p))) return c.p;
     const p = new Float64Array(dims);
     for (let q = 0; q < dims; q++) p[q] = rng.next();
     return snap(p);
@@ -177,7 +195,7 @@ export class GpSampler implements Sampler {
    * trials, warm-started from the previous fit. Deterministic for a given seed and sequence of
    * calls; a sampler rebuilt mid-study refits from scratch, which can shift a proposal slightly.
    */
-  private hyperFor(x: Float64Array, y: Float64Array, n: number, dims: number, nDone: number): GpHyper {
+  private *hyperFor(x: Float64Array, y: Float64Array, n: number, dims: number, nDone: number): Steps<GpHyper> {
     const prev = this.fit && this.fit.hyper.logLengthscales.length === dims ? this.fit : undefined;
     // Fits cost O(n³) per likelihood evaluation, so they get rarer as the study grows.
     const every = nDone < 30 ? 1 : nDone < 60 ? 2 : nDone < 100 ? 5 : 10;
@@ -186,35 +204,10 @@ export class GpSampler implements Sampler {
     if (prev) starts.push(prev.hyper);
     if (!prev || nDone < 100) starts.push(defaultHyper(dims));
     if (!prev || (nDone < 100 && nDone % 10 === 0)) starts.push({ ...defaultHyper(dims), logLengthscales: new Float64Array(dims).fill(Math.log(0.15)) });
-    const r = fitHyper(x, y, n, dims, starts, prev ? 30 : 60);
+    const r = yield* fitHyperSteps(x, y, n, dims, starts, prev ? 30 : 60);
     this.fit = { n: nDone, hyper: r.hyper };
     return r.hyper;
   }
-}
-
-function prunedValue(study: StudyView, t: FrozenTrial, sortedComplete: readonly number[]): number | undefined {
-  const last = lastIntermediate(t);
-  if (!last) return undefined;
-  const v = minimizing(study, last.value);
-  if (sortedComplete.length === 0) return v;
-  // A pruned trial lost at some rung: treat it as at least median-bad, at most the worst seen.
-  const median = sortedComplete[Math.floor((sortedComplete.length - 1) / 2)];
-  return Math.min(sortedComplete[sortedComplete.length - 1], Math.max(median, v));
-}
-
-/** Last value of a pruned trial shifted by the median (final − value at that step) of completed trials. */
-function extrapolatedValue(study: StudyView, t: FrozenTrial, complete: readonly (FrozenTrial & { value: number })[]): number | undefined {
-  const last = lastIntermediate(t);
-  if (!last) return undefined;
-  const deltas: number[] = [];
-  for (const c of complete) {
-    const at = c.intermediate.get(last.step);
-    if (at !== undefined && Number.isFinite(at)) deltas.push(minimizing(study, c.value) - minimizing(study, at));
-  }
-  // Too few completed curves to say how much a run still improves: treat it as pending instead.
-  if (deltas.length < 3) return undefined;
-  deltas.sort((a, b) => a - b);
-  return minimizing(study, last.value) + deltas[Math.floor((deltas.length - 1) / 2)];
 }
 
 function argmin(a: ArrayLike<number>): number {
@@ -264,4 +257,28 @@ function isNear(p: Float64Array, x: Float64Array, n: number, dims: number): bool
     if (d2 < 1e-14) return true;
   }
   return false;
+}
+
+/**
+ * A hash of an encoded point rounded to 1e-9 (proposals snap discrete dimensions exactly, so
+ * repeats hash alike); a rare collision only skips one candidate.
+ */
+function pointKey(p: Float64Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) {
+    const v = Math.round(p[i] * 1e9);
+    h = Math.imul(h ^ (v | 0), 0x01000193);
+    h = Math.imul(h ^ ((v / 4294967296) | 0), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function* pointKeys(data: GpData): Steps<Set<number>> {
+  const keys = new Set<number>();
+  for (let i = 0; i < data.done.length; i++) {
+    if ((i & 8191) === 8191) yield;
+    keys.add(pointKey(data.done[i].x));
+  }
+  for (const p of data.pending) keys.add(pointKey(p));
+  return keys;
 }

@@ -8,7 +8,8 @@
  */
 import type { Rng } from '../rng';
 import type { SpaceEncoder } from '../space';
-import type { FrozenTrial, ParamValue, Sampler, StudyView } from '../types';
+import { SlicedSampler, type Steps } from '../slices';
+import type { FrozenTrial, ParamValue, StudyView } from '../types';
 import { encoderFor, isCompleteWithValue, lastIntermediate, minimizing, randomPoint, rngFor } from './common';
 
 export interface TpeOptions {
@@ -156,7 +157,7 @@ interface Observation {
   readonly x: Float64Array;
 }
 
-export class TpeSampler implements Sampler {
+export class TpeSampler extends SlicedSampler {
   readonly name: string;
   private readonly multivariate: boolean;
   private readonly nStartup: number;
@@ -166,6 +167,7 @@ export class TpeSampler implements Sampler {
   private readonly encoded = new Map<number, Float64Array>();
 
   constructor(private readonly seed: number, opts: TpeOptions = {}) {
+    super();
     this.multivariate = opts.multivariate ?? false;
     this.name = this.multivariate ? 'tpe-mv' : 'tpe';
     this.nStartup = opts.nStartupTrials ?? 10;
@@ -182,7 +184,7 @@ export class TpeSampler implements Sampler {
     return x;
   }
 
-  sample(study: StudyView): Record<string, ParamValue> {
+  *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const rng = rngFor(this.seed, study);
     if (this.encoded.size > 4 * study.trials.length + 100) this.encoded.clear();
     const enc = encoderFor(study.space, 'index');
@@ -190,7 +192,9 @@ export class TpeSampler implements Sampler {
     // running trials (constant liar: worse than everything).
     const scored: { obs: Observation; key0: number; key1: number }[] = [];
     let nFinished = 0;
-    for (const t of study.trials) {
+    for (let i = 0; i < study.trials.length; i++) {
+      if ((i & 4095) === 4095) yield;
+      const t = study.trials[i];
       if (isCompleteWithValue(t)) {
         scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: -Infinity, key1: minimizing(study, t.value) });
         nFinished++;
@@ -206,6 +210,7 @@ export class TpeSampler implements Sampler {
     }
     if (nFinished < this.nStartup) return randomPoint(study.space, rng);
     scored.sort((a, b) => a.key0 - b.key0 || a.key1 - b.key1 || a.obs.trial.number - b.obs.trial.number);
+    yield;
     const nBelow = tpeGamma(scored.length);
     const byNumber = (a: Observation, b: Observation) => a.trial.number - b.trial.number;
     const below = scored.slice(0, nBelow).map(s => s.obs).sort(byNumber);
@@ -216,7 +221,7 @@ export class TpeSampler implements Sampler {
       // Joint model over the parameters present in every observation (the unconditional ones).
       const joint = enc.params.map((_, i) => i).filter(i => !enc.params[i].condition);
       if (joint.length > 0) {
-        this.sampleJoint(enc, joint, below, above, rng, x);
+        yield* this.sampleJoint(enc, joint, below, above, rng, x);
         for (const i of joint) chosen.add(i);
       }
     }
@@ -234,6 +239,7 @@ export class TpeSampler implements Sampler {
       const has = (o: Observation) => p.name in o.trial.params;
       x[col] = this.sampleUnivariate(enc, i, below.filter(has), above.filter(has), rng);
       partial[p.name] = enc.decode(x)[p.name];
+      yield;
     }
     return enc.decode(x);
   }
@@ -280,19 +286,25 @@ export class TpeSampler implements Sampler {
     return bestX;
   }
 
-  private sampleJoint(enc: SpaceEncoder, params: number[], below: Observation[], above: Observation[], rng: Rng, x: Float64Array): void {
+  private *sampleJoint(enc: SpaceEncoder, params: number[], below: Observation[], above: Observation[], rng: Rng, x: Float64Array): Steps<void> {
     const dims = params.length;
     // Optuna's multivariate bandwidth: Scott-like rule in the unit cube.
     const bw = (n: number) => 0.2 * Math.pow(Math.max(n, 1), -1 / (dims + 4));
     const lk = params.map(i => this.kernelsFor(enc, i, below, bw(below.length)));
-    const gk = params.map(i => this.kernelsFor(enc, i, above, bw(above.length)));
+    const gk: Kernels[] = [];
+    for (const i of params) {
+      yield;
+      gk.push(this.kernelsFor(enc, i, above, bw(above.length)));
+    }
     const lj = jointKernels(lk);
     const gj = jointKernels(gk);
+    yield;
     const lw = lk[0].weights;
     let best: Float64Array | undefined;
     let bestScore = -Infinity;
     const cand = new Float64Array(dims);
     for (let c = 0; c < this.nCandidates; c++) {
+      if ((c & 3) === 3) yield;
       const comp = rng.pick(lw);
       for (let j = 0; j < dims; j++) {
         const k = lk[j];

@@ -1,0 +1,100 @@
+/**
+ * Issue #16 item 4, at the sampler level, with the real GP: a proposal stays bounded at any study
+ * size (it used to build an n×n kernel: a RangeError at 100,000 trials, minutes at 1,000) and,
+ * asked through `proposeNext`, it gives the event loop back while it computes (heartbeats and
+ * Ctrl-C used to wait for the whole proposal). Conditions only — no wall-clock thresholds: a timer
+ * that is due while the proposal runs must fire before the proposal ends.
+ */
+import * as assert from 'node:assert/strict';
+import { proposeNext } from '../../../src/core/search/index';
+import { Rng } from '../../../src/core/search/rng';
+import { GpSampler } from '../../../src/core/search/samplers/gp';
+import { GP_MAX_OBSERVATIONS, GP_MAX_PENDING } from '../../../src/core/search/samplers/gpData';
+import { randomPoint } from '../../../src/core/search/samplers/common';
+import { checkParams, categoricalParam, defineSpace, floatParam, intParam } from '../../../src/core/search/space';
+import type { FrozenTrial, StudyView } from '../../../src/core/search/types';
+
+const SEED = 1606;
+const space = defineSpace([floatParam('lr', 1e-5, 1, { log: true }), floatParam('dropout', 0, 0.5), intParam('layers', 1, 8), categoricalParam('opt', ['adam', 'sgd'])]);
+
+/** `n` finished trials at seeded random points, plus `running` trials still in flight. */
+function history(n: number, running = 0): StudyView {
+  const rng = new Rng(SEED + n);
+  const trials: FrozenTrial[] = [];
+  for (let i = 0; i < n + running; i++) {
+    const params = randomPoint(space, rng);
+    const value = (Math.log10(params.lr as number) + 3) ** 2 + (params.dropout as number) + (params.opt === 'adam' ? 0 : 0.3) + 0.01 * rng.next();
+    trials.push(i < n ? { number: i, state: 'complete', params, value, intermediate: new Map() } : { number: i, state: 'running', params, intermediate: new Map() });
+  }
+  return { space, direction: 'minimize', trials };
+}
+
+describe('GP sampler: bounded proposals (issue #16)', function () {
+  this.timeout(120_000);
+
+  it(`fits at most ${GP_MAX_OBSERVATIONS} points and proposes a valid point after 100,000 trials`, () => {
+    const gp = new GpSampler(SEED);
+    const study = history(100_000, 40);
+    const p = gp.sample(study);
+    checkParams(space, p);
+    assert.deepEqual(gp.lastModel, { observations: 100_000, pending: 40, fittedOn: GP_MAX_OBSERVATIONS });
+    assert.ok(GP_MAX_PENDING < 40, 'the newest running trials are kept as liars, not all of them');
+  });
+
+  it('is exact (every observation) up to its cap', () => {
+    const gp = new GpSampler(SEED, { maxObservations: 40 });
+    gp.sample(history(37, 3));
+    assert.deepEqual(gp.lastModel, { observations: 37, pending: 3, fittedOn: 40 });
+    gp.sample(history(45, 3));
+    assert.deepEqual(gp.lastModel, { observations: 45, pending: 3, fittedOn: 40 });
+  });
+
+  it('proposes no point a trial already used, including trials left out of the fit', () => {
+    // A small discrete space, fully covered but for one point: the GP must find that one.
+    const tiny = defineSpace([intParam('a', 0, 24), intParam('b', 0, 19)]);
+    const trials: FrozenTrial[] = [];
+    for (let a = 0; a <= 24; a++) {
+      for (let b = 0; b <= 19; b++) {
+        if (a !== 7 || b !== 11) trials.push({ number: trials.length, state: 'complete', params: { a, b }, value: (a - 7) ** 2 + (b - 11) ** 2 + 1, intermediate: new Map() });
+      }
+    }
+    const gp = new GpSampler(SEED);
+    const p = gp.sample({ space: tiny, direction: 'minimize', trials });
+    assert.ok(gp.lastModel!.fittedOn < trials.length);
+    assert.deepEqual(p, { a: 7, b: 11 });
+  });
+
+  it('lets a due timer fire while it proposes, and proposes what the synchronous call does', async () => {
+    const study = history(1_000);
+    let beats = 0;
+    const heartbeat = setInterval(() => beats++, 1);
+    let beatsWhenDone = -1;
+    try {
+      const sliced = await proposeNext(new GpSampler(SEED), study);
+      beatsWhenDone = beats;
+      assert.deepEqual(sliced, new GpSampler(SEED).sample(study));
+    } finally {
+      clearInterval(heartbeat);
+    }
+    // A synchronous proposal leaves this at 0: the interval cannot run until it returns.
+    assert.ok(beatsWhenDone >= 3, `the heartbeat fired ${beatsWhenDone} times during the proposal`);
+  });
+
+  it('stops at the next slice when its signal aborts (Ctrl-C during a proposal)', async () => {
+    const ac = new AbortController();
+    const gp = new GpSampler(SEED);
+    let aborted = false;
+    const timer = setTimeout(() => {
+      aborted = true;
+      ac.abort();
+    }, 1);
+    try {
+      await assert.rejects(proposeNext(gp, history(2_000), { signal: ac.signal }), (e: Error) => e.name === 'AbortError');
+    } finally {
+      clearTimeout(timer);
+    }
+    assert.ok(aborted);
+    // The sampler is still usable afterwards.
+    checkParams(space, await proposeNext(gp, history(50)));
+  });
+});
