@@ -2,7 +2,8 @@
 import { mixSeed, Rng } from '../rng';
 import { Sobol, SOBOL_MAX_DIMS } from '../sobol';
 import { cardinality, choiceIndex, isActive, orderedParams, SearchSpaceError, snapNumber, validateSpace } from '../space';
-import type { ParamValue, Sampler, SearchSpace, StudyView } from '../types';
+import { runToEnd, SlicedSampler, type Steps } from '../slices';
+import type { FrozenTrial, ParamValue, Sampler, SearchSpace, StudyView } from '../types';
 import { encoderFor, randomPoint, rngFor } from './common';
 
 export class RandomSampler implements Sampler {
@@ -48,6 +49,11 @@ export const MAX_GRID_POINTS = 1_000_000;
 
 /** Every point of a fully discrete space (conditional parameters only where active). */
 export function enumerateGrid(space: SearchSpace): Record<string, ParamValue>[] {
+  return runToEnd(gridPoints(space));
+}
+
+/** `enumerateGrid`, pausing every few thousand points (a grid may hold a million). */
+function* gridPoints(space: SearchSpace): Steps<Record<string, ParamValue>[]> {
   validateSpace(space);
   const params = orderedParams(space);
   const valuesOf = params.map(p => {
@@ -62,26 +68,44 @@ export function enumerateGrid(space: SearchSpace): Record<string, ParamValue>[] 
     return Array.from({ length: n }, (_, k) => snapNumber(d, d.low + k * step));
   });
   const out: Record<string, ParamValue>[] = [];
-  const walk = (i: number, acc: Record<string, ParamValue>) => {
+  // Depth-first over the parameters with an explicit stack (a generator cannot yield from a
+  // recursive callback): choice[i] is the index of the value parameter i holds now.
+  const choice = new Int32Array(params.length + 1).fill(-1);
+  const acc: Record<string, ParamValue> = {};
+  let i = 0;
+  while (i >= 0) {
     if (i === params.length) {
       if (out.length >= MAX_GRID_POINTS) {
         throw new SearchSpaceError(`grid search: the grid has more than ${MAX_GRID_POINTS.toLocaleString('en-US')} points; use random, sobol, tpe or gp instead`);
       }
       out.push({ ...acc });
-      return;
+      if ((out.length & 8191) === 0) yield;
+      i--;
+      continue;
     }
     const p = params[i];
     if (!isActive(p, acc)) {
-      walk(i + 1, acc);
-      return;
+      // An inactive parameter has exactly one "value": absent.
+      if (choice[i] === -1) {
+        choice[i] = 0;
+        i++;
+      } else {
+        choice[i] = -1;
+        i--;
+      }
+      continue;
     }
-    for (const v of valuesOf[i]) {
-      acc[p.name] = v;
-      walk(i + 1, acc);
+    const next = choice[i] + 1;
+    if (next < valuesOf[i].length) {
+      choice[i] = next;
+      acc[p.name] = valuesOf[i][next];
+      i++;
+    } else {
+      choice[i] = -1;
+      delete acc[p.name];
+      i--;
     }
-    delete acc[p.name];
-  };
-  walk(0, {});
+  }
   return out;
 }
 
@@ -98,34 +122,58 @@ function gridKey(space: SearchSpace, params: Readonly<Record<string, ParamValue>
 }
 
 /**
- * Exhaustive grid in a seeded random order: each call proposes the first grid point no trial
- * (finished or running) has used yet; once all are used it starts over (the caller stops the study).
+ * Exhaustive grid in a seeded random order: each call proposes the first grid point no trial has
+ * used yet — finished, running or failed: a point whose trial failed counts as tried (it is not
+ * proposed again; a trial interrupted by a stop is queued again by the study, `retry_failed` too).
+ * Once every point is used it starts over (the caller stops the study at the grid's size).
  */
-export class GridSampler implements Sampler {
+export class GridSampler extends SlicedSampler {
   readonly name = 'grid';
   private cache: { space: SearchSpace; grid: Record<string, ParamValue>[]; keys: string[] } | undefined;
-  constructor(private readonly seed: number) {}
+  /** Grid key per trial snapshot (snapshots are immutable). */
+  private readonly trialKeys = new WeakMap<FrozenTrial, string>();
+  constructor(private readonly seed: number) {
+    super();
+  }
 
   /** The grid for a space (seeded order), enumerated once per space. */
   gridFor(space: SearchSpace): readonly Record<string, ParamValue>[] {
+    return runToEnd(this.gridSteps(space)).grid;
+  }
+
+  private *gridSteps(space: SearchSpace): Steps<{ grid: Record<string, ParamValue>[]; keys: string[] }> {
     if (!this.cache || this.cache.space !== space) {
-      const grid = enumerateGrid(space);
+      const grid = yield* gridPoints(space);
       // Fisher–Yates with the sampler seed: a stopped grid study still covers the space evenly.
       const rng = new Rng(mixSeed(this.seed, 0x6772));
       for (let i = grid.length - 1; i > 0; i--) {
+        if ((i & 65535) === 0) yield;
         const j = rng.int(i + 1);
         [grid[i], grid[j]] = [grid[j], grid[i]];
       }
-      this.cache = { space, grid, keys: grid.map(g => gridKey(space, g)) };
+      const keys: string[] = [];
+      for (let i = 0; i < grid.length; i++) {
+        if ((i & 8191) === 8191) yield;
+        keys.push(gridKey(space, grid[i]));
+      }
+      this.cache = { space, grid, keys };
     }
-    return this.cache.grid;
+    return this.cache;
   }
 
-  sample(study: StudyView): Record<string, ParamValue> {
-    const grid = this.gridFor(study.space);
-    const { keys } = this.cache!;
+  *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
+    const { grid, keys } = yield* this.gridSteps(study.space);
     const used = new Set<string>();
-    for (const t of study.trials) if (t.state !== 'fail') used.add(gridKey(study.space, t.params));
+    for (let i = 0; i < study.trials.length; i++) {
+      if ((i & 8191) === 8191) yield;
+      const t = study.trials[i];
+      let k = this.trialKeys.get(t);
+      if (k === undefined) {
+        k = gridKey(study.space, t.params);
+        this.trialKeys.set(t, k);
+      }
+      used.add(k);
+    }
     for (let i = 0; i < grid.length; i++) if (!used.has(keys[i])) return { ...grid[i] };
     return { ...grid[study.trials.length % grid.length] };
   }
