@@ -13,8 +13,8 @@ import type { DetectedFile, Setting } from './types';
 export interface DetectOptions {
   /** Files larger than this are not parsed (a message says so). Default 1 MiB. */
   readonly maxBytes?: number;
-  /** Alias expansions allowed in one YAML document (alias-bomb guard). Default 1,000. */
-  readonly maxAliases?: number;
+  /** Nodes all aliases of one YAML document may expand to (alias-bomb guard). Default 100,000. */
+  readonly maxAliasNodes?: number;
   /** Skip the quick scan and always parse (tests, "detect this file" commands). */
   readonly force?: boolean;
   /** Cross-file lookup for Hydra `${…}` references (see `buildHydraIndex`). */
@@ -35,6 +35,7 @@ const parsers = {
   toml: () => (require('./parsers/toml') as typeof import('./parsers/toml')).parseToml,
   ini: () => (require('./parsers/ini') as typeof import('./parsers/ini')).parseIni,
   python: () => (require('./python') as typeof import('./python')).extractPython,
+  pythonCheck: () => (require('./parsers/pythonSource') as typeof import('./parsers/pythonSource')).pythonSourceError,
 };
 
 function formatBytes(n: number): string {
@@ -74,6 +75,8 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(body);
   if (lang === 'python') {
+    const refused = parsers.pythonCheck()(body);
+    if (refused) return none(path, refused);
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
     const r = parsers.python()(path, body, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
     return finish(path, r.format, r.settings);
@@ -82,7 +85,7 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   let headerComments = '';
   let error: string | undefined;
   if (lang === 'yaml') {
-    const r = parsers.yaml()(body, options.maxAliases ?? 1000);
+    const r = parsers.yaml()(body, options.maxAliasNodes);
     root = r.root;
     headerComments = r.headerComments;
     error = r.error;

@@ -7,6 +7,7 @@
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
 import { classifyKey } from './classify';
+import { pythonTrees } from './parsers/pythonSource';
 import { extractStructured } from './structured';
 import { callDomain, suggestDomain } from './sweep';
 import type { LineIndex } from './text';
@@ -768,15 +769,14 @@ class PythonExtractor {
  * three distinct hyperparameter concepts, or it sits in a config folder and holds nothing but
  * imports and assignments with at least one hyperparameter.
  */
-function configByContent(path: string, tree: ReturnType<typeof parser.parse>, settings: readonly Setting[]): boolean {
+function configByContent(path: string, onlyAssignments: boolean, settings: readonly Setting[]): boolean {
   const ids = new Set(settings.filter(s => s.kind === 'hyperparameter' && s.canonical && !s.name.startsWith('-')).map(s => s.canonical));
   if (ids.size >= 3) return true;
   if (ids.size === 0 || !/(^|[\\/])(conf|configs?|hparams?|hyperparams?)[\\/]/i.test(path)) return false;
-  for (let st = tree.topNode.firstChild; st; st = st.nextSibling) {
-    if (!/^(ImportStatement|ImportFromStatement|AssignStatement|UpdateStatement|ExpressionStatement|Comment)$/.test(st.name)) return false;
-  }
-  return true;
+  return onlyAssignments;
 }
+
+const CONFIG_STATEMENT = /^(ImportStatement|ImportFromStatement|AssignStatement|UpdateStatement|ExpressionStatement|Comment)$/;
 
 /** Is this reference-valued setting just the same setting passed on (`lr=args.lr`, `r=lora_r`)? */
 function passesOn(s: Setting): boolean {
@@ -828,10 +828,14 @@ function importsOf(text: string): string {
 }
 
 export function extractPython(path: string, text: string, lines: LineIndex, configModule = false): PythonResult {
-  const tree = parser.parse(text);
   const x = new PythonExtractor(text, lines);
   x.framework = frameworkOf(importsOf(text));
-  x.run(tree);
+  // Long files are parsed in pieces (bounded memory); each piece's tree is read in order.
+  let onlyAssignments = true;
+  for (const tree of pythonTrees(text)) {
+    x.run(tree);
+    for (let st = tree.topNode.firstChild; st && onlyAssignments; st = st.nextSibling) onlyAssignments = CONFIG_STATEMENT.test(st.name);
+  }
   const names = new Set(x.rootEntries.map(e => e.key));
   const mm = configModule || names.has('_base_') || names.has('optim_wrapper') || names.has('param_scheduler') || names.has('train_cfg') || names.has('lr_config') || names.has('optimizer_config');
   const lazy = /detectron2/.test(x.imports) && /\bL(azyCall)?\b/.test(x.imports);
@@ -839,7 +843,7 @@ export function extractPython(path: string, text: string, lines: LineIndex, conf
   if (format) x.framework = format === 'mmengine' ? 'mmengine' : 'detectron2';
   x.flushTree(text, lines, path, format ?? 'python');
   let settings = attachAlsoAt(x.out, x.alsoAt);
-  const mlSignal = x.hasMlImport || mm || lazy || configByContent(path, tree, settings);
+  const mlSignal = x.hasMlImport || mm || lazy || configByContent(path, onlyAssignments, settings);
   if (!mlSignal) {
     // Without an ML import only argparse options that clearly name hyperparameters count.
     const argparseHps = settings.filter(s => s.name.startsWith('-') && s.kind === 'hyperparameter' && s.canonical);

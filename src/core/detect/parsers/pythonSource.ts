@@ -1,0 +1,149 @@
+/**
+ * Bounded parsing of Python source. Lezer's error-tolerant parser costs memory per token that a
+ * long or deeply chained file multiplies: a megabyte of `{` took 10 s and 1.1 GB, a few thousand
+ * chained `not`s a hundred megabytes each. So one linear scan first (strings and comments skipped)
+ *   - refuses what CPython itself refuses: brackets nested deeper than 200 levels (its tokenizer
+ *     limit) and runs of prefix operators (`- - -…`, `not not…`) no real code writes;
+ *   - cuts the file at top-level statements into pieces of about CHUNK_TOKENS tokens, each parsed
+ *     on its own, so memory follows the largest piece instead of the file. Files smaller than one
+ *     piece (nearly all) are parsed whole, exactly as before; a single top-level statement above
+ *     MAX_STATEMENT_TOKENS (a generated data table) is not parsed.
+ */
+import { parser } from '@lezer/python';
+import { Tree } from '@lezer/common';
+
+/** CPython's tokenizer limit (MAXLEVEL). */
+export const MAX_PYTHON_BRACKET_DEPTH = 200;
+/** Longest run of prefix operators (`-`, `+`, `~`, `not`, `await`) in a row. */
+export const MAX_PREFIX_RUN = 50;
+/** Tokens parsed at once. */
+const CHUNK_TOKENS = 20_000;
+/** One top-level statement with more tokens than this is skipped. */
+export const MAX_STATEMENT_TOKENS = 100_000;
+
+const PREFIX_WORDS = new Set(['not', 'await']);
+/** Lines starting with these continue the statement above (`else:` after `if …:`). */
+const CONTINUATIONS = new Set(['else', 'elif', 'except', 'finally']);
+
+interface Scan {
+  readonly error?: string;
+  /** Offsets where a top-level statement starts, with the tokens before each. */
+  readonly starts: readonly { readonly at: number; readonly tokens: number }[];
+  readonly tokens: number;
+}
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+
+/** One pass over the source: nesting limits, token count and top-level statement starts. */
+function scan(text: string): Scan {
+  const n = text.length;
+  const starts: { at: number; tokens: number }[] = [{ at: 0, tokens: 0 }];
+  let depth = 0;
+  let line = 1;
+  let tokens = 0;
+  let prefixRun = 0;
+  let lastWasDecorator = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      line++;
+      tokens++;
+      const next = text.charCodeAt(i + 1);
+      // A statement starts at column 0 outside brackets, unless the line before went on with `\`.
+      if (depth === 0 && i + 1 < n && isWordChar(next) && text.charCodeAt(i - 1) !== 92 && !lastWasDecorator) {
+        const word = /^\w+/.exec(text.slice(i + 1, i + 12))?.[0] ?? '';
+        if (!CONTINUATIONS.has(word)) starts.push({ at: i + 1, tokens });
+      }
+      if (depth === 0 && i + 1 < n) lastWasDecorator = next === 64; /* @ */
+    } else if (c === 32 || c === 9 || c === 13 || c === 12) continue;
+    else if (c === 35 /* # */) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end - 1;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      const end = stringEnd(text, i);
+      for (let k = i; k < end; k++) if (text.charCodeAt(k) === 10) line++;
+      i = end - 1;
+      tokens++;
+      prefixRun = 0;
+    } else if (isWordChar(c)) {
+      let j = i + 1;
+      while (j < n && isWordChar(text.charCodeAt(j))) j++;
+      tokens++;
+      prefixRun = j - i <= 5 && PREFIX_WORDS.has(text.slice(i, j)) ? prefixRun + 1 : 0;
+      i = j - 1;
+    } else {
+      tokens++;
+      if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) {
+        if (++depth > MAX_PYTHON_BRACKET_DEPTH) {
+          return { error: `Python brackets nested deeper than ${MAX_PYTHON_BRACKET_DEPTH} levels at line ${line} (Python itself refuses this); not analysed`, starts, tokens };
+        }
+      } else if ((c === 41 /* ) */ || c === 93 /* ] */ || c === 125) /* } */ && depth > 0) depth--;
+      prefixRun = c === 45 /* - */ || c === 43 /* + */ || c === 126 /* ~ */ ? prefixRun + 1 : 0;
+    }
+    if (prefixRun > MAX_PREFIX_RUN) {
+      return { error: `more than ${MAX_PREFIX_RUN} prefix operators in a row at line ${line} (not, -, +, ~); not analysed`, starts, tokens };
+    }
+  }
+  return { starts, tokens };
+}
+
+/** Index just past the string literal starting at `start` (its quote); the text end if unterminated. */
+function stringEnd(text: string, start: number): number {
+  const q = text[start];
+  const triple = text.startsWith(q + q + q, start);
+  const n = text.length;
+  let i = start + (triple ? 3 : 1);
+  while (i < n) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (triple ? text.startsWith(q + q + q, i) : c === q) return i + (triple ? 3 : 1);
+    else if (!triple && c === '\n') return i; // an unterminated one-line string ends with its line
+    else i++;
+  }
+  return n;
+}
+
+/** Why the source is not analysed at all (too deeply nested), or undefined. */
+export function pythonSourceError(text: string): string | undefined {
+  return scan(text).error;
+}
+
+/**
+ * The source's syntax trees, one per piece, in order, with positions in the whole text (a piece's
+ * tree is shifted to where the piece starts). Call only after `pythonSourceError` said nothing.
+ */
+export function* pythonTrees(text: string): Generator<Tree> {
+  const { starts, tokens } = scan(text);
+  if (tokens <= CHUNK_TOKENS) {
+    yield parser.parse(text);
+    return;
+  }
+  const bounds = [...starts, { at: text.length, tokens }];
+  let from = 0;
+  for (let k = 1; k < bounds.length; k++) {
+    const statementTokens = bounds[k].tokens - bounds[k - 1].tokens;
+    const oversized = statementTokens > MAX_STATEMENT_TOKENS;
+    // Close the piece before an oversized statement, at the end, or once it is big enough.
+    if (oversized || k === bounds.length - 1 || bounds[k].tokens - tokensAt(bounds, from) >= CHUNK_TOKENS) {
+      const to = oversized ? bounds[k - 1].at : bounds[k].at;
+      if (to > from) yield shifted(parser.parse(text, undefined, [{ from, to }]), from);
+      from = bounds[k].at;
+    }
+  }
+}
+
+function tokensAt(bounds: readonly { at: number; tokens: number }[], at: number): number {
+  let lo = 0;
+  let hi = bounds.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[mid].at <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return bounds[lo].tokens;
+}
+
+/** A ranged parse is relative to its range: re-root its top-level nodes at their real offsets. */
+function shifted(tree: Tree, from: number): Tree {
+  return from === 0 ? tree : new Tree(tree.type, tree.children, tree.positions.map(p => p + from), from + tree.length);
+}
