@@ -1,8 +1,8 @@
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { renderAmbiguity, renderPlainText } from '../../core/hover/explain';
 import { assessValue, type Assessment } from '../../core/knowledge/assess';
-import { allEntries, findEntry, variantFor } from '../../core/knowledge/lookup';
-import { FRAMEWORK_LABELS, normalizeFramework, type KnowledgeEntry } from '../../core/knowledge/types';
+import { allEntries, editDistance, findEntry, variantFor } from '../../core/knowledge/lookup';
+import { FRAMEWORK_ALIASES, FRAMEWORK_LABELS, normalizeFramework, type KnowledgeEntry } from '../../core/knowledge/types';
 
 const usage = `Usage: hpstudio explain <id-or-alias> [--framework NAME] [--optimizer NAME] [--value V] [--json]
        hpstudio explain --all [--json]
@@ -39,19 +39,52 @@ function entryJson(entry: KnowledgeEntry) {
   };
 }
 
+/** Deepest list/object nesting a `--value` may have: real values are a pair or a list of lists. */
+const MAX_VALUE_DEPTH = 32;
+
+/** Nesting depth of a parsed JSON value, without recursion (a hostile value may be very deep). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** `--value` text → the value a config would hold: numbers and JSON lists parsed, the rest kept as text. */
 function parseValue(text: string): unknown {
   const trimmed = text.trim();
   if (/^[[{]/.test(trimmed)) {
+    let value: unknown;
     try {
-      return JSON.parse(trimmed) as unknown;
+      value = JSON.parse(trimmed) as unknown;
     } catch {
-      throw new UsageError(`--value "${text}" looks like JSON but does not parse`);
+      throw new UsageError(`--value "${text.length > 80 ? `${text.slice(0, 80)}…` : text}" looks like JSON but does not parse`);
     }
+    const depth = nestingDepth(value);
+    if (depth > MAX_VALUE_DEPTH) throw new UsageError(`--value is nested ${depth} levels deep; at most ${MAX_VALUE_DEPTH} levels are judged`);
+    return value;
   }
   if (trimmed !== '' && Number.isFinite(Number(trimmed))) return Number(trimmed);
   if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
   return text;
+}
+
+/** `--framework` text → a known framework id, or a usage error naming the known ones. */
+function parseFramework(text: string): string {
+  const id = normalizeFramework(text);
+  if (id in FRAMEWORK_LABELS) return id;
+  const known = Object.keys(FRAMEWORK_LABELS);
+  const spellings = [...known, ...Object.keys(FRAMEWORK_ALIASES)];
+  const typed = text.trim().toLowerCase();
+  const closest = typed.length > 40 ? undefined : spellings.map(s => ({ s, d: editDistance(typed, s) })).sort((a, b) => a.d - b.d)[0];
+  const hint = closest && closest.d <= Math.max(1, Math.floor(typed.length / 3)) ? ` — did you mean ${closest.s}?` : '.';
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  throw new UsageError(`unknown --framework "${shown}"${hint} Known: ${known.join(', ')} (also accepted: ${Object.keys(FRAMEWORK_ALIASES).join(', ')})`);
 }
 
 function write(io: CliIO, text: string): void {
@@ -71,7 +104,7 @@ export const explainCommand: CliCommand = {
       json: { type: 'flag' },
     });
     const json = args.options.json === true;
-    const framework = typeof args.options.framework === 'string' ? normalizeFramework(args.options.framework) : undefined;
+    const framework = typeof args.options.framework === 'string' ? parseFramework(args.options.framework) : undefined;
     const optimizer = args.options.optimizer as string | undefined;
     const valueText = args.options.value as string | undefined;
 

@@ -130,7 +130,8 @@ export function variantFor(entry: KnowledgeEntry, framework: string | undefined,
   return entry.variants?.find(v => v.aliases?.some(a => normalizeName(a) === n));
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (insertions, deletions, substitutions). */
+export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];

@@ -45,7 +45,7 @@ export const FRAMEWORK_LABELS: Readonly<Record<FrameworkId, string>> = {
   other: 'Other',
 };
 
-const FRAMEWORK_ALIASES: Readonly<Record<string, FrameworkId>> = {
+export const FRAMEWORK_ALIASES: Readonly<Record<string, FrameworkId>> = {
   torch: 'pytorch',
   transformers: 'hf',
   huggingface: 'hf',
