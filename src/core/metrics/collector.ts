@@ -29,6 +29,13 @@ const DISCOVERY_INTERVAL_MS = 2000;
  */
 export const MAX_METRIC_NAMES = 500;
 export const MAX_METRIC_NAME_LENGTH = 200;
+/** Cut lines reported one by one; beyond, only their number at the end (a trial may print millions). */
+const MAX_CUT_LINE_WARNINGS = 3;
+
+/** Characters (≈ bytes of log text) as whole KB, as the messages give sizes. */
+function kilobytes(chars: number): string {
+  return `${Math.round(chars / 1024)} KB`;
+}
 
 export function createMetricCollector(options: MetricCollectorOptions): MetricCollector {
   return new Collector(options);
@@ -46,11 +53,15 @@ class Collector implements MetricCollector {
   private lastDiscovery = 0;
   private readonly names = new Set<string>();
   private warnedNames = false;
+  private cutLines = 0;
 
   constructor(private readonly options: MetricCollectorOptions) {
     this.regex = options.regex ? new MetricRegex(options.regex) : undefined;
-    const overlong = (stream: string) => (length: number) =>
-      this.warn(`${stream}: a line of more than ${MAX_LINE_LENGTH} characters (${length} so far) was cut`);
+    const overlong = (stream: string) => (length: number) => {
+      if (++this.cutLines <= MAX_CUT_LINE_WARNINGS) {
+        this.warn(`${stream}: a line of ${kilobytes(length)} was cut at ${kilobytes(MAX_LINE_LENGTH)}; metrics after the cut are not read`);
+      }
+    };
     this.splitters = { stdout: new LineSplitter(overlong('stdout')), stderr: new LineSplitter(overlong('stderr')) };
   }
 
@@ -72,6 +83,9 @@ class Collector implements MetricCollector {
     ];
     if (this.ended) return lines;
     this.ended = true;
+    if (this.cutLines > MAX_CUT_LINE_WARNINGS) {
+      this.warn(`${this.cutLines - MAX_CUT_LINE_WARNINGS} more lines were cut at ${kilobytes(MAX_LINE_LENGTH)}`);
+    }
     const next = this.polling.then(async () => this.admit(await this.pollOnce(true)));
     this.polling = next.catch(() => []);
     return [...lines, ...(await next)];

@@ -328,13 +328,14 @@ export class MetricRegex {
 /**
  * Cuts a stream into lines across arbitrary chunk boundaries. Keeps only the visible part of a
  * pending line (after its last carriage return), so a progress bar that redraws for hours without a
- * newline holds one bar's worth of memory.
+ * newline holds one bar's worth of memory, and at most MAX_LINE_LENGTH characters of one line.
  */
 export class LineSplitter {
   private pending = '';
-  private overlong = false;
+  /** Characters of the pending (visible) line dropped beyond MAX_LINE_LENGTH. */
+  private dropped = 0;
 
-  /** Called once per line cut at MAX_LINE_LENGTH. */
+  /** Called when a line that was cut at MAX_LINE_LENGTH ends, with its full length. */
   constructor(private readonly onOverlong?: (length: number) => void) {}
 
   push(chunk: string): string[] {
@@ -344,8 +345,7 @@ export class LineSplitter {
     while (nl >= 0) {
       this.append(chunk.slice(start, nl));
       lines.push(visibleLine(this.pending));
-      this.pending = '';
-      this.overlong = false;
+      this.endLine();
       start = nl + 1;
       nl = chunk.indexOf('\n', start);
     }
@@ -356,9 +356,14 @@ export class LineSplitter {
   /** The trailing partial line, if any. */
   flush(): string[] {
     const rest = visibleLine(this.pending);
-    this.pending = '';
-    this.overlong = false;
+    this.endLine();
     return rest === '' ? [] : [rest];
+  }
+
+  private endLine(): void {
+    if (this.dropped > 0) this.onOverlong?.(this.pending.length + this.dropped);
+    this.pending = '';
+    this.dropped = 0;
   }
 
   private append(text: string): void {
@@ -369,11 +374,12 @@ export class LineSplitter {
       const parts = next.split(REDRAW_SPLIT);
       let keepFrom = parts.length - 1;
       while (keepFrom > 0 && (keepFrom % 2 === 1 || parts[keepFrom].trim() === '')) keepFrom--; // odd indices: separators
+      // A cut segment that was redrawn is not what the line shows: its cut no longer matters.
+      if (keepFrom > 0) this.dropped = 0;
       next = parts.slice(keepFrom).join('');
     }
     if (next.length > MAX_LINE_LENGTH) {
-      if (!this.overlong) this.onOverlong?.(next.length);
-      this.overlong = true;
+      this.dropped += next.length - MAX_LINE_LENGTH;
       next = next.slice(0, MAX_LINE_LENGTH);
     }
     this.pending = next;

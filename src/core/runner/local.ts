@@ -9,12 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createMetricCollector } from '../metrics/collector';
 import type { MetricCollector, MetricCollectorOptions, MetricPoint } from '../metrics/types';
 import { ArgvError } from './argv';
+import { CappedLog, DEFAULT_LOG_LIMITS, type LogLimits } from './cappedLog';
 import { planLaunch, type LaunchPlan } from './launchPlan';
 import { GpuPool } from './gpu-pool';
 import { isGroupAlive, isSignallablePid, signalGroup, terminateGroup } from './process-group';
@@ -35,6 +35,8 @@ export interface LocalExecutorOptions {
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   /** Makes a trial's metric collector; `createMetricCollector` by default (injectable for tests). */
   readonly createCollector?: (options: MetricCollectorOptions) => MetricCollector;
+  /** Size caps of each trial's stdout/stderr logs (head kept, tail rotated). Default DEFAULT_LOG_LIMITS. */
+  readonly logLimits?: LogLimits;
 }
 
 /** How many trailing stderr lines a TrialOutcome carries. */
@@ -93,6 +95,7 @@ export class LocalExecutor implements TrialExecutor {
   private readonly pool: GpuPool | undefined;
   private readonly baseEnv: Readonly<Record<string, string | undefined>>;
   private readonly createCollector: (options: MetricCollectorOptions) => MetricCollector;
+  private readonly logLimits: LogLimits;
   private readonly waiting: LocalTrial[] = [];
   private readonly active = new Set<LocalTrial>();
   private disposed = false;
@@ -104,6 +107,10 @@ export class LocalExecutor implements TrialExecutor {
     this.pool = options.gpus && options.gpus.length > 0 ? new GpuPool(options.gpus) : undefined;
     this.baseEnv = options.baseEnv ?? process.env;
     this.createCollector = options.createCollector ?? createMetricCollector;
+    const limits = options.logLimits ?? DEFAULT_LOG_LIMITS;
+    checkOption(limits.headBytes, 'logLimits.headBytes', 0, 1);
+    checkOption(limits.tailBytes, 'logLimits.tailBytes', 0, 2);
+    this.logLimits = limits;
   }
 
   /** Trials started and not yet finished. */
@@ -122,6 +129,7 @@ export class LocalExecutor implements TrialExecutor {
       pollIntervalMs: this.pollIntervalMs,
       baseEnv: this.baseEnv,
       createCollector: this.createCollector,
+      logLimits: this.logLimits,
       pool: this.pool,
       onSettled: t => this.settled(t),
     });
@@ -160,6 +168,7 @@ interface TrialContext {
   readonly pollIntervalMs: number;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly createCollector: (options: MetricCollectorOptions) => MetricCollector;
+  readonly logLimits: LogLimits;
   readonly pool: GpuPool | undefined;
   readonly onSettled: (trial: LocalTrial) => void;
 }
@@ -174,6 +183,7 @@ class LocalTrial implements TrialHandle {
   private stopReason: StopReason | undefined;
   private readonly listeners: Array<(point: MetricPoint) => void> = [];
   private readonly spawnListeners: Array<(info: { readonly pgid: number }) => void> = [];
+  private readonly noteListeners: Array<(message: string) => void> = [];
   private pgid: number | undefined;
   private startedAt = 0;
   private gpuFromPool: string | undefined;
@@ -198,6 +208,20 @@ class LocalTrial implements TrialHandle {
 
   onSpawn(listener: (info: { readonly pgid: number }) => void): void {
     if (typeof listener === 'function') this.spawnListeners.push(listener);
+  }
+
+  onNote(listener: (message: string) => void): void {
+    if (typeof listener === 'function') this.noteListeners.push(listener);
+  }
+
+  private note(message: string): void {
+    for (const listener of this.noteListeners) {
+      try {
+        listener(message);
+      } catch {
+        // as for metrics: a throwing subscriber must not break the trial
+      }
+    }
   }
 
   async stop(reason: StopReason, options: { readonly force?: boolean } = {}): Promise<void> {
@@ -248,7 +272,7 @@ class LocalTrial implements TrialHandle {
       args = plan.args;
       files = plan.files;
       try {
-        this.collector = this.ctx.createCollector({ trialDir: trial.trialDir, regex: trial.metricRegex });
+        this.collector = this.ctx.createCollector({ trialDir: trial.trialDir, regex: trial.metricRegex, onWarning: m => this.note(m) });
       } catch (err) {
         throw new LaunchError(`metric settings: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -286,12 +310,17 @@ class LocalTrial implements TrialHandle {
 
   private spawnChild(file: string, args: string[], env: Record<string, string>): void {
     const dir = this.trial.trialDir;
-    const stdoutLog = fs.createWriteStream(path.join(dir, 'stdout.log'), { flags: 'a' });
-    const stderrLog = fs.createWriteStream(path.join(dir, 'stderr.log'), { flags: 'a' });
-    // A full disk must not take the executor down; the trial itself goes on.
-    stdoutLog.on('error', () => undefined);
-    stderrLog.on('error', () => undefined);
-    const closeLogs = () => Promise.all([stdoutLog, stderrLog].map(s => new Promise<void>(resolve => s.end(() => resolve()))));
+    // A full disk must not take the executor down (the trial goes on); `pump` stops pausing for it.
+    const sink = (stream: 'stdout' | 'stderr') => {
+      const s = { broken: false, resume: () => {}, log: undefined as unknown as CappedLog };
+      s.log = new CappedLog(dir, stream, this.ctx.logLimits, m => this.note(m), () => {
+        s.broken = true;
+        s.resume();
+      });
+      return s;
+    };
+    const logs = { stdout: sink('stdout'), stderr: sink('stderr') };
+    const closeLogs = () => Promise.all([logs.stdout.log.end(), logs.stderr.log.end()]);
 
     let child: ChildProcess;
     try {
@@ -331,23 +360,20 @@ class LocalTrial implements TrialHandle {
     };
     // Backpressure: when the log file falls behind, the pipe is paused and a flooding trial blocks on
     // write (as in a terminal) instead of our memory growing. A failed log (disk full) stops pausing.
-    const pump = (source: Readable | null, log: fs.WriteStream, stream: 'stdout' | 'stderr') => {
+    const pump = (source: Readable | null, stream: 'stdout' | 'stderr') => {
       if (!source) return;
-      let logBroken = false;
-      log.on('error', () => {
-        logBroken = true;
-        source.resume();
-      });
+      const sink = logs[stream];
+      sink.resume = () => source.resume();
       source.on('data', (chunk: Buffer) => {
-        if (!logBroken && !log.write(chunk)) {
+        if (!sink.broken && !sink.log.write(chunk) && !sink.broken) {
           source.pause();
-          log.once('drain', () => source.resume());
+          sink.log.onceDrain(() => source.resume());
         }
         feed(stream, decoders[stream].write(chunk));
       });
     };
-    pump(child.stdout, stdoutLog, 'stdout');
-    pump(child.stderr, stderrLog, 'stderr');
+    pump(child.stdout, 'stdout');
+    pump(child.stderr, 'stderr');
     const closed = (stream: NodeJS.ReadableStream | null) => new Promise<void>(resolve => (stream ? stream.once('close', () => resolve()) : resolve()));
     const pipesClosed = Promise.all([closed(child.stdout), closed(child.stderr)]);
 

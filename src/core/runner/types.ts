@@ -72,6 +72,11 @@ export interface TrialHandle {
   readonly trialNumber: number;
   /** Subscribes to metrics as they arrive (stdout lines, tfevents, csv…). */
   onMetric(listener: (point: MetricPoint) => void): void;
+  /**
+   * Subscribes to notes about the trial's output as they arise — a line cut at the length limit,
+   * a log that reached its size cap — for the study's warnings (Trials channel, CLI).
+   */
+  onNote?(listener: (message: string) => void): void;
   /** Resolves when the trial has ended and every process of it is gone. */
   readonly done: Promise<TrialOutcome>;
   /**

@@ -177,12 +177,32 @@ describe('metrics / console lines', () => {
       assert.deepEqual(s.flush(), ['99999/100000 loss=99999']);
     });
 
-    it('a collector reports overlong lines through onWarning', () => {
+    it('a collector reports a cut line with its full size when the line ends', () => {
       const warnings: string[] = [];
       const c = createMetricCollector({ onWarning: (w) => warnings.push(w) });
       c.pushText('stderr', 'y'.repeat(MAX_LINE_LENGTH + 10));
-      assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /^stderr: a line of more than 65536 characters/);
+      c.pushText('stderr', 'y'.repeat(100 * 1024));
+      assert.deepEqual(warnings, [], 'the size is known when the line ends');
+      c.pushText('stderr', ' loss=0.5\n');
+      assert.deepEqual(warnings, ['stderr: a line of 164 KB was cut at 64 KB; metrics after the cut are not read']);
+    });
+
+    it('reports a cut line once per line, the first few by name and the rest as a count', async () => {
+      const warnings: string[] = [];
+      const c = createMetricCollector({ onWarning: (w) => warnings.push(w) });
+      for (let i = 0; i < 10; i++) c.pushText('stdout', `${'z'.repeat(70 * 1024)}\n`);
+      c.pushText('stdout', `${'z'.repeat(70 * 1024)} loss=1`);
+      await c.end();
+      assert.equal(warnings.length, 4);
+      assert.deepEqual(warnings.slice(0, 3), Array(3).fill('stdout: a line of 70 KB was cut at 64 KB; metrics after the cut are not read'));
+      assert.equal(warnings[3], '8 more lines were cut at 64 KB');
+    });
+
+    it('does not report a cut segment that a progress bar redrew', () => {
+      const cut: number[] = [];
+      const s = new LineSplitter((n) => cut.push(n));
+      s.push(`${'#'.repeat(MAX_LINE_LENGTH + 5)}\r100% loss=0.1\n`);
+      assert.deepEqual(cut, []);
     });
 
     it('rejects bad regexes with a message that says what is wrong', () => {
