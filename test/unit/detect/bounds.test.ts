@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { detectFile } from '../../../src/core/detect';
 import { MAX_ENTRIES } from '../../../src/core/detect/parsers/guards';
-import { MAX_PREFIX_RUN } from '../../../src/core/detect/parsers/pythonSource';
+import { MAX_PREFIX_RUN, MAX_PYTHON_TOKENS, MAX_STATEMENT_TOKENS } from '../../../src/core/detect/parsers/pythonSource';
 import { MAX_ALIAS_NODES } from '../../../src/core/detect/parsers/yaml';
 
 const MB = 1024 * 1024;
@@ -24,6 +24,20 @@ describe('detect: resource bounds on hostile text (issue #16)', () => {
     const r = detectFile('train.py', `import torch\nlr = 0.1\nok = ${'not '.repeat(MAX_PREFIX_RUN + 1)}x\n`, { force: true });
     assert.match(r.error ?? '', /prefix operators in a row at line 3/);
     assert.equal(detectFile('train.py', 'import torch\nlr = -(-0.1)\nok = not not x\n', { force: true }).error, undefined);
+  });
+
+  it('refuses a megabyte of one-character tokens (generated code) but reads a long ordinary file', () => {
+    const dense = detectFile('train.py', `import torch\n${'a=b+c*d\n'.repeat(MB / 8 - 2)}`, { force: true });
+    assert.equal(dense.error, `Python file has more than ${MAX_PYTHON_TOKENS.toLocaleString('en-US')} tokens (generated code?); not analysed`);
+    const lines = Array.from({ length: 8_000 }, (_, i) => `    parser.add_argument("--option-${i}", type=int, default=${i}, help="option number ${i} of the model")`);
+    const long = detectFile('train.py', `import argparse\nimport torch\ndef main():\n    parser = argparse.ArgumentParser()\n${lines.join('\n')}\n    parser.add_argument("--lr", type=float, default=3e-4)\n`, { force: true });
+    assert.equal(long.error, undefined);
+    assert.ok(long.settings.some(s => s.key === 'lr' && s.value === 3e-4));
+  });
+
+  it('refuses a file whose one statement is too long to parse in pieces (a data table), naming its line', () => {
+    const r = detectFile('train.py', `import torch\nlr = 0.1\nDATA = [${'1, '.repeat(MAX_STATEMENT_TOKENS / 2 + 10)}]\n`, { force: true });
+    assert.equal(r.error, `Python statement at line 3 has more than ${MAX_STATEMENT_TOKENS.toLocaleString('en-US')} tokens (a data table?); not analysed`);
   });
 
   it('refuses the 814 KB YAML with 75,000 aliases by its size, before parsing it', () => {

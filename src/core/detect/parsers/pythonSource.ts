@@ -3,11 +3,12 @@
  * long or deeply chained file multiplies: a megabyte of `{` took 10 s and 1.1 GB, a few thousand
  * chained `not`s a hundred megabytes each. So one linear scan first (strings and comments skipped)
  *   - refuses what CPython itself refuses: brackets nested deeper than 200 levels (its tokenizer
- *     limit) and runs of prefix operators (`- - -…`, `not not…`) no real code writes;
+ *     limit) and runs of prefix operators (`- - -…`, `not not…`) no real code writes, and files
+ *     of more than MAX_PYTHON_TOKENS tokens (generated code);
  *   - cuts the file at top-level statements into pieces of about CHUNK_TOKENS tokens, each parsed
  *     on its own, so memory follows the largest piece instead of the file. Files smaller than one
  *     piece (nearly all) are parsed whole, exactly as before; a single top-level statement above
- *     MAX_STATEMENT_TOKENS (a generated data table) is not parsed.
+ *     MAX_STATEMENT_TOKENS (a generated data table) cannot be cut, so the file is refused.
  */
 import { parser } from '@lezer/python';
 import { Tree } from '@lezer/common';
@@ -16,10 +17,15 @@ import { Tree } from '@lezer/common';
 export const MAX_PYTHON_BRACKET_DEPTH = 200;
 /** Longest run of prefix operators (`-`, `+`, `~`, `not`, `await`) in a row. */
 export const MAX_PREFIX_RUN = 50;
+/**
+ * Tokens of one file. Lezer takes about a microsecond per token on a busy machine; a megabyte of
+ * typical code has ~375,000 tokens, a megabyte of one-character tokens a million.
+ */
+export const MAX_PYTHON_TOKENS = 500_000;
 /** Tokens parsed at once. */
 const CHUNK_TOKENS = 20_000;
-/** One top-level statement with more tokens than this is skipped. */
-export const MAX_STATEMENT_TOKENS = 100_000;
+/** One top-level statement with more tokens than this is refused (up to ~0.45 KB per token). */
+export const MAX_STATEMENT_TOKENS = 200_000;
 
 const PREFIX_WORDS = new Set(['not', 'await']);
 /** Lines starting with these continue the statement above (`else:` after `if …:`). */
@@ -84,7 +90,23 @@ function scan(text: string): Scan {
       return { error: `more than ${MAX_PREFIX_RUN} prefix operators in a row at line ${line} (not, -, +, ~); not analysed`, starts, tokens };
     }
   }
+  if (tokens > MAX_PYTHON_TOKENS) {
+    return { error: `Python file has more than ${MAX_PYTHON_TOKENS.toLocaleString('en-US')} tokens (generated code?); not analysed`, starts, tokens };
+  }
+  const bounds = [...starts, { at: n, tokens }];
+  for (let k = 1; k < bounds.length; k++) {
+    if (bounds[k].tokens - bounds[k - 1].tokens > MAX_STATEMENT_TOKENS) {
+      const at = lineOf(text, bounds[k - 1].at);
+      return { error: `Python statement at line ${at} has more than ${MAX_STATEMENT_TOKENS.toLocaleString('en-US')} tokens (a data table?); not analysed`, starts, tokens };
+    }
+  }
   return { starts, tokens };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Index just past the string literal starting at `start` (its quote); the text end if unterminated. */
@@ -103,7 +125,7 @@ function stringEnd(text: string, start: number): number {
   return n;
 }
 
-/** Why the source is not analysed at all (too deeply nested), or undefined. */
+/** Why the source is not analysed (too deeply nested, too long, a statement too long to cut), or undefined. */
 export function pythonSourceError(text: string): string | undefined {
   return scan(text).error;
 }
@@ -120,27 +142,14 @@ export function* pythonTrees(text: string): Generator<Tree> {
   }
   const bounds = [...starts, { at: text.length, tokens }];
   let from = 0;
+  let fromTokens = 0;
   for (let k = 1; k < bounds.length; k++) {
-    const statementTokens = bounds[k].tokens - bounds[k - 1].tokens;
-    const oversized = statementTokens > MAX_STATEMENT_TOKENS;
-    // Close the piece before an oversized statement, at the end, or once it is big enough.
-    if (oversized || k === bounds.length - 1 || bounds[k].tokens - tokensAt(bounds, from) >= CHUNK_TOKENS) {
-      const to = oversized ? bounds[k - 1].at : bounds[k].at;
-      if (to > from) yield shifted(parser.parse(text, undefined, [{ from, to }]), from);
+    if (k === bounds.length - 1 || bounds[k].tokens - fromTokens >= CHUNK_TOKENS) {
+      yield shifted(parser.parse(text, undefined, [{ from, to: bounds[k].at }]), from);
       from = bounds[k].at;
+      fromTokens = bounds[k].tokens;
     }
   }
-}
-
-function tokensAt(bounds: readonly { at: number; tokens: number }[], at: number): number {
-  let lo = 0;
-  let hi = bounds.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (bounds[mid].at <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return bounds[lo].tokens;
 }
 
 /** A ranged parse is relative to its range: re-root its top-level nodes at their real offsets. */
