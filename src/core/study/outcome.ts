@@ -13,9 +13,10 @@ export interface Judgement {
 
 /**
  * `lastValue`: the objective's last finite value; `stopping`: why the study asked the trial to stop, if it did;
- * `diverged`: "diverged: loss=nan at step N" when the objective ended on NaN/±Infinity (the trial fails).
+ * `diverged`: "diverged: loss=nan at step N" when the objective ended on NaN/±Infinity (the trial fails);
+ * `notes`: what the executor noted about its output (a line cut at 64 KB…).
  */
-export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome, diverged?: string | false): Judgement {
+export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome, diverged?: string | false, notes: readonly string[] = []): Judgement {
   // The executor's reason wins; ours only explains a non-zero end (a trial that exited 0
   // right as we asked it to stop did finish).
   const reason = outcome.stopReason ?? (outcome.exitCode !== 0 || outcome.signal ? stopping : undefined);
@@ -32,6 +33,9 @@ export function judgeOutcome(config: StudyConfig, lastValue: number | undefined,
     return fail(diverged ? `${diverged}, then ${exit}` : exit);
   }
   if (diverged) return fail(diverged);
+  // A metric printed on a line longer than the limit was cut off, not forgotten: say so.
+  const cut = notes.find(n => / was cut at /.test(n));
+  if (lastValue === undefined && cut) return fail(`the metric "${config.metric}" was not read: ${cut} (print it on a shorter line, or set metric_regex)`);
   if (lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
   return { state: 'complete', value: lastValue, interrupted: false };
 }

@@ -12,6 +12,7 @@ import type { MetricPoint } from '../metrics/types';
 import type { TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
 import { stopSurvivors } from '../runner/survivors';
+import { proposeNext } from '../search/index';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { DivergenceTracker, divergedMessage } from './divergence';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
@@ -36,6 +37,8 @@ interface ActiveTrial {
   warnedNonFinite?: boolean;
   /** A newer value for a step already journaled, not yet written. */
   pendingUpdate?: { step: number; value: number };
+  /** What the executor noted about the trial's output (a line cut at 64 KB…), the first few. */
+  notes?: string[];
 }
 
 /** Why no further trial is launched: aborted (or a fatal error), paused by the flapping guard, target reached, sampler exhausted. */
@@ -63,6 +66,8 @@ export class StudyRun {
   private heartbeatTimer: unknown;
   private recovering: Promise<void> | undefined;
   private readonly heartbeatMs: number;
+  /** Aborts a proposal in progress when the study stops (it runs in slices, see proposeNext). */
+  private readonly proposing = new AbortController();
 
   constructor(
     private readonly options: RunStudyOptions,
@@ -212,8 +217,9 @@ export class StudyRun {
       }
       const waiting = this.state.trials.some(t => t.state === 'waiting');
       if (!waiting && this.counted(this.state) >= this.budget) return undefined;
-      const params = waiting ? undefined : this.sample();
-      if (!waiting && !params) return undefined;
+      const params = waiting ? undefined : await this.sample();
+      // The study may have been stopped while the sampler was computing.
+      if (this.stopLaunching || (!waiting && !params)) return undefined;
       let claimed: number | undefined;
       await this.journal.transact(study => {
         const time = this.clock.now();
@@ -257,6 +263,8 @@ export class StudyRun {
     handle.onSpawn?.(this.guard(({ pgid }) => this.write({ op: 'spawn', number: trial.number, w: this.worker, pgid, host: this.host, time: this.clock.now() })));
     const doneListener = this.guard((o: TrialOutcome) => this.onDone(active, o));
     handle.onMetric(this.guard((p: MetricPoint) => this.onMetric(active, p)));
+    // A note about its output (a line cut at 64 KB…): shown at once, kept for its outcome.
+    handle.onNote?.(this.guard((m: string) => (this.warn(`trial ${trial.number}: ${m}`), (active.notes ??= []).length < 5 && active.notes.push(m))));
     // A queued executor times its trials from when they run, not from the submission.
     if (config.limits.trialTimeoutMs !== undefined && !this.options.executor.queued) {
       active.timer = this.clock.setTimeout(() => this.requestStop(active, 'timeout'), config.limits.trialTimeoutMs);
@@ -268,15 +276,16 @@ export class StudyRun {
     return path.join(this.options.journalDir, 'trials', String(n));
   }
 
-  /** The sampler's next point; undefined (and no more launches) when it has none. */
-  private sample(): Record<string, ParamValue> | undefined {
+  /** The sampler's next point, in slices (heartbeats, a stop are served meanwhile); undefined when it has none or the study stopped. */
+  private async sample(): Promise<Record<string, ParamValue> | undefined> {
     try {
-      const params = this.sampler.sample(this.view());
+      const params = await proposeNext(this.sampler, this.view(), { signal: this.proposing.signal });
       for (const [k, v] of Object.entries(params)) {
         if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`it proposed ${k}=${v}`);
       }
       return params;
     } catch (err) {
+      if (this.proposing.signal.aborted) return undefined;
       const message = errorText(err);
       // Before any trial, a sampler that cannot propose is a configuration error (grid over a
       // continuous range…), not the end of a search.
@@ -338,7 +347,8 @@ export class StudyRun {
     const n = a.trial.number;
     this.flushPending(a);
     const time = this.clock.now();
-    const { state, value, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome, a.divergence.diverged && divergedMessage(this.config.metric, a.divergence.diverged));
+    const diverged = a.divergence.diverged && divergedMessage(this.config.metric, a.divergence.diverged);
+    const { state, value, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome, diverged, a.notes);
     const finished = this.journal.append({ op: 'finish', number: n, w: this.worker, state, value, error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
     // Interrupted trials go straight back into the queue, so a resume (or another worker) re-runs them first.
     if (interrupted) this.transact(study => [{ op: 'trial', number: study.trials.length, params: a.trial.params, state: 'waiting', w: this.worker, time, retryOf: n }]);
@@ -401,6 +411,7 @@ export class StudyRun {
   /** Ctrl-C: stop every trial (SIGTERM, SIGKILL after the grace period); `force` (a second Ctrl-C): SIGKILL now. */
   private abort(force: boolean): void {
     this.stopLaunching = 'abort';
+    this.proposing.abort();
     for (const a of this.running.values()) this.requestStop(a, 'cancel', force);
     this.wake();
   }

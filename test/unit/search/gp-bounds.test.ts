@@ -6,6 +6,13 @@
  * that is due while the proposal runs must fire before the proposal ends.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalExecutor } from '../../../src/core/runner/local';
+import { JOURNAL_FILE, JOURNAL_VERSION, type JournalRecord } from '../../../src/core/study/journal';
+import { runStudy, systemClock, type StudyClock } from '../../../src/core/study/runStudy';
+import { loadStudyFile } from '../../../src/core/study/studyFile';
 import { proposeNext } from '../../../src/core/search/index';
 import { Rng } from '../../../src/core/search/rng';
 import { GpSampler } from '../../../src/core/search/samplers/gp';
@@ -96,5 +103,51 @@ describe('GP sampler: bounded proposals (issue #16)', function () {
     assert.ok(aborted);
     // The sampler is still usable afterwards.
     checkParams(space, await proposeNext(gp, history(50)));
+  });
+});
+
+describe('GP study: heartbeats during a proposal (issue #16)', function () {
+  this.timeout(120_000);
+  let ws: string;
+  beforeEach(() => (ws = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-gp-beat-'))));
+  afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  it('keeps beating while the GP proposes the next trial of a 1,000-trial study, then runs it', async () => {
+    fs.writeFileSync(path.join(ws, 'train.js'), "console.log('loss: ' + process.argv.slice(2).join(' ').length)\n");
+    const file = path.join(ws, 'beat.yaml');
+    fs.writeFileSync(file, `name: beat\nprogram: train.js\ncommand: [${process.execPath}, \${program}, \${args}]\nmethod: gp\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {min: 0.00001, max: 1, distribution: log_uniform_values}\n  layers: {min: 1, max: 8}\n`);
+    const { config } = loadStudyFile(file);
+    const journalDir = path.join(ws, '.hpstudio', 'studies', 'beat');
+    fs.mkdirSync(journalDir, { recursive: true });
+    const study = history(1_000);
+    const records: JournalRecord[] = [{ op: 'study', v: JOURNAL_VERSION, name: 'beat', space: config.space, direction: 'minimize', metric: 'loss', sampler: 'gp', seed: SEED, studyFile: file, time: 1 }];
+    study.trials.forEach((t, i) => {
+      const params = { lr: t.params.lr as number, layers: t.params.layers as number };
+      records.push({ op: 'trial', number: i, params, state: 'running', pid: 1, host: 'elsewhere', time: 2 }, { op: 'finish', number: i, state: 'complete', value: t.value, time: 3 });
+    });
+    fs.writeFileSync(path.join(journalDir, JOURNAL_FILE), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+
+    // The study's own timers, counted: the heartbeat is the one scheduled every heartbeatMs.
+    const heartbeatMs = 5;
+    let beats = 0;
+    const clock: StudyClock = { ...systemClock, setTimeout: (fn, ms) => systemClock.setTimeout(ms === heartbeatMs ? () => (beats++, fn()) : fn, ms) };
+    let beatsBeforeFirstTrial = -1;
+    const executor = new LocalExecutor();
+    const summary = await runStudy({
+      config,
+      journalDir,
+      executor,
+      resume: true,
+      trials: 1_001,
+      heartbeatMs,
+      clock,
+      onEvent: e => {
+        if (e.type === 'trial-started' && beatsBeforeFirstTrial < 0) beatsBeforeFirstTrial = beats;
+      },
+    });
+    await executor.dispose();
+    assert.equal(summary.completed, 1_001);
+    // A proposal that blocks the event loop leaves this at 0: the first trial starts before any beat.
+    assert.ok(beatsBeforeFirstTrial >= 3, `${beatsBeforeFirstTrial} heartbeats while the GP proposed`);
   });
 });
