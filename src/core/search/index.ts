@@ -1,6 +1,7 @@
 /** Entry points of the search engine: sampler and pruner factories. */
 import { AutoSampler } from './samplers/auto';
-import { GridSampler, RandomSampler, SobolSampler } from './samplers/basic';
+import { RandomSampler, SobolSampler } from './samplers/basic';
+import { GridSampler } from './samplers/grid';
 import { CmaEsSampler } from './samplers/cmaes';
 import { GpSampler } from './samplers/gp';
 import { LrFindSampler } from '../lrfind/sampler';
