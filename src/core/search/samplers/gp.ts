@@ -81,6 +81,7 @@ export class GpSampler extends SlicedSampler {
   readonly name = 'gp';
   private readonly startup: SobolSampler;
   private fit: FitCache | undefined;
+  /** What the last proposal's model saw (undefined while the Sobol start-up runs). */
   lastModel: GpModelInfo | undefined;
 
   constructor(private readonly seed: number, private readonly opts: GpOptions = {}) {
@@ -95,7 +96,10 @@ export class GpSampler extends SlicedSampler {
   *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const enc = encoderFor(study.space, 'onehot');
     const all = yield* gpData(study, enc, this.opts.prunedAs ?? 'extrapolate');
-    if (all.done.length < this.startupTrials(enc)) return this.startup.pointAt(study.space, study.trials.length, study);
+    if (all.done.length < this.startupTrials(enc)) {
+      this.lastModel = undefined;
+      return this.startup.pointAt(study.space, study.trials.length, study);
+    }
     const train = yield* trainingSet(all, this.opts.maxObservations ?? GP_MAX_OBSERVATIONS);
     this.lastModel = { observations: all.done.length, pending: all.pending.length, fittedOn: train.done.length + train.pending.length };
     const rng = rngFor(this.seed, study, 0x6770);
