@@ -127,11 +127,11 @@ function main(): void {
   console.log(`Detection of one file just under the ${DEFAULT_MAX_BYTES / 1048576} MiB cap (bound: ≤ ${LIMIT_MS} ms CPU, ≤ ${LIMIT_MB} MB over the RSS before it)`);
   console.log(line(header));
   for (const b of body) console.log(line(b));
+  // Reported, not failed: CPU time depends on the machine and its load (see the brief's bench rules).
   console.log(over.length === 0 ? 'every case within the bounds' : `OVER THE BOUNDS: ${over.map(r => r.name).join(', ')}`);
   const out = join(__dirname, '..', '..', 'test-results', 'bench');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'detect-bounds.json'), JSON.stringify({ date: new Date().toISOString(), limits: { ms: LIMIT_MS, mb: LIMIT_MB }, rows }, null, 1) + '\n');
-  if (over.length > 0) process.exitCode = 1;
 }
 
 main();

@@ -16,7 +16,8 @@ import { loadStudyFile } from '../../../src/core/study/studyFile';
 import { proposeNext } from '../../../src/core/search/index';
 import { Rng } from '../../../src/core/search/rng';
 import { GpSampler } from '../../../src/core/search/samplers/gp';
-import { GP_MAX_OBSERVATIONS, GP_MAX_PENDING } from '../../../src/core/search/samplers/gpData';
+import { GP_MAX_OBSERVATIONS, GP_MAX_PENDING, trainingSet } from '../../../src/core/search/samplers/gpData';
+import { runToEnd } from '../../../src/core/search/slices';
 import { randomPoint } from '../../../src/core/search/samplers/common';
 import { checkParams, categoricalParam, defineSpace, floatParam, intParam } from '../../../src/core/search/space';
 import type { FrozenTrial, StudyView } from '../../../src/core/search/types';
@@ -54,6 +55,18 @@ describe('GP sampler: bounded proposals (issue #16)', function () {
     assert.deepEqual(gp.lastModel, { observations: 37, pending: 3, fittedOn: 40 });
     gp.sample(history(45, 3));
     assert.deepEqual(gp.lastModel, { observations: 45, pending: 3, fittedOn: 40 });
+  });
+
+  it('fits the 100 best, the 50 newest and 50 spread over the rest once past the cap', () => {
+    const done = Array.from({ length: 1_000 }, (_, i) => ({ x: Float64Array.of(i), y: (i * 7919) % 1000 }));
+    const fitted = runToEnd(trainingSet({ done, pending: [] }));
+    assert.equal(fitted.done.length, GP_MAX_OBSERVATIONS);
+    const ids = new Set(fitted.done.map(d => d.x[0]));
+    const byValue = [...done].sort((a, b) => a.y - b.y).slice(0, 100).map(d => d.x[0]);
+    assert.ok(byValue.every(i => ids.has(i)), 'the best 100');
+    assert.ok([950, 975, 999].every(i => ids.has(i)), 'the newest');
+    const early = [...ids].filter(i => i < 500 && !byValue.includes(i));
+    assert.ok(early.length >= 20, `${early.length} of the older trials spread in`);
   });
 
   it('proposes no point a trial already used, including trials left out of the fit', () => {

@@ -52,29 +52,41 @@ interface FitCache {
 
 /** Warps skewed objective values (rosenbrock-like) with a log, then standardises. */
 export function transformObjective(values: readonly number[]): Float64Array {
+  return Float64Array.from(values, objectiveTransform(values));
+}
+
+/**
+ * The map `transformObjective` applies, fitted on `values`. A model fitted on a subset of a long
+ * study takes the map fitted on every observation: fitted on the subset (mostly the best trials)
+ * the log-warp would blow tiny differences near the optimum up into a rugged landscape.
+ */
+export function objectiveTransform(values: ArrayLike<number>): (v: number) => number {
   const n = values.length;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const min = sorted[0];
   const median = sorted[Math.floor((n - 1) / 2)];
-  const mean = values.reduce((a, b) => a + b, 0) / n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
   let m2 = 0;
   let m3 = 0;
-  for (const v of values) {
-    m2 += (v - mean) ** 2;
-    m3 += (v - mean) ** 3;
+  for (let i = 0; i < n; i++) {
+    m2 += (values[i] - mean) ** 2;
+    m3 += (values[i] - mean) ** 3;
   }
   m2 /= n;
   m3 /= n;
   const skew = m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
-  let t: number[] = [...values];
   const spread = median - min;
-  if (n >= 4 && skew > 1 && spread > 0) {
-    t = values.map(v => Math.log((v - min) / spread + 0.05));
-  }
-  const tm = t.reduce((a, b) => a + b, 0) / n;
-  let sd = Math.sqrt(t.reduce((a, b) => a + (b - tm) ** 2, 0) / n);
+  const warp = n >= 4 && skew > 1 && spread > 0 ? (v: number) => Math.log((v - min) / spread + 0.05) : (v: number) => v;
+  let tSum = 0;
+  for (let i = 0; i < n; i++) tSum += warp(values[i]);
+  const tm = tSum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (warp(values[i]) - tm) ** 2;
+  let sd = Math.sqrt(ss / n);
   if (!(sd > 1e-12)) sd = 1;
-  return Float64Array.from(t, v => (v - tm) / sd);
+  return v => (warp(v) - tm) / sd;
 }
 
 export class GpSampler extends SlicedSampler {
@@ -105,17 +117,22 @@ export class GpSampler extends SlicedSampler {
     const rng = rngFor(this.seed, study, 0x6770);
     // Points left out of the fit must still not be proposed again.
     const left = train.done.length < all.done.length || train.pending.length < all.pending.length ? yield* pointKeys(all) : undefined;
-    return enc.decode(yield* this.propose(enc, train, all.done.length, rng, left));
+    const ys = new Float64Array(all.done.length);
+    for (let i = 0; i < ys.length; i++) ys[i] = all.done[i].y;
+    const transform = objectiveTransform(ys);
+    yield;
+    return enc.decode(yield* this.propose(enc, train, transform, all.done.length, rng, left));
   }
 
   /**
-   * The next point in the encoded cube, given the training set; `nObserved` counts every finished
-   * trial (the schedules depend on the study's progress, not on the training-set size).
+   * The next point in the encoded cube, given the training set and the objective transform fitted on
+   * every observation; `nObserved` counts every finished trial (the schedules depend on the study's
+   * progress, not on the training-set size).
    */
-  private *propose(enc: SpaceEncoder, train: GpData, nObserved: number, rng: Rng, seen: ReadonlySet<number> | undefined): Steps<Float64Array> {
+  private *propose(enc: SpaceEncoder, train: GpData, transform: (v: number) => number, nObserved: number, rng: Rng, seen: ReadonlySet<number> | undefined): Steps<Float64Array> {
     const { done, pending } = train;
     const dims = enc.dims;
-    const yT = transformObjective(done.map(d => d.y));
+    const yT = Float64Array.from(done, d => transform(d.y));
     const bestIdx = argmin(yT);
     const best = yT[bestIdx];
     const n = done.length + pending.length;

@@ -67,9 +67,10 @@ export function* gpData(study: StudyView, enc: SpaceEncoder, prunedAs: PrunedAs)
 
 /**
  * The points the model is fitted on: everything while it fits in `max`; beyond, the newest
- * GP_MAX_PENDING pending points, the best half of the room (where the next point most likely
- * lies, and the incumbent EI is measured against) and the other half spread evenly over the
- * remaining trials in trial order (so the model still knows the explored space, early and recent).
+ * GP_MAX_PENDING pending points and, of the finished trials, the best half of the room (where the
+ * next point most likely lies, and what EI is measured against), the newest quarter (what the
+ * search just tried: without them the model keeps proposing the same neighbourhood) and the rest
+ * spread evenly over the remaining trials (so the model still knows the explored space).
  */
 export function* trainingSet(data: GpData, max = GP_MAX_OBSERVATIONS): Steps<GpData> {
   const pending = data.pending.length > GP_MAX_PENDING ? data.pending.slice(-GP_MAX_PENDING) : data.pending;
@@ -97,9 +98,15 @@ export function* trainingSet(data: GpData, max = GP_MAX_OBSERVATIONS): Steps<GpD
       taken++;
     }
   }
+  for (let i = done.length - 1, recent = Math.floor(room / 4); i >= 0 && recent > 0; i--) {
+    if (keep[i]) continue;
+    keep[i] = 1;
+    taken++;
+    recent--;
+  }
   const rest: number[] = [];
   for (let i = 0; i < done.length; i++) if (!keep[i]) rest.push(i);
-  const nSpread = room - nBest;
+  const nSpread = room - taken;
   for (let j = 0; j < nSpread; j++) keep[rest[nSpread === 1 ? rest.length - 1 : Math.round((j * (rest.length - 1)) / (nSpread - 1))]] = 1;
   yield;
   return { done: done.filter((_, i) => keep[i] === 1), pending };
