@@ -84,6 +84,9 @@ export interface PruneLatency {
 export function measurePruneLatency(executor: TrialExecutor, report: (sample: PruneLatency) => void, now: () => number = () => performance.now()): TrialExecutor {
   return {
     name: executor.name,
+    // Everything else the executor offers passes through (a queued executor's timing, its notes).
+    queued: executor.queued,
+    onWarning: executor.onWarning ? listener => executor.onWarning?.(listener) : undefined,
     dispose: () => executor.dispose(),
     launch(trial: TrialLaunch): TrialHandle {
       const inner = executor.launch(trial);
@@ -94,6 +97,7 @@ export function measurePruneLatency(executor: TrialExecutor, report: (sample: Pr
         done: inner.done,
         onMetric: listener => inner.onMetric(listener),
         onSpawn: listener => inner.onSpawn?.(listener),
+        onNote: listener => inner.onNote?.(listener),
         stop(reason: StopReason, options?: { readonly force?: boolean }): Promise<void> {
           if (reason === 'prune' && last) report({ trial: inner.trialNumber, step: last.step, latencyMs: now() - last.at });
           return inner.stop(reason, options);
