@@ -359,8 +359,13 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/^lora_/, 'lora_targets'],
 ];
 
-/** Specific aliases split into tokens, grouped by token count (built once). */
-let aliasTokens: Map<number, Array<[string[], string]>> | undefined;
+/**
+ * Specific aliases split into tokens, grouped by token count and the first two characters of their
+ * first token (built once): a name's first token is a prefix of a matching alias's, so only that
+ * group can match (a generated file with 100,000 names scanned every alias for each).
+ */
+let aliasTokens: Map<string, Array<[string[], string]>> | undefined;
+const aliasGroup = (count: number, first: string) => `${count}:${first.slice(0, 2)}`;
 const fuzzyCache = new Map<string, string | undefined>();
 
 /** Token-prefix match against specific aliases: `n_est` ↔ `n_estimators`, `lr_sched` ↔ `lr_scheduler`. */
@@ -374,12 +379,13 @@ function fuzzy(name: string): string | undefined {
       for (const [alias, entry] of VOCABULARY) {
         if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
         const t = alias.split('_');
-        const list = aliasTokens.get(t.length) ?? [];
+        const key = aliasGroup(t.length, t[0]);
+        const list = aliasTokens.get(key) ?? [];
         list.push([t, entry.canonical]);
-        aliasTokens.set(t.length, list);
+        aliasTokens.set(key, list);
       }
     }
-    for (const [at, canonical] of aliasTokens.get(tokens.length) ?? []) {
+    for (const [at, canonical] of aliasTokens.get(aliasGroup(tokens.length, tokens[0])) ?? []) {
       if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
         if (found && found !== canonical) {
           found = undefined; // ambiguous: say nothing
