@@ -125,7 +125,8 @@ describe('GP study: heartbeats during a proposal (issue #16)', function () {
   beforeEach(() => (ws = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-gp-beat-'))));
   afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  it('keeps beating while the GP proposes the next trial of a 1,000-trial study, then runs it', async () => {
+  /** A study of 1,000 finished GP trials on disk, ready to resume. */
+  function longStudy() {
     fs.writeFileSync(path.join(ws, 'train.js'), "console.log('loss: ' + process.argv.slice(2).join(' ').length)\n");
     const file = path.join(ws, 'beat.yaml');
     fs.writeFileSync(file, `name: beat\nprogram: train.js\ncommand: [${process.execPath}, \${program}, \${args}]\nmethod: gp\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {min: 0.00001, max: 1, distribution: log_uniform_values}\n  layers: {min: 1, max: 8}\n`);
@@ -139,7 +140,11 @@ describe('GP study: heartbeats during a proposal (issue #16)', function () {
       records.push({ op: 'trial', number: i, params, state: 'running', pid: 1, host: 'elsewhere', time: 2 }, { op: 'finish', number: i, state: 'complete', value: t.value, time: 3 });
     });
     fs.writeFileSync(path.join(journalDir, JOURNAL_FILE), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    return { config, journalDir };
+  }
 
+  it('keeps beating while the GP proposes the next trial of a 1,000-trial study, then runs it', async () => {
+    const { config, journalDir } = longStudy();
     // The study's own timers, counted: the heartbeat is the one scheduled every heartbeatMs.
     const heartbeatMs = 5;
     let beats = 0;
@@ -162,5 +167,21 @@ describe('GP study: heartbeats during a proposal (issue #16)', function () {
     assert.equal(summary.completed, 1_001);
     // A proposal that blocks the event loop leaves this at 0: the first trial starts before any beat.
     assert.ok(beatsBeforeFirstTrial >= 3, `${beatsBeforeFirstTrial} heartbeats while the GP proposed`);
+  });
+
+  it('stops during a GP proposal (Ctrl-C at the first heartbeat) without launching a trial', async () => {
+    const { config, journalDir } = longStudy();
+    const heartbeatMs = 5;
+    const ctrlC = new AbortController();
+    // The first heartbeat falls inside the first proposal, unless the proposal blocks the event loop:
+    // then it comes after, and the proposed trial is launched before the stop is seen.
+    const clock: StudyClock = { ...systemClock, setTimeout: (fn, ms) => systemClock.setTimeout(ms === heartbeatMs ? () => (ctrlC.abort(), fn()) : fn, ms) };
+    const started: number[] = [];
+    const executor = new LocalExecutor();
+    const summary = await runStudy({ config, journalDir, executor, resume: true, trials: 1_001, heartbeatMs, clock, signal: ctrlC.signal, onEvent: e => e.type === 'trial-started' && started.push(e.number) });
+    await executor.dispose();
+    assert.equal(summary.status, 'interrupted');
+    assert.deepEqual(started, []);
+    assert.equal(summary.completed, 1_000);
   });
 });
