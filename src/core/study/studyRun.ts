@@ -12,12 +12,12 @@ import type { MetricPoint } from '../metrics/types';
 import type { TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
 import { stopSurvivors } from '../runner/survivors';
-import { proposeNext } from '../search/index';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { DivergenceTracker, divergedMessage } from './divergence';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { findStaleTrials, goneMembers, liveMembers } from './liveness';
 import { errorText, failedHandle, judgeOutcome } from './outcome';
+import { nextPoint } from './propose';
 import { describeTakeOver, takeOverRecords, type TakeOver } from './recovery';
 import type { RunStudyOptions, StudyClock } from './runStudy';
 import { countsAgainstBudget, reachesTarget, summarize } from './summary';
@@ -276,24 +276,14 @@ export class StudyRun {
     return path.join(this.options.journalDir, 'trials', String(n));
   }
 
-  /** The sampler's next point, in slices (heartbeats, a stop are served meanwhile); undefined when it has none or the study stopped. */
+  /** The sampler's next point (see nextPoint); undefined when it has none or the study stopped meanwhile. */
   private async sample(): Promise<Record<string, ParamValue> | undefined> {
-    try {
-      const params = await proposeNext(this.sampler, this.view(), { signal: this.proposing.signal });
-      for (const [k, v] of Object.entries(params)) {
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`it proposed ${k}=${v}`);
-      }
-      return params;
-    } catch (err) {
-      if (this.proposing.signal.aborted) return undefined;
-      const message = errorText(err);
-      // Before any trial, a sampler that cannot propose is a configuration error (grid over a
-      // continuous range…), not the end of a search.
-      if (this.state.trials.length === 0) throw new Error(`sampler ${this.sampler.name} cannot start this study: ${message}`);
+    const next = await nextPoint(this.sampler, this.view(), this.proposing.signal);
+    if (next.kind === 'none') {
       this.stopLaunching = 'exhausted';
-      this.warn(`sampler ${this.sampler.name} has no further point: ${message}`);
-      return undefined;
+      this.warn(next.message);
     }
+    return next.kind === 'point' ? next.params : undefined;
   }
 
   /** A value a running trial reported: journaled (once per step), then shown to the pruner. */
