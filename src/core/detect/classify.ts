@@ -359,11 +359,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/^lora_/, 'lora_targets'],
 ];
 
-/**
- * Specific aliases split into tokens, grouped by token count and the first two characters of their
- * first token (built once): a name's first token is a prefix of a matching alias's, so only that
- * group can match (a generated file with 100,000 names scanned every alias for each).
- */
+/** Specific aliases split into tokens, by token count and their first token's first two characters (a name's first token prefixes a match's). */
 let aliasTokens: Map<string, Array<[string[], string]>> | undefined;
 const aliasGroup = (count: number, first: string) => `${count}:${first.slice(0, 2)}`;
 const fuzzyCache = new Map<string, string | undefined>();
