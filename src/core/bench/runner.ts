@@ -16,7 +16,7 @@ export interface SamplerRunResult {
   readonly bestParams: Record<string, ParamValue>;
 }
 
-function checkpointsFor(n: number): number[] {
+export function checkpointsFor(n: number): number[] {
   return [...CHECKPOINTS.filter(c => c < n), n];
 }
 

@@ -8,7 +8,7 @@
  */
 import type { SpaceEncoder } from '../space';
 import { SlicedSampler, type Steps } from '../slices';
-import type { FrozenTrial, ParamValue, StudyView } from '../types';
+import { isFinished, type FrozenTrial, type ParamValue, type StudyView } from '../types';
 import { encoderFor, isCompleteWithValue, minimizing, randomPoint, rngFor } from './common';
 
 interface CmaState {
@@ -72,6 +72,9 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
   for (let i = 0; i < d; i++) values[i] = m[i * d + i];
   return { values, vectors: v };
 }
+
+/** Generations proposed after one with a running member before it is told without that member. */
+const STRAGGLER_GENERATIONS = 2;
 
 export class CmaEsSampler extends SlicedSampler {
   readonly name = 'cmaes';
@@ -139,6 +142,7 @@ export class CmaEsSampler extends SlicedSampler {
 
   /** The distribution for `generation`, replaying completed generations from the cache. */
   private *stateAt(study: StudyView, enc: SpaceEncoder, numeric: number[], generation: number, lambda: number): Steps<CmaState> {
+    const k = study.trials.length;
     const first = this.opts.firstTrial ?? 0;
     const key = `${numeric.length}:${first}:${study.space.params.map(p => p.name).join(',')}`;
     // The cache is only valid for the same study: check it against the trials it was built from.
@@ -148,14 +152,19 @@ export class CmaEsSampler extends SlicedSampler {
     while (state.generation < generation) {
       const g = state.generation;
       if ((g & 63) === 63) yield;
-      const members = study.trials.slice(first + g * lambda, first + (g + 1) * lambda).filter(isCompleteWithValue);
-      if (members.length < 2) {
-        state = { ...state, generation: g + 1 };
-        continue;
-      }
-      state = this.update(state, members.map(t => ({ x: enc.encode(t.params), f: minimizing(study, t.value) })), enc, numeric, lambda);
-      // Only cache generations whose members have all finished (parallel runs may still fill in).
-      if (members.length === lambda) this.cache = { key, state, fingerprint: prefix.of(first + state.generation * lambda) };
+      const block = study.trials.slice(first + g * lambda, first + (g + 1) * lambda);
+      // A generation is told when all its members have finished, as Optuna tells a full
+      // population: told earlier (parallel trials still running) the update would rest on a few
+      // members and change again as the rest arrive, so proposals would come from a distribution
+      // no generation ever had. Until then proposals come from the last told generation. A
+      // straggler holds the search back only so long: once STRAGGLER_GENERATIONS more generations
+      // have been proposed, its generation is told without it.
+      const finished = block.every(t => isFinished(t.state));
+      const late = k >= first + (g + 1 + STRAGGLER_GENERATIONS) * lambda;
+      if (!finished && !late) break;
+      const members = block.filter(isCompleteWithValue);
+      state = members.length < 2 ? { ...state, generation: g + 1 } : this.update(state, members.map(t => ({ x: enc.encode(t.params), f: minimizing(study, t.value) })), enc, numeric, lambda);
+      if (finished) this.cache = { key, state, fingerprint: prefix.of(first + state.generation * lambda) };
     }
     return state;
   }
@@ -174,7 +183,7 @@ export class CmaEsSampler extends SlicedSampler {
     const damps = 1 + 2 * Math.max(0, Math.sqrt((mueff - 1) / (d + 1)) - 1) + cs;
     const chiN = Math.sqrt(d) * (1 - 1 / (4 * d) + 1 / (21 * d * d));
     const sorted = [...pop].sort((a, b) => a.f - b.f).slice(0, Math.min(mu, pop.length));
-    // A partial generation (parallel trials still running) gets equal weights.
+    // A partial generation (failed members, or a straggler told without) gets equal weights.
     const ww = sorted.length === mu ? w : sorted.map(() => 1 / sorted.length);
     const ys = sorted.map(p => Float64Array.from(numeric, pi => (p.x[enc.offsets[pi].start] - s.mean[numeric.indexOf(pi)]) / s.sigma));
     const yw = new Float64Array(d);

@@ -4,7 +4,7 @@
  * acts as a per-category Hamming distance). Outputs: heavy-tailed objectives are log-warped, then
  * standardised. Acquisition: log-EI, maximised over Sobol candidates plus lengthscale-scaled
  * perturbations of the best points, then refined by a shrinking local search.
- * Running trials enter as "constant liars" at the incumbent value so parallel proposals differ.
+ * Running trials enter as Kriging believers (at the model's own prediction) so parallel proposals differ.
  * Bounded at any study size: the model is fitted on at most GP_MAX_OBSERVATIONS points (exact up
  * to there, then the best half plus an even spread of the rest, see gpData.ts), and the proposal
  * is a generator that `proposeNext` runs in slices, so a fit never holds the event loop.
@@ -39,9 +39,9 @@ export interface GpOptions {
 export interface GpModelInfo {
   /** Finished trials the model could learn from. */
   readonly observations: number;
-  /** Running trials (constant liars). */
+  /** Running trials (Kriging believers). */
   readonly pending: number;
-  /** Points the GP was actually fitted on (observations and liars). */
+  /** Points the GP was actually fitted on (observations and believers). */
   readonly fittedOn: number;
 }
 
@@ -140,11 +140,17 @@ export class GpSampler extends SlicedSampler {
     const y = new Float64Array(n);
     done.forEach((d, i) => x.set(d.x, i * dims));
     y.set(yT);
+    // Kriging believer: hyperparameters come from the finished trials only, and each running trial
+    // enters at the value the model predicts there. The posterior variance collapses around the
+    // running points (so the next proposal goes elsewhere) while the mean keeps what the data says
+    // (a constant liar at the incumbent would make their whole neighbourhood look like the optimum).
+    const hyper = yield* this.hyperFor(x.subarray(0, done.length * dims), yT, done.length, dims, nObserved);
+    const believed = pending.length > 0 ? new GaussianProcess(x.subarray(0, done.length * dims), yT, done.length, dims, hyper) : undefined;
+    if (believed) yield;
     pending.forEach((p, i) => {
       x.set(p, (done.length + i) * dims);
-      y[done.length + i] = best; // constant liar
+      y[done.length + i] = believed!.predict(p).mean;
     });
-    const hyper = yield* this.hyperFor(x, y, n, dims, nObserved);
     const gp = new GaussianProcess(x, y, n, dims, hyper);
     const acq = (p: Float64Array) => {
       const { mean, variance } = gp.predict(p);

@@ -211,7 +211,8 @@ export class TpeSampler extends SlicedSampler {
     if (nFinished < this.nStartup) return randomPoint(study.space, rng);
     // Only the nBelow (≤ 25) best are needed in order: a selection instead of sorting 100,000
     // observations. `scored` is in trial order, so both groups come out sorted by number.
-    const nBelow = tpeGamma(scored.length);
+    // gamma counts finished trials only, as Optuna's constant_liar: running ones join the bad group.
+    const nBelow = tpeGamma(nFinished);
     const isBelow = bestOf(scored, nBelow, (a, b) => a.key0 - b.key0 || a.key1 - b.key1 || a.obs.trial.number - b.obs.trial.number);
     yield;
     const below: Observation[] = [];
