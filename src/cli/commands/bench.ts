@@ -9,6 +9,8 @@ import { getProblem, LC_PROBLEMS, PROBLEMS, type Params } from '../../core/bench
 import { median, runOverhead, runPruningStudy, runSamplerStudy } from '../../core/bench/runner';
 import { createPruner, createSampler, SAMPLER_NAMES } from '../../core/search/index';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
+import { OPTUNA_SAMPLERS } from '../bench/optunaAskTell';
+import { parseOptunaList, parseParallelList, runParallelBench } from '../bench/parallelBench';
 
 export const DEFAULT_REF_PY = '/work/shared/bench/ref.py';
 
@@ -89,6 +91,8 @@ const OPTIONS = {
   'epoch-budget': { type: 'number' },
   overhead: { type: 'number' },
   ref: { type: 'string' },
+  parallel: { type: 'string' },
+  optuna: { type: 'string' },
   json: { type: 'flag' },
 } as const;
 
@@ -118,6 +122,7 @@ export const benchCommand: CliCommand = {
   summary: 'benchmark a sampler/pruner on reference problems (compare with Optuna)',
   usage: [
     'Usage: hpstudio bench --problem P --sampler S [--trials N] [--seeds K] [--seed0 X] [--pruner R] [--json]',
+    '       hpstudio bench --problem P --parallel 1,4,8 [--optuna tpe,cmaes] [--sampler S] [--trials N] [--seeds K] [--json]',
     '       hpstudio bench --overhead N [--sampler S] [--json]',
     '',
     `Problems: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS)].join(', ')}`,
@@ -138,6 +143,10 @@ export const benchCommand: CliCommand = {
     '      --epoch-budget E  learning curves: run trials until E epochs were spent (instead of N trials)',
     '      --overhead N      time the sampler alone over N trials of x²+y² and print ms/trial',
     '      --ref PATH        ref.py used to evaluate svc_cancer (default $HPSTUDIO_REF_PY or /work/shared/bench/ref.py)',
+    '      --parallel LIST   run each study with k trials in flight for each k in LIST (simulated',
+    '                        schedule: seeded durations, results told in completion order)',
+    '      --optuna LIST     with --parallel: also run these Optuna samplers under the same schedule',
+    `                        (${OPTUNA_SAMPLERS.join(', ')}; tpe uses constant_liar when k > 1)`,
     '      --json            JSON lines instead of a table',
     '',
     'Progress goes to stderr.',
@@ -174,6 +183,20 @@ export const benchCommand: CliCommand = {
     const lc = (LC_PROBLEMS as Record<string, (typeof LC_PROBLEMS)['lc_mild'] | undefined>)[problemName];
     if (!lc && options.pruner !== undefined && prunerName !== 'none') throw new UsageError(`--pruner needs a learning-curve problem (lc_synth or lc_mild), not "${problemName}"`);
     if (!lc && !(problemName in PROBLEMS)) throw new UsageError(`unknown problem "${problemName}" (known: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS)].join(', ')})`);
+    if (options.optuna !== undefined && options.parallel === undefined) throw new UsageError('--optuna needs --parallel (e.g. --parallel 1,4,8)');
+    if (options.parallel !== undefined) {
+      if (lc) throw new UsageError('--parallel takes the benchmark functions, not the learning-curve problems');
+      const parallels = parseParallelList(String(options.parallel));
+      const optuna = parseOptunaList(String(options.optuna ?? ''));
+      const problem = getProblem(problemName);
+      const evaluator = problem.evaluate ? undefined : new RefServeEvaluator(problemName, typeof options.ref === 'string' ? options.ref : undefined);
+      try {
+        const seedList = Array.from({ length: seeds }, (_, i) => seed0 + i);
+        return await runParallelBench({ problem, evaluate: evaluator && (p => evaluator.evaluate(p)), sampler: samplerName, parallels, optuna, seeds: seedList, trials, json }, io);
+      } finally {
+        evaluator?.close();
+      }
+    }
     const epochBudget = options['epoch-budget'] === undefined ? undefined : intOption(options, 'epoch-budget', 1, 100_000_000);
 
     const header = lc ? ['seed', 'trials', 'pruned', 'epochs'] : ['seed'];
