@@ -5,6 +5,7 @@
  *
  *   node -r esbuild-register test/bench/optuna-compare.ts [--full] [--seeds K] [--problems a,b] [--sampler auto]
  *     [--only problems,overhead,pruning]   (a subset is saved as optuna-compare.<parts>.json)
+ *     [--only parallel [--parallel 1,4,8] [--optuna tpe,…]]   parallel search quality (optuna-parallel.ts)
  *
  * Default 5 seeds (a few minutes); --full uses 20 seeds (about 10 minutes on 2 cores).
  */
@@ -15,6 +16,7 @@ import { LC_PROBLEMS, PROBLEMS } from '../../src/core/bench/problems';
 import { bestWithinEpochs, median, runOverhead, runPruningStudy, runSamplerStudy } from '../../src/core/bench/runner';
 import { createPruner, createSampler } from '../../src/core/search/index';
 import { DEFAULT_REF_PY, RefServeEvaluator, refPython } from '../../src/cli/commands/bench';
+import { parallelMain } from './optuna-parallel';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -260,7 +262,7 @@ async function main(): Promise<void> {
   process.stderr.write(`saved ${OUT}\n`);
 }
 
-main().catch(err => {
+(PARTS.has('parallel') ? () => parallelMain(argv) : main)().catch(err => {
   process.stderr.write(`optuna-compare: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

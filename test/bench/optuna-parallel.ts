@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:optuna -- --only parallel`: search quality with trials in parallel. Every problem
+ * runs at each `parallel` setting under the same simulated schedule (seeded durations, results told
+ * in completion order) for our sampler and for Optuna's (TPE with constant_liar at k > 1, Debian's
+ * python3-optuna through test/bench/optuna/ask_tell.py), same budget and seeds. Checks the goal of
+ * issue 15: at every k, our median regret ≤ Optuna's sequential TPE and ≤ 1.5 × our sequential one.
+ *
+ *   [--parallel 1,4,8] [--seeds 20] [--problems branin,...] [--sampler auto] [--optuna tpe,tpe_mv,cmaes,qmc]
+ *
+ * Writes test-results/bench/optuna-parallel.json (optuna-parallel.<problems>.json for --problems). svc_cancer needs a Python evaluator of the
+ * repository; without one it is skipped with a note.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROBLEMS } from '../../src/core/bench/problems';
+import { OptunaAskTell } from '../../src/cli/bench/optunaAskTell';
+import { compareParallel, medianRegrets, type ParallelRecord } from '../../src/cli/bench/parallelCompare';
+import { parseOptunaList, parseParallelList } from '../../src/cli/bench/parallelBench';
+
+function fmt(v: number | undefined): string {
+  if (v === undefined) return '—';
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
+}
+
+export async function parallelMain(argv: readonly string[]): Promise<void> {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const parallels = parseParallelList(value('parallel') ?? '1,4,8');
+  const seeds = Number(value('seeds') ?? (argv.includes('--full') ? 20 : 5));
+  if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${value('seeds')}`);
+  const sampler = value('sampler') ?? 'auto';
+  const optunaSamplers = parseOptunaList(value('optuna') ?? 'tpe');
+  const names = (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',');
+  const trials = 100;
+  // A subset of problems (e.g. one per process) is saved on its own.
+  const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') ? `optuna-parallel.${names.join('+')}.json` : 'optuna-parallel.json');
+  const session = new OptunaAskTell();
+  const records: ParallelRecord[] = [];
+  const notes: string[] = [];
+  const t0 = Date.now();
+  try {
+    for (const name of names) {
+      const problem = (PROBLEMS as Record<string, (typeof PROBLEMS)['branin'] | undefined>)[name];
+      if (!problem) throw new Error(`unknown problem ${name}`);
+      if (!problem.evaluate) {
+        notes.push(`${name}: skipped (needs the repository's Python evaluator)`);
+        continue;
+      }
+      const started = Date.now();
+      records.push(...(await compareParallel({ problem, sampler, parallels, seeds: Array.from({ length: seeds }, (_, i) => i), trials, optuna: { session, samplers: optunaSamplers } })));
+      process.stderr.write(`  ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+  } finally {
+    session.close();
+  }
+  const ours = `ours:${sampler}`;
+  const head = ['problem', ...parallels.map(k => `ours p=${k}`), ...optunaSamplers.flatMap(s => parallels.map(k => `optuna ${s} p=${k}`)), 'goal'];
+  const rows = [head];
+  const summary: Record<string, Record<string, number>> = {};
+  for (const name of names.filter(n => records.some(r => r.problem === n))) {
+    const med = medianRegrets(records.filter(r => r.problem === name));
+    summary[name] = Object.fromEntries(med);
+    const seq = med.get(`${ours}@1`)!;
+    const optunaSeq = med.get('optuna:tpe@1');
+    const ok = parallels.every(k => {
+      const v = med.get(`${ours}@${k}`)!;
+      return (optunaSeq === undefined || v <= optunaSeq) && v <= 1.5 * seq;
+    });
+    rows.push([name, ...parallels.map(k => fmt(med.get(`${ours}@${k}`))), ...optunaSamplers.flatMap(s => parallels.map(k => fmt(med.get(`optuna:${s}@${k}`)))), ok ? 'met' : 'missed']);
+  }
+  const widths = head.map((_, c) => Math.max(...rows.map(r => r[c].length)));
+  const text = rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+  process.stdout.write(`\nMedian regret after ${trials} trials over ${seeds} seeds (goal: ours at every k ≤ Optuna's sequential TPE and ≤ 1.5 × ours at k=1)\n${text}\n`);
+  for (const n of notes) process.stdout.write(`note: ${n}\n`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify({ trials, seeds, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, notes, records }, null, 1));
+  process.stdout.write(`wrote ${out}\n`);
+}
