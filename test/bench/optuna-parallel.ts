@@ -5,7 +5,7 @@
  * python3-optuna through test/bench/optuna/ask_tell.py), same budget and seeds. Checks the goal of
  * issue 15: at every k, our median regret ≤ Optuna's sequential TPE and ≤ 1.5 × our sequential one.
  *
- *   [--parallel 1,4,8] [--seeds 20] [--problems branin,...] [--sampler auto] [--optuna tpe,tpe_mv,cmaes,qmc]
+ *   [--parallel 1,4,8] [--seeds 20] [--problems branin,...] [--sampler auto|none] [--optuna tpe,tpe_mv,cmaes,qmc]
  *
  * Writes test-results/bench/optuna-parallel.json (optuna-parallel.<problems>.json for --problems). svc_cancer needs a Python evaluator of the
  * repository; without one it is skipped with a note.
@@ -38,7 +38,7 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
   const names = (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',');
   const trials = 100;
   // A subset of problems (e.g. one per process) is saved on its own.
-  const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') ? `optuna-parallel.${names.join('+')}.json` : 'optuna-parallel.json');
+  const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') || sampler === 'none' ? `optuna-parallel.${[sampler === 'none' ? 'optuna-only' : '', value('problems') ? names.join('+') : ''].filter(Boolean).join('.')}.json` : 'optuna-parallel.json');
   const session = new OptunaAskTell();
   const records: ParallelRecord[] = [];
   const notes: string[] = [];
@@ -65,10 +65,10 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
   for (const name of names.filter(n => records.some(r => r.problem === n))) {
     const med = medianRegrets(records.filter(r => r.problem === name));
     summary[name] = Object.fromEntries(med);
-    const seq = med.get(`${ours}@1`)!;
+    const seq = med.get(`${ours}@1`) ?? NaN;
     const optunaSeq = med.get('optuna:tpe@1');
     const ok = parallels.every(k => {
-      const v = med.get(`${ours}@${k}`)!;
+      const v = med.get(`${ours}@${k}`) ?? NaN;
       return (optunaSeq === undefined || v <= optunaSeq) && v <= 1.5 * seq;
     });
     rows.push([name, ...parallels.map(k => fmt(med.get(`${ours}@${k}`))), ...optunaSamplers.flatMap(s => parallels.map(k => fmt(med.get(`optuna:${s}@${k}`)))), ok ? 'met' : 'missed']);

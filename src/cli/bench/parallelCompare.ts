@@ -24,6 +24,7 @@ export interface ParallelCompareOptions {
   readonly problem: BenchProblem;
   /** For problems without an in-process objective (svc_cancer). */
   readonly evaluate?: (p: Params) => number | Promise<number>;
+  /** Our sampler ('none': Optuna's side only). */
   readonly sampler: string;
   readonly parallels: readonly number[];
   readonly seeds: readonly number[];
@@ -57,6 +58,7 @@ export async function compareParallel(o: ParallelCompareOptions): Promise<Parall
     for (const seed of o.seeds) {
       const opts = { parallel, seed, signal: o.signal };
       const ours = (async () => {
+        if (o.sampler === 'none') return;
         const r = await runParallelStudy(problem.space, async p => {
           await yieldToIo();
           return evaluate(p);
