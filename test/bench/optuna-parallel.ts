@@ -5,7 +5,7 @@
  * python3-optuna through test/bench/optuna/ask_tell.py), same budget and seeds. Checks the goal of
  * issue 15: at every k, our median regret ≤ Optuna's sequential TPE and ≤ 1.5 × our sequential one.
  *
- *   [--parallel 1,4,8] [--seeds 20] [--problems branin,...] [--sampler auto|none] [--optuna tpe,tpe_mv,cmaes,qmc]
+ *   [--parallel 1,4,8] [--seeds 20] [--seed0 0] [--problems branin,...] [--sampler auto|none] [--optuna tpe,tpe_mv,cmaes,qmc]
  *
  * Writes test-results/bench/optuna-parallel.json (optuna-parallel.<problems>.json for --problems). svc_cancer needs a Python evaluator of the
  * repository; without one it is skipped with a note.
@@ -33,12 +33,14 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
   const parallels = parseParallelList(value('parallel') ?? '1,4,8');
   const seeds = Number(value('seeds') ?? (argv.includes('--full') ? 20 : 5));
   if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds must be a positive integer, got ${value('seeds')}`);
+  const seed0 = Number(value('seed0') ?? 0);
+  if (!Number.isInteger(seed0) || seed0 < 0) throw new Error(`--seed0 must be a non-negative integer, got ${value('seed0')}`);
   const sampler = value('sampler') ?? 'auto';
   const optunaSamplers = parseOptunaList(value('optuna') ?? 'tpe');
   const names = (value('problems') ?? 'branin,hartmann6,rosenbrock4,ackley5,hpo_synth,svc_cancer').split(',');
   const trials = 100;
   // A subset of problems (e.g. one per process) is saved on its own.
-  const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') || sampler === 'none' ? `optuna-parallel.${[sampler === 'none' ? 'optuna-only' : '', value('problems') ? names.join('+') : ''].filter(Boolean).join('.')}.json` : 'optuna-parallel.json');
+  const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') || sampler === 'none' || seed0 ? `optuna-parallel.${[sampler === 'none' ? 'optuna-only' : '', value('problems') ? names.join('+') : '', seed0 ? `seed${seed0}` : ''].filter(Boolean).join('.')}.json` : 'optuna-parallel.json');
   const session = new OptunaAskTell();
   const records: ParallelRecord[] = [];
   const notes: string[] = [];
@@ -52,7 +54,7 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
         continue;
       }
       const started = Date.now();
-      records.push(...(await compareParallel({ problem, sampler, parallels, seeds: Array.from({ length: seeds }, (_, i) => i), trials, optuna: { session, samplers: optunaSamplers } })));
+      records.push(...(await compareParallel({ problem, sampler, parallels, seeds: Array.from({ length: seeds }, (_, i) => seed0 + i), trials, optuna: { session, samplers: optunaSamplers } })));
       process.stderr.write(`  ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     }
   } finally {
@@ -67,17 +69,17 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
     summary[name] = Object.fromEntries(med);
     const seq = med.get(`${ours}@1`) ?? NaN;
     const optunaSeq = med.get('optuna:tpe@1');
-    const ok = parallels.every(k => {
+    const ok = sampler !== 'none' && parallels.every(k => {
       const v = med.get(`${ours}@${k}`) ?? NaN;
       return (optunaSeq === undefined || v <= optunaSeq) && v <= 1.5 * seq;
     });
-    rows.push([name, ...parallels.map(k => fmt(med.get(`${ours}@${k}`))), ...optunaSamplers.flatMap(s => parallels.map(k => fmt(med.get(`optuna:${s}@${k}`)))), ok ? 'met' : 'missed']);
+    rows.push([name, ...parallels.map(k => fmt(med.get(`${ours}@${k}`))), ...optunaSamplers.flatMap(s => parallels.map(k => fmt(med.get(`optuna:${s}@${k}`)))), sampler === 'none' ? '—' : ok ? 'met' : 'missed']);
   }
   const widths = head.map((_, c) => Math.max(...rows.map(r => r[c].length)));
   const text = rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
   process.stdout.write(`\nMedian regret after ${trials} trials over ${seeds} seeds (goal: ours at every k ≤ Optuna's sequential TPE and ≤ 1.5 × ours at k=1)\n${text}\n`);
   for (const n of notes) process.stdout.write(`note: ${n}\n`);
   mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ trials, seeds, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, notes, records }, null, 1));
+  writeFileSync(out, JSON.stringify({ trials, seeds, seed0, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, notes, records }, null, 1));
   process.stdout.write(`wrote ${out}\n`);
 }
