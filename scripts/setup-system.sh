@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# System packages the unit tests and benchmarks use beyond npm, from Debian: Python with scikit-learn and
-# Optuna for the svc_cancer problem and the side-by-side comparison (shared/bench/ref.py), and Slurm with
-# munge for the executor's tests against a real single-node cluster (started by test/slurm/start-slurm.sh),
-# nbclient/nbformat/ipykernel for notebook trials, and python3-venv for the in-host interpreter test.
+# System packages the integration tests and benchmarks use beyond npm, from Debian: Python with
+# scikit-learn, SciPy and Optuna for the svc_cancer problem and the side-by-side comparison with Optuna
+# (test/bench/optuna/), Slurm with munge for the executor's tests against a real single-node cluster
+# (started by test/slurm/start-slurm.sh), nbclient/nbformat/ipykernel for notebook trials, and
+# python3-venv for the in-host interpreter test.
 # Code-server and chromium come from test/host/setup.sh. Installs only what is missing, and only as root;
 # otherwise says what to run.
 set -euo pipefail

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:optuna`: our default sampler against Optuna's TPE, side by side in one run (same
- * problems, seeds and budgets). ref.py runs in a child process concurrently with our side, so the
- * two use one core each. Prints the ratio table and writes test-results/bench/optuna-compare.json.
+ * problems, seeds and budgets). Optuna's side (test/bench/optuna/optuna_side.py, Debian's
+ * python3-optuna) runs in a child process concurrently with ours, so the two use one core each. Prints the ratio table and writes test-results/bench/optuna-compare.json.
  *
  *   node -r esbuild-register test/bench/optuna-compare.ts [--full] [--seeds K] [--problems a,b] [--sampler auto]
  *     [--only problems,overhead,pruning]   (a subset is saved as optuna-compare.<parts>.json)
@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { LC_PROBLEMS, PROBLEMS } from '../../src/core/bench/problems';
 import { bestWithinEpochs, median, runOverhead, runPruningStudy, runSamplerStudy } from '../../src/core/bench/runner';
 import { createPruner, createSampler } from '../../src/core/search/index';
-import { DEFAULT_REF_PY, RefServeEvaluator, refPython } from '../../src/cli/commands/bench';
+import { benchPython, PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
 import { parallelMain } from './optuna-parallel';
 
 const argv = process.argv.slice(2);
@@ -37,7 +37,7 @@ const LC = 'lc_mild' as const;
 const PRUNERS = ['median', 'asha', 'hyperband'] as const;
 const PRUNING_SEEDS = Math.min(SEEDS, 10);
 const PRUNING_SAMPLERS = [SAMPLER, 'random'];
-const REF_PY = process.env.HPSTUDIO_REF_PY || DEFAULT_REF_PY;
+const OPTUNA_SIDE = join(__dirname, 'optuna', 'optuna_side.py');
 const OUT = join(__dirname, '..', '..', 'test-results', 'bench', OUT_NAME);
 
 if (!Number.isInteger(SEEDS) || SEEDS < 1) throw new Error(`--seeds must be a positive integer, got ${value('seeds')}`);
@@ -45,21 +45,21 @@ for (const p of PROBLEM_NAMES) if (!(p in PROBLEMS)) throw new Error(`unknown pr
 
 type Json = Record<string, unknown>;
 
-/** Runs ref.py jobs one after another (one core), collecting their JSON lines. */
-function runRefJobs(jobs: string[][]): Promise<Json[][]> {
+/** Runs Optuna jobs one after another (one core), collecting their JSON lines. */
+function runOptunaJobs(jobs: string[][]): Promise<Json[][]> {
   return new Promise((resolve, reject) => {
     const results: Json[][] = [];
     const next = (i: number) => {
       if (i === jobs.length) return resolve(results);
       const started = Date.now();
-      const child = spawn(refPython(), [REF_PY, ...jobs[i], '--no-trace'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(benchPython(), [OPTUNA_SIDE, ...jobs[i]], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
       child.on('error', reject);
       child.on('exit', code => {
-        if (code !== 0) return reject(new Error(`ref.py ${jobs[i].join(' ')} failed (${code}): ${err.slice(-500)}`));
+        if (code !== 0) return reject(new Error(`optuna_side.py ${jobs[i].join(' ')} failed (${code}): ${err.slice(-500)}`));
         results.push(out.split('\n').filter(l => l.trim()).map(l => JSON.parse(l) as Json));
         process.stderr.write(`  [optuna] ${jobs[i].join(' ')} — ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         next(i + 1);
@@ -84,21 +84,17 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   const t0 = Date.now();
   process.stderr.write(`optuna-compare: ${SEEDS} seeds, ${TRIALS} trials, sampler ${SAMPLER}, problems ${PROBLEM_NAMES.join(', ')}${FULL ? ' (full)' : ''}\n`);
-  const seedArgs = ['--seeds', String(SEEDS), '--seed-start', '0'];
   const refJobs = [
-    ...(PARTS.has('overhead') ? [['--overhead', String(OVERHEAD_TRIALS), '--sampler', 'tpe']] : []),
-    ...PROBLEM_NAMES.map(p => ['--problem', p, '--sampler', 'tpe', '--trials', String(TRIALS), ...seedArgs]),
+    ...(PARTS.has('overhead') ? [['overhead', '--trials', String(OVERHEAD_TRIALS), '--sampler', 'tpe']] : []),
+    ...PROBLEM_NAMES.map(p => ['study', '--problem', p, '--sampler', 'tpe', '--trials', String(TRIALS), '--seeds', `0..${SEEDS - 1}`]),
     ...(PARTS.has('pruning')
-      ? [
-          ['--pruning', 'none', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
-          ['--pruning', 'hyperband', '--sampler', 'tpe', '--lc-problem', LC, '--trials', String(TRIALS), '--seeds', String(PRUNING_SEEDS)],
-        ]
+      ? ['none', 'hyperband'].map(pruner => ['pruning', '--problem', LC, '--pruner', pruner, '--sampler', 'tpe', '--trials', String(TRIALS), '--seeds', `0..${PRUNING_SEEDS - 1}`])
       : []),
   ];
-  const refPromise = runRefJobs(refJobs);
+  const refPromise = runOptunaJobs(refJobs);
   refPromise.catch(() => undefined);
 
-  // Our side, in this process, while ref.py works on the other core.
+  // Our side, in this process, while Optuna works on the other core.
   const ovRuns = [];
   for (const s of PARTS.has('overhead') ? [0, 1, 2] : []) {
     ovRuns.push(runOverhead(createSampler(SAMPLER, s), OVERHEAD_TRIALS));
@@ -110,8 +106,8 @@ async function main(): Promise<void> {
   for (const name of PROBLEM_NAMES) {
     const problem = PROBLEMS[name];
     const started = Date.now();
-    const evaluator = problem.evaluate ? undefined : new RefServeEvaluator(name, REF_PY);
-    // Our loop is CPU-bound: yield to the event loop every few trials so ref.py's jobs are
+    const evaluator = problem.evaluate ? undefined : new PythonEvaluator(name);
+    // Our loop is CPU-bound: yield to the event loop every few trials so Optuna's jobs are
     // started and reaped on time (otherwise the two sides would run one after the other).
     let calls = 0;
     const base = problem.evaluate;
@@ -165,25 +161,25 @@ async function main(): Promise<void> {
     }
   }
   process.stderr.write(`  [ours] pruning ${LC} done\n`);
-  process.stderr.write('  waiting for ref.py…\n');
+  process.stderr.write('  waiting for Optuna…\n');
   const refList = await refPromise;
   // Results by job: 'overhead', each problem name, 'lc:none', 'lc:hyperband'.
   const ref = (key: string): Json[] => {
-    const i = refJobs.findIndex(j => (key === 'overhead' ? j[0] === '--overhead' : key.startsWith('lc:') ? j[1] === key.slice(3) && j[0] === '--pruning' : j[1] === key && j[0] === '--problem'));
+    const i = refJobs.findIndex(j => (key === 'overhead' ? j[0] === 'overhead' : key.startsWith('lc:') ? j[0] === 'pruning' && j[4] === key.slice(3) : j[0] === 'study' && j[2] === key));
     return i >= 0 ? refList[i] : [];
   };
 
   // ---- assemble ----
-  const refOverhead = PARTS.has('overhead') ? Number(ref('overhead')[0].mean_ms_per_trial) : NaN;
+  const refOverhead = PARTS.has('overhead') ? Number(ref('overhead')[0].ms_per_trial) : NaN;
   const rows: string[][] = [['problem', 'ours@50', 'optuna@50', 'ratio@50', 'ours@100', 'optuna@100', 'ratio@100', 'verdict']];
   const problems: Json = {};
   let halfCount = 0;
   let allBeat = true;
   PROBLEM_NAMES.forEach(name => {
     const recs = ref(name);
-    const refAt = (b: number) => recs.map(r => (r.best_value_after as number[])[(r.checkpoints as number[]).indexOf(b)]);
+    const refAt = (b: number) => recs.map(r => (r.best_at as Record<string, number>)[String(b)]);
     const all = [...ours[name].values100, ...refAt(100)];
-    // Unknown optimum (svc_cancer): the best value seen anywhere, as ref.py's summary does.
+    // Unknown optimum (svc_cancer): the best value seen anywhere in this run.
     const fStar = Math.min(PROBLEMS[name].fStar, ...all);
     const reg = (xs: number[]) => median(xs.map(v => v - fStar));
     const o50 = reg(ours[name].values50);
@@ -198,11 +194,11 @@ async function main(): Promise<void> {
     if (!beat) allBeat = false;
     if (half) halfCount++;
     rows.push([name, fmt(o50), fmt(r50), fmt(q50), fmt(o100), fmt(r100), fmt(q100), half ? '≤ ½ both' : beat ? '≤ 1 both' : 'WORSE']);
-    problems[name] = { f_star: fStar, seeds: SEEDS, ours_median_regret: { 50: o50, 100: o100 }, optuna_tpe_median_regret: { 50: r50, 100: r100 }, ratio: { 50: q50, 100: q100 }, ours_overhead_ms_per_trial: median(ours[name].overhead), optuna_overhead_ms_per_trial: median(recs.map(r => Number(r.per_trial_overhead_ms))) };
+    problems[name] = { f_star: fStar, seeds: SEEDS, ours_median_regret: { 50: o50, 100: o100 }, optuna_tpe_median_regret: { 50: r50, 100: r100 }, ratio: { 50: q50, 100: q100 }, ours_overhead_ms_per_trial: median(ours[name].overhead), optuna_overhead_ms_per_trial: median(recs.map(r => Number(r.overhead_ms))) };
   });
   const ovRatio = oursOverhead / refOverhead;
 
-  const refNone = ref('lc:none').map(r => Number(r.best_regret));
+  const refNone = ref('lc:none').map(r => Number(r.regret));
   const refHb = ref('lc:hyperband');
   const prRows: string[][] = [['sampler+pruner', 'median trials', 'median epochs', '% of 8100', 'median regret', 'reaches its no-pruning regret with ≤ 25% epochs', 'beats Optuna TPE no-pruning']];
   const pruningJson: Json = {};
@@ -220,9 +216,9 @@ async function main(): Promise<void> {
       pruningJson[key] = { seeds: e.regret.length, median_trials: median(e.trials), median_epochs: ep, median_regret: r, reaches_own_no_pruning_regret: reaches, beats_optuna_tpe_no_pruning: beatsRef };
     }
   }
-  const hbEpochs = median(refHb.map(r => Number(r.total_epochs)));
+  const hbEpochs = median(refHb.map(r => Number(r.epochs)));
   prRows.push(['optuna tpe+none', String(TRIALS), String(fullEpochs), '100.0%', fmt(refNoneRegret), '—', '—']);
-  prRows.push(['optuna tpe+hyperband', String(TRIALS), String(hbEpochs), `${((100 * hbEpochs) / fullEpochs).toFixed(1)}%`, fmt(median(refHb.map(r => Number(r.best_regret)))), '', '']);
+  prRows.push(['optuna tpe+hyperband', String(TRIALS), String(hbEpochs), `${((100 * hbEpochs) / fullEpochs).toFixed(1)}%`, fmt(median(refHb.map(r => Number(r.regret)))), '', '']);
 
   const lines: string[] = [];
   if (PROBLEM_NAMES.length) {

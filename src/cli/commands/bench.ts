@@ -1,85 +1,15 @@
 /**
- * `hpstudio bench`: runs a sampler (and optionally a pruner) on the reference benchmark problems —
- * the same problems, seeds and checkpoints as Optuna's ref.py — and prints one JSON line per seed
- * or a table. svc_cancer is evaluated by ref.py itself (`--serve`, JSON lines over a pipe).
+ * `hpstudio bench`: runs a sampler (and optionally a pruner) on the benchmark problems — the same
+ * problems, seeds and checkpoints as the Optuna side of `npm run bench:optuna` — and prints one JSON
+ * line per seed or a table. svc_cancer trains a real model in Python (test/bench/optuna/problems.py).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { getProblem, LC_PROBLEMS, PROBLEMS, type Params } from '../../core/bench/problems';
 import { median, runOverhead, runPruningStudy, runSamplerStudy } from '../../core/bench/runner';
 import { createPruner, createSampler, SAMPLER_NAMES } from '../../core/search/index';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { OPTUNA_SAMPLERS } from '../bench/optunaAskTell';
 import { parseOptunaList, parseParallelList, runParallelBench } from '../bench/parallelBench';
-
-export const DEFAULT_REF_PY = '/work/shared/bench/ref.py';
-
-/** Python for ref.py: $HPSTUDIO_PYTHON, else Debian's (where python3-optuna/sklearn live), else PATH. */
-export function refPython(): string {
-  return process.env.HPSTUDIO_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-}
-
-/**
- * Evaluates svc_cancer points through `ref.py --problem svc_cancer --serve`: one JSON object per
- * line in, one value (Python repr of a float) per line out, strictly in order.
- */
-export class RefServeEvaluator {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private buffer = '';
-  private readonly waiting: { resolve: (v: number) => void; reject: (e: Error) => void; params: string }[] = [];
-  private stderr = '';
-  private exited: string | undefined;
-
-  constructor(problem: string, refPy = process.env.HPSTUDIO_REF_PY || DEFAULT_REF_PY) {
-    if (!existsSync(refPy)) throw new Error(`ref.py not found at ${refPy} (set HPSTUDIO_REF_PY or --ref)`);
-    this.child = spawn(refPython(), [refPy, '--problem', problem, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.setEncoding('utf8');
-    this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
-    this.child.stderr.setEncoding('utf8');
-    this.child.stderr.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-2000);
-    });
-    this.child.on('error', err => this.fail(`could not start ${refPython()}: ${err.message}`));
-    this.child.on('exit', (code, signal) => this.fail(`ref.py exited (${signal ?? code})${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl).trim();
-      this.buffer = this.buffer.slice(nl + 1);
-      if (!line) continue;
-      const w = this.waiting.shift();
-      if (!w) continue;
-      const v = Number(line);
-      if (Number.isFinite(v)) w.resolve(v);
-      else w.reject(new Error(`ref.py answered ${JSON.stringify(line.slice(0, 200))} for ${w.params}`));
-    }
-  }
-
-  private fail(message: string): void {
-    if (this.exited) return;
-    this.exited = message;
-    for (const w of this.waiting.splice(0)) w.reject(new Error(message));
-  }
-
-  evaluate(params: Params): Promise<number> {
-    // Rejected rather than thrown, so callers awaiting a batch see every failure the same way.
-    if (this.exited) return Promise.reject(new Error(this.exited));
-    const text = JSON.stringify(params);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject, params: text });
-      this.child.stdin.write(`${text}\n`);
-    });
-  }
-
-  close(): void {
-    this.exited ??= 'closed';
-    this.child.stdin.end();
-    this.child.kill();
-  }
-}
+import { EVALUATOR_ENV, EVALUATOR_IN_REPO, PythonEvaluator, repoEvaluatorScript } from '../bench/pythonEvaluator';
 
 const OPTIONS = {
   problem: { type: 'string', short: 'p' },
@@ -90,7 +20,7 @@ const OPTIONS = {
   pruner: { type: 'string' },
   'epoch-budget': { type: 'number' },
   overhead: { type: 'number' },
-  ref: { type: 'string' },
+  evaluator: { type: 'string' },
   parallel: { type: 'string' },
   optuna: { type: 'string' },
   json: { type: 'flag' },
@@ -117,10 +47,8 @@ function table(rows: string[][]): string {
   return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
 }
 
-export const benchCommand: CliCommand = {
-  name: 'bench',
-  summary: 'benchmark a sampler/pruner on reference problems (compare with Optuna)',
-  usage: [
+function usageText(): string {
+  return [
     'Usage: hpstudio bench --problem P --sampler S [--trials N] [--seeds K] [--seed0 X] [--pruner R] [--json]',
     '       hpstudio bench --problem P --parallel 1,4,8 [--optuna tpe,cmaes] [--sampler S] [--trials N] [--seeds K] [--json]',
     '       hpstudio bench --overhead N [--sampler S] [--json]',
@@ -142,7 +70,8 @@ export const benchCommand: CliCommand = {
     '      --pruner R        pruner for lc_synth / lc_mild (default none)',
     '      --epoch-budget E  learning curves: run trials until E epochs were spent (instead of N trials)',
     '      --overhead N      time the sampler alone over N trials of x²+y² and print ms/trial',
-    '      --ref PATH        ref.py used to evaluate svc_cancer (default $HPSTUDIO_REF_PY or /work/shared/bench/ref.py)',
+    '      --evaluator PATH  Python script that evaluates svc_cancer (`PATH serve svc_cancer`, JSON lines)',
+    `                        (default $${EVALUATOR_ENV}, else ${repoEvaluatorScript() ?? `${EVALUATOR_IN_REPO} of the source repository`})`,
     '      --parallel LIST   run each study with k trials in flight for each k in LIST (simulated',
     '                        schedule: seeded durations, results told in completion order)',
     '      --optuna LIST     with --parallel: also run these Optuna samplers under the same schedule',
@@ -150,7 +79,16 @@ export const benchCommand: CliCommand = {
     '      --json            JSON lines instead of a table',
     '',
     'Progress goes to stderr.',
-  ].join('\n'),
+  ].join('\n');
+}
+
+export const benchCommand: CliCommand = {
+  name: 'bench',
+  summary: 'benchmark a sampler/pruner on the benchmark problems (compare with Optuna)',
+  // A getter: finding the repository's evaluator touches the disk, which only --help needs.
+  get usage() {
+    return usageText();
+  },
 
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const { positional, options } = parseArgs(argv, OPTIONS);
@@ -189,7 +127,7 @@ export const benchCommand: CliCommand = {
       const parallels = parseParallelList(String(options.parallel));
       const optuna = parseOptunaList(String(options.optuna ?? ''));
       const problem = getProblem(problemName);
-      const evaluator = problem.evaluate ? undefined : new RefServeEvaluator(problemName, typeof options.ref === 'string' ? options.ref : undefined);
+      const evaluator = problem.evaluate ? undefined : new PythonEvaluator(problemName, typeof options.evaluator === 'string' ? options.evaluator : undefined);
       try {
         const seedList = Array.from({ length: seeds }, (_, i) => seed0 + i);
         return await runParallelBench({ problem, evaluate: evaluator && (p => evaluator.evaluate(p)), sampler: samplerName, parallels, optuna, seeds: seedList, trials, json }, io);
@@ -204,7 +142,7 @@ export const benchCommand: CliCommand = {
     const perCheckpoint = new Map<string, number[]>();
     const overheads: number[] = [];
     let checkpoints: string[] = [];
-    let evaluator: RefServeEvaluator | undefined;
+    let evaluator: PythonEvaluator | undefined;
     try {
       for (let s = seed0; s < seed0 + seeds; s++) {
         if (io.signal.aborted) return 130;
@@ -223,7 +161,7 @@ export const benchCommand: CliCommand = {
           const problem = getProblem(problemName);
           let evaluate: ((p: Params) => number | Promise<number>) | undefined = problem.evaluate;
           if (!evaluate) {
-            const ev = (evaluator ??= new RefServeEvaluator(problemName, typeof options.ref === 'string' ? options.ref : undefined));
+            const ev = (evaluator ??= new PythonEvaluator(problemName, typeof options.evaluator === 'string' ? options.evaluator : undefined));
             evaluate = p => ev.evaluate(p);
           }
           const r = await runSamplerStudy(problem.space, evaluate!, sampler, trials, { signal: io.signal });

@@ -1,7 +1,8 @@
 /**
- * Benchmark problems shared with the Optuna reference runner (/work/shared/bench/ref.py). Each is
- * written as scalar float64 arithmetic in exactly the reference's evaluation order so values agree
- * to the last bits (only libm exp/cos/pow may differ by an ulp).
+ * Benchmark problems, minimised by our samplers here and by Optuna in test/bench/optuna/problems.py
+ * (the side-by-side benchmark). Each is scalar float64 arithmetic in one fixed evaluation order, so
+ * the two ports agree to the last bits (only libm exp/cos/pow may differ by an ulp); unit tests check
+ * them against exact values (test/fixtures/bench/testvectors.json).
  */
 import type { ParamValue, SearchSpace } from '../search/types';
 import { categoricalParam, floatParam, intParam } from '../search/space';

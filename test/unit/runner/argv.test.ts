@@ -6,8 +6,8 @@ import { ArgvError, buildTrialArgv, formatParamValue, hydraValue, PARAMS_FILE, v
 import type { LaunchSpec } from '../../../src/core/runner/types';
 import type { ParamValue } from '../../../src/core/search/types';
 
-const cwd = '/work/study';
-const trialDir = '/work/study/.hpstudio/trials/7';
+const cwd = '/home/user/study';
+const trialDir = '/home/user/study/.hpstudio/trials/7';
 const build = (spec: Partial<LaunchSpec>, params: Record<string, ParamValue> = {}) =>
   buildTrialArgv({ cwd, program: 'train.py', ...spec }, params, { trialDir, platform: 'linux' });
 
@@ -53,8 +53,8 @@ function hydraRead(token: string): string {
 describe('runner/argv: buildTrialArgv', () => {
   it('uses the default command: interpreter, absolute program, one --name=value token per param', () => {
     const r = build({}, { lr: 0.001, optimizer: 'adam', epochs: 10 });
-    assert.deepEqual(r.argv, ['python3', '/work/study/train.py', '--lr=0.001', '--optimizer=adam', '--epochs=10']);
-    assert.equal(r.programPath, '/work/study/train.py');
+    assert.deepEqual(r.argv, ['python3', '/home/user/study/train.py', '--lr=0.001', '--optimizer=adam', '--epochs=10']);
+    assert.equal(r.programPath, '/home/user/study/train.py');
   });
 
   it('keeps hostile values as one literal token each', () => {
@@ -74,7 +74,7 @@ describe('runner/argv: buildTrialArgv', () => {
     );
     assert.deepEqual(r.argv, [
       '/opt/py/bin/python',
-      '/work/study/train.py',
+      '/home/user/study/train.py',
       '--lr=0.5',
       '--name=x y',
       'lr=0.5',
@@ -95,12 +95,12 @@ describe('runner/argv: buildTrialArgv', () => {
 
   it('resolves the program against cwd, so a program named like an option stays a path', () => {
     const r = build({ program: '-c' });
-    assert.equal(r.argv[1], '/work/study/-c');
+    assert.equal(r.argv[1], '/home/user/study/-c');
   });
 
   it('appends params per argStyle when the command has no args macro', () => {
     assert.deepEqual(build({ command: ['./run.sh'] }, { lr: 0.1 }).argv, ['./run.sh', '--lr=0.1']);
-    assert.deepEqual(build({ argStyle: 'hydra' }, { 'model.lr': 0.1, opt: 'adam' }).argv, ['python3', '/work/study/train.py', 'model.lr=0.1', 'opt=adam']);
+    assert.deepEqual(build({ argStyle: 'hydra' }, { 'model.lr': 0.1, opt: 'adam' }).argv, ['python3', '/home/user/study/train.py', 'model.lr=0.1', 'opt=adam']);
     assert.deepEqual(build({ command: ['./run.sh', '${args_json}'], argStyle: 'hydra' }, { lr: 0.1 }).argv, ['./run.sh', '{"lr":0.1}']);
   });
 
@@ -113,7 +113,7 @@ describe('runner/argv: buildTrialArgv', () => {
   it('writes a nested, PyYAML-safe override.yaml and passes its path', () => {
     const r = build({ argStyle: 'override-file' }, { 'model.lr': 1e-7, 'model.depth': 4, opt: 'yes', big: 1e21, on: true, none: null });
     const file = path.join(trialDir, 'override.yaml');
-    assert.deepEqual(r.argv, ['python3', '/work/study/train.py', file]);
+    assert.deepEqual(r.argv, ['python3', '/home/user/study/train.py', file]);
     const content = r.files.find(f => f.path === file)?.content ?? '';
     // PyYAML reads `1e-7` as a string: the writer must put a dot in the mantissa.
     assert.match(content, /lr: 1\.0e-7/);
