@@ -1,12 +1,9 @@
-/** The Slurm executor's pure parts and its control flow against a fake command runner (no cluster). */
+/**
+ * The Slurm executor's pure parts and its control flow against a fake command runner (no cluster).
+ * What a real bash makes of the generated scripts is in test/integration/runner/slurm-bash.test.ts.
+ */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import fc from 'fast-check';
 import {
-  buildArrayScript,
   buildBatchScript,
   checkExtraSbatchArgs,
   escapeSlurmFilename,
@@ -19,45 +16,11 @@ import {
   parseSqueue,
   parseStepdLine,
   scontrolEnds,
-  shellQuote,
   SlurmExecutor,
   SubmitRoom,
 } from '../../../src/core/runner/slurm';
 
-const HOSTILE = ["; rm -rf ~", '$(touch MARKER)', '`touch MARKER`', "it's", "'", "''", '\\', '"$HOME"', 'a\nb', '\t', '-n', '!!', '*', '~', '${IFS}', '%j', 'é✓', ''];
-
 describe('runner / Slurm batch script and parsing', () => {
-  it('shellQuote survives a real bash for hostile and random strings (property)', () => {
-    const echo = (value: string) => execFileSync('bash', ['-c', `printf '%s' ${shellQuote(value)}`], { encoding: 'utf8' });
-    for (const v of HOSTILE) assert.equal(echo(v), v);
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')), (s) => echo(s) === s), { numRuns: 150 });
-    assert.throws(() => shellQuote('a\0b'), /NUL character/);
-  });
-
-  it('the generated batch script execs the argv with every value literal, exports the env, enters cwd', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-batch-'));
-    try {
-      const cwd = path.join(dir, "it's $(odd) dir");
-      fs.mkdirSync(cwd);
-      const script = buildBatchScript({
-        argv: [process.execPath, '-e', 'console.log(JSON.stringify({ argv: process.argv.slice(1), env: process.env.EVIL, cwd: process.cwd() }))', ...HOSTILE],
-        cwd,
-        env: { EVIL: '$(touch MARKER)\'"`' },
-        comment: 'line one\nline two',
-      });
-      assert.doesNotMatch(script, /^line two/m, 'a comment cannot inject a line');
-      const file = path.join(dir, 'job.sh');
-      fs.writeFileSync(file, script);
-      const out = JSON.parse(execFileSync('bash', [file], { cwd: dir, encoding: 'utf8' })) as { argv: string[]; env: string; cwd: string };
-      assert.deepEqual(out.argv, HOSTILE);
-      assert.equal(out.env, '$(touch MARKER)\'"`');
-      assert.equal(out.cwd, cwd);
-      assert.equal(fs.existsSync(path.join(dir, 'MARKER')) || fs.existsSync(path.join(cwd, 'MARKER')), false);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   it('refuses environment names a shell cannot export', () => {
     assert.throws(() => buildBatchScript({ argv: ['x'], cwd: '/', env: { 'A;B': '1' } }), /environment variable name "A;B" is not valid/);
     assert.throws(() => buildBatchScript({ argv: [], cwd: '/', env: {} }), /the command to run is empty/);
@@ -137,39 +100,5 @@ describe('runner / Slurm batch script and parsing', () => {
     assert.throws(() => new SlurmExecutor({ pollIntervalMs: 0 }), /pollIntervalMs must be a positive integer/);
     assert.throws(() => new SlurmExecutor({ arrayThrottle: 1.5 }), /arrayThrottle must be a positive integer/);
     assert.throws(() => new SlurmExecutor({ gpus: '1 --wrap=x' }), /gpus "1 --wrap=x" is not a valid Slurm value/);
-  });
-
-  it('the array script runs the i-th trial script for task i in a real bash, with #SBATCH lines first', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-array-'));
-    try {
-      const scripts = ['a', "b's dir"].map((name) => {
-        fs.mkdirSync(path.join(dir, name));
-        const file = path.join(dir, name, 'slurm-job.sh');
-        fs.writeFileSync(file, `#!/bin/bash\necho "ran ${name.replace(/'/g, '')} $1"\n`);
-        return file;
-      });
-      const script = buildArrayScript({ scripts, sbatchLines: ['--qos=high', '--constraint="a100|h100"'], comment: 'study s\n rm -rf /' });
-      const lines = script.split('\n');
-      assert.deepEqual(lines.slice(0, 3), ['#!/bin/bash', '#SBATCH --qos=high', '#SBATCH --constraint="a100|h100"']);
-      assert.doesNotMatch(script, /^ rm -rf/m, 'a comment cannot inject a line');
-      const file = path.join(dir, 'array.sh');
-      fs.writeFileSync(file, script);
-      const run = (task: string | undefined) => {
-        const env = { ...process.env, SLURM_ARRAY_TASK_ID: task };
-        if (task === undefined) delete env.SLURM_ARRAY_TASK_ID;
-        try {
-          return { out: execFileSync('bash', [file], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), code: 0 };
-        } catch (err) {
-          return { out: String((err as { stderr?: string }).stderr), code: (err as { status?: number }).status };
-        }
-      };
-      assert.deepEqual(run('0'), { out: 'ran a \n', code: 0 });
-      assert.deepEqual(run('1'), { out: 'ran bs dir \n', code: 0 });
-      assert.deepEqual(run('2'), { out: 'hpstudio: no trial for array task 2\n', code: 97 });
-      assert.equal(run(undefined).code, 97);
-      assert.throws(() => buildArrayScript({ scripts: [], sbatchLines: [], comment: '' }), /needs at least one trial/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { readJournal } from '../../../src/core/study/journal';
-import { captureIO } from './capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const capture = (cwd: string, signal = new AbortController().signal, tty = false) => captureIO({ cwd, signal, tty });
 
