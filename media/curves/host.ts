@@ -62,6 +62,7 @@ export class HostConnection {
 
   persistSoon(): void {
     if (this.persistTimer) return;
+    this.state.stats.persistPending = true;
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
       this.persist();
@@ -70,6 +71,7 @@ export class HostConnection {
 
   /** Saves a capped picture of the panel: the best/latest trials and thinned drawn curves of the selected metric. */
   persist(): void {
+    this.state.stats.persistPending = false;
     const { store, metric } = this.state;
     const trials = [...store.trials.values()];
     let kept = trials;

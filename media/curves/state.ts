@@ -25,11 +25,13 @@ export interface CurvesStats {
   maxRenderMs: number;
   lastRenderAt: number;
   lastRenderMs: number;
+  /** A state save is scheduled and not written yet (UI tests wait for it before reloading the window). */
+  persistPending: boolean;
 }
 
 export class PanelState {
   readonly store = new CurvesStore();
-  readonly stats: CurvesStats = { messages: 0, dropped: 0, pointsApplied: 0, pointsRendered: 0, renders: 0, maxRenderMs: 0, lastRenderAt: 0, lastRenderMs: 0 };
+  readonly stats: CurvesStats = { messages: 0, dropped: 0, pointsApplied: 0, pointsRendered: 0, renders: 0, maxRenderMs: 0, lastRenderAt: 0, lastRenderMs: 0, persistPending: false };
   metric: string | null = null;
   tab: CurvesTab = 'curves';
   logScale = false;

@@ -1,8 +1,11 @@
 // Shared by the in-host suites (bundled into each test file).
 import * as vscode from 'vscode';
 
-/** Polls until `probe` returns something other than undefined, or fails with what it waited for. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls until `probe` returns something other than undefined, or fails with what it waited for. The
+ * limit only bounds a hang: on a busy 2-core machine the editor can take tens of seconds for a step.
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

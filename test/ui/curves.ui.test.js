@@ -96,8 +96,9 @@ for (const theme of /** @type {const} */ (['dark', 'light'])) {
 
     if (theme === 'dark') {
       it('comes back after a window reload (serializer + saved state)', async () => {
-        // Let the webview save its state (debounced), then reload the whole window.
-        await wb.page.waitForTimeout(2_500);
+        // The panel saves its state shortly after a change (debounced): reload once that save is written.
+        const frameBefore = await curvesFrame(wb.page);
+        while (await frameBefore.locator('body').evaluate(() => window.hpCurvesStats.persistPending)) await wb.page.waitForTimeout(100);
         await runCommand(wb.page, 'Developer: Reload Window');
         await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
         const frame = await curvesFrame(wb.page);

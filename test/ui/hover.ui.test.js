@@ -22,7 +22,7 @@ async function hoverToken(page, tokenText, expect) {
     await page.mouse.move(box.x + 2, box.y + box.height / 2);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
     try {
-      await visibleHover.waitFor({ timeout: 8000 });
+      await visibleHover.waitFor({ timeout: 15_000 });
       const text = await visibleHover.innerText();
       if (expect.test(text)) return text;
     } catch { /* no hover yet */ }
@@ -32,7 +32,7 @@ async function hoverToken(page, tokenText, expect) {
   await token.click();
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+I');
-  await visibleHover.waitFor({ timeout: 8000 });
+  await visibleHover.waitFor({ timeout: 15_000 });
   const text = await visibleHover.innerText();
   assert.match(text, expect);
   return text;
@@ -113,6 +113,6 @@ describe('hovers and the sidebar in the real workbench', function () {
     assert.ok(!paths.some(p => p.endsWith('README.md')), 'no non-config files');
     await wb.screenshot('sidebar-configs-dark');
     await frame.locator('.config', { hasText: 'training_args.json' }).first().click();
-    await wb.page.waitForSelector('.tab.active >> text=training_args.json', { timeout: 15_000 });
+    await wb.page.waitForSelector('.tab.active >> text=training_args.json', { timeout: 60_000 });
   });
 });

@@ -104,10 +104,12 @@ async function frameWith(page, selector, timeout = 60_000) {
 
 /** The Studio sidebar's webview, opened from the activity bar unless it is already showing. */
 async function openSidebar(page) {
-  // Clicking the activity-bar entry of a view that is already open would close it.
-  const open = await frameWith(page, '#root[data-ready="true"] #studies', 1500).catch(() => undefined);
-  if (open) return open;
-  await page.locator('.activitybar .action-item a[aria-label^="Hyperparameter Studio"], .activitybar .action-item[aria-label^="Hyperparameter Studio"]').first().click();
+  // Clicking the activity-bar entry of a view that is already open would close it: the entry of the
+  // open container is marked `checked`, so look before clicking (no guessing how long a frame takes).
+  const entry = page.locator('.activitybar li.action-item').filter({ has: page.locator('[aria-label^="Hyperparameter Studio"]') })
+    .or(page.locator('.activitybar li.action-item[aria-label^="Hyperparameter Studio"]')).first();
+  await entry.waitFor({ timeout: 60_000 });
+  if (!(await entry.evaluate(li => li.classList.contains('checked')))) await entry.click();
   return frameWith(page, '#root[data-ready="true"] #studies');
 }
 

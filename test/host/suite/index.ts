@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const suite = process.env.HPSTUDIO_SUITE ?? 'trusted';
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', forbidOnly: true });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec', forbidOnly: true });
   const files = fs.readdirSync(__dirname).filter(f => f.endsWith('.test.js') && (f.startsWith(`${suite}.`) || f.startsWith('all.')));
   for (const f of files.sort()) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {

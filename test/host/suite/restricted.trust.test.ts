@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { processesIn, waitFor } from '../../unit/worker/helpers';
 
 describe('Restricted Mode', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
   const mlp = () => vscode.Uri.file(path.join(root(), 'configs/model/mlp.yaml'));
   const sweep = () => vscode.Uri.file(path.join(root(), 'quickstart/sweep.yaml'));

@@ -77,7 +77,9 @@ describe('detection, hovers and diagnostics in the real extension host', () => {
   it('stays silent on files that are not ML configs', async () => {
     const uri = file('package.json');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    await new Promise(r => setTimeout(r, 500));
+    // No waiting on a clock: asking for a hover runs the detection of this document version if it has
+    // not run yet, and the diagnostics are updated synchronously from that same detection.
+    assert.equal(await hoverTextAt(uri, new vscode.Position(0, 5)), '');
     // Other extensions (the JSON schema validator) may report here; none of the findings may be ours.
     assert.deepEqual(vscode.languages.getDiagnostics(uri).filter(d => d.source === 'Hyperparameter Studio'), []);
   });

@@ -14,7 +14,7 @@ import type { StudySnapshot } from '../../../src/core/study/studyIndex';
 const studies = async () => (await vscode.commands.executeCommand<StudySnapshot[]>('hpstudio.getStudies')) ?? [];
 
 describe('studies from the editor (trusted workspace)', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
   const quickstart = () => path.join(root(), 'quickstart');
 

@@ -9,14 +9,21 @@ import { captureIO } from '../../unit/cli/capture';
 
 const capture = (cwd: string, signal = new AbortController().signal, tty = false) => captureIO({ cwd, signal, tty });
 
-/** A real trainer: prints one JSON line per epoch; the loss approaches (x - 0.3)^2; `fail: 1` exits 3. */
+/**
+ * A real trainer: prints one JSON line per epoch; the loss approaches (x - 0.3)^2; `fail: 1` exits 3.
+ * With `hold_from: N` and `release: FILE`, trials numbered N and up stop after their first epoch until
+ * FILE exists: a test can then act while they are certainly running, however slow the machine.
+ */
 const TRAINER = `
+const fs = require('fs');
 const args = Object.fromEntries(process.argv.slice(2).map(a => a.replace(/^--/, '').split('=')));
 const x = Number(args.x);
 if (args.fail === '1') { console.error('boom: x=' + x); process.exit(3); }
 const epochs = Number(args.epochs || 3);
+const held = Number(process.env.HPSTUDIO_TRIAL_ID) >= Number(args.hold_from ?? Infinity);
 let i = 0;
 const tick = () => {
+  if (i === 1 && held && !fs.existsSync(args.release)) return setTimeout(tick, 20);
   console.log(JSON.stringify({ epoch: i, loss: (x - 0.3) ** 2 + 1 / (i + 1) }));
   if (++i < epochs) setTimeout(tick, Number(args.delay || 0)); else console.log(JSON.stringify({ loss: (x - 0.3) ** 2 }));
 };
@@ -28,7 +35,7 @@ function study(extra = '', params = '  x: {min: 0.0, max: 1.0}\n'): string {
 }
 
 describe('hpstudio tune', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let ws: string;
   beforeEach(() => {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'hp-tune-'));
@@ -118,12 +125,13 @@ describe('hpstudio tune', function () {
   });
 
   it('recovers from a SIGKILLed hpstudio process: finished trials stay, the orphaned ones fail and are re-queued', async () => {
-    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study('  epochs: {value: 30}\n  delay: {value: 30}\nretry_failed: true\n'));
+    const release = path.join(ws, 'release');
+    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study(`  epochs: {value: 5}\n  hold_from: {value: 2}\n  release: {value: ${JSON.stringify(release)}}\nretry_failed: true\n`));
     const journal = path.join(ws, '.hpstudio', 'studies', 'demo', 'journal.jsonl');
     const bin = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'bin.ts');
     const cli = spawn(process.execPath, ['-r', require.resolve('esbuild-register'), bin, 'tune', 'sweep.yaml', '--trials', '5', '--parallel', '2'], { cwd: ws, stdio: 'ignore' });
     const exited = new Promise(resolve => cli.on('exit', resolve));
-    // Kill -9 once two trials are complete and two more are running with values.
+    // Kill -9 once two trials are complete and a held one is running with a value.
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
         if (cli.exitCode !== null) {
@@ -141,6 +149,7 @@ describe('hpstudio tune', function () {
       }, 20);
     });
     await exited;
+    fs.writeFileSync(release, ''); // the orphaned trials finish; resumed ones do not wait
     const before = readJournal(journal).study.trials;
     const orphans = before.filter(t => t.state === 'running');
     assert.ok(orphans.length >= 1);
@@ -160,11 +169,12 @@ describe('hpstudio tune', function () {
   });
 
   it('stops every trial on Ctrl-C (exit 130) and --resume finishes without rerunning finished trials', async () => {
-    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study('  epochs: {value: 40}\n  delay: {value: 25}\n'));
+    const release = path.join(ws, 'release');
+    fs.writeFileSync(path.join(ws, 'sweep.yaml'), study(`  epochs: {value: 5}\n  hold_from: {value: 2}\n  release: {value: ${JSON.stringify(release)}}\n`));
     const controller = new AbortController();
     const c = capture(ws, controller.signal);
     const journal = path.join(ws, '.hpstudio', 'studies', 'demo', 'journal.jsonl');
-    // Abort once the second wave of trials has started (trials 0-1 done, 2-3 running).
+    // Abort once the second wave of trials has started (trials 0-1 done, 2-3 running and held).
     const poll = setInterval(() => {
       if (fs.existsSync(journal) && readJournal(journal).study.trials.filter(t => t.state === 'complete').length >= 2) {
         const running = readJournal(journal).study.trials.filter(t => t.state === 'running');
@@ -183,6 +193,7 @@ describe('hpstudio tune', function () {
     assert.ok(interrupted.length >= 1);
     const completedBefore = first.trials.filter((t: { state: string }) => t.state === 'complete').map((t: { number: number }) => t.number);
 
+    fs.writeFileSync(release, '');
     const again = capture(ws);
     assert.equal(await runCli(['tune', 'sweep.yaml', '--trials', '6', '--parallel', '2', '--resume', '--json'], again.io), 0, again.err());
     const second = JSON.parse(again.out());
