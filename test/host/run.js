@@ -10,6 +10,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { runTests } = require('@vscode/test-electron');
 const { ROOT, ensureInstalled } = require('./codeServer');
+const { copyCleanWorkspace, describeCopy } = require('./cleanCopy');
 
 /** Each suite: which workspace fixture it opens and whether the folder is trusted. */
 const suites = [
@@ -22,10 +23,12 @@ const suites = [
 
 function copyWorkspace(rel) {
   // Tests edit files (apply best, quick fixes): run them on a throwaway copy.
+  // Without the user's state in this clone (a study `npm start` left in examples/.hpstudio …).
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-ws-'));
-  fs.cpSync(path.join(ROOT, rel), dir, { recursive: true });
+  const notes = [describeCopy(rel, copyCleanWorkspace(path.join(ROOT, rel), dir))];
   // The studies run the real quickstart the README points users to, not a copy of it.
-  fs.cpSync(path.join(ROOT, 'examples', 'quickstart'), path.join(dir, 'quickstart'), { recursive: true });
+  notes.push(describeCopy('examples/quickstart', copyCleanWorkspace(path.join(ROOT, 'examples', 'quickstart'), path.join(dir, 'quickstart'))));
+  for (const note of notes.filter(Boolean)) console.log(`test workspace: ${note}`);
   return dir;
 }
 

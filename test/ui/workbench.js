@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { ROOT, makeProfile, installVsix, startServer, launchBrowser, workbenchUrl } = require('../host/codeServer');
+const { copyCleanWorkspace, describeCopy } = require('../host/cleanCopy');
 
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
@@ -18,9 +19,11 @@ async function openWorkbench(options) {
   const themeName = options.theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
   const profile = makeProfile({ 'workbench.colorTheme': themeName, 'security.workspace.trust.enabled': !!options.trust, ...(options.settings || {}) });
   installVsix(profile, vsix);
-  // Tests change files: work on a throwaway copy of the workspace.
+  // Tests change files: work on a throwaway copy of the workspace, without the user's state in this
+  // clone (a study `npm start` left in examples/.hpstudio would be offered for resume, say).
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-uiws-'));
-  fs.cpSync(path.resolve(ROOT, options.workspace), workspace, { recursive: true });
+  const note = describeCopy(options.workspace, copyCleanWorkspace(path.resolve(ROOT, options.workspace), workspace));
+  if (note) console.log(`      test workspace: ${note}`);
   const server = await startServer({ profile, trust: !!options.trust });
   const browser = await launchBrowser(profile);
   const page = browser.pages()[0] || (await browser.newPage());
@@ -57,12 +60,12 @@ async function openFile(page, relativePath, expectText) {
   const parts = relativePath.split('/');
   for (let i = 0; i < parts.length; i++) {
     const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: 60_000 });
     const isFolder = i < parts.length - 1;
     if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
     await row.click();
   }
-  await page.waitForSelector(`.tab.active >> text=${parts[parts.length - 1]}`, { timeout: 15_000 });
+  await page.waitForSelector(`.tab.active >> text=${parts[parts.length - 1]}`, { timeout: 60_000 });
   if (expectText) await page.waitForSelector(`.monaco-editor .view-lines >> text=${expectText}`, { timeout: 30_000 });
 }
 
@@ -74,9 +77,9 @@ async function runCommand(page, title) {
   for (let attempt = 1; ; attempt++) {
     try {
       await page.keyboard.press('F1');
-      await page.waitForSelector('.quick-input-widget:visible input', { timeout: 15_000 });
+      await page.waitForSelector('.quick-input-widget:visible input', { timeout: 30_000 });
       await page.keyboard.type(title);
-      await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${title}`, { timeout: 15_000 });
+      await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${title}`, { timeout: 30_000 });
       await page.keyboard.press('Enter');
       return;
     } catch (err) {
