@@ -9,14 +9,25 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
-const CACHE = process.env.HPSTUDIO_VSCODE_TEST_DIR || path.join(ROOT, '.vscode-test');
-const CS_BIN = path.join(CACHE, 'code-server-4.100.3', 'node_modules', '.bin', 'code-server');
+/**
+ * Where code-server lives: one install per machine in the user's cache, shared by every clone, so a
+ * second clone starts in seconds. HPSTUDIO_VSCODE_TEST_DIR overrides it (a CI cache, a shared disk).
+ */
+const CACHE = process.env.HPSTUDIO_VSCODE_TEST_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'hpstudio');
+const CS_DIR = path.join(CACHE, 'code-server-4.100.3');
+const CS_BIN = path.join(CS_DIR, 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.HPSTUDIO_CHROMIUM || '/usr/bin/chromium';
 
-/** Installs code-server and chromium when missing (npm + apt only). */
-function ensureInstalled() {
-  if (fs.existsSync(CS_BIN) && fs.existsSync(CHROMIUM)) return;
-  const r = spawnSync('bash', [path.join(__dirname, 'setup.sh')], { stdio: 'inherit' });
+/**
+ * Installs code-server (and, for the tests, chromium) when missing, through test/host/setup.sh: npm and
+ * apt only, with progress on stderr.
+ * @param {{ chromium?: boolean }} [options]
+ */
+function ensureInstalled(options = { chromium: true }) {
+  // Without setup.sh's mark the install may have been cut short: setup.sh checks it (about a second).
+  const ready = fs.existsSync(path.join(CS_DIR, '.hpstudio-installed'));
+  if (ready && (!options.chromium || fs.existsSync(CHROMIUM))) return;
+  const r = spawnSync('bash', [path.join(__dirname, 'setup.sh'), ...(options.chromium ? ['--chromium'] : [])], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('test/host/setup.sh failed: see the messages above');
 }
 
@@ -121,4 +132,4 @@ function workbenchUrl(port, folder, payload) {
   return url;
 }
 
-module.exports = { ROOT, CACHE, CS_BIN, ensureInstalled, makeProfile, installVsix, installExtensionFolder, startServer, launchBrowser, workbenchUrl };
+module.exports = { ROOT, CACHE, CS_DIR, CS_BIN, ensureInstalled, makeProfile, installVsix, installExtensionFolder, startServer, launchBrowser, workbenchUrl };
