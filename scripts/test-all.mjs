@@ -1,6 +1,7 @@
 // `npm test`: the whole suite — build, typecheck, lint, unit tests (pure, plain node, seconds),
 // integration tests (real processes, Python, a real Slurm cluster, the worker process), tests inside a
-// real VS Code extension host and UI tests in a real browser. Installs what it needs (npm packages; Debian packages through
+// real VS Code extension host, UI tests in a real browser, and every README development command run
+// once in a fresh copy of the repository. Installs what it needs (npm packages; Debian packages through
 // scripts/setup-system.sh; code-server and chromium through test/host/setup.sh). Every step runs even if
 // an earlier one failed, then a summary with each step's time.
 // `node scripts/test-all.mjs unit integration` runs only the named steps.
@@ -22,6 +23,7 @@ const steps = [
   { name: 'integration', cmd: mocha('test/integration/**/*.test.ts') },
   { name: 'host', cmd: [process.execPath, join(root, 'test/host/run.js')] },
   { name: 'ui', cmd: [process.execPath, join(root, 'test/ui/run.js')] },
+  { name: 'clone', cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
 ];
 const known = steps.map(s => s.name);
 const only = process.argv.slice(2);

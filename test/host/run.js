@@ -1,5 +1,6 @@
 // @ts-check
-// `npm run test:host`: runs the mocha suites in test/host/suite INSIDE a real VS Code extension host, through
+// `npm run test:host [-- suite] [-- --dry-run]`: runs the mocha suites in test/host/suite INSIDE a real
+// VS Code extension host (--dry-run: everything up to starting VS Code), through
 // @vscode/test-electron's runTests. On these machines desktop VS Code cannot be downloaded, so runTests is
 // pointed at test/host/code-shim (code-server + chromium); HPSTUDIO_DESKTOP_VSCODE=1 makes the very same
 // call download and use desktop VS Code instead, on a machine with internet.
@@ -34,14 +35,27 @@ function copyWorkspace(rel) {
 
 async function main() {
   const desktop = process.env.HPSTUDIO_DESKTOP_VSCODE === '1';
-  if (!desktop) ensureInstalled();
+  if (!desktop) ensureInstalled({ chromium: true });
   const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--tests'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
-  const only = process.argv[2];
+  const args = process.argv.slice(2);
+  const dryRun = args.includes('--dry-run');
+  const only = args.find(a => !a.startsWith('--'));
+  const chosen = suites.filter(s => !only || s.name === only);
+  if (!chosen.length) throw new Error(`no host suite "${only}" (suites: ${suites.map(s => s.name).join(', ')})`);
   let failed = 0;
-  for (const suite of suites.filter(s => !only || s.name === only)) {
+  for (const suite of chosen) {
     const workspace = copyWorkspace(suite.workspace);
     console.log(`\n=== host suite "${suite.name}" (${suite.trust}) in ${workspace} ===`);
+    if (dryRun) {
+      // Everything up to starting VS Code: installed, built, workspace copied; the suite's files listed.
+      const suiteDir = path.join(ROOT, 'out/host/suite');
+      const files = fs.readdirSync(suiteDir).filter(f => f.endsWith('.test.js') && (f.startsWith(`${suite.name}.`) || f.startsWith('all.')));
+      if (!fs.existsSync(path.join(suiteDir, 'index.js')) || !files.length) throw new Error(`the ${suite.name} suite was not built into ${suiteDir}`);
+      console.log(`dry run: would run ${files.join(', ')} through ${desktop ? 'desktop VS Code' : 'test/host/code-shim'}`);
+      fs.rmSync(workspace, { recursive: true, force: true });
+      continue;
+    }
     try {
       await runTests({
         ...(desktop ? {} : { vscodeExecutablePath: path.join(__dirname, 'code-shim') }),
