@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { processesIn, waitFor } from '../../unit/worker/helpers';
+import { processesIn, waitFor } from '../../integration/worker/helpers';
 
 describe('Restricted Mode', function () {
   this.timeout(180_000);

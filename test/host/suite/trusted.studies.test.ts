@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { processesIn, waitFor } from '../../unit/worker/helpers';
+import { processesIn, waitFor } from '../../integration/worker/helpers';
 import { loadStudyFile } from '../../../src/core/study/studyFile';
 import { readJournal } from '../../../src/core/study/journal';
 import type { StudySnapshot } from '../../../src/core/study/studyIndex';

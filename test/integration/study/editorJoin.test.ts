@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/study/journal';
-import { processesIn, sourceWorker } from '../../unit/worker/helpers';
+import { processesIn, sourceWorker } from '../worker/helpers';
 import { journalNow, startCli, studyYaml, TRAINER, waitFor, type CliProcess } from './cli';
 
 describe('an editor worker joins a study a terminal runs (real processes)', function () {

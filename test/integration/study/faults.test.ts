@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isGroupAlive } from '../../../src/core/runner/process-group';
 import { readJournal } from '../../../src/core/study/journal';
-import { processesIn } from '../../unit/worker/helpers';
+import { processesIn } from '../worker/helpers';
 import { journalNow, rawRecords, startCli, studyYaml, TRAINER, waitFor } from './cli';
 
 describe('faults: nothing lost when a run is suspended, killed or interrupted twice (real processes)', function () {

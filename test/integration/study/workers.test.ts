@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/study/journal';
-import { processesIn } from '../../unit/worker/helpers';
+import { processesIn } from '../worker/helpers';
 import { journalNow, startCli, studyYaml, TRAINER, waitFor, type CliProcess } from './cli';
 
 const WORKERS = 8;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJournal } from '../../../src/core/study/journal';
-import { killAll, processesIn, quickstartWorkspace, sourceWorker, waitFor } from '../../unit/worker/helpers';
+import { killAll, processesIn, quickstartWorkspace, sourceWorker, waitFor } from './helpers';
 
 describe('worker process', function () {
   this.timeout(120_000);

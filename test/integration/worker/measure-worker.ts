@@ -1,6 +1,6 @@
 // Measurements for the worker (a benchmark, not a test: mocha only runs *.test.ts). Follows the bench
 // conventions so it can move to test/bench/worker.bench.ts as is:
-//   node --expose-gc -r esbuild-register test/unit/worker/measure-worker.ts
+//   node --expose-gc -r esbuild-register test/integration/worker/measure-worker.ts
 // Prints a table and writes test-results/bench/worker.json. Measures on the quickstart study:
 //   - trials per minute through `hpstudio tune` (the CLI, source via esbuild-register) and through the worker;
 //   - cancel-to-gone: `stop` sent → every trial process gone (and the worker's `ended`);
