@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
+import { PythonEvaluator, repoEvaluatorScript } from '../../../src/cli/bench/pythonEvaluator';
 import { captureIO } from '../cli/capture';
 
 const capture = () => captureIO();
@@ -90,5 +92,10 @@ describe('hpstudio bench', () => {
     const repo = path.resolve(__dirname, '../../..');
     assert.ok(c.out().includes(`else ${path.join(repo, 'test/bench/optuna/problems.py')})`), c.out());
     assert.match(c.out(), /\$HPSTUDIO_BENCH_EVALUATOR/);
+  });
+
+  it('outside a checkout there is no default evaluator, and svc_cancer says how to give one', () => {
+    assert.equal(repoEvaluatorScript(os.tmpdir()), undefined);
+    assert.throws(() => new PythonEvaluator('svc_cancer', ''), /test\/bench\/optuna\/problems\.py is part of the source repository; outside it pass --evaluator PATH or set HPSTUDIO_BENCH_EVALUATOR/);
   });
 });
