@@ -12,11 +12,15 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+// The harness's plain-JS helpers (no declaration file).
+const codeServer = require('../host/codeServer') as {
+  freePort(): Promise<number>;
+  launchBrowser(profile: string): Promise<import('playwright-core').BrowserContext>;
+};
 const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 interface Smoke {
@@ -83,17 +87,6 @@ function npm(clone: string, args: string[], env = userEnv()): { status: number |
 }
 
 const tail = (text: string, lines = 60) => text.trim().split('\n').slice(-lines).join('\n');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a long-running npm command in its own process group; resolves the first stdout match. */
 function startLong(clone: string, args: string[], ready: RegExp, env: NodeJS.ProcessEnv) {
@@ -186,7 +179,7 @@ describe('a fresh clone: every README development command works on its own', fun
   });
 
   it('npm start opens the extension and examples/ in a workbench without prompts beyond Workspace Trust', async () => {
-    const port = await freePort();
+    const port = await codeServer.freePort();
     const start = startLong(clone, ['start'], /http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+/, userEnv({ PORT: String(port) }));
     try {
       const [url] = await start.matched;
@@ -209,9 +202,8 @@ describe('a fresh clone: every README development command works on its own', fun
  * the examples' README — and, once git has looked at the folder, no notification about a repository.
  */
 async function lookAtWorkbench(url: string): Promise<void> {
-  const { launchBrowser } = require('../host/codeServer') as { launchBrowser(profile: string): Promise<import('playwright-core').BrowserContext> };
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-start-browser-'));
-  const browser = await launchBrowser(profile);
+  const browser = await codeServer.launchBrowser(profile);
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     fs.mkdirSync(SHOTS, { recursive: true });

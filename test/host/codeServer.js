@@ -132,4 +132,4 @@ function workbenchUrl(port, folder, payload) {
   return url;
 }
 
-module.exports = { ROOT, CACHE, CS_DIR, CS_BIN, ensureInstalled, makeProfile, installVsix, installExtensionFolder, startServer, launchBrowser, workbenchUrl };
+module.exports = { ROOT, CACHE, CS_DIR, CS_BIN, ensureInstalled, freePort, makeProfile, installVsix, installExtensionFolder, startServer, launchBrowser, workbenchUrl };

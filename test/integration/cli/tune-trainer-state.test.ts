@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
-import { captureIO } from './capture';
+import { captureIO } from '../../unit/cli/capture';
 
 /**
  * A Hugging Face-style trainer: logs nothing on stdout and saves trainer_state.json into its trial

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunFormat, FINAL_METRIC, INTERMEDIATE_METRIC, openRun, type RunSource } from '../../../src/core/metrics/runs';
-import { drain, RunCollector } from './runCollector';
+import { drain, RunCollector } from '../../unit/metrics/runCollector';
 
 const OPTUNA = path.resolve(__dirname, '../../fixtures/metrics/optuna');
 const MAKE_RDB = path.join(OPTUNA, 'make_rdb.py');

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectRunFormat, explainNoRuns, openRun, type RunInfo, type RunSource } from '../../../src/core/metrics/runs';
-import { drain, RunCollector } from './runCollector';
+import { drain, RunCollector } from '../../unit/metrics/runCollector';
 
 const MLFLOW = path.resolve(__dirname, '../../fixtures/metrics/mlflow');
 const REAL = path.join(MLFLOW, 'imageclass', 'mlruns');
