@@ -12,7 +12,7 @@ import { isProcessAlive, isZombie } from '../../../src/core/runner/process-group
 import type { TrialLaunch } from '../../../src/core/runner/types';
 import type { MetricPoint } from '../../../src/core/metrics/types';
 import type { ParamValue } from '../../../src/core/search/types';
-import { EXAMPLE_NOTEBOOK, NOTEBOOK_PYTHON, notebook, waitFor, type CellSpec } from './helpers';
+import { EXAMPLE_NOTEBOOK, NOTEBOOK_PYTHON, notebook, waitFor, type CellSpec } from '../../unit/notebook/helpers';
 
 const isGone = (pid: number) => !isProcessAlive(pid) || isZombie(pid);
 const code = (source: string, tags?: string[]): CellSpec => ({ cell_type: 'code', source, ...(tags ? { metadata: { tags } } : {}) });

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { readJournal } from '../../../src/core/study/journal';
 import { isProcessAlive, isZombie } from '../../../src/core/runner/process-group';
-import { captureIO } from '../cli/capture';
-import { EXAMPLE_NOTEBOOK, NOTEBOOK_PYTHON, notebook } from './helpers';
+import { captureIO } from '../../unit/cli/capture';
+import { EXAMPLE_NOTEBOOK, NOTEBOOK_PYTHON, notebook } from '../../unit/notebook/helpers';
 
 const journalOf = (ws: string, name: string) => {
   const trials = readJournal(path.join(ws, '.hpstudio', 'studies', name, 'journal.jsonl')).study.trials;
