@@ -95,7 +95,9 @@ describe('metrics / MLflow file store', function () {
     const seen = new RunCollector();
     let sawDeleted = false;
     while (!done) {
-      source ??= await openRun(root).catch(() => undefined);
+      // Opened once the writer has made it an MLflow store: the empty folder it creates first is, to
+      // the format detection, an (empty) TensorBoard log folder — and would be followed as one.
+      source ??= await openRun(root).then(s => (s.format === 'mlflow' ? s : undefined), () => undefined);
       if (source) seen.apply(await source.poll());
       if (seen.runs.has(`${EXPERIMENT}/4e5f60718293a4b5c6d7e8f90a1b2c3d`)) sawDeleted = true;
       await new Promise(r => setTimeout(r, 10));
