@@ -20,5 +20,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'status', summary: 'the studies of this folder: state, trials done of the budget, best', load: () => (require('./status') as typeof import('./status')).statusCommand },
   { name: 'lr-find', summary: 'find a learning rate: short trials at log-spaced rates, a loss-vs-rate curve and a suggestion', load: () => (require('./lrFind') as typeof import('./lrFind')).lrFindCommand },
   { name: 'runs', summary: 'print the runs, params and metric series the curves panel would read from a path', load: () => (require('./runs') as typeof import('./runs')).runsCommand },
-  { name: 'bench', summary: 'benchmark a sampler/pruner on reference problems (compare with Optuna)', load: () => (require('./bench') as typeof import('./bench')).benchCommand },
+  { name: 'bench', summary: 'benchmark a sampler/pruner on the benchmark problems (compare with Optuna)', load: () => (require('./bench') as typeof import('./bench')).benchCommand },
 ];

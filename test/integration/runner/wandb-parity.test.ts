@@ -19,8 +19,8 @@ import type { ParamValue } from '../../../src/core/search/types';
 
 const PYTHON = '/usr/bin/python3';
 const PORT = path.join(__dirname, 'wandb_agent_port.py');
-const cwd = '/work/study';
-const trialDir = '/work/study/.hpstudio/studies/s/trials/3';
+const cwd = '/home/user/study';
+const trialDir = '/home/user/study/.hpstudio/studies/s/trials/3';
 const environ = { HPS_TEST_VAR: 'from-env', HOME: '/home/someone' };
 
 /** A parameter as the engine holds it (flat name, scalar or token) and as the agent receives it. */

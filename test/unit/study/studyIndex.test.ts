@@ -1,6 +1,6 @@
 // The study list the editor shows, read from real journals written by the real StudyJournal.
+// Workers whose process dies holding the study: test/integration/study/studyIndex-crash.test.ts.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,24 +86,6 @@ describe('study index: state, budget and workers from the journal', () => {
     await again.append({ op: 'state', state: 'stopped', reason: 'interrupted', w: again.w, time: Date.now() });
     await again.close();
     assert.equal(readStudySnapshot(j.dir, ws).state, 'stopped');
-  });
-
-  it('counts every live worker and recognises a crashed one: a dead process that never left, with its running trial', async () => {
-    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
-    const pid = child.pid as number;
-    const j = await journal('q', { pid });
-    await j.append({ op: 'trial', number: 0, params: { lr: 0.01 }, state: 'running', w: j.w, pid, host: os.hostname(), time: Date.now() });
-    const other = await StudyJournal.open(j.dir, { join: true });
-    assert.deepEqual([readStudySnapshot(j.dir, ws).state, readStudySnapshot(j.dir, ws).workers], ['running', 2]);
-    await other.close();
-    // The first worker never leaves (as a SIGKILLed runner), then its process dies.
-    assert.equal(readStudySnapshot(j.dir, ws).state, 'running', 'alive worker: running elsewhere');
-    child.kill('SIGKILL');
-    await new Promise(r => child.on('exit', r));
-    const s = readStudySnapshot(j.dir, ws);
-    assert.equal(s.state, 'crashed');
-    assert.match(s.reason ?? '', new RegExp(`pid ${pid} on .* is gone`));
-    assert.equal(s.counts.running, 1);
   });
 
   it('rebuilds only the trials whose records changed (a long study costs what it appended)', async () => {
