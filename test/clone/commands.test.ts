@@ -45,6 +45,8 @@ const SMOKES: Record<string, Smoke> = {
   package: { files: [`hpstudio-${version}.vsix`] },
   bench: { args: ['hover'], files: ['test-results/bench/hover.json'] },
   'bench:optuna': { args: ['--seeds', '1', '--problems', 'branin', '--only', 'problems'], files: ['test-results/bench/optuna-compare.problems.json'], output: /branin/ },
+  // The real run owns the machine's Slurm ports for minutes (test/integration/slurm runs a cluster study).
+  'bench:slurm': { args: ['--dry-run'], output: /dry run: would start a 32-slot cluster/ },
 };
 
 /** `npm run X` commands of the README's "## Development" table, in order. */

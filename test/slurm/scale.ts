@@ -6,6 +6,7 @@
  * installs it). Not part of `npm run bench`: it owns the machine's Slurm ports for minutes.
  *
  *   npm run bench:slurm [-- trials]      (default 500)
+ *   npm run bench:slurm -- --dry-run     checks Slurm is installed and says what it would run (no cluster)
  *
  * Prints a table and writes test-results/bench/slurm-scale.json.
  */
@@ -15,7 +16,8 @@ import * as path from 'node:path';
 import { slurmctldInstalled, startCluster } from '../integration/slurm/cluster';
 import { runScaleStudy, SLURM_COMMANDS } from './scaleStudy';
 
-const trials = Number(process.argv[2] ?? 500);
+const dryRun = process.argv.includes('--dry-run');
+const trials = Number(process.argv.slice(2).find((a) => a !== '--dry-run') ?? 500);
 const parallel = 32;
 
 async function measure(accounting: boolean) {
@@ -50,6 +52,11 @@ async function measure(accounting: boolean) {
 
 async function main() {
   if (!slurmctldInstalled()) throw new Error('slurmctld is not installed (run scripts/setup-system.sh as root)');
+  if (!Number.isInteger(trials) || trials < 1) throw new Error(`the number of trials must be a positive integer, got ${process.argv[2]}`);
+  if (dryRun) {
+    console.log(`dry run: would start a ${parallel}-slot cluster twice (with and without accounting) and run ${trials} trials on each`);
+    return;
+  }
   const results = [await measure(true), await measure(false)];
   console.log(`\nSlurm at scale: ${trials} trials of a 2 s program, ${parallel} CPU slots on ${os.cpus().length} cores`);
   const rows: Array<[string, (r: (typeof results)[number]) => string]> = [
