@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { robustRange, scoredTrials } from '../../../src/core/analysis';
 import { readJournal } from '../../../src/core/study/journal';
-import { captureIO } from '../cli/capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const QUICKSTART = path.resolve(__dirname, '../../../examples/quickstart');
 
