@@ -1,13 +1,14 @@
 /**
  * The study journal and lock against real writer processes (test/unit/study/fixtures/journal-child.ts):
- * killed with SIGKILL mid-stream, and two of them competing for one study.
+ * killed with SIGKILL mid-stream, and a second one resuming a study a live process runs.
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StudyJournal, findStaleTrials, readJournal } from '../../../src/core/study/journal';
+import { StudyJournal, readJournal } from '../../../src/core/study/journal';
+import { findStaleTrials } from '../../../src/core/study/liveness';
 import { StudyLockedError } from '../../../src/core/study/lock';
 
 const CHILD = path.resolve(__dirname, '../../unit/study/fixtures/journal-child.ts');
@@ -69,36 +70,28 @@ describe('study journal with real writer processes', function () {
       assert.deepEqual([...t.intermediate.keys()], [0, 1, 2]);
     }
     // The study is still writable after the crash: resume appends after a clean line.
-    const j = StudyJournal.open(dir, { resume: true });
+    const j = await StudyJournal.open(dir, { resume: true });
     const n = j.study.trials.length;
-    const last = j.study.trials[n - 1];
-    if (last.state === 'running') j.append({ op: 'finish', number: n - 1, state: 'fail', error: 'killed', time: 1 });
-    j.append({ op: 'trial', number: n, params: { x: 0.1 }, state: 'running', pid: 1, host: 'h', time: 1 });
-    j.close();
+    await j.append({ op: 'trial', number: n, params: { x: 0.1 }, state: 'running', w: j.w, pid: process.pid, host: os.hostname(), time: Date.now() });
+    await j.close();
     assert.equal(readJournal(path.join(dir, 'journal.jsonl')).study.trials.length, n + 1);
   });
 
-  it('refuses a second writer process, then takes over once the owner is killed', async () => {
+  it('refuses to resume a study a live writer process runs, naming it, and resumes once it is killed', async () => {
     const { child } = await startChild(['hold', dir], line => line === 'ready');
     try {
-      assert.throws(
-        () => StudyJournal.open(dir, { resume: true }),
-        (err: unknown) =>
-          err instanceof StudyLockedError && err.owner.pid === child.pid && err.message.includes(`is being run by pid ${child.pid} on host ${os.hostname()}`),
+      await assert.rejects(
+        StudyJournal.open(dir, { resume: true }),
+        (err: unknown) => err instanceof StudyLockedError && err.message.includes(`is being run by pid ${child.pid} on host ${os.hostname()}`),
       );
     } finally {
       await killHard(child);
     }
-    const j = StudyJournal.open(dir, { resume: true });
-    assert.equal(j.lock.takenOverFrom?.pid, child.pid);
+    const j = await StudyJournal.open(dir, { resume: true });
     // The writer's trial is still marked running in the journal; it is stale because its pid is gone.
     const stale = findStaleTrials(j.study, { host: os.hostname(), now: Date.now(), graceMs: 60_000 });
-    assert.deepEqual(
-      stale.map(t => t.number),
-      [0],
-    );
-    j.close();
-    assert.equal(fs.existsSync(path.join(dir, 'lock')), false, 'close releases the lock');
+    assert.deepEqual(stale.map(t => t.number), [0]);
+    await j.close();
   });
 
   it('two writer processes: the second is refused with the owner named, and takes over once the first is SIGKILLed', async () => {

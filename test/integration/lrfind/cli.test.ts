@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { readJournal } from '../../../src/core/study/journal';
-import { captureIO } from '../cli/capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/lrfind');
 
