@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { storageProblem } from '../../../src/core/study/storageProblem';
-import { captureIO } from './capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const TRAINER = "setTimeout(() => { console.log('step=1 loss=0.5'); console.log('step=2 loss=0.25'); }, 300);\n";
 const HEAD = ['program: train.js', `command: [${JSON.stringify(process.execPath)}, "\${program}", "\${args}"]`, 'metric: {name: loss}'];

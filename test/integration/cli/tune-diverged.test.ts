@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { readJournal } from '../../../src/core/study/journal';
 import { bestTrial } from '../../../src/core/study/summary';
-import { eventFile } from '../metrics/tfevents-writer';
-import { captureIO } from './capture';
+import { eventFile } from '../../unit/metrics/tfevents-writer';
+import { captureIO } from '../../unit/cli/capture';
 
 /** Each mode is one way of reporting the objective; the last report decides. */
 const TRAINER = `
