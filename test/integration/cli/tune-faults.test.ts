@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { JOURNAL_FILE, JOURNAL_VERSION, readJournal, studyDirectory, type JournalRecord } from '../../../src/core/study/journal';
 import { loadStudyFile } from '../../../src/core/study/studyFile';
-import { captureIO } from './capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const CHATTY = path.resolve(__dirname, '../../fixtures/programs/chatty.js');
 
