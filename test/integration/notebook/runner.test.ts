@@ -106,7 +106,11 @@ describe('notebook trials on a real kernel', function () {
     const points: MetricPoint[] = [];
     handle.onMetric(p => points.push(p));
     await waitFor('a metric', () => (points.length > 0 ? true : undefined));
-    const kernelPid = Number(/kernel pid is (\d+)/.exec(fs.readFileSync(path.join(t.trialDir, 'stdout.log'), 'utf8'))?.[1]);
+    // stdout.log is written behind the metrics stream: wait for the line there, not for the clock.
+    const kernelPid = await waitFor('the kernel pid in stdout.log', () => {
+      const m = /kernel pid is (\d+)/.exec(fs.readFileSync(path.join(t.trialDir, 'stdout.log'), 'utf8'));
+      return m ? Number(m[1]) : undefined;
+    });
     assert.ok(kernelPid > 0 && isProcessAlive(kernelPid));
     await handle.stop('prune');
     const outcome = await handle.done;
