@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { TrialExecutor, TrialHandle } from '../../../src/core/runner/types';
 import type { Pruner, Sampler } from '../../../src/core/search/types';
 import { FencedError, StudyExistsError, StudyJournal, readJournal } from '../../../src/core/study/journal';
-import { runStudy } from '../../../src/core/study/runStudy';
+import { runStudy, systemClock, type StudyClock } from '../../../src/core/study/runStudy';
 import type { StudyEvent } from '../../../src/core/study/types';
 import { curveOf, FakeExecutor, makeConfig, testSampler } from './fakeStudy';
 
@@ -121,12 +121,24 @@ describe('runStudy (fake executor)', function () {
 
   it('stops a trial that passes trial_timeout and records it as failed', async () => {
     const executor = new FakeExecutor(l => ({ curve: [1, 0.5], hang: l.trialNumber === 1 }));
-    const summary = await runStudy({
+    // The trial timers are held and only the hanging trial's fires: on a loaded machine the quick trials
+    // may well take longer than 100 ms of wall-clock time, which is not what this test is about.
+    const timers: Array<() => void> = [];
+    const clock: StudyClock = {
+      ...systemClock,
+      setTimeout: (fn, ms) => (ms === 100 ? timers.push(fn) : systemClock.setTimeout(fn, ms)),
+      clearTimeout: h => (typeof h === 'number' ? undefined : systemClock.clearTimeout(h)),
+    };
+    const run = runStudy({
       config: makeConfig({ limits: { trials: 3, parallel: 1, trialTimeoutMs: 100, flapping: { maxFailures: 3, windowMs: 60_000 } } }),
       journalDir: dir,
       executor,
       sampler: testSampler(5),
+      clock,
     });
+    while (timers.length < 2) await new Promise(r => setTimeout(r, 5));
+    timers[1]();
+    const summary = await run;
     assert.deepEqual(
       summary.trials.map(t => t.state),
       ['complete', 'fail', 'complete'],
