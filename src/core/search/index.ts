@@ -5,10 +5,11 @@ import { GridSampler } from './samplers/grid';
 import { CmaEsSampler } from './samplers/cmaes';
 import { GpSampler } from './samplers/gp';
 import { LrFindSampler } from '../lrfind/sampler';
+import { Nsga2Sampler } from './samplers/nsga2';
 import { TpeSampler } from './samplers/tpe';
 import type { ParamValue, ProposeOptions, Sampler, StudyView } from './types';
 
-export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'auto'] as const;
+export const SAMPLER_NAMES = ['grid', 'random', 'sobol', 'tpe', 'tpe-mv', 'gp', 'cmaes', 'nsga2', 'motpe', 'auto'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
 /** Creates a seeded sampler by name; `bayes` (W&B) means `auto`. */
@@ -23,6 +24,7 @@ export function createSampler(name: string, seed: number): Sampler {
     case 'qmc':
       return new SobolSampler(seed);
     case 'tpe':
+    case 'motpe':
       return new TpeSampler(seed);
     case 'tpe-mv':
     case 'tpe_mv':
@@ -32,6 +34,10 @@ export function createSampler(name: string, seed: number): Sampler {
     case 'cmaes':
     case 'cma-es':
       return new CmaEsSampler(seed);
+    case 'nsga2':
+    case 'nsga-ii':
+    case 'nsgaii':
+      return new Nsga2Sampler(seed);
     case 'auto':
     case 'bayes':
       return new AutoSampler(seed);

@@ -50,8 +50,10 @@ export interface FrozenTrial {
   readonly number: number;
   readonly state: TrialState;
   readonly params: Readonly<Record<string, ParamValue>>;
-  /** Objective value; set for complete trials (and the last reported value of pruned ones). */
+  /** Objective value; set for complete trials (and the last reported value of pruned ones). In a multi-objective study, the first objective's. */
   readonly value?: number;
+  /** Multi-objective studies: every objective's value of a complete trial, in the study's objective order. */
+  readonly values?: readonly number[];
   /** Intermediate values reported by step (epoch, iteration…), in the study's direction. */
   readonly intermediate: ReadonlyMap<number, number>;
 }
@@ -60,6 +62,8 @@ export interface FrozenTrial {
 export interface StudyView {
   readonly space: SearchSpace;
   readonly direction: Direction;
+  /** Multi-objective studies: one direction per objective (direction is the first); absent for one objective. */
+  readonly directions?: readonly Direction[];
   /** Every trial so far, in number order, including running ones (for parallel awareness). */
   readonly trials: readonly FrozenTrial[];
   /** The planned total number of trials when known (lets `auto` pick a strategy for the budget). */

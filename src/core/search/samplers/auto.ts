@@ -11,7 +11,9 @@ import { SlicedSampler, type Steps } from '../slices';
 import type { ParamValue, StudyView } from '../types';
 import { CmaEsSampler } from './cmaes';
 import { GpSampler } from './gp';
+import { Nsga2Sampler } from './nsga2';
 import { TpeSampler } from './tpe';
+import { objectiveCount } from './common';
 
 /** How many trials `auto` spends in GP mode for a planned budget (undefined: unknown). */
 export function gpTrialsFor(budget: number | undefined): number {
@@ -22,20 +24,43 @@ export function gpTrialsFor(budget: number | undefined): number {
   return Math.max(25, Math.min(100, Math.floor(budget / 40)));
 }
 
+/**
+ * Multi-objective studies: how many trials MOTPE proposes before NSGA-II takes over. MOTPE learns
+ * fastest from few trials, but each proposal costs about one microsecond per parameter and past
+ * trial; the phase ends where its total cost would pass ~0.1 ms per planned trial, so the whole
+ * study stays cheap (√(200·budget / parameters), at least 20 and at most 200 trials).
+ */
+export function motpeTrialsFor(budget: number | undefined, params: number): number {
+  const planned = budget ?? 1000;
+  const k = Math.floor(Math.sqrt((200 * planned) / Math.max(1, params)));
+  return Math.max(20, Math.min(k, planned, 200));
+}
+
+/** NSGA-II's population after MOTPE: small enough for ≥ 25 generations in the rest of the budget (10 to 50, Optuna's 50 when the budget is open). */
+export function nsga2PopulationFor(budget: number | undefined, firstTrial: number): number {
+  if (budget === undefined) return 50;
+  return Math.max(10, Math.min(50, Math.floor((budget - firstTrial) / 25)));
+}
+
 export class AutoSampler extends SlicedSampler {
   readonly name = 'auto';
   private readonly gp: GpSampler;
   private readonly tpe: TpeSampler;
   private readonly cma = new Map<number, CmaEsSampler>();
+  private readonly nsga2 = new Map<string, Nsga2Sampler>();
+  private readonly motpe: TpeSampler;
 
   constructor(private readonly seed: number) {
     super();
     this.gp = new GpSampler(seed);
     this.tpe = new TpeSampler(seed, { multivariate: true });
+    this.motpe = new TpeSampler(seed);
   }
 
   /** Which strategy this study is handed to right now. */
-  strategyFor(study: StudyView): 'gp' | 'tpe' | 'cmaes' {
+  strategyFor(study: StudyView): 'gp' | 'tpe' | 'cmaes' | 'motpe' | 'nsga2' {
+    // Several objectives: MOTPE while it is cheap, then NSGA-II warm-started from its trials.
+    if (objectiveCount(study) > 1) return study.trials.length < motpeTrialsFor(study.budget, study.space.params.length) ? 'motpe' : 'nsga2';
     let size = 1;
     for (const p of study.space.params) size *= cardinality(p.distribution);
     if (Number.isFinite(size) && size <= 64) return 'tpe';
@@ -48,6 +73,18 @@ export class AutoSampler extends SlicedSampler {
 
   *proposal(study: StudyView): Steps<Record<string, ParamValue>> {
     const strategy = this.strategyFor(study);
+    if (strategy === 'motpe') return yield* this.motpe.proposal(study);
+    if (strategy === 'nsga2') {
+      const first = motpeTrialsFor(study.budget, study.space.params.length);
+      const populationSize = nsga2PopulationFor(study.budget, first);
+      const key = `${first}/${populationSize}`;
+      let ga = this.nsga2.get(key);
+      if (!ga) {
+        ga = new Nsga2Sampler(this.seed, { firstTrial: first, populationSize });
+        this.nsga2.set(key, ga);
+      }
+      return ga.sample(study);
+    }
     if (strategy === 'gp') return yield* this.gp.proposal(study);
     if (strategy === 'tpe') return yield* this.tpe.proposal(study);
     const first = gpTrialsFor(study.budget);

@@ -23,6 +23,28 @@ export function lastIntermediate(t: FrozenTrial): { step: number; value: number 
   return best;
 }
 
+/** Objectives of the study: 1, or the length of `directions` for a multi-objective study. */
+export function objectiveCount(study: StudyView): number {
+  return study.directions && study.directions.length > 1 ? study.directions.length : 1;
+}
+
+/**
+ * A complete trial's objective vector signed so that smaller is better everywhere; undefined when
+ * the trial is not complete or a value is missing or not finite.
+ */
+export function minimizedValues(study: StudyView, t: FrozenTrial): number[] | undefined {
+  if (t.state !== 'complete') return undefined;
+  const directions = study.directions && study.directions.length > 1 ? study.directions : [study.direction];
+  const values = directions.length > 1 ? t.values : t.value === undefined ? undefined : [t.value];
+  if (!values || values.length !== directions.length) return undefined;
+  const out = new Array<number>(values.length);
+  for (let k = 0; k < values.length; k++) {
+    if (!Number.isFinite(values[k])) return undefined;
+    out[k] = directions[k] === 'maximize' ? -values[k] : values[k];
+  }
+  return out;
+}
+
 export function isCompleteWithValue(t: FrozenTrial): t is FrozenTrial & { value: number } {
   return t.state === 'complete' && typeof t.value === 'number' && Number.isFinite(t.value);
 }

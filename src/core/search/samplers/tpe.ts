@@ -10,7 +10,8 @@ import type { Rng } from '../rng';
 import type { SpaceEncoder } from '../space';
 import { SlicedSampler, type Steps } from '../slices';
 import type { FrozenTrial, ParamValue, StudyView } from '../types';
-import { encoderFor, isCompleteWithValue, lastIntermediate, minimizing, randomPoint, rngFor } from './common';
+import { encoderFor, isCompleteWithValue, lastIntermediate, minimizedValues, minimizing, objectiveCount, randomPoint, rngFor } from './common';
+import { belowWeights, splitByDominance } from './motpe';
 
 export interface TpeOptions {
   readonly multivariate?: boolean;
@@ -155,6 +156,8 @@ function sampleTruncNormal(rng: Rng, mu: number, sigma: number): number {
 interface Observation {
   readonly trial: FrozenTrial;
   readonly x: Float64Array;
+  /** Kernel weight in l(x) for multi-objective studies (hypervolume contribution); else the age ramp applies. */
+  readonly weight?: number;
 }
 
 export class TpeSampler extends SlicedSampler {
@@ -188,36 +191,9 @@ export class TpeSampler extends SlicedSampler {
     const rng = rngFor(this.seed, study);
     if (this.encoded.size > 4 * study.trials.length + 100) this.encoded.clear();
     const enc = encoderFor(study.space, 'index');
-    // Observations sorted best first: complete by value, then pruned by (later step, value), then
-    // running trials (constant liar: worse than everything).
-    const scored: { obs: Observation; key0: number; key1: number }[] = [];
-    let nFinished = 0;
-    for (let i = 0; i < study.trials.length; i++) {
-      if ((i & 4095) === 4095) yield;
-      const t = study.trials[i];
-      if (isCompleteWithValue(t)) {
-        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: -Infinity, key1: minimizing(study, t.value) });
-        nFinished++;
-      } else if (t.state === 'pruned') {
-        const last = lastIntermediate(t);
-        if (!last) continue;
-        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: -last.step, key1: minimizing(study, last.value) });
-        nFinished++;
-      } else if (t.state === 'running' || t.state === 'waiting') {
-        if (Object.keys(t.params).length === 0) continue;
-        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: Infinity, key1: Infinity });
-      }
-    }
-    if (nFinished < this.nStartup) return randomPoint(study.space, rng);
-    // Only the nBelow (≤ 25) best are needed in order: a selection instead of sorting 100,000
-    // observations. `scored` is in trial order, so both groups come out sorted by number.
-    // gamma counts finished trials only, as Optuna's constant_liar: running ones join the bad group.
-    const nBelow = tpeGamma(nFinished);
-    const isBelow = bestOf(scored, nBelow, (a, b) => a.key0 - b.key0 || a.key1 - b.key1 || a.obs.trial.number - b.obs.trial.number);
-    yield;
-    const below: Observation[] = [];
-    const above: Observation[] = [];
-    for (let i = 0; i < scored.length; i++) (isBelow[i] ? below : above).push(scored[i].obs);
+    const split = objectiveCount(study) > 1 ? this.splitByDominance(study, enc) : yield* this.splitByValue(study, enc);
+    if (!split) return randomPoint(study.space, rng);
+    const { below, above } = split;
     const x = new Float64Array(enc.dims).fill(0.5);
     const chosen = new Set<number>();
     if (this.multivariate) {
@@ -247,10 +223,67 @@ export class TpeSampler extends SlicedSampler {
     return enc.decode(x);
   }
 
+  /** One objective: the best gamma(n) observations are l(x); undefined during the random startup. */
+  private *splitByValue(study: StudyView, enc: SpaceEncoder): Steps<{ below: Observation[]; above: Observation[] } | undefined> {
+    // Observations sorted best first: complete by value, then pruned by (later step, value), then
+    // running trials (constant liar: worse than everything).
+    const scored: { obs: Observation; key0: number; key1: number }[] = [];
+    let nFinished = 0;
+    for (let i = 0; i < study.trials.length; i++) {
+      if ((i & 4095) === 4095) yield;
+      const t = study.trials[i];
+      if (isCompleteWithValue(t)) {
+        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: -Infinity, key1: minimizing(study, t.value) });
+        nFinished++;
+      } else if (t.state === 'pruned') {
+        const last = lastIntermediate(t);
+        if (!last) continue;
+        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: -last.step, key1: minimizing(study, last.value) });
+        nFinished++;
+      } else if (t.state === 'running' || t.state === 'waiting') {
+        if (Object.keys(t.params).length === 0) continue;
+        scored.push({ obs: { trial: t, x: this.encode(enc, t) }, key0: Infinity, key1: Infinity });
+      }
+    }
+    if (nFinished < this.nStartup) return undefined;
+    // Only the nBelow (≤ 25) best are needed in order: a selection instead of sorting 100,000
+    // observations. `scored` is in trial order, so both groups come out sorted by number.
+    // gamma counts finished trials only, as Optuna's constant_liar: running ones join the bad group.
+    const nBelow = tpeGamma(nFinished);
+    const isBelow = bestOf(scored, nBelow, (a, b) => a.key0 - b.key0 || a.key1 - b.key1 || a.obs.trial.number - b.obs.trial.number);
+    yield;
+    const below: Observation[] = [];
+    const above: Observation[] = [];
+    for (let i = 0; i < scored.length; i++) (isBelow[i] ? below : above).push(scored[i].obs);
+    return { below, above };
+  }
+
+  /**
+   * Several objectives (MOTPE, motpe.ts): complete trials split by non-domination rank and
+   * hypervolume subset selection, l(x)'s kernels weighted by hypervolume contribution; running
+   * trials join g(x) so parallel workers spread out. Pruned trials carry no objective vector.
+   */
+  private splitByDominance(study: StudyView, enc: SpaceEncoder): { below: Observation[]; above: Observation[] } | undefined {
+    const complete: { t: FrozenTrial; f: number[] }[] = [];
+    const running: Observation[] = [];
+    for (const t of study.trials) {
+      const f = minimizedValues(study, t);
+      if (f) complete.push({ t, f });
+      else if ((t.state === 'running' || t.state === 'waiting') && Object.keys(t.params).length > 0) running.push({ trial: t, x: this.encode(enc, t) });
+    }
+    if (complete.length < this.nStartup) return undefined;
+    const points = complete.map(c => c.f);
+    const split = splitByDominance(points, tpeGamma(complete.length));
+    const weights = belowWeights(split.below.map(i => points[i]));
+    const below = split.below.map((i, j) => ({ trial: complete[i].t, x: this.encode(enc, complete[i].t), weight: weights[j] }));
+    const above = [...split.above.map(i => ({ trial: complete[i].t, x: this.encode(enc, complete[i].t) })), ...running].sort((a, b) => a.trial.number - b.trial.number);
+    return { below, above };
+  }
+
   private kernelsFor(enc: SpaceEncoder, paramIndex: number, obs: Observation[], bandwidth?: number): Kernels {
     const col = enc.offsets[paramIndex].start;
     const d = enc.params[paramIndex].distribution;
-    const w = tpeWeights(obs.length);
+    const w = obs.length > 0 && obs[0].weight !== undefined ? Float64Array.from(obs, o => o.weight ?? 1) : tpeWeights(obs.length);
     if (d.type === 'categorical') {
       const k = d.choices.length;
       const idx = new Int32Array(obs.length);

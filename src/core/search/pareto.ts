@@ -1,0 +1,295 @@
+/**
+ * Pareto dominance, non-dominated sorting, crowding distance and hypervolume: the one definition of
+ * "better" for multi-objective studies, shared by the samplers (NSGA-II, MOTPE), the study summary,
+ * `hpstudio tune --json`, the benchmark and the curves panel.
+ *
+ * Every function here works on minimised vectors (smaller is better in every coordinate): callers
+ * turn maximised objectives around first with `minimizedVector`.
+ */
+import type { Direction } from './types';
+
+/** An objective vector, smaller is better in every coordinate. */
+export type Point = ArrayLike<number>;
+
+/** The vector with maximised objectives negated, so smaller is better everywhere. */
+export function minimizedVector(values: readonly number[], directions: readonly Direction[]): number[] {
+  return values.map((v, k) => (directions[k] === 'maximize' ? -v : v));
+}
+
+/** True when a is at least as good as b everywhere and strictly better somewhere. */
+export function dominates(a: Point, b: Point): boolean {
+  let strictly = false;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] > b[k]) return false;
+    if (a[k] < b[k]) strictly = true;
+  }
+  return strictly;
+}
+
+function lexOrder(points: readonly Point[]): Int32Array {
+  const order = Int32Array.from(points, (_, i) => i);
+  const m = points.length ? points[0].length : 0;
+  return order.sort((i, j) => {
+    for (let k = 0; k < m; k++) {
+      const d = points[i][k] - points[j][k];
+      if (d !== 0) return d;
+    }
+    return i - j;
+  });
+}
+
+/**
+ * Non-domination rank of every point (0 = the Pareto front), by sequential sorting with a binary
+ * search over fronts (ENS-BS): points are visited in lexicographic order, so only earlier points can
+ * dominate a later one, and "some member of front k dominates p" holds for exactly the fronts before
+ * p's own. In two dimensions a front's newest member is its lowest, so one comparison decides.
+ */
+export function nonDominatedRanks(points: readonly Point[]): Int32Array {
+  const n = points.length;
+  const ranks = new Int32Array(n);
+  if (n === 0) return ranks;
+  const twoD = points[0].length === 2;
+  const fronts: number[][] = [];
+  const dominatedByFront = (k: number, p: Point): boolean => {
+    const front = fronts[k];
+    if (twoD) return dominates(points[front[front.length - 1]], p);
+    for (let i = front.length - 1; i >= 0; i--) if (dominates(points[front[i]], p)) return true;
+    return false;
+  };
+  for (const i of lexOrder(points)) {
+    let lo = 0;
+    let hi = fronts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dominatedByFront(mid, points[i])) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === fronts.length) fronts.push([]);
+    fronts[lo].push(i);
+    ranks[i] = lo;
+  }
+  return ranks;
+}
+
+/** Indices of each front, best first, each in index order. */
+export function nonDominatedFronts(points: readonly Point[]): number[][] {
+  const ranks = nonDominatedRanks(points);
+  const fronts: number[][] = [];
+  ranks.forEach((r, i) => (fronts[r] ??= []).push(i));
+  return fronts;
+}
+
+/** Indices of the non-dominated points (equal points are all kept), in index order. */
+export function paretoFront(points: readonly Point[]): number[] {
+  const ranks = nonDominatedRanks(points);
+  const out: number[] = [];
+  ranks.forEach((r, i) => r === 0 && out.push(i));
+  return out;
+}
+
+/**
+ * NSGA-II crowding distance of each member of `members` (indices into points), in the same order:
+ * per objective, the gap between the two neighbours divided by the objective's range; the extremes
+ * get Infinity. An objective whose values are all equal adds nothing (as in Optuna).
+ */
+export function crowdingDistance(points: readonly Point[], members: readonly number[]): Float64Array {
+  const n = members.length;
+  const dist = new Float64Array(n);
+  if (n === 0) return dist;
+  const m = points[members[0]].length;
+  const order = Int32Array.from(members, (_, i) => i);
+  for (let k = 0; k < m; k++) {
+    const v = (i: number) => points[members[i]][k];
+    order.sort((a, b) => v(a) - v(b) || a - b);
+    const width = v(order[n - 1]) - v(order[0]);
+    if (!(width > 0)) continue;
+    dist[order[0]] = Infinity;
+    dist[order[n - 1]] = Infinity;
+    for (let j = 1; j < n - 1; j++) dist[order[j]] += (v(order[j + 1]) - v(order[j - 1])) / width;
+  }
+  return dist;
+}
+
+// --- hypervolume -----------------------------------------------------------------------------------
+
+/** The points strictly better than the reference in every objective (the others add no volume). */
+function insideReference(points: readonly Point[], ref: Point): Point[] {
+  return points.filter(p => {
+    for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) return false;
+    return true;
+  });
+}
+
+/** Area dominated by 2-D points (x, y) below (rx, ry); points must already lie inside the reference. */
+function area2d(xs: Float64Array, ys: Float64Array, count: number, rx: number, ry: number): number {
+  const order = Int32Array.from({ length: count }, (_, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b]);
+  let area = 0;
+  let lowY = ry;
+  for (const i of order) {
+    if (ys[i] >= lowY) continue;
+    area += (rx - xs[i]) * (lowY - ys[i]);
+    lowY = ys[i];
+  }
+  return area;
+}
+
+/**
+ * 2-D staircase kept sorted by x (so y falls): what the 3-D sweep adds points to, one z level at a
+ * time, with its area updated by each insertion's exclusive share instead of recomputed.
+ */
+class Staircase {
+  private readonly xs: number[] = [];
+  private readonly ys: number[] = [];
+  area = 0;
+
+  constructor(
+    private readonly rx: number,
+    private readonly ry: number,
+  ) {}
+
+  insert(x: number, y: number): void {
+    const { xs, ys } = this;
+    // First member with xs >= x.
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    // Dominated (or equal) when a member left of it (or at the same x) is at least as low.
+    if (lo > 0 && ys[lo - 1] <= y) return;
+    if (lo < xs.length && xs[lo] === x && ys[lo] <= y) return;
+    // Members from lo on with y >= y are dominated by the new point: remove them, adding back
+    // the area they covered beyond the new point's own box.
+    let end = lo;
+    while (end < xs.length && ys[end] >= y) end++;
+    const upperY = lo > 0 ? ys[lo - 1] : this.ry;
+    const rightX = end < xs.length ? xs[end] : this.rx;
+    // Exclusive area of the new point: its box minus what the removed members already covered.
+    let added = (rightX - x) * (upperY - y);
+    for (let i = lo; i < end; i++) {
+      const nextX = i + 1 < end ? xs[i + 1] : rightX;
+      added -= (nextX - xs[i]) * (upperY - ys[i]);
+    }
+    this.area += added;
+    xs.splice(lo, end - lo, x);
+    ys.splice(lo, end - lo, y);
+  }
+}
+
+/** Volume dominated by 3-D points: a sweep in z adding each point to a 2-D staircase. */
+function volume3d(points: readonly Point[], ref: Point): number {
+  const order = points.map((_, i) => i).sort((a, b) => points[a][2] - points[b][2]);
+  const stairs = new Staircase(ref[0], ref[1]);
+  let volume = 0;
+  for (let j = 0; j < order.length; j++) {
+    const p = points[order[j]];
+    stairs.insert(p[0], p[1]);
+    const nextZ = j + 1 < order.length ? points[order[j + 1]][2] : ref[2];
+    volume += stairs.area * (nextZ - p[2]);
+  }
+  return volume;
+}
+
+/** Four or more objectives: slices along the last objective, each a hypervolume one dimension lower. */
+function volumeBySlicing(points: readonly Point[], ref: Point): number {
+  const m = ref.length;
+  if (m === 3) return volume3d(points, ref);
+  const order = points.map((_, i) => i).sort((a, b) => points[a][m - 1] - points[b][m - 1]);
+  const lowerRef = Array.from(ref).slice(0, m - 1);
+  const slice: Point[] = [];
+  let volume = 0;
+  for (let j = 0; j < order.length; j++) {
+    const p = points[order[j]];
+    slice.push(Array.from(p).slice(0, m - 1));
+    const nextZ = j + 1 < order.length ? points[order[j + 1]][m - 1] : ref[m - 1];
+    if (nextZ > p[m - 1]) {
+      const front = paretoFront(slice).map(i => slice[i]);
+      volume += volumeBySlicing(front, lowerRef) * (nextZ - p[m - 1]);
+    }
+  }
+  return volume;
+}
+
+/**
+ * Exact hypervolume dominated by `points` and bounded by `ref` (minimised objectives). Points not
+ * strictly better than the reference everywhere add nothing. 2-D: one sort; 3-D: a z-sweep over a
+ * staircase (O(n²) worst, near n log n on real fronts); more objectives: slicing.
+ */
+export function hypervolume(points: readonly Point[], ref: Point): number {
+  const inside = insideReference(points, ref);
+  if (inside.length === 0) return 0;
+  const m = ref.length;
+  if (m === 1) return ref[0] - Math.min(...inside.map(p => p[0]));
+  if (m === 2) {
+    return area2d(Float64Array.from(inside, p => p[0]), Float64Array.from(inside, p => p[1]), inside.length, ref[0], ref[1]);
+  }
+  return volumeBySlicing(inside, ref);
+}
+
+/**
+ * Each point's exclusive hypervolume contribution, HV(S) − HV(S without it): 0 for dominated points
+ * (their box lies in their dominator's) and for points equal to another; the front's members by
+ * leaving each out in turn (a dominated point may take over part of what it covered).
+ */
+export function hypervolumeContributions(points: readonly Point[], ref: Point): Float64Array {
+  const n = points.length;
+  const out = new Float64Array(n);
+  const inside = insideReference(points, ref);
+  const total = hypervolume(inside, ref);
+  const ranks = nonDominatedRanks(points);
+  for (let i = 0; i < n; i++) {
+    if (ranks[i] !== 0 || !inside.includes(points[i])) continue;
+    out[i] = Math.max(0, total - hypervolume(inside.filter(p => p !== points[i]), ref));
+  }
+  return out;
+}
+
+/**
+ * The hypervolume after each point is added, in order (the history view, the benchmark's
+ * checkpoints). Only a point that joins the front changes it, so the front is kept and the volume
+ * recomputed over the front alone.
+ */
+export function hypervolumeHistory(points: readonly Point[], ref: Point): Float64Array {
+  const out = new Float64Array(points.length);
+  let front: Point[] = [];
+  let hv = 0;
+  points.forEach((p, i) => {
+    let inside = true;
+    for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) inside = false;
+    if (inside && !front.some(q => dominates(q, p) || sameVector(q, p))) {
+      front = front.filter(q => !dominates(p, q));
+      front.push(p);
+      hv = hypervolume(front, ref);
+    }
+    out[i] = hv;
+  });
+  return out;
+}
+
+function sameVector(a: Point, b: Point): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * A reference point for studies without one: per objective, the worst value seen plus a tenth of
+ * the range (or of the magnitude when all values are equal), so every front member adds volume.
+ */
+export function defaultReferencePoint(points: readonly Point[]): number[] {
+  if (points.length === 0) return [];
+  const m = points[0].length;
+  const ref: number[] = [];
+  for (let k = 0; k < m; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of points) {
+      if (p[k] < lo) lo = p[k];
+      if (p[k] > hi) hi = p[k];
+    }
+    const span = hi - lo;
+    ref.push(hi + (span > 0 ? 0.1 * span : Math.max(Math.abs(hi) * 0.1, 1e-12)));
+  }
+  return ref;
+}

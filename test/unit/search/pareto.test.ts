@@ -1,0 +1,175 @@
+import * as assert from 'node:assert/strict';
+import { Rng } from '../../../src/core/search/rng';
+import {
+  crowdingDistance,
+  defaultReferencePoint,
+  dominates,
+  hypervolume,
+  hypervolumeContributions,
+  hypervolumeHistory,
+  minimizedVector,
+  nonDominatedFronts,
+  nonDominatedRanks,
+  paretoFront,
+  type Point,
+} from '../../../src/core/search/pareto';
+
+const SEED = 20240614;
+
+/** Random points on a coarse grid, so ties and duplicates are common. */
+function randomPoints(rng: Rng, n: number, m: number, levels = 6): number[][] {
+  return Array.from({ length: n }, () => Array.from({ length: m }, () => rng.int(levels) / levels));
+}
+
+/** Rank by definition: peel the non-dominated set again and again. */
+function bruteRanks(points: number[][]): number[] {
+  const ranks = points.map(() => -1);
+  for (let r = 0; ranks.includes(-1); r++) {
+    const left = points.map((_, i) => i).filter(i => ranks[i] === -1);
+    for (const i of left) if (!left.some(j => j !== i && dominates(points[j], points[i]))) ranks[i] = r;
+  }
+  return ranks;
+}
+
+/** Inclusion–exclusion over every subset: exact, independent of the sweep algorithms (n ≤ 12). */
+function bruteHypervolume(points: number[][], ref: number[]): number {
+  const inside = points.filter(p => p.every((v, k) => v < ref[k]));
+  let total = 0;
+  for (let mask = 1; mask < 1 << inside.length; mask++) {
+    const corner = ref.map(() => -Infinity);
+    let size = 0;
+    inside.forEach((p, i) => {
+      if (mask & (1 << i)) {
+        size++;
+        p.forEach((v, k) => (corner[k] = Math.max(corner[k], v)));
+      }
+    });
+    const box = corner.reduce((acc, v, k) => acc * (ref[k] - v), 1);
+    total += size % 2 ? box : -box;
+  }
+  return total;
+}
+
+function close(a: number, b: number, what: string): void {
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b} (seed ${SEED})`);
+}
+
+describe('pareto: dominance and sorting', () => {
+  it('dominates needs strictly better somewhere and never worse', () => {
+    assert.equal(dominates([1, 2], [2, 2]), true);
+    assert.equal(dominates([1, 2], [1, 2]), false);
+    assert.equal(dominates([1, 3], [2, 2]), false);
+    assert.equal(dominates([0, 0, 0], [0, 0, 1]), true);
+  });
+
+  it('minimizedVector turns maximised objectives around', () => {
+    assert.deepEqual(minimizedVector([0.9, 12], ['maximize', 'minimize']), [-0.9, 12]);
+  });
+
+  for (const m of [2, 3, 4]) {
+    it(`ranks equal the peeling definition (${m} objectives, ties and duplicates, seeded)`, () => {
+      const rng = new Rng(SEED + m);
+      for (let round = 0; round < 40; round++) {
+        const points = randomPoints(rng, 1 + rng.int(60), m);
+        assert.deepEqual(Array.from(nonDominatedRanks(points)), bruteRanks(points), `seed ${SEED + m}, round ${round}`);
+      }
+    });
+  }
+
+  it('fronts and the Pareto front list indices best first; equal points share a front', () => {
+    const pts = [
+      [1, 5],
+      [2, 2],
+      [2, 2],
+      [5, 1],
+      [3, 3],
+      [6, 6],
+    ];
+    assert.deepEqual(paretoFront(pts), [0, 1, 2, 3]);
+    assert.deepEqual(nonDominatedFronts(pts), [[0, 1, 2, 3], [4], [5]]);
+    assert.deepEqual(paretoFront([]), []);
+  });
+
+  it('crowding distance: extremes infinite, interior the normalised neighbour gaps', () => {
+    const pts = [
+      [0, 4],
+      [1, 3],
+      [3, 1],
+      [4, 0],
+    ];
+    const d = crowdingDistance(pts, [0, 1, 2, 3]);
+    assert.equal(d[0], Infinity);
+    assert.equal(d[3], Infinity);
+    close(d[1], (3 - 0) / 4 + (4 - 1) / 4, 'member 1');
+    close(d[2], (4 - 1) / 4 + (3 - 0) / 4, 'member 2');
+    // An objective with one value everywhere adds nothing.
+    assert.deepEqual(Array.from(crowdingDistance([[1, 1], [1, 2], [1, 3]], [0, 1, 2])), [Infinity, 1, Infinity]);
+  });
+});
+
+describe('pareto: hypervolume', () => {
+  it('is exact on known fronts', () => {
+    // Staircase (1,3) (2,2) (3,1) under (4,4): 3 + 2 + 1 = 6.
+    assert.equal(hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4]), 6);
+    // One box.
+    assert.equal(hypervolume([[1, 1, 1]], [2, 3, 4]), 1 * 2 * 3);
+    // Two overlapping boxes in 3-D: 8 + 8 − 4.
+    assert.equal(hypervolume([[0, 0, 1], [0, 1, 0]], [2, 2, 2]), 2 * 2 * 1 + 2 * 1 * 2 - 2 * 1 * 1);
+    // Points outside the reference add nothing; a dominated point adds nothing.
+    assert.equal(hypervolume([[5, 0], [1, 1], [2, 2]], [3, 3]), 4);
+    // The true ZDT1 front x ↦ 1 − √x under (11, 11) tends to 121 − 1/3.
+    const zdt = Array.from({ length: 20001 }, (_, i) => [i / 20000, 1 - Math.sqrt(i / 20000)]);
+    assert.ok(Math.abs(hypervolume(zdt, [11, 11]) - (121 - 1 / 3)) < 1e-3);
+    // The DTLZ2 octant of the unit sphere under (2.5, 2.5, 2.5) tends to 15.625 − π/6 (from below).
+    const sphere: number[][] = [];
+    for (let i = 0; i <= 60; i++) for (let j = 0; j <= 60; j++) {
+      const a = (i / 60) * (Math.PI / 2);
+      const b = (j / 60) * (Math.PI / 2);
+      sphere.push([Math.cos(a) * Math.cos(b), Math.cos(a) * Math.sin(b), Math.sin(a)]);
+    }
+    const hv = hypervolume(sphere, [2.5, 2.5, 2.5]);
+    assert.ok(hv < 15.625 - Math.PI / 6 && hv > 15.625 - Math.PI / 6 - 0.05, `sphere ${hv}`);
+  });
+
+  for (const m of [2, 3, 4]) {
+    it(`equals inclusion–exclusion on random sets (${m} objectives, seeded)`, () => {
+      const rng = new Rng(SEED * 3 + m);
+      for (let round = 0; round < 60; round++) {
+        const pts = Array.from({ length: 1 + rng.int(m === 4 ? 8 : 11) }, () => Array.from({ length: m }, () => (round % 2 ? rng.int(5) / 4 : rng.next())));
+        const ref = Array.from({ length: m }, () => 1 + rng.next() * 0.2);
+        close(hypervolume(pts, ref), bruteHypervolume(pts, ref), `round ${round}`);
+      }
+    });
+
+    it(`contributions are HV(S) − HV(S without the point) (${m} objectives, seeded)`, () => {
+      const rng = new Rng(SEED * 5 + m);
+      for (let round = 0; round < 30; round++) {
+        const pts = Array.from({ length: 1 + rng.int(9) }, () => Array.from({ length: m }, () => rng.int(6) / 5));
+        const ref = Array.from({ length: m }, () => 1.1);
+        const c = hypervolumeContributions(pts, ref);
+        const total = hypervolume(pts, ref);
+        pts.forEach((_, i) => close(c[i], total - hypervolume(pts.filter((__, j) => j !== i), ref), `round ${round} point ${i}`));
+      }
+    });
+  }
+
+  it('history is monotone and equals the volume of every prefix (seeded)', () => {
+    const rng = new Rng(SEED * 7);
+    for (const m of [2, 3]) {
+      const pts = Array.from({ length: 80 }, () => Array.from({ length: m }, () => rng.next()));
+      const ref = pts[0].map(() => 1);
+      const history = hypervolumeHistory(pts, ref);
+      pts.forEach((_, i) => close(history[i], hypervolume(pts.slice(0, i + 1), ref), `prefix ${i}`));
+      for (let i = 1; i < history.length; i++) assert.ok(history[i] >= history[i - 1]);
+    }
+  });
+
+  it('default reference point lies beyond the worst value of each objective', () => {
+    const ref = defaultReferencePoint([
+      [1, 10],
+      [3, 10],
+    ] as Point[]);
+    assert.deepEqual(ref, [3.2, 11]);
+    assert.ok(hypervolume([[1, 10], [3, 10]], ref) > 0);
+  });
+});
