@@ -8,7 +8,8 @@ import { FencedError, JOURNAL_FILE, StudyExistsError, studyDirectory } from '../
 import { StudyLockedError } from '../../core/study/lock';
 import { openStudyRun } from '../../core/study/runStudy';
 import type { StudyRun } from '../../core/study/studyRun';
-import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, isBetter, isDone } from '../../core/study/summary';
+import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, formatValues, isBetter, isDone, paretoTrials } from '../../core/study/summary';
+import { MULTI_OBJECTIVE_METHODS } from '../../core/study/file/keys';
 import { preflightIssues } from '../../core/study/preflight';
 import { storageProblem } from '../../core/study/storageProblem';
 import { StudyFileError, loadStudyFile, type ParsedStudyFile } from '../../core/study/studyFile';
@@ -38,6 +39,8 @@ Options:
   --json         print one JSON object on stdout at the end:
                  {"study","status","completed","pruned","failed","best":{"number","value","params"},
                   "trials":[{"number","state","value","params"}]}
+                 With several metrics (metric: a list of {name, goal}) "best" is the Pareto set,
+                 [{"number","values","params"}], and each trial also has "values".
 
 Progress goes to stderr. Exit codes: 0 finished, 1 failed or paused (fast failures),
 2 bad arguments or study file, 130 interrupted (resumable).
@@ -72,6 +75,8 @@ class Progress {
   private finished = 0;
   private running = 0;
   private best: { number: number; value: number } | undefined;
+  /** Several objectives: trials on the Pareto front so far (every worker's). */
+  private frontSize = 0;
   private barShown = false;
   private total = 0;
   /** The study as every worker wrote it (once the journal is open): the bar counts all of them. */
@@ -93,6 +98,7 @@ class Progress {
   private recount(): void {
     const trials = this.study?.() ?? [];
     this.finished = trials.filter(isDone).length;
+    if (this.config.objectives) this.frontSize = paretoTrials(trials, this.config.objectives).length;
     const best = bestTrial(trials, this.config.direction);
     if (best) this.best = { number: best.number, value: best.value };
   }
@@ -110,8 +116,10 @@ class Progress {
         }
         if (!this.tty) {
           const error = e.error ? `  ${briefError(e.error)}` : '';
+          const { objectives } = this.config;
           const best = this.best ? `  best ${formatValue(this.best.value)} (#${this.best.number})` : '';
-          this.line(`trial ${e.number} ${e.state}  ${this.config.metric}=${formatValue(e.value)}${best}${error}`);
+          const shown = objectives ? `${formatValues(e.values, objectives)}  ${this.frontText()}` : `${this.config.metric}=${formatValue(e.value)}${best}`;
+          this.line(`trial ${e.number} ${e.state}  ${shown}${error}`);
         }
         break;
       }
@@ -137,9 +145,14 @@ class Progress {
   private drawBar(): void {
     const width = 24;
     const done = Math.min(width, Math.round((this.finished / Math.max(1, this.total)) * width));
-    const best = this.best ? `  best ${this.config.metric}=${formatValue(this.best.value)} (#${this.best.number})` : '';
+    const best = this.config.objectives ? `  ${this.frontText()}` : this.best ? `  best ${this.config.metric}=${formatValue(this.best.value)} (#${this.best.number})` : '';
     this.io.stderr.write(`\r\x1b[K[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${this.finished}/${this.total}  running ${this.running}${best}`);
     this.barShown = true;
+  }
+
+  /** `Pareto front: 4 trials` (several objectives). */
+  private frontText(): string {
+    return `Pareto front: ${this.frontSize} trial${this.frontSize === 1 ? '' : 's'}`;
   }
 
   end(): void {
@@ -149,15 +162,29 @@ class Progress {
 }
 
 function jsonSummary(s: StudySummary): Record<string, unknown> {
+  // Several objectives: `best` is the Pareto set (Optuna's study.best_trials), each trial with its values.
+  const best = s.pareto ? s.pareto.map(t => ({ number: t.number, values: t.values, params: t.params })) : s.best ? { number: s.best.number, value: s.best.value, params: s.best.params } : null;
   return {
     study: s.study,
     status: s.status,
     completed: s.completed,
     pruned: s.pruned,
     failed: s.failed,
-    best: s.best ? { number: s.best.number, value: s.best.value, params: s.best.params } : null,
-    trials: s.trials.map(t => ({ number: t.number, state: t.state, value: t.value ?? null, params: t.params, ...(t.error ? { error: t.error } : {}) })),
+    best,
+    trials: s.trials.map(t => ({ number: t.number, state: t.state, value: t.value ?? null, ...(s.pareto ? { values: t.values ?? null } : {}), params: t.params, ...(t.error ? { error: t.error } : {}) })),
   };
+}
+
+/** What the run found, for people: the best trial, or the Pareto set of a multi-objective study. */
+function textSummary(s: StudySummary, config: StudyConfig): string {
+  const { objectives } = config;
+  if (objectives && s.pareto) {
+    if (s.pareto.length === 0) return 'no completed trial';
+    const rows = s.pareto.map(t => `  #${t.number}  ${formatValues(t.values, objectives)}  ${formatParams(t.params)}`);
+    const goals = objectives.map(o => `${o.name} ${o.direction === 'maximize' ? '↑' : '↓'}`).join(', ');
+    return `Pareto front (${s.pareto.length} trial${s.pareto.length === 1 ? '' : 's'}; ${goals}):\n${rows.join('\n')}`;
+  }
+  return s.best ? `best ${config.metric}=${formatValue(s.best.value)} in trial ${s.best.number}: ${formatParams(s.best.params)}` : 'no completed trial';
 }
 
 /** Joins the study (or says why not, returning the exit code). */
@@ -222,6 +249,9 @@ export const tuneCommand: CliCommand = {
       for (const issue of err.issues) io.stderr.write(`${formatIssue({ ...issue, file })}\n`);
       return 2;
     }
+    if (sampler !== undefined && parsed.config.objectives && !(MULTI_OBJECTIVE_METHODS as readonly string[]).includes(sampler)) {
+      throw new UsageError(`--sampler ${sampler} models one metric; ${file} has ${parsed.config.objectives.length} (use ${MULTI_OBJECTIVE_METHODS.filter(m => m !== 'bayes').join(', ')})`);
+    }
     const config: StudyConfig = { ...parsed.config, sampler: sampler ?? parsed.config.sampler, seed: seed ?? parsed.config.seed };
     // What only the overrides or the disk make wrong is still the study file's problem: exit 2, no journal.
     const issues = preflightIssues(parsed, config, file);
@@ -257,7 +287,7 @@ export const tuneCommand: CliCommand = {
     if (args.options.json === true) {
       io.stdout.write(`${JSON.stringify(jsonSummary(summary))}\n`);
     } else {
-      const best = summary.best ? `best ${config.metric}=${formatValue(summary.best.value)} in trial ${summary.best.number}: ${formatParams(summary.best.params)}` : 'no completed trial';
+      const best = textSummary(summary, config);
       io.stdout.write(`study ${summary.study} ${summary.status}: ${summary.completed} completed, ${summary.pruned} pruned, ${summary.failed} failed\n${best}\n`);
       if (summary.status === 'interrupted' || summary.status === 'paused') io.stdout.write(`continue with: hpstudio tune ${file} --resume\n`);
     }

@@ -23,13 +23,17 @@ function escapeRegex(text: string): string {
 }
 
 /**
- * For a name the built-in formats cannot read: `(?<name>val mAP)\s*[=:]\s*(?<value>…)`, so `val mAP: 0.5`
- * and `val mAP=0.5` are read (JSON lines `{"val mAP": 0.5}` are read anyway). Undefined otherwise.
+ * For names the built-in formats cannot read: `(?<name>val mAP)\s*[=:]\s*(?<value>…)`, so `val mAP: 0.5`
+ * and `val mAP=0.5` are read (JSON lines `{"val mAP": 0.5}` are read anyway); several such names (the
+ * objectives of a multi-objective study) are alternatives of one group. Undefined when every name reads.
  */
-export function implicitMetricRegex(name: string): string | undefined {
-  if (name === '' || readableByDefault(name)) return undefined;
+export function implicitMetricRegex(names: string | readonly string[]): string | undefined {
+  const unreadable = (typeof names === 'string' ? [names] : names).filter(name => name !== '' && !readableByDefault(name));
+  if (unreadable.length === 0) return undefined;
   const number = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf(?:inity)?)`;
-  return String.raw`(?<![\w])(?<name>${escapeRegex(name)})\s*[=:]\s*(?<value>${number})(?![\w.])`;
+  // Longer names first, so `val mAP 50` is not read as `val mAP`.
+  const alternatives = [...unreadable].sort((a, b) => b.length - a.length).map(escapeRegex).join('|');
+  return String.raw`(?<![\w])(?<name>${alternatives})\s*[=:]\s*(?<value>${number})(?![\w.])`;
 }
 
 /** A line that the trial's reader takes as `name` = 0.42: `name: 0.42` when it reads so, else a JSON line. */

@@ -6,6 +6,8 @@ import type { StudyConfig } from './types';
 export interface Judgement {
   readonly state: 'complete' | 'pruned' | 'fail';
   readonly value?: number;
+  /** Multi-objective studies: every objective's value of a complete trial, in the study's order. */
+  readonly values?: number[];
   readonly error?: string;
   /** Stopped by the study (Ctrl-C, a fence): its params are queued again. */
   readonly interrupted: boolean;
@@ -14,9 +16,18 @@ export interface Judgement {
 /**
  * `lastValue`: the objective's last finite value; `stopping`: why the study asked the trial to stop, if it did;
  * `diverged`: "diverged: loss=nan at step N" when the objective ended on NaN/±Infinity (the trial fails);
- * `notes`: what the executor noted about its output (a line cut at 64 KB…).
+ * `notes`: what the executor noted about its output (a line cut at 64 KB…);
+ * `lastValues`: each objective's last value (multi-objective studies).
  */
-export function judgeOutcome(config: StudyConfig, lastValue: number | undefined, stopping: StopReason | undefined, outcome: TrialOutcome, diverged?: string | false, notes: readonly string[] = []): Judgement {
+export function judgeOutcome(
+  config: StudyConfig,
+  lastValue: number | undefined,
+  stopping: StopReason | undefined,
+  outcome: TrialOutcome,
+  diverged?: string | false,
+  notes: readonly string[] = [],
+  lastValues?: ReadonlyMap<string, number>,
+): Judgement {
   // The executor's reason wins; ours only explains a non-zero end (a trial that exited 0
   // right as we asked it to stop did finish).
   const reason = outcome.stopReason ?? (outcome.exitCode !== 0 || outcome.signal ? stopping : undefined);
@@ -36,8 +47,21 @@ export function judgeOutcome(config: StudyConfig, lastValue: number | undefined,
   // A metric printed on a line longer than the limit was cut off, not forgotten: say so.
   const cut = notes.find(n => / was cut at /.test(n));
   if (lastValue === undefined && cut) return fail(`the metric "${config.metric}" was not read: ${cut} (print it on a shorter line, or set metric_regex)`);
+  if (config.objectives) return judgeObjectives(config, lastValues, fail);
   if (lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
   return { state: 'complete', value: lastValue, interrupted: false };
+}
+
+/** A trial of a multi-objective study completes only with every objective reported (the last value of each). */
+function judgeObjectives(config: StudyConfig, lastValues: ReadonlyMap<string, number> | undefined, fail: (error: string) => Judgement): Judgement {
+  const objectives = config.objectives!;
+  const missing = objectives.filter(o => !lastValues?.has(o.name)).map(o => o.name);
+  if (missing.length) {
+    const lines = missing.map(m => suggestedMetricLine(m, config.metricRegex)).join(' and ');
+    return fail(`finished without reporting the metric${missing.length > 1 ? 's' : ''} ${missing.map(m => `"${m}"`).join(', ')} (a study with several metrics needs each one; print e.g. ${lines} or set metric_regex)`);
+  }
+  const values = objectives.map(o => lastValues!.get(o.name)!);
+  return { state: 'complete', value: values[0], values, interrupted: false };
 }
 
 /** A trial whose launch threw: it ends at once with the message (a failed trial, not a crashed study). */

@@ -23,6 +23,8 @@ export interface StudyCreatedRecord {
   readonly space: SearchSpace;
   readonly direction: Direction;
   readonly metric: string;
+  /** Multi-objective studies: every objective (metric and direction are the first one's). */
+  readonly objectives?: readonly { readonly name: string; readonly direction: Direction }[];
   readonly sampler: string;
   readonly seed: number;
   /** The study file: relative to the workspace folder that holds `.hpstudio` (absolute in version 1 journals). */
@@ -102,6 +104,8 @@ export interface TrialFinishedRecord {
   readonly w?: number;
   readonly state: 'complete' | 'pruned' | 'fail';
   readonly value?: number;
+  /** Multi-objective studies: every objective's value of a complete trial (value is the first). */
+  readonly values?: readonly number[];
   readonly error?: string;
   /** Stopped by Ctrl-C / abort rather than by its own doing. */
   readonly interrupted?: boolean;
@@ -141,6 +145,8 @@ export interface JournalTrial {
   state: TrialState;
   readonly params: Readonly<Record<string, ParamValue>>;
   value?: number;
+  /** Multi-objective studies: every objective's value of a complete trial. */
+  values?: readonly number[];
   error?: string;
   readonly intermediate: Map<number, number>;
   /** The worker that claimed it (undefined in version 1 journals). */
@@ -185,7 +191,7 @@ export function ownerKey(pid: number, host: string): string {
 }
 
 export function toFrozenTrial(t: JournalTrial): FrozenTrial {
-  return { number: t.number, state: t.state, params: t.params, value: t.value, intermediate: new Map(t.intermediate) };
+  return { number: t.number, state: t.state, params: t.params, value: t.value, ...(t.values ? { values: t.values } : {}), intermediate: new Map(t.intermediate) };
 }
 
 export function newStudy(header: StudyCreatedRecord): ReplayedStudy {
@@ -207,6 +213,8 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
+const isObjectiveList = (v: unknown) =>
+  Array.isArray(v) && v.length > 1 && v.every(o => typeof o === 'object' && o !== null && isStr((o as Json).name) && ((o as Json).direction === 'minimize' || (o as Json).direction === 'maximize'));
 const STATES = new Set(['running', 'paused', 'stopped', 'finished']);
 
 /** Checks a record's shape (not whether it fits the history); throws with what is wrong. */
@@ -217,6 +225,7 @@ export function validateRecord(r: Json): JournalRecord {
       need(isInt(r.v) && isStr(r.name) && isStr(r.metric) && isStr(r.sampler) && isNum(r.seed) && isStr(r.studyFile) && isNum(r.time), 'bad study header fields');
       need(r.direction === 'minimize' || r.direction === 'maximize', 'bad direction');
       need(typeof r.space === 'object' && r.space !== null && Array.isArray((r.space as Json).params), 'bad space');
+      need(optional(r.objectives, isObjectiveList), 'bad objectives');
       break;
     case 'worker':
       need(isInt(r.w) && isInt(r.pid) && isStr(r.host) && isNum(r.time), 'bad worker record');
@@ -249,6 +258,7 @@ export function validateRecord(r: Json): JournalRecord {
       need(isInt(r.number) && isNum(r.time), 'bad finish record');
       need(r.state === 'complete' || r.state === 'pruned' || r.state === 'fail', 'bad final state');
       need(optional(r.value, isNum) && optional(r.error, isStr), 'bad value or error');
+      need(optional(r.values, v => Array.isArray(v) && v.length > 0 && v.every(isNum)), 'bad values');
       break;
     case 'state':
       need(STATES.has(r.state as string), 'bad study state');
@@ -359,6 +369,7 @@ function applyTrialRecord(study: ReplayedStudy, rec: TrialCreatedRecord | TrialS
       writer(study, rec.w, rec.time);
       t.state = rec.state;
       t.value = rec.value;
+      if (rec.values) t.values = rec.values;
       t.error = rec.error;
       t.endTime = rec.time;
       t.interrupted = rec.interrupted;

@@ -109,6 +109,7 @@ export async function openStudyRun(options: RunStudyOptions): Promise<StudyRun> 
       space: config.space,
       direction: config.direction,
       metric: config.metric,
+      ...(config.objectives ? { objectives: config.objectives } : {}),
       sampler: sampler.name,
       seed,
       studyFile: portableStudyFile(config.file, studyWorkspace(options.journalDir)),
@@ -124,7 +125,8 @@ export async function openStudyRun(options: RunStudyOptions): Promise<StudyRun> 
   });
   // Workers that join a running study sample from their own seed: the same seed would propose the same points.
   if (!soloAtJoin) sampler = makeSampler(mixSeed(seed, journal.w));
-  const pruner = options.pruner ?? (options.createPruner ?? defaultCreatePruner)(config.pruner);
+  // Several objectives: no pruning (the study file said so when it was read).
+  const pruner = config.objectives ? undefined : (options.pruner ?? (options.createPruner ?? defaultCreatePruner)(config.pruner));
   const run = new StudyRun({ ...options, staleGraceMs, heartbeatMs: options.heartbeatMs ?? heartbeatMsFromEnv() }, clock, sampler, pruner, journal, budget);
   if (options.trials === undefined && config.limits.trials === undefined && budget === DEFAULT_TRIALS && journal.study.budget === DEFAULT_TRIALS) {
     options.onEvent?.({ type: 'warning', study: config.name, message: `no trials / run_cap in the study file: running ${DEFAULT_TRIALS} trials` });

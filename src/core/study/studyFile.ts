@@ -18,11 +18,12 @@ import { MetricRegex } from '../metrics/lines';
 import { implicitMetricRegex } from '../metrics/suggest';
 import { gridProblems } from './gridCheck';
 import { readExecutor, readGpus, readLaunch } from './file/executor';
-import { isStudyName, MAX_STUDY_FILE_BYTES, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
+import { isStudyName, MAX_STUDY_FILE_BYTES, MULTI_OBJECTIVE_METHODS, PRUNER_TYPES, STUDY_FILE_KEYS, STUDY_FILE_METHODS } from './file/keys';
+import { readMetric } from './file/metric';
 import { readParameters, type ReadParameters } from './file/parameters';
 import { bool, checkDurationMs, describe, duration, entries, int, num, oneOf, readYamlDocument, str, StudyFileError, type Context, type Entry } from './file/yaml';
 
-export { isStudyName, MAX_STUDY_FILE_BYTES, STUDY_FILE_METHODS, PRUNER_TYPES, ARG_STYLES, DISTRIBUTIONS, COMMAND_MACROS, STUDY_FILE_KEYS } from './file/keys';
+export { isStudyName, MAX_STUDY_FILE_BYTES, STUDY_FILE_METHODS, MULTI_OBJECTIVE_METHODS, PRUNER_TYPES, ARG_STYLES, DISTRIBUTIONS, COMMAND_MACROS, STUDY_FILE_KEYS } from './file/keys';
 export { StudyFileError, quoteFlowMacros, parseDuration } from './file/yaml';
 
 export interface ParsedStudyFile {
@@ -134,7 +135,10 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
   const methodE = get('method');
   if (methodE) sampler = oneOf(ctx, methodE, 'method', STUDY_FILE_METHODS) ?? sampler;
 
-  const { metric, direction, target } = readMetric(ctx, get('metric'));
+  const { metric, direction, target, objectives } = readMetric(ctx, get('metric'));
+  if (objectives && methodE && !(MULTI_OBJECTIVE_METHODS as readonly string[]).includes(sampler)) {
+    ctx.error(methodE.value, `method ${sampler} models one metric; with several (metric: [...]) use ${MULTI_OBJECTIVE_METHODS.filter(m => m !== 'bayes').join(', ')}`);
+  }
 
   const found: ReadParameters = { params: [], constants: {}, layout: {}, keys: new Map() };
   const paramsE = get('parameters');
@@ -150,12 +154,17 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
 
   let launch = readLaunch(ctx, get, path.dirname(file));
   if (Object.keys(found.layout).length > 0) launch = { ...launch, paramLayout: found.layout };
-  const pruner = readPruning(ctx, get('early_terminate'), get('pruner'));
+  let pruner = readPruning(ctx, get('early_terminate'), get('pruner'));
+  if (objectives && pruner.type !== 'none') {
+    const at = get('pruner') ?? get('early_terminate');
+    ctx.warn(at?.pair ?? null, `${get('pruner') ? 'pruner' : 'early_terminate'} is ignored: pruning is off in a study with several metrics (a trial's metrics cannot be ranked step by step)`);
+    pruner = { type: 'none' };
+  }
   const limits = readLimits(ctx, get);
 
   const seed = get('seed') ? int(ctx, get('seed')!, 'seed', 0, 2 ** 32 - 1) : undefined;
   // A metric name the built-in line formats cannot read (`val mAP`) is read by a regex for that name.
-  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!, metric) : implicitMetricRegex(metric);
+  const metricRegex = get('metric_regex') ? readMetricRegex(ctx, get('metric_regex')!, metric) : implicitMetricRegex(objectives ? objectives.map(o => o.name) : [metric]);
   const gpus = get('gpus') ? readGpus(ctx, get('gpus')!) : [];
   const retryFailed = get('retry_failed') ? bool(ctx, get('retry_failed')!, 'retry_failed') : undefined;
   let executor: ExecutorConfig = { type: 'local' };
@@ -171,6 +180,7 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
     constants: found.constants,
     direction,
     metric,
+    ...(objectives ? { objectives } : {}),
     target,
     sampler,
     seed,
@@ -182,28 +192,6 @@ function readStudyConfig(ctx: Context, root: YAMLMap, file: string, options: Stu
     gpus,
     retryFailed,
   };
-}
-
-/** `metric: {name, goal, target}`; without it trials are scored by `loss`, minimized. */
-function readMetric(ctx: Context, metricE: Entry | undefined): { metric: string; direction: 'minimize' | 'maximize'; target?: number } {
-  let metric = 'loss';
-  let direction: 'minimize' | 'maximize' = 'minimize';
-  let target: number | undefined;
-  if (!metricE) {
-    ctx.warn(null, 'no metric: trials are scored by "loss", minimized (add metric: {name, goal})');
-  } else if (!isMap(metricE.value)) {
-    ctx.error(metricE.value ?? metricE.pair, `metric must be a mapping {name, goal}, got ${describe(metricE.value)}`);
-  } else {
-    const m = entries(ctx, metricE.value, 'metric', STUDY_FILE_KEYS.metric);
-    const n = m.get('name');
-    if (!n) ctx.error(metricE.value, 'metric.name is required (the name the program prints or logs, e.g. val_loss)');
-    else metric = str(ctx, n, 'metric.name') ?? metric;
-    const g = m.get('goal');
-    if (g) direction = oneOf(ctx, g, 'metric.goal', ['minimize', 'maximize'] as const) ?? direction;
-    const t = m.get('target');
-    if (t) target = num(ctx, t, 'metric.target');
-  }
-  return { metric, direction, target };
 }
 
 /** The trial's metric reader takes the regex as it is checked here, so every trial would refuse what this refuses. */

@@ -3,9 +3,10 @@
  * by the study loop, the study index (sidebar, status bar, progress), `hpstudio tune` and the analysis
  * views, so they never disagree about how far a study is or which trial won.
  */
+import { minimizedVector, paretoFront } from '../search/pareto';
 import { isFinished, type Direction, type Distribution, type FrozenTrial, type ParamValue, type TrialState } from '../search/types';
 import type { JournalTrial } from './journal';
-import type { StudyConfig, StudySummary, TrialSummary } from './types';
+import type { Objective, ParetoTrial, StudyConfig, StudySummary, TrialSummary } from './types';
 
 /** The part of a trial these rules read (journal trials, frozen trials, snapshots and CLI records all have it). */
 export interface TrialOutcomeLike {
@@ -14,6 +15,8 @@ export interface TrialOutcomeLike {
   readonly value?: number;
   /** A failed trial whose params were queued again as a new trial: the retry counts, not this one. */
   readonly requeued?: boolean;
+  /** Multi-objective studies: every objective's value of a complete trial. */
+  readonly values?: readonly number[];
 }
 
 export interface BestTrial {
@@ -76,26 +79,65 @@ export function bestValue(values: Iterable<number>, direction: Direction): numbe
   return best;
 }
 
-/** Trials per state, trials done, and the best trial: what every study list and progress bar shows. */
+// --- several objectives ---------------------------------------------------------------------------
+
+/** A complete trial's objective vector when it has one finite value per objective. */
+export function objectiveValues(t: TrialOutcomeLike, objectives: readonly Objective[]): readonly number[] | undefined {
+  if (t.state !== 'complete' || !t.values || t.values.length !== objectives.length) return undefined;
+  return t.values.every(Number.isFinite) ? t.values : undefined;
+}
+
+/**
+ * The Pareto set: the complete trials (every objective finite) that no other complete trial beats on
+ * every objective at once — better somewhere and nowhere worse. Equal trials are all kept. By number.
+ */
+export function paretoTrials<T extends TrialOutcomeLike>(trials: Iterable<T>, objectives: readonly Objective[]): (T & { readonly values: readonly number[] })[] {
+  const scored: (T & { readonly values: readonly number[] })[] = [];
+  for (const t of trials) if (objectiveValues(t, objectives)) scored.push(t as T & { readonly values: readonly number[] });
+  const directions = objectives.map(o => o.direction);
+  const front = paretoFront(scored.map(t => minimizedVector(t.values as number[], directions)));
+  return front.map(i => scored[i]).sort((a, b) => a.number - b.number);
+}
+
+/** `val_accuracy=0.953 model_mb=1.21`. */
+export function formatValues(values: readonly number[] | undefined, objectives: readonly Objective[]): string {
+  return objectives.map((o, k) => `${o.name}=${formatValue(values?.[k])}`).join(' ');
+}
+
+/**
+ * Trials per state, trials done, and the best trial — or, with several objectives, the Pareto set:
+ * what every study list and progress bar shows.
+ */
 export function tallyTrials<T extends TrialOutcomeLike & { readonly params: Readonly<Record<string, ParamValue>> }>(
   trials: readonly T[],
   direction: Direction,
-): { counts: TrialCounts; done: number; best?: BestTrial } {
+  objectives?: readonly Objective[],
+): { counts: TrialCounts; done: number; best?: BestTrial; pareto?: ParetoTrial[] } {
   const counts: TrialCounts = { complete: 0, pruned: 0, fail: 0, running: 0, waiting: 0 };
   let done = 0;
   for (const t of trials) {
     counts[t.state]++;
     if (isDone(t)) done++;
   }
+  if (objectives && objectives.length > 1) {
+    return { counts, done, pareto: paretoTrials(trials, objectives).map(t => ({ number: t.number, values: t.values, params: t.params })) };
+  }
   const b = bestTrial(trials, direction);
   return { counts, done, best: b ? { number: b.number, value: b.value, params: b.params } : undefined };
 }
 
 /** A study's outcome as the loop returns it and the CLI prints it. */
-export function summarize(study: string, status: StudySummary['status'], frozen: readonly FrozenTrial[], trials: readonly JournalTrial[], direction: Direction): StudySummary {
-  const { counts, best } = tallyTrials(frozen, direction);
-  const list: TrialSummary[] = trials.map(t => ({ number: t.number, state: t.state, value: t.value, params: t.params, error: t.error }));
-  return { study, status, completed: counts.complete, pruned: counts.pruned, failed: counts.fail, best, trials: list };
+export function summarize(
+  study: string,
+  status: StudySummary['status'],
+  frozen: readonly FrozenTrial[],
+  trials: readonly JournalTrial[],
+  direction: Direction,
+  objectives?: readonly Objective[],
+): StudySummary {
+  const { counts, best, pareto } = tallyTrials(frozen, direction, objectives);
+  const list: TrialSummary[] = trials.map(t => ({ number: t.number, state: t.state, value: t.value, ...(t.values ? { values: t.values } : {}), params: t.params, error: t.error }));
+  return { study, status, completed: counts.complete, pruned: counts.pruned, failed: counts.fail, best, ...(pareto ? { pareto } : {}), trials: list };
 }
 
 // --- budget ---------------------------------------------------------------------------------------

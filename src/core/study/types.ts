@@ -45,6 +45,12 @@ export interface StudyLimits {
   readonly flapping: FlappingConfig;
 }
 
+/** One objective of a study: the metric a trial reports and whether smaller or larger is better. */
+export interface Objective {
+  readonly name: string;
+  readonly direction: Direction;
+}
+
 export interface StudyConfig {
   /** The study's folder name under `.hpstudio/studies/` (the sweep's `name` made safe for that). */
   readonly name: string;
@@ -58,6 +64,11 @@ export interface StudyConfig {
   readonly constants: Readonly<Record<string, ParamValue>>;
   readonly direction: Direction;
   readonly metric: string;
+  /**
+   * Multi-objective studies (`metric:` is a list of two or more): every objective in order; `metric`
+   * and `direction` are the first one's. Absent for one objective.
+   */
+  readonly objectives?: readonly Objective[];
   /** W&B `metric.target`: no new trials once a completed trial reaches it. */
   readonly target?: number;
   readonly sampler: string;
@@ -96,6 +107,8 @@ export interface TrialSummary {
   readonly number: number;
   readonly state: TrialState;
   readonly value?: number;
+  /** Multi-objective studies: every objective's value, in the study's order. */
+  readonly values?: readonly number[];
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly error?: string;
 }
@@ -107,8 +120,18 @@ export interface StudySummary {
   readonly completed: number;
   readonly pruned: number;
   readonly failed: number;
+  /** One objective: the best complete trial. */
   readonly best?: { readonly number: number; readonly value: number; readonly params: Readonly<Record<string, ParamValue>> };
+  /** Several objectives: the complete trials no other complete trial dominates (the Pareto set), by number. */
+  readonly pareto?: readonly ParetoTrial[];
   readonly trials: readonly TrialSummary[];
+}
+
+/** A trial of the Pareto set: its number, its objective values (in the study's order) and its params. */
+export interface ParetoTrial {
+  readonly number: number;
+  readonly values: readonly number[];
+  readonly params: Readonly<Record<string, ParamValue>>;
 }
 
 /** Everything the worker/UI needs to follow a running study. */
@@ -121,6 +144,7 @@ export type StudyEvent =
       readonly number: number;
       readonly state: TrialState;
       readonly value?: number;
+      readonly values?: readonly number[];
       readonly error?: string;
       readonly durationMs: number;
     }

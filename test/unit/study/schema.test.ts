@@ -126,7 +126,9 @@ describe('study file JSON Schema', () => {
     const props = schema.properties!;
     const keys = (s: Schema) => Object.keys(s.properties ?? {}).sort();
     assert.deepEqual(Object.keys(props).sort(), [...STUDY_FILE_KEYS.top].sort());
-    assert.deepEqual(keys(props.metric), [...STUDY_FILE_KEYS.metric].sort());
+    assert.deepEqual(keys(objectVariant(props.metric)), [...STUDY_FILE_KEYS.metric].sort());
+    // A list item of a multi-objective metric: name and goal (target is read only to refuse it).
+    assert.deepEqual(keys(schema.definitions!.objective), [...STUDY_FILE_KEYS.objective].filter(k => k !== 'target').sort());
     assert.deepEqual(keys(schema.definitions!.parameter), [...STUDY_FILE_KEYS.parameter].sort());
     assert.deepEqual(keys(props.early_terminate), [...STUDY_FILE_KEYS.early_terminate].sort());
     assert.deepEqual(keys(objectVariant(props.pruner)), [...STUDY_FILE_KEYS.pruner].sort());
@@ -162,6 +164,9 @@ describe('study file JSON Schema', () => {
       ['parameter key', { ...base, parameters: { lr: { min: 0, max: 1, mni: 3 } } }],
       ['empty parameter', { ...base, parameters: { lr: {} } }],
       ['goal', { ...base, metric: { name: 'loss', goal: 'up' } }],
+      ['objective goal', { ...base, metric: [{ name: 'acc', goal: 'maximize' }, { name: 'mb', goal: 'down' }] }],
+      ['objective target', { ...base, metric: [{ name: 'acc', goal: 'maximize', target: 0.9 }, { name: 'mb' }] }],
+      ['empty metric list', { ...base, metric: [] }],
       ['executor', { ...base, executor: { type: 'k8s' } }],
       ['timeout', { ...base, trial_timeout: 'soon' }],
       ['program or command', { parameters: base.parameters }],
@@ -169,5 +174,6 @@ describe('study file JSON Schema', () => {
     ];
     for (const [what, doc] of bad) assert.notDeepEqual(validate(doc, schema), [], what);
     assert.deepEqual(validate({ ...base, trial_timeout: '1h30m', executor: 'local', pruner: 'median', flapping: false }, schema), []);
+    assert.deepEqual(validate({ ...base, method: 'nsga2', metric: [{ name: 'val_accuracy', goal: 'maximize' }, { name: 'model_mb' }] }, schema), []);
   });
 });

@@ -210,7 +210,7 @@ describe('study file: W&B distributions', () => {
 describe('study file: errors carry file:line:col', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['non-number bound', 'parameters:\n  lr:\n    min: abc\n    max: 1\n', /^sweep\.yaml:3:10: parameters\.lr\.min must be a number, got "abc"$/],
-    ['unknown method', `method: bogus\n${HEAD}parameters: {x: {values: [1]}}\n`, /^sweep\.yaml:1:9: method must be one of grid, random, bayes, tpe, gp, sobol, cmaes, auto, lr-find, got "bogus"$/],
+    ['unknown method', `method: bogus\n${HEAD}parameters: {x: {values: [1]}}\n`, /^sweep\.yaml:1:9: method must be one of grid, random, bayes, tpe, gp, sobol, cmaes, nsga2, motpe, auto, lr-find, got "bogus"$/],
     ['bad goal', 'program: t.py\nmetric:\n  name: acc\n  goal: up\nparameters: {x: {values: [1]}}\n', /^sweep\.yaml:4:9: metric\.goal must be one of minimize, maximize, got "up"$/],
     ['YAML syntax', `${HEAD}parameters:\n  x: {values: [1, 2}\n`, /^sweep\.yaml:4:\d+: /],
     ['duplicate key', `${HEAD}parameters:\n  x: {values: [1]}\n  x: {values: [2]}\n`, /^sweep\.yaml:5:3: .*[Uu]nique/],

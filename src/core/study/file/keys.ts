@@ -24,7 +24,9 @@ export function nextStudyName(name: string, taken: (candidate: string) => boolea
 export const MAX_STUDY_FILE_BYTES = 1024 * 1024;
 
 /** Values of `method:` (W&B's names plus ours); the engine's sampler names are `SAMPLER_NAMES` in core/search. */
-export const STUDY_FILE_METHODS = ['grid', 'random', 'bayes', 'tpe', 'gp', 'sobol', 'cmaes', 'auto', 'lr-find'] as const;
+export const STUDY_FILE_METHODS = ['grid', 'random', 'bayes', 'tpe', 'gp', 'sobol', 'cmaes', 'nsga2', 'motpe', 'auto', 'lr-find'] as const;
+/** Methods that can search several objectives at once (`metric:` as a list); gp, cmaes and lr-find model one. */
+export const MULTI_OBJECTIVE_METHODS = ['grid', 'random', 'sobol', 'tpe', 'motpe', 'nsga2', 'auto', 'bayes'] as const;
 export const PRUNER_TYPES = ['none', 'median', 'asha', 'hyperband', 'lr-find'] as const;
 /** `wandb` (the default): exactly what `wandb agent` passes; the others are this project's own formats. */
 export const ARG_STYLES = ['wandb', 'flags', 'hydra', 'override-file'] as const;
@@ -81,6 +83,8 @@ export const STUDY_FILE_KEYS = {
     'controller',
   ],
   metric: ['name', 'goal', 'target', 'impute', 'impute_while_running'],
+  /** One item of `metric:` as a list (a multi-objective study); `target` is read only to refuse it. */
+  objective: ['name', 'goal', 'target'],
   parameter: ['value', 'values', 'min', 'max', 'distribution', 'q', 'mu', 'sigma', 'a', 'b', 'parameters', 'probabilities', 'description'],
   early_terminate: ['type', 'min_iter', 'max_iter', 'eta', 's', 'strict'],
   pruner: ['type', 'n_startup_trials', 'n_warmup_steps', 'interval_steps', 'n_min_trials', 'percentile', 'min_resource', 'max_resource', 'reduction_factor', 'min_early_stopping_rate', 'min_iter', 'max_iter', 'eta', 's', 'max_reports', 'min_reports', 'divergence', 'levelled'],
