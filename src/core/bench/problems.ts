@@ -157,8 +157,62 @@ export const LC_PROBLEMS: Readonly<Record<'lc_synth' | 'lc_mild', LearningCurveP
   lc_mild: learningCurve('lc_mild'),
 };
 
+// --- multi-objective problems --------------------------------------------------------------------
+
+/** A minimised multi-objective problem, scored by the hypervolume its trials dominate below `reference`. */
+export interface MultiObjectiveProblem {
+  readonly name: 'zdt1' | 'zdt2' | 'dtlz2';
+  readonly space: SearchSpace;
+  readonly reference: readonly number[];
+  /** Hypervolume of the true Pareto front under `reference` (the most any sampler can reach). */
+  readonly bestHypervolume: number;
+  evaluate(p: Params): number[];
+}
+
+function unitVector(p: Params, n: number): number[] {
+  return range(n).map(j => num(p, `x${j}`));
+}
+
+/** ZDT1 (Zitzler, Deb, Thiele 2000), n variables in [0, 1]: a convex front f2 = 1 − √f1 where x1…x(n−1) = 0. */
+export function zdt1(p: Params, n = 30): number[] {
+  const x = unitVector(p, n);
+  let s = 0.0;
+  for (let i = 1; i < n; i++) s += x[i];
+  const g = 1.0 + (9.0 * s) / (n - 1);
+  return [x[0], g * (1.0 - Math.sqrt(x[0] / g))];
+}
+
+/** ZDT2: the same g, a concave front f2 = 1 − f1². */
+export function zdt2(p: Params, n = 30): number[] {
+  const x = unitVector(p, n);
+  let s = 0.0;
+  for (let i = 1; i < n; i++) s += x[i];
+  const g = 1.0 + (9.0 * s) / (n - 1);
+  const r = x[0] / g;
+  return [x[0], g * (1.0 - r * r)];
+}
+
+/** DTLZ2 (Deb, Thiele, Laumanns, Zitzler 2002) with 3 objectives and n variables: the front is the unit sphere's positive octant, where x3…xn = 0.5. */
+export function dtlz2(p: Params, n = 12): number[] {
+  const x = unitVector(p, n);
+  let g = 0.0;
+  for (let i = 2; i < n; i++) g += (x[i] - 0.5) * (x[i] - 0.5);
+  const a = x[0] * (PI / 2);
+  const b = x[1] * (PI / 2);
+  return [(1.0 + g) * Math.cos(a) * Math.cos(b), (1.0 + g) * Math.cos(a) * Math.sin(b), (1.0 + g) * Math.sin(a)];
+}
+
+const unitSpace = (n: number): SearchSpace => ({ params: range(n).map(j => floatParam(`x${j}`, 0, 1)) });
+
+export const MO_PROBLEMS: Readonly<Record<'zdt1' | 'zdt2' | 'dtlz2', MultiObjectiveProblem>> = {
+  // Fronts under the reference: 121 − ∫(1 − √x) = 121 − 1/3; 121 − ∫(1 − x²) = 121 − 2/3; 2.5³ − π/6.
+  zdt1: { name: 'zdt1', space: unitSpace(30), reference: [11, 11], bestHypervolume: 121 - 1 / 3, evaluate: p => zdt1(p) },
+  zdt2: { name: 'zdt2', space: unitSpace(30), reference: [11, 11], bestHypervolume: 121 - 2 / 3, evaluate: p => zdt2(p) },
+  dtlz2: { name: 'dtlz2', space: unitSpace(12), reference: [2.5, 2.5, 2.5], bestHypervolume: 2.5 ** 3 - PI / 6, evaluate: p => dtlz2(p) },
+};
+
 export function getProblem(name: string): BenchProblem {
   const p = PROBLEMS[name];
-  if (!p) throw new Error(`unknown problem "${name}" (known: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS)].join(', ')})`);
+  if (!p) throw new Error(`unknown problem "${name}" (known: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS), ...Object.keys(MO_PROBLEMS)].join(', ')})`);
   return p;
 }

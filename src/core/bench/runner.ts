@@ -4,7 +4,8 @@
  * outside the objective (the sampler's overhead).
  */
 import type { FrozenTrial, ParamValue, Pruner, Sampler, SearchSpace, TrialState } from '../search/types';
-import type { LearningCurveProblem, Params } from './problems';
+import { hypervolumeHistory } from '../search/pareto';
+import type { LearningCurveProblem, MultiObjectiveProblem, Params } from './problems';
 
 export const CHECKPOINTS = [10, 20, 50, 100] as const;
 
@@ -174,4 +175,39 @@ export function runOverhead(sampler: Sampler, nTrials: number): OverheadResult {
   const tailStart = nTrials - tailN;
   const tail = (stamps[nTrials - 1] - (tailStart > 0 ? stamps[tailStart - 1] : t0)) / tailN;
   return { nTrials, wallMs: wall, meanMsPerTrial: wall / nTrials, last10pctMsPerTrial: tail, bestValue: best };
+}
+
+/** Checkpoints of the multi-objective benchmark (issue #14: after 100 and 300 trials). */
+export const MO_CHECKPOINTS = [100, 300] as const;
+
+export interface MultiObjectiveRunResult {
+  readonly values: number[][];
+  /** Hypervolume under the problem's reference after each checkpoint ≤ trials (and the last trial count). */
+  readonly hypervolumeAfter: Record<string, number>;
+  readonly overheadMsPerTrial: number;
+}
+
+/**
+ * Minimises every objective of `problem` for `nTrials` sequential trials and records the dominated
+ * hypervolume at the checkpoints; the overhead is wall time minus time inside the objective.
+ */
+export function runMultiObjectiveStudy(problem: MultiObjectiveProblem, sampler: Sampler, nTrials: number): MultiObjectiveRunResult {
+  const trials: FrozenTrial[] = [];
+  const values: number[][] = [];
+  const directions = problem.reference.map(() => 'minimize' as const);
+  let objectiveMs = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < nTrials; i++) {
+    const params = sampler.sample({ space: problem.space, direction: 'minimize', directions, trials, budget: nTrials });
+    const te = performance.now();
+    const v = problem.evaluate(params);
+    objectiveMs += performance.now() - te;
+    trials.push({ number: i, state: 'complete', params, value: v[0], values: v, intermediate: new Map() });
+    values.push(v);
+  }
+  const wall = performance.now() - t0;
+  const history = hypervolumeHistory(values, problem.reference);
+  const hypervolumeAfter: Record<string, number> = {};
+  for (const c of [...MO_CHECKPOINTS.filter(c => c < nTrials), nTrials]) hypervolumeAfter[String(c)] = history[c - 1];
+  return { values, hypervolumeAfter, overheadMsPerTrial: (wall - objectiveMs) / nTrials };
 }
