@@ -1,7 +1,7 @@
 /** `hpstudio status`: the studies of this folder as the editor's sidebar shows them, read from their journals. */
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { StudyLibrary } from '../../core/study/library';
-import { formatParams, formatValue } from '../../core/study/summary';
+import { formatParams, formatValue, formatValues } from '../../core/study/summary';
 import type { StudySnapshot } from '../../core/study/studyIndex';
 
 const usage = `Usage: hpstudio status [<study>] [--json]
@@ -13,15 +13,25 @@ the best trial. A study's runner may be this terminal, another one, an editor or
 Options:
   --json   one JSON object per study, one per line:
            {"study","state","done","budget","running","workers","best":{"number","value","params"}|null,"reason","issues"}
+           A study with several metrics gives "best" as its Pareto set, [{"number","values","params"}],
+           and "objectives": [{"name","direction"}].
 `;
 
 const spec = { json: { type: 'flag' } } as const;
 
 function line(s: StudySnapshot): string {
   const workers = s.state === 'running' ? ` (${s.workers} worker${s.workers === 1 ? '' : 's'}${s.owner ? `, pid ${s.owner.pid} on ${s.owner.host}` : ''})` : '';
-  const best = s.best ? `  best ${s.metric}=${formatValue(s.best.value)} (#${s.best.number}: ${formatParams(s.best.params)})` : '';
+  const best = s.objectives ? frontText(s) : s.best ? `  best ${s.metric}=${formatValue(s.best.value)} (#${s.best.number}: ${formatParams(s.best.params)})` : '';
   const why = s.error ?? s.reason;
   return `${s.name}  ${s.state}${workers}  ${s.done}/${s.budget} trials${s.counts.running ? `, ${s.counts.running} running` : ''}${best}${why ? `\n  ${why}` : ''}${s.issues ? `\n  ${s.issues}` : ''}`;
+}
+
+/** `  Pareto front of 3 trials:` and one line per trial (several metrics). */
+function frontText(s: StudySnapshot): string {
+  const front = s.pareto ?? [];
+  if (front.length === 0) return '';
+  const rows = front.map(t => `\n    #${t.number}  ${formatValues(t.values, s.objectives!)}  ${formatParams(t.params)}`);
+  return `  Pareto front of ${front.length} trial${front.length === 1 ? '' : 's'}:${rows.join('')}`;
 }
 
 export const statusCommand: CliCommand = {
@@ -41,8 +51,9 @@ export const statusCommand: CliCommand = {
     }
     for (const s of studies) {
       if (args.options.json === true) {
-        const best = s.best ? { number: s.best.number, value: s.best.value, params: s.best.params } : null;
-        io.stdout.write(`${JSON.stringify({ study: s.name, state: s.state, done: s.done, budget: s.budget, running: s.counts.running, workers: s.workers, best, reason: s.error ?? s.reason ?? null, issues: s.issues ?? null })}\n`);
+        const best = s.objectives ? (s.pareto ?? []).map(t => ({ number: t.number, values: t.values, params: t.params })) : s.best ? { number: s.best.number, value: s.best.value, params: s.best.params } : null;
+        const objectives = s.objectives ? { objectives: s.objectives } : {};
+        io.stdout.write(`${JSON.stringify({ study: s.name, state: s.state, done: s.done, budget: s.budget, running: s.counts.running, workers: s.workers, ...objectives, best, reason: s.error ?? s.reason ?? null, issues: s.issues ?? null })}\n`);
       } else {
         io.stdout.write(`${line(s)}\n`);
       }

@@ -17,13 +17,16 @@ import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockInfo } from './lock';
 import { resolveStudyFile } from './paths';
 import { loadStudyFile } from './studyFile';
 import { studySource } from './studyDraft';
-import { DEFAULT_TRIALS, isBetter, isDone, plannedTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
+import { DEFAULT_TRIALS, isBetter, isDone, paretoTrials, plannedTrials, type BestTrial, type StudyRunState, type TrialCounts } from './summary';
+import type { Objective, ParetoTrial } from './types';
 
 export interface TrialSnapshot {
   readonly number: number;
   readonly state: TrialState;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly value?: number;
+  /** Multi-objective studies: every objective's value of a complete trial. */
+  readonly values?: readonly number[];
   readonly error?: string;
   /** The objective metric per step, in step order: what the curves panel draws. */
   readonly intermediate: ReadonlyArray<readonly [step: number, value: number]>;
@@ -43,6 +46,8 @@ export interface StudySnapshot {
   readonly source?: string;
   readonly metric: string;
   readonly direction: Direction;
+  /** Multi-objective studies: every objective in order (metric and direction are the first one's). */
+  readonly objectives?: readonly Objective[];
   readonly sampler: string;
   readonly state: StudyRunState;
   /** Who runs it now: this window's worker (`here`), another process (`elsewhere`), nobody. */
@@ -59,6 +64,8 @@ export interface StudySnapshot {
   /** Trials that count against the budget (failed trials re-queued for a retry do not). */
   readonly done: number;
   readonly best?: BestTrial;
+  /** Multi-objective studies: the Pareto set (complete trials no other dominates), by number. */
+  readonly pareto?: readonly ParetoTrial[];
   /**
    * Every trial, in number order. The study reader's own array, kept current as the journal grows (a
    * trial's entry is replaced when it changes): read it when you get the snapshot, copy what you keep.
@@ -131,6 +138,7 @@ class TrialView implements TrialSnapshot {
   readonly state: TrialState;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly value?: number;
+  readonly values?: readonly number[];
   readonly error?: string;
   readonly startTime?: number;
   readonly endTime?: number;
@@ -141,6 +149,7 @@ class TrialView implements TrialSnapshot {
     this.state = trial.state;
     this.params = trial.params;
     this.value = trial.value;
+    if (trial.values) this.values = trial.values;
     this.error = trial.error;
     this.startTime = trial.startTime;
     this.endTime = trial.endTime;
@@ -162,7 +171,7 @@ class TrialView implements TrialSnapshot {
   }
 
   toJSON(): TrialSnapshot {
-    return { number: this.number, state: this.state, params: this.params, value: this.value, error: this.error, intermediate: this.intermediate, startTime: this.startTime, endTime: this.endTime };
+    return { number: this.number, state: this.state, params: this.params, value: this.value, ...(this.values ? { values: this.values } : {}), error: this.error, intermediate: this.intermediate, startTime: this.startTime, endTime: this.endTime };
   }
 }
 
@@ -241,6 +250,8 @@ export class StudyReader {
   private current: StudySnapshot | undefined;
   /** Counts, trials done and the best trial, kept up to date trial by trial (what each trial counted as). */
   private tally = new Tally();
+  /** Multi-objective studies: the Pareto set, recomputed only when a trial changed. */
+  private pareto: ParetoTrial[] | undefined;
 
   constructor(
     readonly journalDir: string,
@@ -273,6 +284,10 @@ export class StudyReader {
     const known = this.trials.length;
     for (const n of change?.trials ?? []) if (n < known) update(n);
     for (let n = known; n < study.trials.length; n++) update(n);
+    const objectives = study.header.objectives;
+    if (objectives && (!this.pareto || change?.reset || known !== study.trials.length || (change?.trials.size ?? 0) > 0)) {
+      this.pareto = paretoTrials(this.trials, objectives).map(t => ({ number: t.number, values: t.values, params: t.params }));
+    }
     this.current = this.build(study, options);
     return { snapshot: this.current, change };
   }
@@ -295,6 +310,7 @@ export class StudyReader {
       source: this.facts?.source,
       metric: header.metric,
       direction: header.direction,
+      ...(header.objectives ? { objectives: header.objectives, pareto: this.pareto ?? [] } : {}),
       sampler: header.sampler,
       ...run,
       budget,

@@ -66,6 +66,15 @@ describe('hpstudio tune: several metrics (Pareto front)', function () {
       { name: 'model_mb', direction: 'minimize' },
     ]);
     for (const t of journal.trials) assert.deepEqual(t.values, trials[t.number].values);
+    // hpstudio status reads the same front from the journal.
+    const st = capture(ws);
+    assert.equal(await runCli(['status', '--json'], st.io), 0, st.err());
+    const status = JSON.parse(st.out());
+    assert.deepEqual(status.objectives, journal.header.objectives);
+    assert.deepEqual(status.best, result.best);
+    const text = capture(ws);
+    assert.equal(await runCli(['status'], text.io), 0);
+    assert.match(text.out(), new RegExp(`Pareto front of ${front.length} trials:\\n {4}#${front[0]} {2}accuracy=`));
     // Progress lines name both metrics and the front's size.
     assert.ok(/^trial \d+ complete {2}accuracy=\S+ model_mb=\S+ {2}Pareto front: \d+ trials?$/m.test(c.err()), c.err());
   });
