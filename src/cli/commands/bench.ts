@@ -3,13 +3,14 @@
  * problems, seeds and checkpoints as the Optuna side of `npm run bench:optuna` — and prints one JSON
  * line per seed or a table. svc_cancer trains a real model in Python (test/bench/optuna/problems.py).
  */
-import { getProblem, LC_PROBLEMS, PROBLEMS, type Params } from '../../core/bench/problems';
+import { getProblem, LC_PROBLEMS, MO_PROBLEMS, PROBLEMS, type Params } from '../../core/bench/problems';
 import { median, runOverhead, runPruningStudy, runSamplerStudy } from '../../core/bench/runner';
 import { createPruner, createSampler, SAMPLER_NAMES } from '../../core/search/index';
 import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { OPTUNA_SAMPLERS } from '../bench/optunaAskTell';
 import { parseOptunaList, parseParallelList, runParallelBench } from '../bench/parallelBench';
 import { EVALUATOR_ENV, EVALUATOR_IN_REPO, PythonEvaluator, repoEvaluatorScript } from '../bench/pythonEvaluator';
+import { multiObjectiveProblem, runMultiObjectiveBench } from './benchMultiObjective';
 
 const OPTIONS = {
   problem: { type: 'string', short: 'p' },
@@ -54,12 +55,14 @@ function usageText(): string {
     '       hpstudio bench --overhead N [--sampler S] [--json]',
     '',
     `Problems: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS)].join(', ')}`,
+    `          ${Object.keys(MO_PROBLEMS).join(', ')} (several objectives, scored by hypervolume)`,
     `Samplers: ${SAMPLER_NAMES.join(', ')} (bayes = auto)`,
     `Pruners:  ${PRUNER_CHOICES.join(', ')} (learning-curve problems lc_synth / lc_mild only)`,
     '',
     'Prints one JSON line per seed with --json:',
     '  {"problem","sampler","seed","best_value_after":{"10":…,"20":…,"50":…,"100":…},"overhead_ms_per_trial":…}',
-    'plus "epochs" (and "pruned") for learning-curve problems, whose trials report every epoch to the pruner.',
+    'plus "epochs" (and "pruned") for learning-curve problems, whose trials report every epoch to the pruner;',
+    'for zdt1/zdt2/dtlz2: {"problem","sampler","seed","hypervolume_after":{"100":…,"300":…},"overhead_ms_per_trial":…}.',
     '',
     'Options:',
     '  -p, --problem P       benchmark problem',
@@ -118,6 +121,8 @@ export const benchCommand: CliCommand = {
     const trials = intOption(options, 'trials', 100, 100_000);
     const prunerName = String(options.pruner ?? 'none');
     if (!PRUNER_CHOICES.includes(prunerName)) throw new UsageError(`unknown pruner "${prunerName}" (known: ${PRUNER_CHOICES.join(', ')})`);
+    const mo = multiObjectiveProblem(problemName);
+    if (mo) return runMultiObjectiveBench({ problem: mo, sampler: samplerName, trials, seed0, seeds, json }, io);
     const lc = (LC_PROBLEMS as Record<string, (typeof LC_PROBLEMS)['lc_mild'] | undefined>)[problemName];
     if (!lc && options.pruner !== undefined && prunerName !== 'none') throw new UsageError(`--pruner needs a learning-curve problem (lc_synth or lc_mild), not "${problemName}"`);
     if (!lc && !(problemName in PROBLEMS)) throw new UsageError(`unknown problem "${problemName}" (known: ${[...Object.keys(PROBLEMS), ...Object.keys(LC_PROBLEMS)].join(', ')})`);

@@ -1,0 +1,122 @@
+/**
+ * The multi-objective part of `npm run bench:optuna` (issue #14): our samplers and Optuna's NSGA-II
+ * and multi-objective TPE (Debian python3-optuna, test/bench/optuna/mo_side.py) on ZDT1, ZDT2 (30
+ * variables) and DTLZ2 (3 objectives, 12 variables), every objective minimised, with the same seeds
+ * and budgets. Score: the hypervolume below (11, 11) resp. (2.5, 2.5, 2.5) after 100 and 300 trials;
+ * and the sampler's overhead per trial (wall time outside the objective). Optuna runs in a child
+ * process next to our side, one core each.
+ *
+ *   node -r esbuild-register test/bench/optuna-multiobjective.ts [--seeds 10] [--trials 300]
+ *     [--problems zdt1,zdt2,dtlz2] [--ours auto,nsga2,motpe] [--optuna nsga2,motpe]
+ *
+ * Prints the median table and the goal check (ours ≥ each Optuna sampler's median hypervolume at
+ * both budgets; overhead ≤ 1/10 of Optuna's) and writes test-results/bench/optuna-multiobjective.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MO_PROBLEMS } from '../../src/core/bench/problems';
+import { median, runMultiObjectiveStudy } from '../../src/core/bench/runner';
+import { createSampler } from '../../src/core/search/index';
+import { optunaPython } from '../../src/cli/bench/optunaAskTell';
+
+const argv = process.argv.slice(2);
+const value = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const SEEDS = Number(value('seeds', '10'));
+const TRIALS = Number(value('trials', '300'));
+const PROBLEMS = value('problems', 'zdt1,zdt2,dtlz2').split(',') as (keyof typeof MO_PROBLEMS)[];
+const OURS = value('ours', 'auto,nsga2,motpe').split(',');
+const THEIRS = value('optuna', 'nsga2,motpe').split(',');
+const SIDE = join(__dirname, 'optuna', 'mo_side.py');
+const OUT = join(__dirname, '..', '..', 'test-results', 'bench', 'optuna-multiobjective.json');
+
+for (const p of PROBLEMS) if (!(p in MO_PROBLEMS)) throw new Error(`unknown problem ${p} (zdt1, zdt2, dtlz2)`);
+if (!Number.isInteger(SEEDS) || SEEDS < 1 || !Number.isInteger(TRIALS) || TRIALS < 100) throw new Error('--seeds ≥ 1 and --trials ≥ 100, integers');
+
+interface SeedResult {
+  readonly seed: number;
+  readonly hypervolume_after: Record<string, number>;
+  readonly overhead_ms_per_trial: number;
+}
+
+/** Optuna's runs for one problem, one sampler after the other, as JSON lines of mo_side.py. */
+function optunaRuns(problem: string, samplers: string[]): Promise<Record<string, SeedResult[]>> {
+  return new Promise((resolve, reject) => {
+    const out: Record<string, SeedResult[]> = {};
+    const next = (i: number) => {
+      if (i === samplers.length) return resolve(out);
+      const args = [SIDE, '--problem', problem, '--sampler', samplers[i], '--trials', String(TRIALS), '--seeds', `0..${SEEDS - 1}`];
+      const child = spawn(optunaPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+      child.on('error', reject);
+      child.on('exit', code => {
+        if (code !== 0) return reject(new Error(`mo_side.py ${args.slice(1).join(' ')} failed (${code}): ${err.slice(-800)}`));
+        out[samplers[i]] = text
+          .trim()
+          .split('\n')
+          .map(l => JSON.parse(l) as SeedResult);
+        process.stderr.write(`optuna ${samplers[i]} on ${problem}: ${SEEDS} seeds done\n`);
+        next(i + 1);
+      });
+    };
+    next(0);
+  });
+}
+
+/** Our side, yielding to the event loop between seeds so the Optuna child's output is read as it comes. */
+async function ourRuns(problem: keyof typeof MO_PROBLEMS): Promise<Record<string, SeedResult[]>> {
+  const out: Record<string, SeedResult[]> = {};
+  for (const sampler of OURS) {
+    out[sampler] = [];
+    for (let seed = 0; seed < SEEDS; seed++) {
+      const r = runMultiObjectiveStudy(MO_PROBLEMS[problem], createSampler(sampler, seed), TRIALS);
+      out[sampler].push({ seed, hypervolume_after: r.hypervolumeAfter, overhead_ms_per_trial: r.overheadMsPerTrial });
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    process.stderr.write(`ours ${sampler} on ${problem}: ${SEEDS} seeds done\n`);
+  }
+  return out;
+}
+
+const med = (runs: SeedResult[], c: string) => median(runs.map(r => r.hypervolume_after[c]));
+const medOverhead = (runs: SeedResult[]) => median(runs.map(r => r.overhead_ms_per_trial));
+
+async function main(): Promise<void> {
+  const checkpoints = ['100', String(TRIALS)].filter((c, i, a) => a.indexOf(c) === i);
+  const report: Record<string, unknown>[] = [];
+  const lines: string[] = [];
+  const goals: string[] = [];
+  for (const problem of PROBLEMS) {
+    const [theirs, ours] = await Promise.all([optunaRuns(problem, THEIRS), ourRuns(problem)]);
+    const rows: { who: string; runs: SeedResult[] }[] = [...OURS.map(s => ({ who: `ours ${s}`, runs: ours[s] })), ...THEIRS.map(s => ({ who: `optuna ${s}`, runs: theirs[s] }))];
+    lines.push(`${problem} (reference ${MO_PROBLEMS[problem].reference.join(', ')}; true front ${MO_PROBLEMS[problem].bestHypervolume.toFixed(4)}), median of ${SEEDS} seeds:`);
+    for (const r of rows) lines.push(`  ${r.who.padEnd(14)} ${checkpoints.map(c => `HV@${c} ${med(r.runs, c).toFixed(4)}`).join('  ')}  overhead ${medOverhead(r.runs).toFixed(3)} ms/trial`);
+    for (const s of OURS) {
+      for (const t of THEIRS) {
+        for (const c of checkpoints) {
+          const ok = med(ours[s], c) >= med(theirs[t], c);
+          goals.push(`${ok ? 'met ' : 'MISS'} ${problem} ours ${s} HV@${c} ${med(ours[s], c).toFixed(4)} ≥ optuna ${t} ${med(theirs[t], c).toFixed(4)}`);
+        }
+        const ratio = medOverhead(ours[s]) / medOverhead(theirs[t]);
+        goals.push(`${ratio <= 0.1 ? 'met ' : 'MISS'} ${problem} ours ${s} overhead ${(ratio * 100).toFixed(1)} % of optuna ${t}'s`);
+      }
+    }
+    report.push({ problem, reference: MO_PROBLEMS[problem].reference, best_hypervolume: MO_PROBLEMS[problem].bestHypervolume, ours, optuna: theirs });
+  }
+  const text = `${lines.join('\n')}\n\ngoals (issue #14):\n${goals.map(g => `  ${g}`).join('\n')}\n`;
+  process.stdout.write(text);
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify({ seeds: SEEDS, trials: TRIALS, checkpoints, problems: report, summary: text }, null, 1));
+  process.stderr.write(`wrote ${OUT}\n`);
+}
+
+main().catch(err => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
