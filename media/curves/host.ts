@@ -2,7 +2,7 @@
  * The panel's side of the webview API: messages to the extension, and the saved state that brings a
  * hidden or reloaded panel back (VS Code keeps the state, not the page).
  */
-import { CURVES_TABS, hostToCurves, parseCurvesMessage, type CurvesSeries, type CurvesTab, type CurvesToHost, type CurvesTrial, type HostToCurves } from '../../src/core/protocol/curves';
+import { CURVES_TABS, hostToCurves, parseCurvesMessage, type CurvesObjective, type CurvesSeries, type CurvesTab, type CurvesToHost, type CurvesTrial, type HostToCurves } from '../../src/core/protocol/curves';
 import { scoredTrials } from '../../src/core/analysis';
 import type { Direction } from '../../src/core/search/types';
 import { lttb } from './store';
@@ -14,6 +14,7 @@ interface SavedState {
   readonly key: string;
   readonly title: string;
   readonly direction: Direction;
+  readonly objectives?: CurvesObjective[];
   readonly metrics: string[];
   readonly metric: string | null;
   readonly tab: CurvesTab;
@@ -94,7 +95,7 @@ export class HostConnection {
       series.push({ trial: n, metric: metric as string, steps: points.map(p => p.x), values: points.map(p => p.y) });
     }
     const { tab, logScale, zoom } = this.state;
-    this.vscode.setState({ v: 1, key: store.key, title: store.title, direction: store.direction, metrics: store.metrics, metric, tab, logScale, zoom, selected: store.selected, trials: kept, series });
+    this.vscode.setState({ v: 1, key: store.key, title: store.title, direction: store.direction, objectives: [...store.objectives], metrics: store.metrics, metric, tab, logScale, zoom, selected: store.selected, trials: kept, series });
   }
 
   /** The last saved picture, or null when there is none or it does not validate. */
@@ -102,7 +103,7 @@ export class HostConnection {
     const raw = this.vscode.getState();
     if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== 1) return null;
     const s = raw as SavedState;
-    const reset = parseCurvesMessage(hostToCurves, { type: 'reset', title: s.title, key: s.key, direction: s.direction, metrics: s.metrics, metric: s.metric, trials: s.trials });
+    const reset = parseCurvesMessage(hostToCurves, { type: 'reset', title: s.title, key: s.key, direction: s.direction, objectives: s.objectives, metrics: s.metrics, metric: s.metric, trials: s.trials });
     const points = parseCurvesMessage(hostToCurves, { type: 'points', series: s.series });
     if (!reset.ok || !points.ok) {
       this.log('warn', `curves: ignored a saved state: ${!reset.ok ? reset.error : !points.ok ? points.error : ''}`);

@@ -16,14 +16,14 @@ declare global {
   interface Window {
     hpCurvesStats?: CurvesStats;
     /** What the charts show, for the UI tests and the benchmark (read-only views of the panel). */
-    hpCurves?: { axis(tab: CurvesTab): AxisState | null; markerTrials(): number[]; redrawNow(): number };
+    hpCurves?: { axis(tab: CurvesTab): AxisState | null; markerTrials(): number[]; redrawNow(): number; pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null };
   }
 }
 
 const panel = new CurvesPanel(document.getElementById('root') as HTMLElement);
 const stats = panel.state.stats;
 window.hpCurvesStats = stats;
-window.hpCurves = { axis: tab => panel.axis(tab), markerTrials: () => panel.markerTrials(), redrawNow: () => panel.redrawNow() };
+window.hpCurves = { axis: tab => panel.axis(tab), markerTrials: () => panel.markerTrials(), redrawNow: () => panel.redrawNow(), pixel: (tab, x, y) => panel.pixel(tab, x, y) };
 
 window.addEventListener('message', event => {
   stats.messages++;

@@ -64,7 +64,7 @@ export class CurvesPanel {
     switch (message.type) {
       case 'reset': {
         const sameStudy = message.key === store.key;
-        store.reset(message.title, message.key, message.direction, message.metrics, message.trials);
+        store.reset(message.title, message.key, message.direction, message.metrics, message.trials, message.objectives);
         this.toolbar.setTitle(message.title);
         if (!sameStudy || state.metric === null || !store.metrics.includes(state.metric)) state.metric = message.metric ?? message.metrics[0] ?? null;
         if (!sameStudy) state.zoom = null;
@@ -168,6 +168,15 @@ export class CurvesPanel {
   /** A view's value axis as last drawn (null before it has drawn): tests and the benchmark read it. */
   axis(tab: CurvesTab): AxisState | null {
     return this.views.byTab.get(tab)?.axis?.() ?? null;
+  }
+
+  /** Where a data point (x, y) of a chart view is on the page, for the UI tests' clicks; null without a chart. */
+  pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null {
+    const view = this.views.byTab.get(tab);
+    const chart = view?.chart();
+    if (!view || !chart) return null;
+    const box = view.canvas.getBoundingClientRect();
+    return { x: box.left + chart.scales.x.getPixelForValue(x), y: box.top + chart.scales.y.getPixelForValue(y) };
   }
 
   /** Redraws the visible view now, whatever changed; returns how long it took (ms). For the benchmark. */

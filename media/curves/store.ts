@@ -8,7 +8,7 @@
  * the selected one) keep up to DRAWN_POINTS per series; every other series is thinned to OTHER_POINTS.
  * History, importance and the other plots use the trials' values, which are kept for every trial.
  */
-import type { CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
+import type { CurvesObjective, CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
 import type { Direction } from '../../src/core/search/types';
 import { bestTrialNumber } from '../../src/core/analysis/history';
 import { CURVES_CSV_HEADER, csvCell } from '../../src/core/analysis/export';
@@ -42,6 +42,8 @@ export class CurvesStore {
   readonly series = new Map<string, Map<number, SeriesData>>();
   metrics: string[] = [];
   direction: Direction = 'minimize';
+  /** Multi-objective studies: every objective in order; empty for one objective. */
+  objectives: readonly CurvesObjective[] = [];
   title = '';
   key = '';
   selected: number | null = null;
@@ -49,8 +51,9 @@ export class CurvesStore {
   drawn = new Set<number>();
   best: number | null = null;
 
-  reset(title: string, key: string, direction: Direction, metrics: readonly string[], trials: readonly CurvesTrial[]): void {
+  reset(title: string, key: string, direction: Direction, metrics: readonly string[], trials: readonly CurvesTrial[], objectives: readonly CurvesObjective[] = []): void {
     this.title = title;
+    this.objectives = objectives;
     this.key = key;
     this.direction = direction;
     this.metrics = [...metrics];

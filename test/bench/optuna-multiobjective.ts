@@ -31,7 +31,8 @@ const PROBLEMS = value('problems', 'zdt1,zdt2,dtlz2').split(',') as (keyof typeo
 const OURS = value('ours', 'auto,nsga2,motpe').split(',');
 const THEIRS = value('optuna', 'nsga2,motpe').split(',');
 const SIDE = join(__dirname, 'optuna', 'mo_side.py');
-const OUT = join(__dirname, '..', '..', 'test-results', 'bench', 'optuna-multiobjective.json');
+const ALL = PROBLEMS.length === 3;
+const OUT = join(__dirname, '..', '..', 'test-results', 'bench', ALL ? 'optuna-multiobjective.json' : `optuna-multiobjective.${PROBLEMS.join('+')}.json`);
 
 for (const p of PROBLEMS) if (!(p in MO_PROBLEMS)) throw new Error(`unknown problem ${p} (zdt1, zdt2, dtlz2)`);
 if (!Number.isInteger(SEEDS) || SEEDS < 1 || !Number.isInteger(TRIALS) || TRIALS < 100) throw new Error('--seeds ≥ 1 and --trials ≥ 100, integers');
@@ -61,7 +62,7 @@ function optunaRuns(problem: string, samplers: string[]): Promise<Record<string,
           .trim()
           .split('\n')
           .map(l => JSON.parse(l) as SeedResult);
-        process.stderr.write(`optuna ${samplers[i]} on ${problem}: ${SEEDS} seeds done\n`);
+        process.stderr.write(`optuna ${samplers[i]} on ${problem}: ${SEEDS} seeds done\n${text}`);
         next(i + 1);
       });
     };
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
         goals.push(`${ratio <= 0.1 ? 'met ' : 'MISS'} ${problem} ours ${s} overhead ${(ratio * 100).toFixed(1)} % of optuna ${t}'s`);
       }
     }
+    process.stderr.write(`${lines.slice(-1 - rows.length).join('\n')}\n`);
     report.push({ problem, reference: MO_PROBLEMS[problem].reference, best_hypervolume: MO_PROBLEMS[problem].bestHypervolume, ours, optuna: theirs });
   }
   const text = `${lines.join('\n')}\n\ngoals (issue #14):\n${goals.map(g => `  ${g}`).join('\n')}\n`;

@@ -6,6 +6,7 @@ import { createEdfView } from './edf';
 import { createHistoryView } from './history';
 import { createImportanceView } from './importance';
 import { createParallelView } from './parallel';
+import { createParetoView } from './pareto';
 import { createSliceView } from './slice';
 import { createTimelineView } from './timeline';
 import type { PlotView, ViewContext } from './view';
@@ -18,6 +19,7 @@ const STUDY_VIEWS: Record<Exclude<CurvesTab, 'curves'>, (ctx: ViewContext) => Pl
   contour: createContourView,
   timeline: createTimelineView,
   edf: createEdfView,
+  pareto: createParetoView,
 };
 
 export interface Views {

@@ -8,3 +8,4 @@ export * from './rank';
 export * from './timeline';
 export * from './edf';
 export { analyseStudy, topPair, type StudyModel, type ParamImportance, type ContourGrid, type ImportanceOptions } from './importance';
+export * from './pareto';

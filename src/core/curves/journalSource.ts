@@ -23,6 +23,7 @@ function toCurvesTrial(t: JournalTrial): CurvesTrial {
     value: t.value ?? null,
     durationMs: t.startTime !== undefined && t.endTime !== undefined ? t.endTime - t.startTime : null,
     ...(t.startTime !== undefined ? { startMs: t.startTime } : {}),
+    ...(t.values ? { values: [...t.values] } : {}),
   };
 }
 
@@ -78,7 +79,8 @@ export class JournalCurvesSource implements CurvesSource {
     }
     for (const t of trials) this.sentTrials.set(t.number, trialSignature(t));
     for (const t of this.study.trials) this.sentSteps.set(t.number, t.intermediate.size);
-    return { title: this.title, direction: this.study.header.direction, metrics: [this.metric, ...this.logMetrics], metric: this.metric, trials, series };
+    const { objectives } = this.study.header;
+    return { title: this.title, direction: this.study.header.direction, ...(objectives ? { objectives: [...objectives] } : {}), metrics: [this.metric, ...this.logMetrics], metric: this.metric, trials, series };
   }
 
   onDidChange(listener: (delta: CurvesDelta) => void): CurvesDisposable {

@@ -38,6 +38,14 @@ export interface CurvesTrial {
   readonly durationMs: number | null;
   /** When the trial started, ms since the epoch (the timeline view); absent when the source does not know. */
   readonly startMs?: number;
+  /** Multi-objective studies: every objective's value of a complete trial, in the study's order. */
+  readonly values?: readonly number[];
+}
+
+/** One objective of a multi-objective study (the Pareto view's axes). */
+export interface CurvesObjective {
+  readonly name: string;
+  readonly direction: Direction;
 }
 
 /**
@@ -58,6 +66,8 @@ export interface CurvesSeries {
 export interface CurvesSnapshot {
   readonly title: string;
   readonly direction: Direction;
+  /** Multi-objective studies: every objective in order (absent for one objective). */
+  readonly objectives?: readonly CurvesObjective[];
   /** Metric names the trials report (intermediate values, `loss`, `val_acc`…). */
   readonly metrics: readonly string[];
   /** The metric shown first; null lets the webview choose (the first one). */
@@ -94,15 +104,15 @@ export interface CurvesSource {
 }
 
 export type HostToCurves =
-  | { type: 'reset'; title: string; key: string; direction: Direction; metrics: string[]; metric: string | null; trials: CurvesTrial[] }
+  | { type: 'reset'; title: string; key: string; direction: Direction; objectives?: CurvesObjective[]; metrics: string[]; metric: string | null; trials: CurvesTrial[] }
   | { type: 'points'; series: CurvesSeries[] }
   /** Upserts by trial number (state, value, params, duration). */
   | { type: 'trials'; trials: CurvesTrial[] }
   /** Highlight a trial (null clears the selection). */
   | { type: 'select'; trial: number | null };
 
-export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour' | 'timeline' | 'edf';
-export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf'];
+export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour' | 'timeline' | 'edf' | 'pareto';
+export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf', 'pareto'];
 
 export type CurvesToHost =
   | { type: 'ready' }
@@ -120,7 +130,8 @@ const name = str(CURVES_LIMITS.nameLength);
 const params = paramsCheck({ maxKeys: CURVES_LIMITS.paramsPerTrial, maxString: CURVES_LIMITS.paramStringLength, maxName: CURVES_LIMITS.nameLength, nonFinite: true });
 
 // The value may be NaN or ±Infinity (structured clone keeps them): a diverged trial is worth showing.
-export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num), startMs: optional(num) });
+export const curvesTrial: Check<CurvesTrial> = obj({ number: int, state: trialState, params, value: nullable(numOrNaN), durationMs: nullable(num), startMs: optional(num), values: optional(arr(numOrNaN, 32)) });
+const objectives = optional(arr(obj({ name, direction }), 32));
 
 /**
  * Number arrays are checked in a tight loop (no per-element closures or path strings): a points
@@ -164,6 +175,7 @@ export const hostToCurves: Check<HostToCurves> = union<HostToCurves>({
     title: str(CURVES_LIMITS.titleLength),
     key: str(4096),
     direction,
+    objectives,
     metrics: arr(name, CURVES_LIMITS.metrics),
     metric: nullable(name),
     trials: arr(curvesTrial, CURVES_LIMITS.trials),
@@ -246,7 +258,7 @@ function asFloat64(series: CurvesSeries): CurvesSeries {
  */
 export function snapshotMessages(snapshot: CurvesSnapshot, key: string, preferredMetric: string | null = null, maxPoints: number = CURVES_LIMITS.pointsPerMessage): HostToCurves[] {
   const metric = preferredMetric !== null && snapshot.metrics.includes(preferredMetric) ? preferredMetric : snapshot.metric;
-  const reset: HostToCurves = { type: 'reset', title: snapshot.title, key, direction: snapshot.direction, metrics: [...snapshot.metrics], metric, trials: [...snapshot.trials] };
+  const reset: HostToCurves = { type: 'reset', title: snapshot.title, key, direction: snapshot.direction, ...(snapshot.objectives ? { objectives: [...snapshot.objectives] } : {}), metrics: [...snapshot.metrics], metric, trials: [...snapshot.trials] };
   return [reset, ...batchSeries(snapshot.series, maxPoints).map(m => ({ type: 'points' as const, series: m.series.map(asFloat64) }))];
 }
 

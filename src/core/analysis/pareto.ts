@@ -1,0 +1,77 @@
+/**
+ * What the Pareto view draws for a multi-objective study: each complete trial's objective vector, which
+ * trials are on the front (no other trial is at least as good on every objective and better on one),
+ * the front as a staircase for one pair of objectives, and the hypervolume history. Pure: the
+ * webview draws it, the unit tests check it.
+ */
+import { defaultReferencePoint, hypervolumeHistory, minimizedVector, nonDominatedRanks } from '../search/pareto';
+import type { Direction, ParamValue, TrialState } from '../search/types';
+
+export interface ParetoInputTrial {
+  readonly number: number;
+  readonly state: TrialState;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly values?: readonly number[];
+}
+
+export interface ParetoPoint {
+  readonly number: number;
+  readonly values: readonly number[];
+  /** 0 on the Pareto front, 1 on the next front, … */
+  readonly rank: number;
+}
+
+export interface ParetoPlot {
+  /** Complete trials with one finite value per objective, by number. */
+  readonly points: readonly ParetoPoint[];
+  readonly front: readonly ParetoPoint[];
+  /**
+   * Hypervolume after each of those trials (trial order), of the minimised vectors below `reference`:
+   * the worst value seen per objective plus a tenth of its range (studies have no given reference).
+   */
+  readonly hypervolume: Float64Array;
+  readonly reference: readonly number[];
+}
+
+/** Scored trials of a study with `directions.length` objectives, ranked by non-domination. */
+export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): ParetoPlot {
+  const scored: { number: number; values: readonly number[] }[] = [];
+  for (const t of trials) {
+    if (t.state !== 'complete' || !t.values || t.values.length !== directions.length || !t.values.every(Number.isFinite)) continue;
+    scored.push({ number: t.number, values: t.values });
+  }
+  scored.sort((a, b) => a.number - b.number);
+  const minimised = scored.map(s => minimizedVector([...s.values], directions));
+  const ranks = nonDominatedRanks(minimised);
+  const points = scored.map((s, i) => ({ ...s, rank: ranks[i] }));
+  const reference = defaultReferencePoint(minimised);
+  return { points, front: points.filter(p => p.rank === 0), hypervolume: hypervolumeHistory(minimised, reference), reference };
+}
+
+/**
+ * The front of objectives (i, j) as a staircase from its best point in i to its best in j, the way
+ * the dominated region's edge runs (for minimised objectives: right then down).
+ */
+export function frontStaircase(front: readonly ParetoPoint[], i: number, j: number, directions: readonly Direction[]): { x: number; y: number }[] {
+  const si = directions[i] === 'maximize' ? -1 : 1;
+  const sj = directions[j] === 'maximize' ? -1 : 1;
+  // The 2-D front of the pair: a trial of the full front may be dominated in this projection.
+  const sorted = [...front].sort((a, b) => si * (a.values[i] - b.values[i]) || sj * (a.values[j] - b.values[j]));
+  const steps: { x: number; y: number }[] = [];
+  let bestJ = Infinity;
+  for (const p of sorted) {
+    const yj = sj * p.values[j];
+    if (yj >= bestJ) continue;
+    if (steps.length) steps.push({ x: p.values[i], y: steps[steps.length - 1].y });
+    steps.push({ x: p.values[i], y: p.values[j] });
+    bestJ = yj;
+  }
+  return steps;
+}
+
+/** Pairs of objectives for the pair selector: (0, 1), (0, 2), (1, 2) … */
+export function objectivePairs(count: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) pairs.push([i, j]);
+  return pairs;
+}
