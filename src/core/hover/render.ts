@@ -24,6 +24,11 @@ export interface HoverStudy {
   readonly importanceRank?: number;
   readonly parameterCount?: number;
   readonly curvesCommandUri?: string;
+  /**
+   * Multi-objective studies have no single best: the values this key takes on the Pareto front
+   * (trials no other trial beats on every metric), as [low, high] or a list of choices.
+   */
+  readonly front?: { readonly trials: number; readonly metrics: readonly string[]; readonly values: string | readonly [number, number] };
 }
 
 export interface HoverExtras {
@@ -212,10 +217,12 @@ function valueLine(setting: Setting, a: Assessment): string[] {
 
 function studyLine(study: HoverStudy, entry: KnowledgeEntry | undefined): string {
   const range = typeof study.rangeTried === 'string' ? study.rangeTried : `${formatNumber(study.rangeTried[0], entry?.range.scale)} … ${formatNumber(study.rangeTried[1], entry?.range.scale)}`;
-  const parts = [
-    `**Study ${escapeMd(study.name)}:** best ${escapeMd(showValue(study.bestParamValue, entry?.range.scale))} (objective ${formatNumber(study.bestValue)})`,
-    `tried ${escapeMd(range)}`,
-  ];
+  const front = study.front;
+  const frontRange = front && (typeof front.values === 'string' ? front.values : front.values[0] === front.values[1] ? formatNumber(front.values[0], entry?.range.scale) : `${formatNumber(front.values[0], entry?.range.scale)} … ${formatNumber(front.values[1], entry?.range.scale)}`);
+  const head = front
+    ? `**Study ${escapeMd(study.name)}:** ${escapeMd(frontRange!)} on the Pareto front (${front.trials} trial${front.trials === 1 ? '' : 's'} trading off ${escapeMd(front.metrics.join(' vs '))})`
+    : `**Study ${escapeMd(study.name)}:** best ${escapeMd(showValue(study.bestParamValue, entry?.range.scale))} (objective ${formatNumber(study.bestValue)})`;
+  const parts = [head, `tried ${escapeMd(range)}`];
   if (study.importanceRank !== undefined) parts.push(`importance #${study.importanceRank}${study.parameterCount ? ` of ${study.parameterCount}` : ''}`);
   if (study.curvesCommandUri) parts.push(`[Show curves](${study.curvesCommandUri})`);
   return parts.join(' · ');

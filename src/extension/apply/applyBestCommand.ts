@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { applyTargetRefusal, planApplyBest, type ValueEdit } from '../../core/apply/applyBest';
+import { applyChoices, type TrialChoice } from '../../core/apply/paretoChoice';
 import type { DetectedFile } from '../../core/detect/types';
 import type { ParamValue } from '../../core/search/types';
 import { isNotebookUri } from '../notebook/notebookCells';
@@ -18,11 +19,14 @@ export interface ApplyBestResult {
  * "Apply Best Values to Config": writes the best trial's parameters into the config the study tunes,
  * as a workspace edit that only replaces the values (comments and formatting stay). By default the user
  * sees every change (old → new) and confirms first; `{ preview: false }` applies directly (tests, scripts).
+ * A multi-objective study has a Pareto set rather than one best trial: the user picks which trial, each
+ * listed with its values (`{ trial: n }` picks it without asking).
  */
 export function createApplyBestCommand(studies: StudyListing, detect: (doc: vscode.TextDocument) => DetectedFile | undefined) {
   return async (name?: unknown, options?: unknown): Promise<ApplyBestResult> => {
     const preview = !(typeof options === 'object' && options !== null && (options as { preview?: unknown }).preview === false);
-    const candidates = studies.getStudies().filter(s => s.best);
+    const wantedTrial = typeof options === 'object' && options !== null ? (options as { trial?: unknown }).trial : undefined;
+    const candidates = studies.getStudies().filter(s => s.best || s.pareto?.length);
     const target = typeof name === 'string' ? name : (await vscode.window.showQuickPick(candidates.map(s => s.name), { title: 'Apply the best values of which study?' }));
     // A study a CLI run just wrote may not have reached us through file events yet.
     if (target && !studies.getStudy(target)) studies.refreshAll();
@@ -32,20 +36,22 @@ export function createApplyBestCommand(studies: StudyListing, detect: (doc: vsco
       return { applied: false, edits: 0, unmatched: [], error };
     };
     if (!study) return fail(target ? `no study named "${target}"` : 'no study chosen');
-    if (!study.best) return fail(`study "${study.name}" has no completed trial yet`);
+    const choices = applyChoices(study);
+    if (choices.length === 0) return fail(`study "${study.name}" has no completed trial yet`);
+    const chosen = await chooseTrial(study.name, choices, wantedTrial);
+    if (!chosen) return fail(typeof wantedTrial === 'number' ? `trial #${wantedTrial} is not on the Pareto front of study "${study.name}"` : 'no trial chosen');
     let source = study.source ? vscode.Uri.file(study.source) : undefined;
     if (!source) {
       const picked = await vscode.window.showOpenDialog({ title: `Config to write the best values of "${study.name}" into`, canSelectMany: false, filters: { Configs: ['yaml', 'yml', 'json', 'toml', 'py', 'conf', 'cfg', 'ipynb'] } });
       source = picked?.[0];
       if (!source) return fail(`study "${study.name}" does not say which config it tunes`);
     }
-    const best = study.best;
-    return writeValues(source, best.params, detect, {
+    return writeValues(source, chosen.params, detect, {
       preview,
       study,
-      question: `Write the values of trial #${best.number} (${study.metric} ${best.value}) into ${vscode.workspace.asRelativePath(source)}?`,
-      origin: `trial #${best.number}`,
-      description: `best trial #${best.number} of ${study.name}`,
+      question: `Write the values of trial #${chosen.number} (${chosen.summary}) into ${vscode.workspace.asRelativePath(source)}?`,
+      origin: `trial #${chosen.number}`,
+      description: `${study.pareto ? 'Pareto' : 'best'} trial #${chosen.number} of ${study.name}`,
     });
   };
 }
@@ -116,4 +122,15 @@ async function configApply(source: vscode.Uri, params: Readonly<Record<string, P
       return vscode.workspace.applyEdit(edit, { isRefactoring: review });
     },
   };
+}
+
+/** The best trial, or the Pareto trial the caller named or the user picks (with each one's values). */
+async function chooseTrial(study: string, choices: readonly TrialChoice[], wanted: unknown): Promise<TrialChoice | undefined> {
+  if (typeof wanted === 'number') return choices.find(c => c.number === wanted);
+  if (choices.length === 1) return choices[0];
+  const picked = await vscode.window.showQuickPick(
+    choices.map(c => ({ label: c.label, detail: c.detail, choice: c })),
+    { title: `Apply which trial of the Pareto front of "${study}"? (${choices.length} trials, none better on every metric)`, matchOnDetail: true },
+  );
+  return picked?.choice;
 }

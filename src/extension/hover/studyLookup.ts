@@ -15,6 +15,15 @@ function paramFor(setting: Setting, study: StudySnapshot): string | undefined {
   return names.has(plain) ? plain : undefined;
 }
 
+/** Numbers as [low, high]; anything else as `3 choices: a, b, c`. */
+function valuesOf(values: readonly unknown[]): string | [number, number] {
+  const tried = values.filter(v => v !== undefined && v !== null);
+  const numbers = tried.filter((v): v is number => typeof v === 'number');
+  if (numbers.length === tried.length && numbers.length > 0) return [Math.min(...numbers), Math.max(...numbers)];
+  const distinct = [...new Set(tried.map(v => formatParam(v as never)))];
+  return `${distinct.length} choice${distinct.length === 1 ? '' : 's'}: ${distinct.slice(0, 6).join(', ')}`;
+}
+
 /**
  * What the workspace's studies know about a hovered setting: best value, the range the study tried,
  * the parameter's importance rank and a link to its curves. Importance is a random-forest fit, so it is
@@ -32,13 +41,11 @@ export class StudyHoverLookup {
     for (const study of candidates) {
       const param = paramFor(setting, study);
       if (!param || !study.best) continue;
-      const tried = study.trials.map(t => t.params[param]).filter(v => v !== undefined && v !== null);
-      const numbers = tried.filter((v): v is number => typeof v === 'number');
-      const rangeTried: HoverStudy['rangeTried'] = numbers.length === tried.length && numbers.length > 0
-        ? [Math.min(...numbers), Math.max(...numbers)]
-        : `${new Set(tried.map(v => formatParam(v))).size} choices: ${[...new Set(tried.map(v => formatParam(v)))].slice(0, 6).join(', ')}`;
+      const rangeTried = valuesOf(study.trials.map(t => t.params[param]));
       const importance = this.importance(study);
+      const front = study.objectives && study.pareto?.length ? { trials: study.pareto.length, metrics: study.objectives.map(o => o.name), values: valuesOf(study.pareto.map(t => t.params[param])) } : undefined;
       return {
+        ...(front ? { front } : {}),
         name: study.name,
         bestValue: study.best.value,
         bestParamValue: study.best.params[param],

@@ -152,6 +152,16 @@ describe('renderHover: search ranges and study results', () => {
     const md = renderHover(lr, file('hydra', [lr]), { study: { name: 'mnist-optuna', bestValue: 0.9812, bestParamValue: 0.0031, rangeTried: '1e-4 … 0.2 (log)', importanceRank: 1, parameterCount: 3, curvesCommandUri: 'command:hpstudio.showCurves?%5B%22mnist%22%5D' } });
     assert.match(md, /\*\*Study mnist-optuna:\*\* best 3\.1e-3 \(objective 0\.9812\) · tried 1e-4 … 0\.2 \(log\) · importance #1 of 3 · \[Show curves\]\(command:hpstudio\.showCurves\?%5B%22mnist%22%5D\)/);
   });
+
+  it('a multi-objective study shows the range of the key on the Pareto front instead of one best', () => {
+    const lr = setting('model.lr', 'learning_rate', 0.002);
+    const front = { trials: 4, metrics: ['accuracy', 'model_mb'], values: [0.0005, 0.004] as const };
+    const md = renderHover(lr, file('hydra', [lr]), { study: { name: 'mo', bestValue: 0.95, bestParamValue: 0.004, rangeTried: [1e-4, 0.2], front } });
+    assert.match(md, /\*\*Study mo:\*\* 5e-4 … 4e-3 on the Pareto front \(4 trials trading off accuracy vs model\\_mb\) · tried 1e-4 … 0\.2/);
+    assert.doesNotMatch(md, /best 4e-3/);
+    const choice = renderHover(lr, file('hydra', [lr]), { study: { name: 'mo', bestValue: 0.95, bestParamValue: 'adam', rangeTried: '2 choices: adam, sgd', front: { ...front, values: '1 choice: adam' } } });
+    assert.match(choice, /\*\*Study mo:\*\* 1 choice: adam on the Pareto front/);
+  });
 });
 
 describe('computed facts from sibling settings', () => {
