@@ -47,20 +47,36 @@ export function judgeOutcome(
   // A metric printed on a line longer than the limit was cut off, not forgotten: say so.
   const cut = notes.find(n => / was cut at /.test(n));
   if (lastValue === undefined && cut) return fail(`the metric "${config.metric}" was not read: ${cut} (print it on a shorter line, or set metric_regex)`);
-  if (config.objectives) return judgeObjectives(config, lastValues, fail);
+  if (config.objectives) return judgeObjectives(config, lastValue, lastValues, fail);
   if (lastValue === undefined) return fail(`finished without reporting the metric "${config.metric}" (print e.g. ${suggestedMetricLine(config.metric, config.metricRegex)} or set metric_regex)`);
   return { state: 'complete', value: lastValue, interrupted: false };
 }
 
+/**
+ * Several objectives: keeps the last finite value of an objective other than the first (the first is
+ * the study's metric, followed like any objective); true when `name` is such an objective.
+ */
+export function keepOtherObjective(config: StudyConfig, values: Map<string, number>, name: string, value: number): boolean {
+  if (!config.objectives || name === config.metric || !config.objectives.some(o => o.name === name)) return false;
+  if (Number.isFinite(value)) values.set(name, value);
+  return true;
+}
+
+/** Whether a journal's objectives are the study file's (both absent for one metric). */
+export function sameObjectives(a: readonly { name: string; direction: string }[] | undefined, b: readonly { name: string; direction: string }[] | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
 /** A trial of a multi-objective study completes only with every objective reported (the last value of each). */
-function judgeObjectives(config: StudyConfig, lastValues: ReadonlyMap<string, number> | undefined, fail: (error: string) => Judgement): Judgement {
+function judgeObjectives(config: StudyConfig, lastValue: number | undefined, lastValues: ReadonlyMap<string, number> | undefined, fail: (error: string) => Judgement): Judgement {
   const objectives = config.objectives!;
-  const missing = objectives.filter(o => !lastValues?.has(o.name)).map(o => o.name);
+  const valueOf = (name: string) => (name === config.metric ? lastValue : lastValues?.get(name));
+  const missing = objectives.filter(o => valueOf(o.name) === undefined).map(o => o.name);
   if (missing.length) {
     const lines = missing.map(m => suggestedMetricLine(m, config.metricRegex)).join(' and ');
     return fail(`finished without reporting the metric${missing.length > 1 ? 's' : ''} ${missing.map(m => `"${m}"`).join(', ')} (a study with several metrics needs each one; print e.g. ${lines} or set metric_regex)`);
   }
-  const values = objectives.map(o => lastValues!.get(o.name)!);
+  const values = objectives.map(o => valueOf(o.name)!);
   return { state: 'complete', value: values[0], values, interrupted: false };
 }
 

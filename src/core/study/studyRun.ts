@@ -16,7 +16,7 @@ import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../sea
 import { DivergenceTracker, divergedMessage } from './divergence';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { findStaleTrials, goneMembers, liveMembers } from './liveness';
-import { errorText, failedHandle, judgeOutcome } from './outcome';
+import { errorText, failedHandle, judgeOutcome, keepOtherObjective, sameObjectives } from './outcome';
 import { nextPoint } from './propose';
 import { describeTakeOver, takeOverRecords, type TakeOver } from './recovery';
 import type { RunStudyOptions, StudyClock } from './runStudy';
@@ -35,8 +35,7 @@ interface ActiveTrial {
   /** Whether the objective ends on NaN/±Infinity (then the trial failed as diverged). */
   readonly divergence: DivergenceTracker;
   warnedNonFinite?: boolean;
-  /** Multi-objective studies: the last value of each objective metric, by name. */
-  lastValues?: Map<string, number>;
+  lastValues?: Map<string, number>; // several objectives: each one's last finite value but the first's (lastValue)
   /** A newer value for a step already journaled, not yet written. */
   pendingUpdate?: { step: number; value: number };
   /** What the executor noted about the trial's output (a line cut at 64 KB…), the first few. */
@@ -156,8 +155,7 @@ export class StudyRun {
     const issues = journal.replay.describeIssues();
     if (issues) this.warn(issues);
     const header = state.header;
-    const objectivesChanged = JSON.stringify(header.objectives ?? null) !== JSON.stringify(config.objectives ?? null);
-    if (header.metric !== config.metric || header.direction !== config.direction || objectivesChanged || JSON.stringify(header.space) !== JSON.stringify(config.space)) {
+    if (header.metric !== config.metric || header.direction !== config.direction || !sameObjectives(header.objectives, config.objectives) || JSON.stringify(header.space) !== JSON.stringify(config.space)) {
       this.warn(`the study file changed since study ${study} was created (metric, goal or parameters); earlier trials were scored differently`);
     }
     const others = liveMembers(state, journal.liveness()).filter(m => m.w !== journal.w);
@@ -294,12 +292,7 @@ export class StudyRun {
     const { config } = this;
     if (!this.running.has(a.trial.number) || this.fencedError) return;
     this.emit({ type: 'metric', study: this.study, number: a.trial.number, name: point.name, step: point.step, value: point.value });
-    if (config.objectives && point.name !== config.metric && config.objectives.some(o => o.name === point.name)) {
-      // Another objective of a multi-objective study: only its last value counts.
-      if (Number.isFinite(point.value)) (a.lastValues ??= new Map()).set(point.name, point.value);
-      else this.warn(`trial ${a.trial.number} reported ${point.name}=${point.value}; ignored (not a finite number)`);
-      return;
-    }
+    if (keepOtherObjective(config, (a.lastValues ??= new Map()), point.name, point.value)) return;
     if (point.name !== config.metric) return;
     if (!Number.isFinite(point.step)) {
       this.warn(`trial ${a.trial.number} reported ${config.metric}=${point.value} at step ${point.step}; ignored (not a finite step)`);
@@ -312,7 +305,6 @@ export class StudyRun {
       return;
     }
     a.lastValue = point.value;
-    if (config.objectives) (a.lastValues ??= new Map()).set(point.name, point.value);
     if (a.trial.intermediate.has(point.step)) {
       // A progress bar re-reports the running step many times: keep only its latest value, written
       // when the next step starts or the trial ends (one fsync per step, not per line).
@@ -347,8 +339,7 @@ export class StudyRun {
     const n = a.trial.number;
     this.flushPending(a);
     const time = this.clock.now();
-    const diverged = a.divergence.diverged && divergedMessage(this.config.metric, a.divergence.diverged);
-    const { state, value, values, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome, diverged, a.notes, a.lastValues);
+    const { state, value, values, error, interrupted } = judgeOutcome(this.config, a.lastValue, a.stopping, outcome, a.divergence.diverged && divergedMessage(this.config.metric, a.divergence.diverged), a.notes, a.lastValues);
     const finished = this.journal.append({ op: 'finish', number: n, w: this.worker, state, value, ...(values ? { values } : {}), error, interrupted: interrupted || undefined, requeued: interrupted || undefined, time });
     // Interrupted trials go straight back into the queue, so a resume (or another worker) re-runs them first.
     if (interrupted) this.transact(study => [{ op: 'trial', number: study.trials.length, params: a.trial.params, state: 'waiting', w: this.worker, time, retryOf: n }]);
@@ -491,8 +482,7 @@ export class StudyRun {
     const { frozen, state } = this;
     const changed = this.journal.replay.takeChanged().trials;
     for (let i = 0; i < state.trials.length; i++) if (frozen[i] === undefined || changed.has(i)) frozen[i] = toFrozenTrial(state.trials[i]);
-    const directions = this.config.objectives?.map(o => o.direction);
-    return { space: this.config.space, direction: this.config.direction, ...(directions ? { directions } : {}), trials: frozen.slice(0, state.trials.length), budget: this.budget };
+    return { space: this.config.space, direction: this.config.direction, directions: this.config.objectives?.map(o => o.direction), trials: frozen.slice(0, state.trials.length), budget: this.budget };
   }
 
   private emit(event: StudyEvent): void {
