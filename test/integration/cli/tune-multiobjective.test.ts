@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { runCli } from '../../../src/cli/main';
 import { dominates } from '../../../src/core/search/pareto';
 import { readJournal } from '../../../src/core/study/journal';
-import { captureIO } from './capture';
+import { captureIO } from '../../unit/cli/capture';
 
 const capture = (cwd: string, tty = false) => captureIO({ cwd, signal: new AbortController().signal, tty });
 
