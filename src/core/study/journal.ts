@@ -209,6 +209,12 @@ export class StudyJournal {
   fenced: FencedError | undefined;
   /** A write that failed (disk full…): the replay is ahead of the file, so nothing more is written. */
   private failed: { error: unknown } | undefined;
+  /**
+   * Set once this worker's `leave` record is on its way to the file. A worker that left writes nothing more:
+   * a heartbeat or a take-over queued behind the leave (a timer that fired while the leave waited for the
+   * lock) would not fit every other worker's replay, so it is dropped.
+   */
+  private left = false;
   /** Bytes of torn tail cut away (a crash mid-append) since the journal was opened. */
   repairedBytes: number;
 
@@ -325,6 +331,7 @@ export class StudyJournal {
    */
   append(record: JournalRecord): Promise<void> {
     this.checkOpen();
+    if (this.left) return Promise.resolve();
     this.replay.applyOwn(record);
     return this.enqueue({ records: [record] });
   }
@@ -416,10 +423,15 @@ export class StudyJournal {
           // Our lock was taken over while we were stalled: its new holder is writing; try again.
           if (!this.lock.holds()) continue;
           const records: JournalRecord[] = [];
+          const keep = (r: JournalRecord): boolean => {
+            if (this.left) return false;
+            if (r.op === 'leave' && r.w === this.w) this.left = true;
+            return true;
+          };
           for (const item of batch) {
-            if (item.records) records.push(...item.records);
-            if (item.tx) {
-              for (const r of item.tx(this.study)) {
+            if (item.records) records.push(...item.records.filter(keep));
+            if (item.tx && !this.left) {
+              for (const r of item.tx(this.study).filter(keep)) {
                 this.replay.applyOwn(r);
                 records.push(r);
               }

@@ -91,7 +91,7 @@ describe('many workers, one study (real processes)', function () {
 
       const parsed = readJournal(journal);
       const trials = parsed.study.trials;
-      assert.equal(parsed.issueCount, 0, 'every record fits: no lost or duplicated append');
+      assert.equal(parsed.issueCount, 0, `every record fits: no lost or duplicated append (${parsed.issues.map(i => `line ${i.line}: ${i.detail}`).join('; ')})`);
       const counting = trials.filter(t => !(t.state === 'fail' && t.requeued));
       assert.equal(counting.length, BUDGET, 'exactly the budget, shared by every worker');
       assert.deepEqual(trials.map(t => t.number), trials.map((_, i) => i), 'unique, gapless trial numbers');

@@ -248,6 +248,23 @@ describe('fencing: a worker that stopped responding writes nothing after another
     assert.equal(readJournal(file).issueCount, 0);
   });
 
+  it('a worker that left writes nothing more: a heartbeat or take-over queued behind its leave is dropped, so every replay fits', async () => {
+    const a = await StudyJournal.open(dir, { create: header });
+    const b = await StudyJournal.open(dir, { join: true });
+    // `a` leaves while its heartbeat timer and a take-over check fire before the leave reached the file (one batch).
+    const leaving = a.transact(() => [{ op: 'leave', w: a.w, reason: 'finished', time: 5 }]);
+    const beat = a.append({ op: 'heartbeat', w: a.w, pid: process.pid, host, time: 6 });
+    const takeOver = a.transact(() => [{ op: 'fence', w: b.w, by: a.w, reason: 'it sent no heartbeat for 31 s', time: 6 }]);
+    await Promise.all([leaving, beat, takeOver]);
+    await a.close();
+    const ops = lines(file).map(l => JSON.parse(l) as JournalRecord).filter(r => 'w' in r && r.w === a.w || r.op === 'fence');
+    assert.deepEqual(ops.map(r => r.op).slice(-1), ['leave'], 'the leave is the last record of worker 1');
+    await b.append({ op: 'heartbeat', w: b.w, pid: process.pid, host, time: 7 });
+    await b.close();
+    const parsed = readJournal(file);
+    assert.equal(parsed.issueCount, 0, parsed.issues.map(i => i.detail).join('; '));
+  });
+
   it('skips what a fenced worker wrote anyway (suspended between its check and its write)', () => {
     const rec = (r: JournalRecord) => JSON.stringify(r);
     const text = [
