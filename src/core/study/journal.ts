@@ -10,8 +10,8 @@
  * Fencing (why a worker that was suspended cannot corrupt the study): a worker's number `w` is its
  * epoch. When another worker finds it gone (no heartbeat within the grace period, or a dead pid on
  * this host) it appends a `fence` record for `w` and takes over `w`'s running trials — all under the
- * lock. A suspended worker that wakes up learns of its fence from its very next append (the catch-up
- * under the lock comes first), so it writes nothing, stops its trials and exits. A write that slips
+ * lock. A suspended worker that wakes up learns of its fence from its very next catch-up or append
+ * (the catch-up under the lock comes first), so it writes nothing, stops its trials and exits. A write that slips
  * through anyway (suspended between its check and its write) is skipped by every replay, because it
  * carries a fenced `w`.
  */
@@ -346,15 +346,20 @@ export class StudyJournal {
     return this.enqueue({ tx: decide });
   }
 
-  /** Reads what other workers appended (no lock needed: only complete lines are read). */
+  /**
+   * Reads what other workers appended (no lock needed: only complete lines are read). Throws the
+   * FencedError when what it read fences this worker: its view now has its trials finished by their
+   * new owner, so anything it appended next (a late value) would be refused as a plain misfit.
+   */
   catchUp(): void {
-    if (this.fenced) return;
+    if (this.fenced) throw this.fenced;
     const fd = fs.openSync(this.file, 'r');
     try {
       catchUp(fd, this.replay);
     } finally {
       fs.closeSync(fd);
     }
+    this.checkFence();
   }
 
   /** Resolves once everything queued so far is on disk (or failed). */

@@ -137,7 +137,7 @@ export class StudyRun {
         if (!trial) break;
         this.launch(trial);
       }
-      if (this.running.size === 0 && (this.stopLaunching || this.fatal || this.fencedError || !(await this.othersStillRunning()))) return;
+      if (this.running.size === 0 && (this.stopLaunching || this.fatal || this.fencedError || !(await this.guarded(() => this.othersStillRunning())))) return;
       await new Promise<void>(resolve => {
         this.wake = resolve;
         // Idle while other workers finish their trials: look again now and then (one may be queued

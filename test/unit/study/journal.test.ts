@@ -265,6 +265,26 @@ describe('fencing: a worker that stopped responding writes nothing after another
     assert.equal(parsed.issueCount, 0, parsed.issues.map(i => i.detail).join('; '));
   });
 
+  it('a fenced worker learns of its fence from a catch-up too: its late value is refused as fenced, not as a trial that is not running', async () => {
+    const a = await StudyJournal.open(dir, { create: header });
+    await a.append({ op: 'trial', number: 0, params: { x: 0.5 }, state: 'running', w: a.w, pid: process.pid, host, time: 1 });
+    const b = await StudyJournal.open(dir, { join: true });
+    await b.transact(() => [
+      { op: 'fence', w: a.w, by: b.w, reason: 'it sent no heartbeat for 31 s', time: 2 },
+      { op: 'finish', number: 0, w: b.w, state: 'fail', error: 'interrupted: its run stopped', requeued: true, time: 2 },
+    ]);
+    const before = fs.readFileSync(file, 'utf8');
+    // `a` wakes up and its heartbeat reads the journal first (no lock): the takeover is now in its view.
+    assert.throws(() => a.catchUp(), (e: unknown) => e instanceof FencedError && /taken over by worker 2/.test((e as Error).message));
+    assert.equal(a.study.trials[0].state, 'fail');
+    // Then its trial's buffered output arrives: the value is refused because of the fence.
+    assert.throws(() => a.append({ op: 'value', number: 0, w: a.w, step: 1, value: 0.3 }), FencedError);
+    assert.throws(() => a.catchUp(), FencedError);
+    await a.close();
+    assert.equal(fs.readFileSync(file, 'utf8'), before, 'nothing of the fenced worker reached the file');
+    await b.close();
+  });
+
   it('skips what a fenced worker wrote anyway (suspended between its check and its write)', () => {
     const rec = (r: JournalRecord) => JSON.stringify(r);
     const text = [
