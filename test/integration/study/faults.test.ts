@@ -79,7 +79,7 @@ describe('faults: nothing lost when a run is suspended, killed or interrupted tw
       assert.ok(final.study.trials.some(r => r.retryOf === t.number && r.state === 'complete'), `trial ${t.number} ran again`);
     }
     assert.equal(final.study.status.state, 'finished');
-    assert.deepEqual(processesIn(ws), [], 'no trial process left');
+    assert.deepEqual(processesIn(ws, { trialsOnly: true }), [], 'no trial process left');
   });
 
   it('kill -9 of the CLI: --resume stops the trials it left running and runs them again, so the study reaches its budget', async () => {
@@ -94,15 +94,16 @@ describe('faults: nothing lost when a run is suspended, killed or interrupted tw
     });
     a.child.kill('SIGKILL');
     await a.exited;
-    // The dead run's trials live on in their own process groups.
-    assert.equal(processesIn(ws).length, 2, 'the trials outlived their runner');
+    // The dead run's trials live on in their own process groups: one process each, nothing else.
+    const survivors = processesIn(ws, { trialsOnly: true });
+    assert.deepEqual(survivors.sort(), running.map(t => t.pgid).sort(), 'the trials outlived their runner');
     const completedBefore = readJournal(journal).study.trials.filter(t => t.state === 'complete');
     fs.rmSync(path.join(ws, 'slow'));
 
     const b = startCli(['tune', 'sweep.yaml', '--trials', '5', '--parallel', '2', '--resume', '--json'], ws);
     started.push(b);
     assert.equal(await b.exited, 0, b.stderr());
-    assert.deepEqual(processesIn(ws), [], 'no process of the dead run is left');
+    assert.deepEqual(processesIn(ws, { trialsOnly: true }), [], 'no process of the dead run is left');
     for (const t of running) assert.match(b.stderr(), new RegExp(`stopped the processes trial ${t.number} left running \\(process group \\d+\\)`));
     const result = JSON.parse(b.stdout());
     assert.equal(result.completed, 5, 'the budget is reached');
@@ -128,7 +129,7 @@ describe('faults: nothing lost when a run is suspended, killed or interrupted tw
     a.child.kill('SIGINT');
     const code = await a.exited;
     // Checked the moment the CLI is gone: every trial tree went before it.
-    assert.deepEqual(processesIn(ws), [], 'no trial process outlives the CLI');
+    assert.deepEqual(processesIn(ws, { trialsOnly: true }), [], 'no trial process outlives the CLI');
     assert.equal(code, 130, a.stderr());
     assert.match(a.stderr(), /killing every trial now \(SIGKILL\)/);
     const study = readJournal(journal).study;

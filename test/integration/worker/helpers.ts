@@ -18,9 +18,20 @@ export function quickstartWorkspace(edit: (yaml: string) => string = y => y): { 
   return { dir, studyFile };
 }
 
-/** Pids of live processes whose working directory is inside `dir` (our trials run with cwd = the study folder). */
-export function processesIn(dir: string): number[] {
+/** The process group in /proc/<pid>/stat (the fields after the command's closing parenthesis: state, ppid, pgrp). */
+function groupOf(stat: string): number {
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+}
+
+/**
+ * Pids of live processes whose working directory is inside `dir` (our trials run with cwd = the study
+ * folder). `trialsOnly` leaves out the test's own process group: a CLI the test spawned from source
+ * and the esbuild service esbuild-register starts for it (an orphan of a killed CLI exits only once it
+ * reads the end of its stdin) — trials always lead process groups of their own.
+ */
+export function processesIn(dir: string, options: { trialsOnly?: boolean } = {}): number[] {
   const real = fs.realpathSync(dir);
+  const ours = groupOf(fs.readFileSync('/proc/self/stat', 'utf8'));
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -29,6 +40,7 @@ export function processesIn(dir: string): number[] {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       // A zombie has exited; only its parent's wait is missing.
       if (/\) Z /.test(stat)) continue;
+      if (options.trialsOnly && groupOf(stat) === ours) continue;
       if (cwd === real || cwd.startsWith(real + path.sep)) pids.push(Number(entry));
     } catch {
       /* gone, or not ours to read */
