@@ -2,6 +2,7 @@
 // names and settings come from the user's workspace and are never parsed as HTML.
 import { parseMessage } from '../../src/core/protocol/validate';
 import { formatNumber } from '../../src/core/analysis/format';
+import { HeldRender } from './heldRender';
 import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyRow, type TrialRow } from '../../src/core/protocol/sidebar';
 
 type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration';
@@ -271,6 +272,8 @@ function render(state: SidebarState): void {
   root.dataset.ready = 'true';
 }
 
+const renders = new HeldRender<SidebarState>(window, render);
+
 window.addEventListener('message', event => {
   const parsed = parseMessage(hostToSidebar, event.data);
   if (!parsed.ok) {
@@ -279,7 +282,7 @@ window.addEventListener('message', event => {
   }
   current = parsed.message.state;
   save();
-  render(current);
+  renders.request(current);
 });
 
 const saved = vscode.getState()?.state;
