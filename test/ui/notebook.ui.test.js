@@ -119,14 +119,14 @@ describe('a notebook tuned from the sidebar, with live curves', function () {
 
   it('opens the executed notebook of a trial from the trial table, then stops the study leaving no kernel', async () => {
     const sidebar = await openSidebar(wb.page);
-    const row = sidebar.locator('#trials tr.trial.state-complete').first();
+    // One trial, named by its number: the table re-sorts as trials finish, so `.first()` may move between reads.
+    const trial = Number(await sidebar.locator('#trials tr.trial.state-complete').first().getAttribute('data-trial'));
     // The condition the button needs: the trial's executed copy is on disk (written before its kernel exits).
-    const trial = Number(await row.getAttribute('data-trial'));
     const executed = path.join(wb.workspace, '.hpstudio', 'studies', 'moons', 'trials', String(trial), 'executed.ipynb');
     assert.ok(fs.existsSync(executed), `trial ${trial} is complete but ${executed} does not exist`);
-    await row.locator('.open-notebook').click();
+    await sidebar.locator(`#trials tr.trial[data-trial="${trial}"] .open-notebook`).click();
     await wb.page.locator('.tab', { hasText: 'executed.ipynb' }).first().waitFor({ timeout: 30_000 });
-    await wb.page.locator('.notebook-editor .view-line', { hasText: 'injected by Hyperparameter Studio' }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.notebook-editor .view-line', { hasText: `Parameters of trial ${trial}, injected by Hyperparameter Studio` }).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('notebook-executed-trial');
     const card = sidebar.locator('.study[data-study="moons"]');
     if (await card.locator('.state-running').count()) {
