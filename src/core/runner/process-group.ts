@@ -84,18 +84,23 @@ export function isGroupAlive(pgid: number | undefined, platform: NodeJS.Platform
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   if (platform !== 'linux') return true;
+  const members = liveGroupMembers(pgid);
+  return members === undefined || members.length > 0;
+}
+
+/** The pids (as /proc entry names) of the group's processes that are not zombies; undefined when /proc cannot be read (Linux only). */
+export function liveGroupMembers(pgid: number): string[] | undefined {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
-    return true;
+    return undefined;
   }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+  return entries.filter(entry => {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) return false;
     const stat = readProcStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true;
-  }
-  return false;
+    return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  });
 }
 
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));

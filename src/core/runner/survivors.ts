@@ -8,31 +8,22 @@
  * a live group is trusted to be the trial's).
  */
 import * as fs from 'node:fs';
-import { isGroupAlive, terminateGroup } from './process-group';
+import { isGroupAlive, liveGroupMembers, terminateGroup } from './process-group';
 
 /** True when a live process of group `pgid` was started for the trial in `trialDir`. */
 export function groupBelongsToTrial(pgid: number, trialDir: string, platform: NodeJS.Platform = process.platform): boolean {
   if (!isGroupAlive(pgid, platform)) return false;
   if (platform !== 'linux') return true;
   const marker = Buffer.from(`HPSTUDIO_TRIAL_DIR=${trialDir}\0`);
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+  const members = liveGroupMembers(pgid);
+  if (members === undefined) return true;
+  return members.some(pid => {
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid || fields[0] === 'Z') continue;
-      if (fs.readFileSync(`/proc/${entry}/environ`).includes(marker)) return true;
+      return fs.readFileSync(`/proc/${pid}/environ`).includes(marker);
     } catch {
-      /* gone, or not ours to read */
+      return false; // gone, or not ours to read
     }
-  }
-  return false;
+  });
 }
 
 export interface Survivor {
