@@ -43,6 +43,29 @@ describe('runner / SlurmExecutor control flow against an in-memory Slurm', () =>
     return box;
   };
 
+  it('trials launched together wait for each other\'s scripts, however slow the disk: one array', async () => {
+    // Trial 4's folder is created only after the other four scripts are written and their batch window
+    // has passed: a slow disk for one trial. The batch still waits for it instead of going without it.
+    const mkdir = fs.promises.mkdir;
+    const scripts = [0, 1, 2, 3].map((n) => path.join(dir, 'trials', String(n), 'slurm-job.sh'));
+    fs.promises.mkdir = (async (p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      if (String(p).endsWith(`${path.sep}trials${path.sep}4`)) {
+        await until('the other scripts written', () => scripts.every((f) => fs.existsSync(f)));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return mkdir(p, o);
+    }) as typeof fs.promises.mkdir;
+    try {
+      const ex = executor({ batchDelayMs: 1 });
+      for (const n of [0, 1, 2, 3, 4]) ex.launch(trial(n));
+      await until('every trial submitted', () => countArrayTasks(slurm.submissions) === 5);
+      assert.deepEqual(slurm.submissions.map((a) => a[2]), ['--array=0-4']);
+      await ex.dispose();
+    } finally {
+      fs.promises.mkdir = mkdir;
+    }
+  });
+
   it('trials launched together go to Slurm as one array; one squeue per poll watches them all', async () => {
     const ex = executor({ partition: 'gpu', account: 'ml', cpusPerTask: 4, gpus: 'a100:1', memory: '16G', arrayThrottle: 2, extraSbatchArgs: ['#SBATCH --qos=high'] });
     const handles = [0, 1, 2, 3, 4].map((n) => ex.launch(trial(n, { timeoutMs: 90_000 })));
@@ -281,3 +304,11 @@ describe('runner / SlurmExecutor control flow against an in-memory Slurm', () =>
     assert.match(d.error ?? '', /^metric settings: invalid metric regex/);
   });
 });
+
+/** How many trials the sbatch calls submitted (`--array=0-4%2` is five; a call without `--array` one). */
+function countArrayTasks(submissions: readonly (readonly string[])[]): number {
+  return submissions.reduce((n, args) => {
+    const m = /^--array=0-(\d+)/.exec(args.find((a) => a.startsWith('--array=')) ?? '');
+    return n + (m ? Number(m[1]) + 1 : 1);
+  }, 0);
+}

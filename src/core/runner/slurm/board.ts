@@ -106,6 +106,9 @@ export class JobBoard {
   private retries = 0;
   private flushing = false;
   private flushAgain = false;
+  /** Trials launched but still writing their scripts; the batch waits for them (a slow disk must not split it). */
+  private preparing = 0;
+  private flushWaits = false;
   private polling = false;
   private failures = 0;
   private readonly cancels = new Set<string>();
@@ -115,11 +118,24 @@ export class JobBoard {
 
   constructor(private readonly s: BoardSettings) {}
 
+  /** A trial was launched and writes its script: the batch it joins waits for it. */
+  preparingStarted(): void {
+    this.preparing++;
+  }
+
+  /** The trial was enqueued, or settled without a job: a batch that waited for it goes now. */
+  preparingEnded(): void {
+    if (--this.preparing > 0 || !this.flushWaits) return;
+    this.flushWaits = false;
+    this.scheduleFlush(0);
+  }
+
   enqueue(trial: BoardTrial): void {
     this.queue.push(trial);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
-      void this.flush();
+      if (this.preparing > 0) this.flushWaits = true;
+      else void this.flush();
     }, this.s.batchDelayMs);
   }
 

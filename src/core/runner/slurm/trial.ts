@@ -100,17 +100,21 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   }
 
   start(): void {
-    this.prepare().then(
-      () => {
-        if (this.stopReason) return this.settle({ ...this.noJob(undefined), stopReason: this.stopReason });
-        this.phase = 'queued';
-        this.ctx.board.enqueue(this);
-      },
-      (err: unknown) => {
-        if (err instanceof LaunchError || err instanceof ArgvError) return this.settle(this.noJob(err.message));
-        this.settle(this.noJob(`could not prepare trial directory ${this.trialDir}: ${err instanceof Error ? err.message : String(err)}`));
-      },
-    );
+    const { board } = this.ctx;
+    board.preparingStarted();
+    this.prepare()
+      .then(
+        () => {
+          if (this.stopReason) return this.settle({ ...this.noJob(undefined), stopReason: this.stopReason });
+          this.phase = 'queued';
+          board.enqueue(this);
+        },
+        (err: unknown) => {
+          if (err instanceof LaunchError || err instanceof ArgvError) return this.settle(this.noJob(err.message));
+          this.settle(this.noJob(`could not prepare trial directory ${this.trialDir}: ${err instanceof Error ? err.message : String(err)}`));
+        },
+      )
+      .finally(() => board.preparingEnded());
   }
 
   // --- what the board tells ---------------------------------------------------------------------
