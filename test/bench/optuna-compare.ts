@@ -15,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { LC_PROBLEMS, PROBLEMS } from '../../src/core/bench/problems';
 import { bestWithinEpochs, median, runOverhead, runPruningStudy, runSamplerStudy } from '../../src/core/bench/runner';
 import { createPruner, createSampler } from '../../src/core/search/index';
-import { benchPython, PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
+import { PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
+import { benchPython } from '../../src/cli/bench/pythonLines';
 import { parallelMain } from './optuna-parallel';
 
 const argv = process.argv.slice(2);

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { MO_PROBLEMS } from '../../src/core/bench/problems';
 import { median, runMultiObjectiveStudy } from '../../src/core/bench/runner';
 import { createSampler } from '../../src/core/search/index';
-import { optunaPython } from '../../src/cli/bench/optunaAskTell';
+import { benchPython } from '../../src/cli/bench/pythonLines';
 
 const argv = process.argv.slice(2);
 const value = (name: string, fallback: string) => {
@@ -50,7 +50,7 @@ function optunaRuns(problem: string, samplers: string[]): Promise<Record<string,
     const next = (i: number) => {
       if (i === samplers.length) return resolve(out);
       const args = [SIDE, '--problem', problem, '--sampler', samplers[i], '--trials', String(TRIALS), '--seeds', `0..${SEEDS - 1}`];
-      const child = spawn(optunaPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(benchPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));

@@ -4,20 +4,16 @@
  * over JSON lines. Our simulated schedule decides when trials start and end, so Optuna and our
  * samplers meet the same parallelism, durations and completion order.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Proposer } from '../../core/bench/parallel';
 import type { ParamValue, SearchSpace } from '../../core/search/types';
+import { PythonLines } from './pythonLines';
 
 export const ASK_TELL_ENV = 'HPSTUDIO_OPTUNA_ASK_TELL';
 export const ASK_TELL_IN_REPO = 'test/bench/optuna/ask_tell.py';
 export const OPTUNA_SAMPLERS = ['tpe', 'tpe_cl', 'tpe_mv', 'tpe_mv_cl', 'cmaes', 'qmc', 'random'] as const;
 
-/** Python with python3-optuna: $HPSTUDIO_PYTHON, else Debian's, else PATH. */
-export function optunaPython(): string {
-  return process.env.HPSTUDIO_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-}
 
 /** ask_tell.py of the source checkout this CLI runs from (dist/ or src/cli/bench/), if there is one. */
 export function askTellScript(): string | undefined {
@@ -47,55 +43,25 @@ type Answer = Record<string, unknown>;
 
 /** One Python process; each study() starts a fresh Optuna study in it (import once, run many). */
 export class OptunaAskTell {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private buffer = '';
-  private readonly waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void }[] = [];
-  private stderr = '';
-  private exited: string | undefined;
+  private readonly lines: PythonLines;
 
   constructor(script = askTellScript()) {
     if (!script || !existsSync(script)) {
       throw new Error(`Optuna's ask/tell runner (${ASK_TELL_IN_REPO}) is not here: run from a checkout of the repository or set ${ASK_TELL_ENV}`);
     }
-    this.child = spawn(optunaPython(), [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.onData(chunk));
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-2000)));
-    this.child.on('error', err => this.fail(`could not start ${optunaPython()}: ${err.message}`));
-    this.child.on('exit', (code, signal) => this.fail(`Optuna's runner exited (${signal ?? code})${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+    this.lines = new PythonLines([script], "Optuna's runner");
   }
 
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl).trim();
-      this.buffer = this.buffer.slice(nl + 1);
-      if (!line) continue;
-      const w = this.waiting.shift();
-      if (!w) continue;
+  private request(msg: Answer): Promise<Answer> {
+    return this.lines.request(JSON.stringify(msg), line => {
       let answer: Answer;
       try {
         answer = JSON.parse(line) as Answer;
       } catch {
-        w.reject(new Error(`Optuna's runner answered ${JSON.stringify(line.slice(0, 200))}`));
-        continue;
+        throw new Error(`Optuna's runner answered ${JSON.stringify(line.slice(0, 200))}`);
       }
-      if (typeof answer.error === 'string') w.reject(new Error(`Optuna: ${answer.error}`));
-      else w.resolve(answer);
-    }
-  }
-
-  private fail(message: string): void {
-    if (this.exited) return;
-    this.exited = message;
-    for (const w of this.waiting.splice(0)) w.reject(new Error(message));
-  }
-
-  private request(msg: Answer): Promise<Answer> {
-    if (this.exited) return Promise.reject(new Error(this.exited));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.child.stdin.write(`${JSON.stringify(msg)}\n`);
+      if (typeof answer.error === 'string') throw new Error(`Optuna: ${answer.error}`);
+      return answer;
     });
   }
 
@@ -115,8 +81,6 @@ export class OptunaAskTell {
   }
 
   close(): void {
-    this.exited ??= 'closed';
-    this.child.stdin.end();
-    this.child.kill();
+    this.lines.close();
   }
 }
