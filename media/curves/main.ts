@@ -6,6 +6,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { hostToCurves, parseCurvesMessage, type CurvesTab } from '../../src/core/protocol/curves';
 import type { AxisState } from './axes';
+import type { LayerState } from './pointCloud';
 import { CurvesPanel } from './panel';
 import type { CurvesStats } from './state';
 import { watchTheme } from './theme';
@@ -16,14 +17,28 @@ declare global {
   interface Window {
     hpCurvesStats?: CurvesStats;
     /** What the charts show, for the UI tests and the benchmark (read-only views of the panel). */
-    hpCurves?: { axis(tab: CurvesTab): AxisState | null; markerTrials(): number[]; redrawNow(): number; pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null };
+    hpCurves?: {
+      axis(tab: CurvesTab): AxisState | null;
+      layers(tab: CurvesTab): LayerState[];
+      columns(tab: CurvesTab): string[];
+      markerTrials(): number[];
+      redrawNow(): number;
+      pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null;
+    };
   }
 }
 
 const panel = new CurvesPanel(document.getElementById('root') as HTMLElement);
 const stats = panel.state.stats;
 window.hpCurvesStats = stats;
-window.hpCurves = { axis: tab => panel.axis(tab), markerTrials: () => panel.markerTrials(), redrawNow: () => panel.redrawNow(), pixel: (tab, x, y) => panel.pixel(tab, x, y) };
+window.hpCurves = {
+  axis: tab => panel.axis(tab),
+  layers: tab => panel.layers(tab),
+  columns: tab => panel.columns(tab),
+  markerTrials: () => panel.markerTrials(),
+  redrawNow: () => panel.redrawNow(),
+  pixel: (tab, x, y) => panel.pixel(tab, x, y),
+};
 
 window.addEventListener('message', event => {
   stats.messages++;

@@ -8,6 +8,7 @@ import type { CurvesTab, HostToCurves } from '../../src/core/protocol/curves';
 import { el } from '../shared/dom';
 import { AnalysisCache } from './analysisCache';
 import type { AxisState } from './axes';
+import type { LayerState } from './pointCloud';
 import { HostConnection } from './host';
 import { PanelState } from './state';
 import { readTheme } from './theme';
@@ -168,6 +169,16 @@ export class CurvesPanel {
   /** A view's value axis as last drawn (null before it has drawn): tests and the benchmark read it. */
   axis(tab: CurvesTab): AxisState | null {
     return this.views.byTab.get(tab)?.axis?.() ?? null;
+  }
+
+  /** A view's point layers as last drawn (empty for views without any): the UI tests read them. */
+  layers(tab: CurvesTab): LayerState[] {
+    return this.views.byTab.get(tab)?.layers?.() ?? [];
+  }
+
+  /** The axes of a canvas-drawn view (parallel coordinates), by name. */
+  columns(tab: CurvesTab): string[] {
+    return this.views.byTab.get(tab)?.columns?.() ?? [];
   }
 
   /** Where a data point (x, y) of a chart view is on the page, for the UI tests' clicks; null without a chart. */

@@ -11,6 +11,8 @@ import type { CanvasTooltip } from './canvas';
 export type PointShape = 'circle' | 'triangle' | 'triangle-down' | 'triangle-right' | 'triangle-left';
 
 export interface PointLayer {
+  /** What the layer shows ("front", "dominated", …): the UI tests read the chart state by it. */
+  readonly name?: string;
   readonly points: readonly PlotPoint[];
   readonly colour: string;
   readonly radius: number;
@@ -114,4 +116,16 @@ export function bindPointEvents(canvas: HTMLCanvasElement, tooltip: CanvasToolti
     const p = pick(e);
     if (p) select(p.n);
   });
+}
+
+/** What a view's point layers show, for the UI tests: each layer's name, style and trials. */
+export interface LayerState {
+  readonly name: string;
+  readonly colour: string;
+  readonly radius: number;
+  readonly trials: number[];
+}
+
+export function layerStates(layers: readonly PointLayer[]): LayerState[] {
+  return layers.map((l, i) => ({ name: l.name ?? `layer ${i}`, colour: l.colour, radius: l.radius, trials: l.points.map(p => p.n) }));
 }

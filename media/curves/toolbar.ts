@@ -3,7 +3,8 @@
  * controls, zoom and export buttons, and the status line under it.
  */
 import { CURVES_TABS, type CurvesTab } from '../../src/core/protocol/curves';
-import { formatParam } from '../../src/core/analysis';
+import { formatParam, frontNumbers } from '../../src/core/analysis';
+import { frontSizeText } from '../../src/core/study/summary';
 import { el, fillSelect } from '../shared/dom';
 import type { PanelState } from './state';
 
@@ -104,12 +105,25 @@ export class Toolbar {
     const all = store.trials.size;
     const counts = { running: 0, complete: 0, pruned: 0, fail: 0, waiting: 0 };
     for (const t of store.trials.values()) counts[t.state]++;
-    const best = store.best !== null ? store.trials.get(store.best) : undefined;
-    const bestText = best ? ` · best #${best.number} = ${formatParam(best.value)}` : '';
+    const bestText = this.bestText();
     const drawnText = all > store.drawn.size ? ` · curves of ${store.drawn.size} (best and running)` : '';
     this.status.textContent = all
       ? `${all} trials (${counts.complete} complete, ${counts.running} running, ${counts.pruned} pruned, ${counts.fail} failed)${bestText}${drawnText}`
       : 'Waiting for trials…';
+  }
+
+  /** The front cached per trials version: the status line is rewritten every frame. */
+  private front = { version: -1, size: 0 };
+
+  /** ` · best #3 = 0.12`, or with several metrics ` · Pareto front: 7 trials` (the first metric alone hides the trade-off). */
+  private bestText(): string {
+    const { store, trialsVersion } = this.state;
+    if (store.objectives.length >= 2) {
+      if (this.front.version !== trialsVersion) this.front = { version: trialsVersion, size: frontNumbers(store.trials.values(), store.objectives.map(o => o.direction)).length };
+      return ` · ${frontSizeText(this.front.size)}`;
+    }
+    const best = store.best !== null ? store.trials.get(store.best) : undefined;
+    return best ? ` · best #${best.number} = ${formatParam(best.value)}` : '';
   }
 
   /** The trial picker lists the drawn trials; the metric picker every metric, keeping the shown one. */

@@ -112,10 +112,27 @@ async function main(): Promise<number> {
     const note3 = await load(study(200, 3), three);
     if (await page.isHidden('#pareto-pair')) problems.push('no pair selector for three objectives');
     const options = await page.$$eval('#pareto-pair option', os => os.map(o => o.textContent));
-    if (options.length !== 3) problems.push(`pairs: ${JSON.stringify(options)}`);
+    if (options.length !== 4 || options[0] !== 'all pairs') problems.push(`pairs: ${JSON.stringify(options)}`);
+    // All pairs at once: a scatter matrix of three cells, each with the whole front highlighted.
+    const cells = await page.$$eval('#pareto-grid .pareto-cell canvas', cs => cs.map(c => c.getBoundingClientRect().width));
+    if (cells.length !== 3 || cells.some(w => w < 100)) problems.push(`matrix cells: ${JSON.stringify(cells)}`);
+    const layers3 = await page.evaluate(() => window.hpCurves!.layers('pareto'));
+    const front3 = paretoPlot(study(200, 3), ['maximize', 'minimize', 'minimize']).front.map(p => p.number).sort((a, b) => a - b);
+    for (const pair of ['0,1', '0,2', '1,2']) {
+      const got = layers3.find(l => l.name === `front ${pair}`)?.trials.slice().sort((a, b) => a - b);
+      if (JSON.stringify(got) !== JSON.stringify(front3)) problems.push(`front of pair ${pair}: ${JSON.stringify(got)} ≠ ${JSON.stringify(front3)}`);
+    }
+    await page.screenshot({ path: join(shotDir, 'curves-pareto-dark-3obj-matrix.png') });
     await page.selectOption('#pareto-pair', '1,2');
     await frames();
+    if ((await page.$$('#pareto-grid .pareto-cell')).length !== 1) problems.push('one pair picked: not one cell');
     await page.screenshot({ path: join(shotDir, 'curves-pareto-dark-3obj.png') });
+    await page.click('#tab-hypervolume');
+    await page.waitForFunction(() => (document.getElementById('note-hypervolume')?.textContent ?? '') !== '');
+    await frames();
+    const hvNote = (await page.textContent('#note-hypervolume')) ?? '';
+    if (!/^Hypervolume [\d.]+ after \d+ complete trials .*Reference point: accuracy .*, model_mb .*, latency_ms .*worst value seen plus 10% of its range/.test(hvNote)) problems.push(`hypervolume note: ${hvNote}`);
+    await page.screenshot({ path: join(shotDir, 'curves-hypervolume-dark-3obj.png') });
     if (!/complete trials on the Pareto front \(accuracy ↑, model_mb ↓, latency_ms ↓\)/.test(note3)) problems.push(`note (3): ${note3}`);
     const one = await load(study(30, 2).map(t => ({ ...t, values: undefined })), undefined);
     if (!one.startsWith('This study has one metric.')) problems.push(`one metric: ${one}`);

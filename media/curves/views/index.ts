@@ -4,6 +4,7 @@ import { CurvesView } from './curves';
 import { createContourView } from './contour';
 import { createEdfView } from './edf';
 import { createHistoryView } from './history';
+import { createHypervolumeView } from './hypervolume';
 import { createImportanceView } from './importance';
 import { createParallelView } from './parallel';
 import { createParetoView } from './pareto';
@@ -20,6 +21,7 @@ const STUDY_VIEWS: Record<Exclude<CurvesTab, 'curves'>, (ctx: ViewContext) => Pl
   timeline: createTimelineView,
   edf: createEdfView,
   pareto: createParetoView,
+  hypervolume: createHypervolumeView,
 };
 
 export interface Views {

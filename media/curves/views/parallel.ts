@@ -4,19 +4,30 @@
  * datasets). The objective axis is robust (values off it run to the edge, marked by a triangle) and
  * lines are coloured by rank, so one outlier cannot spend the whole colour scale.
  */
-import { inferAxes, offScaleNote, paramAxisTicks, parallelCoordinates, rangePosition, rangeTicks, rankBadness, robustRange, scoredTrials, type AxisTick, type ParallelData, type RobustRange } from '../../../src/core/analysis';
+import { inferAxes, offScaleNote, paramAxisTicks, parallelCoordinates, paretoBadness, paretoPlot, rangePosition, rangeTicks, rankBadness, robustRange, scoredTrials, type AxisTick, type ParallelData, type RobustRange } from '../../../src/core/analysis';
 import type { Direction } from '../../../src/core/search/types';
 import type { AxisState } from '../axes';
 import { labelWithBackground, prepareCanvas, rampSteps, truncate } from '../canvas';
 import { withAlpha, type Theme } from '../theme';
+import { arrow } from './paretoCell';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
 /** Most lines drawn (the best ones): beyond that the picture is a smear and the frame gets slow. */
 const MAX_LINES = 3_000;
 const COLOUR_STEPS = 24;
 
+/** One objective axis: the study's objective, or each metric of a multi-objective study. */
+interface ObjectiveColumn {
+  readonly name: string;
+  /** Each line's value on this axis, in the order of `data.lines` (NaN: missing). */
+  readonly values: readonly number[];
+}
+
 interface ParallelOptions {
   readonly direction: Direction;
+  readonly objectives: readonly ObjectiveColumn[];
+  /** Colour order of the lines (0 best … 1 worst), in the order of `data.lines`. */
+  readonly badness: Float64Array;
   readonly best: number | null;
   readonly selected: number | null;
   readonly forceLog: boolean;
@@ -60,23 +71,27 @@ function drawParallel(canvas: HTMLCanvasElement, data: ParallelData, theme: Them
     ctx.fillText('No finished trials with parameters yet.', 16, 24);
     return null;
   }
-  const values = data.lines.map(l => l.value);
-  const range = robustRange(values, { forceLog: options.forceLog });
   const tickCount = Math.max(2, Math.min(8, Math.floor((height - 60) / 45)));
-  const objectiveTicks = rangeTicks(range, tickCount);
-  const names = [...data.axes.map(a => (a.kind === 'numeric' && a.log ? `${a.name} (log)` : a.name)), range.log ? 'objective (log)' : 'objective'];
-  const L = layout(ctx, theme, width, height, names, objectiveTicks);
-  const objectiveAt = (v: number) => Math.max(0, Math.min(1, rangePosition(range, v)));
-  drawLines(ctx, data, theme, options, L, objectiveAt, rankBadness(values, options.direction));
-  const offScale = drawOffScaleMarkers(ctx, theme, range, values, L);
-  const ticks = [...data.axes.map(a => paramAxisTicks(a, tickCount)), objectiveTicks];
-  drawAxes(ctx, theme, L, ticks);
-  return { min: range.min, max: range.max, log: range.log, labels: objectiveTicks.map(t => t.label), offScale };
+  const columns = options.objectives.map(o => {
+    const range = robustRange(o.values.filter(v => !Number.isNaN(v)), { forceLog: options.forceLog });
+    return { name: range.log ? `${o.name} (log)` : o.name, values: o.values, range, ticks: rangeTicks(range, tickCount) };
+  });
+  const names = [...data.axes.map(a => (a.kind === 'numeric' && a.log ? `${a.name} (log)` : a.name)), ...columns.map(c => c.name)];
+  const L = layout(ctx, theme, width, height, names, columns[columns.length - 1].ticks);
+  const objectiveAt = columns.map(c => (v: number) => Math.max(0, Math.min(1, rangePosition(c.range, v))));
+  drawLines(ctx, data, theme, options, L, objectiveAt);
+  const offScale = columns.map((c, k) => drawOffScaleMarkers(ctx, theme, c.range, c.values, L, data.axes.length + k));
+  drawAxes(ctx, theme, L, [...data.axes.map(a => paramAxisTicks(a, tickCount)), ...columns.map(c => c.ticks)]);
+  const first = columns[0];
+  return { min: first.range.min, max: first.range.max, log: first.range.log, labels: first.ticks.map(t => t.label), offScale: offScale[0] };
 }
 
-function drawLines(ctx: CanvasRenderingContext2D, data: ParallelData, theme: Theme, options: ParallelOptions, L: Layout, objectiveAt: (v: number) => number, badness: Float64Array): void {
-  const last = data.axes.length;
+function drawLines(ctx: CanvasRenderingContext2D, data: ParallelData, theme: Theme, options: ParallelOptions, L: Layout, objectiveAt: readonly ((v: number) => number)[]): void {
+  const first = data.axes.length;
+  const badness = options.badness;
+  const index = new Map(data.lines.map((l, i) => [l.number, i]));
   const trace = (line: ParallelData['lines'][number]) => {
+    const row = index.get(line.number) as number;
     let pen = false;
     line.coords.forEach((c, i) => {
       if (c === null) {
@@ -87,7 +102,18 @@ function drawLines(ctx: CanvasRenderingContext2D, data: ParallelData, theme: The
       else ctx.moveTo(L.xAt(i), L.yAt(c));
       pen = true;
     });
-    if (pen) ctx.lineTo(L.xAt(last), L.yAt(objectiveAt(line.value)));
+    // Then across the objective axes (a missing value lifts the pen, as a missing parameter does).
+    options.objectives.forEach((o, k) => {
+      const v = o.values[row];
+      if (Number.isNaN(v)) {
+        pen = false;
+        return;
+      }
+      const y = L.yAt(objectiveAt[k](v));
+      if (pen) ctx.lineTo(L.xAt(first + k), y);
+      else ctx.moveTo(L.xAt(first + k), y);
+      pen = true;
+    });
   };
   // At most MAX_LINES, bucketed by colour: one stroke per colour step, worst steps first so the best end on top.
   const order = drawnLines(badness);
@@ -131,10 +157,10 @@ function drawnLines(badness: Float64Array): number[] {
 }
 
 /** Triangles where lines leave the objective axis, with how many went each way. */
-function drawOffScaleMarkers(ctx: CanvasRenderingContext2D, theme: Theme, range: RobustRange, values: readonly number[], L: Layout): number {
+function drawOffScaleMarkers(ctx: CanvasRenderingContext2D, theme: Theme, range: RobustRange, values: readonly number[], L: Layout, column: number): number {
   const above = values.filter(v => v > range.hi).length;
   const below = values.filter(v => v < range.lo).length;
-  const x = L.xAt(L.names.length - 1);
+  const x = L.xAt(column);
   ctx.font = `11px ${theme.font}`;
   for (const [count, y, dir] of [[above, L.top, -1], [below, L.bottom, 1]] as const) {
     if (!count) continue;
@@ -175,9 +201,23 @@ function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, L: Layout, ticks:
   ctx.textAlign = 'left';
 }
 
+/** The objective axes and line colours: one axis per metric, coloured by Pareto rank, for several metrics. */
+function objectiveColumns(ctx: ViewContext, data: ParallelData): { objectives: ObjectiveColumn[]; badness: Float64Array; multi: boolean } {
+  const { store } = ctx.state;
+  const objectives = store.objectives;
+  if (objectives.length < 2) {
+    const values = data.lines.map(l => l.value);
+    return { objectives: [{ name: 'objective', values }], badness: rankBadness(values, store.direction), multi: false };
+  }
+  const columns = objectives.map((o, k) => ({ name: `${o.name} ${arrow(o.direction)}`, values: data.lines.map(l => store.trials.get(l.number)?.values?.[k] ?? Number.NaN) }));
+  const plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction));
+  return { objectives: columns, badness: paretoBadness(data.lines.map(l => l.number), plot), multi: true };
+}
+
 export function createParallelView(ctx: ViewContext): PlotView {
   const { panel, canvas, note } = createPanel('parallel', 'Parallel coordinates');
   let axis: AxisState | null = null;
+  let columns: string[] = [];
   return {
     tab: 'parallel',
     label: 'Parallel coordinates',
@@ -190,8 +230,13 @@ export function createParallelView(ctx: ViewContext): PlotView {
       const trials = [...store.trials.values()];
       // Axes straight from the trials (no model fit needed): parameter names sorted, numeric or categorical.
       const data = parallelCoordinates(trials, inferAxes(scoredTrials(trials)));
-      axis = drawParallel(canvas, data, theme, { direction: store.direction, best: store.best, selected: store.selected, forceLog: logScale });
-      const parts = [`${data.lines.length} finished trials, coloured by rank from best (blue) to worst (orange); the best trial in the accent colour`];
+      const { objectives, badness, multi } = objectiveColumns(ctx, data);
+      // Several metrics have no single best trial to single out: the colours show the fronts instead.
+      axis = drawParallel(canvas, data, theme, { direction: store.direction, objectives, badness, best: multi ? null : store.best, selected: store.selected, forceLog: logScale });
+      columns = [...data.axes.map(a => a.name), ...objectives.map(o => o.name)];
+      const parts = [multi
+        ? `${data.lines.length} finished trials, one axis per metric, coloured by Pareto rank from the front (blue) to the last front (orange)`
+        : `${data.lines.length} finished trials, coloured by rank from best (blue) to worst (orange); the best trial in the accent colour`];
       if (data.lines.length > MAX_LINES) parts.push(`${MAX_LINES} drawn: the best ${MAX_LINES / 2} and an even spread of the others`);
       const off = offScaleNote(axis?.offScale ?? 0);
       if (off) parts.push(`${off} (their lines run to the edge)`);
@@ -200,5 +245,6 @@ export function createParallelView(ctx: ViewContext): PlotView {
     chart: () => null,
     dispose: () => {},
     axis: () => axis,
+    columns: () => columns,
   };
 }

@@ -1,111 +1,91 @@
 /**
- * Pareto front of a multi-objective study: every complete trial as a point of two objectives (a pair
- * selector for three or more), the front highlighted with its staircase, dominated trials muted, and
- * the hypervolume history below the note. A click selects the trial everywhere. A study with one
- * objective says how to get the view instead of drawing nothing.
+ * Pareto front of a multi-objective study: every complete trial as a point of two objectives, the
+ * front highlighted with its staircase, dominated trials muted (paretoCell.ts). Two objectives are
+ * one scatter; three or more a scatter matrix of every pair (lower triangle), or one pair picked in
+ * the selector. A click selects the trial everywhere. A study with one objective says how to get the
+ * view instead of drawing nothing.
  */
-import { Chart } from 'chart.js';
-import { formatNumber, frontStaircase, objectivePairs, paretoPlot, robustRange, type ParetoPlot } from '../../../src/core/analysis';
-import { tickHooks, valueAxis, type PlotPoint } from '../axes';
-import { CanvasTooltip } from '../canvas';
-import { baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
-import { bindPointEvents, pointCloud, type PointLayer } from '../pointCloud';
-import { withAlpha } from '../theme';
+import { formatNumber, objectivePairs, paretoPlot, type ParetoPlot } from '../../../src/core/analysis';
+import type { CurvesObjective } from '../../../src/core/protocol/curves';
+import { layerStates } from '../pointCloud';
 import { el, fillSelect } from '../../shared/dom';
+import { arrow, ParetoCell } from './paretoCell';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
-const arrow = (d: string) => (d === 'maximize' ? '↑' : '↓');
+const ALL_PAIRS = 'all';
 
 export function createParetoView(ctx: ViewContext): PlotView {
   const pairSelect = el('select', { id: 'pareto-pair', title: 'Objectives on the x and y axes' });
   const controls = el('div', { className: 'panel-controls' }, el('label', { text: 'objectives ' }, pairSelect));
   const { panel, canvas, note } = createPanel('pareto', 'Pareto front', controls);
-  const tooltip = new CanvasTooltip(canvas.parentElement as HTMLElement);
-  let chart: Chart<'line'> | null = null;
-  let layers: PointLayer[] = [];
+  const grid = el('div', { className: 'pareto-grid', id: 'pareto-grid' });
+  (canvas.parentElement as HTMLElement).replaceChildren(grid);
+  let cells: ParetoCell[] = [];
   let plot: ParetoPlot | null = null;
+  /** The layout the cells were built for ("2", "3:all", "3:0,2" …): another one rebuilds them. */
+  let layoutKey = '';
 
-  function pair(): [number, number] {
+  function shownPairs(count: number): [number, number][] {
+    if (count === 2) return [[0, 1]];
+    if (pairSelect.value === ALL_PAIRS) return objectivePairs(count);
     const [i, j] = pairSelect.value.split(',').map(Number);
-    return Number.isInteger(i) && Number.isInteger(j) ? [i, j] : [0, 1];
+    return Number.isInteger(i) && Number.isInteger(j) && j < count ? [[i, j]] : objectivePairs(count);
   }
 
-  function compute(): { staircase: PlotPoint[]; x: ReturnType<typeof valueAxis>; y: ReturnType<typeof valueAxis> } | null {
-    const { store, theme } = ctx.state;
+  /** Cells for the pairs shown: the first one draws on the panel's canvas (PNG export, zoom keys). */
+  function layout(count: number): void {
+    const pairs = shownPairs(count);
+    const key = `${count}:${pairs.map(p => p.join(',')).join(' ')}`;
+    if (key === layoutKey) return;
+    for (const cell of cells) cell.destroy();
+    layoutKey = key;
+    cells = pairs.map(([i, j], k) => new ParetoCell(ctx, i, j, k === 0 ? canvas : undefined));
+    const side = pairs.length === 1 ? 1 : count - 1;
+    grid.style.gridTemplateColumns = `repeat(${side}, minmax(0, 1fr))`;
+    grid.style.gridTemplateRows = `repeat(${side}, minmax(0, 1fr))`;
+    // The lower triangle of the matrix: objective i along the columns, j down the rows.
+    for (const cell of cells) {
+      cell.box.style.gridColumn = pairs.length === 1 ? '1' : String(cell.i + 1);
+      cell.box.style.gridRow = pairs.length === 1 ? '1' : String(cell.j);
+    }
+    grid.replaceChildren(...cells.map(c => c.box));
+  }
+
+  function describe(objectives: readonly CurvesObjective[], p: ParetoPlot): string {
+    if (!p.points.length) return 'No complete trial with every metric yet.';
+    const directions = objectives.map(o => o.direction);
+    const hv = p.hypervolume.length ? p.hypervolume[p.hypervolume.length - 1] : 0;
+    const off = Math.max(0, ...cells.map(c => c.offScale));
+    return [
+      `${p.front.length} of ${p.points.length} complete trials on the Pareto front (${objectives.map(o => `${o.name} ${arrow(o.direction)}`).join(', ')})`,
+      `hypervolume ${formatNumber(hv, 4)} against the reference (${p.reference.map((r, k) => formatNumber(directions[k] === 'maximize' ? -r : r, 3)).join(', ')})`,
+      off ? `${off} value${off === 1 ? '' : 's'} off the scale, drawn at the edge` : null,
+    ].filter(Boolean).join('; ') + '. Click a point to select its trial.';
+  }
+
+  function render(): void {
+    const { store } = ctx.state;
     const objectives = store.objectives;
     // The controls row is a flex box (its CSS wins over `hidden`): only three or more objectives need a pair.
     controls.style.display = objectives.length < 3 ? 'none' : '';
     if (objectives.length < 2) {
       setNote(note, 'This study has one metric. List several under metric: in the study file (for example accuracy to maximize and model size to minimize) to see their trade-off here.');
-      layers = [];
+      for (const cell of cells) cell.destroy();
+      cells = [];
+      layoutKey = '';
+      grid.replaceChildren();
       plot = null;
-      return null;
-    }
-    fillSelect(pairSelect, objectivePairs(objectives.length).map(([a, b]) => ({ value: `${a},${b}`, label: `${objectives[a].name} × ${objectives[b].name}` })), pairSelect.value || '0,1');
-    const [i, j] = pair();
-    const directions = objectives.map(o => o.direction);
-    plot = paretoPlot(store.trials.values(), directions);
-    const rx = robustRange(plot.points.map(p => p.values[i]));
-    const ry = robustRange(plot.points.map(p => p.values[j]));
-    const clamp = (v: number, r: { min: number; max: number }) => Math.min(r.max, Math.max(r.min, v));
-    const at = (p: { number: number; values: readonly number[] }): PlotPoint => ({ x: clamp(p.values[i], rx), y: clamp(p.values[j], ry), n: p.number });
-    const selected = store.selected;
-    layers = [
-      { points: plot.points.filter(p => p.rank > 0).map(at), colour: withAlpha(theme.muted, 0.45), radius: plot.points.length > 2000 ? 1.5 : 3, shape: 'circle' },
-      { points: plot.front.map(at), colour: theme.accent, radius: 5, shape: 'circle', stroke: theme.foreground, onTop: true },
-      { points: plot.points.filter(p => p.number === selected).map(at), colour: theme.palette[1], radius: 7, shape: 'circle', stroke: theme.foreground, onTop: true, unclipped: true },
-    ];
-    const hv = plot.hypervolume.length ? plot.hypervolume[plot.hypervolume.length - 1] : 0;
-    const off = rx.below + rx.above + ry.below + ry.above;
-    setNote(note, plot.points.length
-      ? [
-          `${plot.front.length} of ${plot.points.length} complete trials on the Pareto front (${objectives.map(o => `${o.name} ${arrow(o.direction)}`).join(', ')})`,
-          `hypervolume ${formatNumber(hv, 4)} against the reference (${plot.reference.map((r, k) => formatNumber(directions[k] === 'maximize' ? -r : r, 3)).join(', ')})`,
-          off ? `${off} value${off === 1 ? '' : 's'} off the scale, drawn at the edge` : null,
-        ].filter(Boolean).join('; ') + '. Click a point to select its trial.'
-      : 'No complete trial with every metric yet.');
-    const staircase = frontStaircase(plot.front, i, j, directions).map(p => ({ x: clamp(p.x, rx), y: clamp(p.y, ry), n: -1 }));
-    return { staircase, x: valueAxis(theme, `${objectives[i].name} ${arrow(objectives[i].direction)}`, rx), y: valueAxis(theme, `${objectives[j].name} ${arrow(objectives[j].direction)}`, ry) };
-  }
-
-  function render(): void {
-    const computed = compute();
-    const { theme } = ctx.state;
-    if (!computed) {
-      chart?.destroy();
-      chart = null;
       return;
     }
-    const dataset = { label: 'Pareto front', data: computed.staircase, borderColor: withAlpha(theme.accent, 0.8), backgroundColor: theme.accent, borderWidth: 1.5, pointRadius: 0 };
-    const x = { ...computed.x, ...tickHooks() };
-    if (chart) {
-      chart.data.datasets = [dataset];
-      if (chart.options.scales?.x && chart.options.scales.y && !chart.isZoomedOrPanned()) {
-        Object.assign(chart.options.scales.x, x);
-        Object.assign(chart.options.scales.y, computed.y);
-      }
-      chart.update('none');
-      return;
-    }
-    chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [dataset] },
-      options: { ...baseOptions(), scales: { x, y: computed.y }, plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() } },
-      plugins: [pointCloud(() => layers)],
-    });
+    const pairs = objectivePairs(objectives.length).map(([a, b]) => ({ value: `${a},${b}`, label: `${objectives[a].name} × ${objectives[b].name}` }));
+    fillSelect(pairSelect, [{ value: ALL_PAIRS, label: 'all pairs' }, ...pairs], pairSelect.value || ALL_PAIRS);
+    layout(objectives.length);
+    plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction));
+    for (const cell of cells) cell.render(plot, objectives, cells.length > 1);
+    setNote(note, describe(objectives, plot));
   }
 
-  bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {
-    const { store } = ctx.state;
-    const t = store.trials.get(p.n);
-    const values = store.objectives.map((o, k) => `${o.name}: ${formatNumber(t?.values?.[k] ?? NaN, 4)}`);
-    const onFront = plot?.front.some(f => f.number === p.n) ? ['on the Pareto front'] : ['dominated'];
-    return { title: trialTitle(store, p.n), lines: [...onFront, ...values, ...trialLines(store, p.n).slice(1)] };
-  }, n => ctx.selectTrial(n));
-  pairSelect.addEventListener('change', () => {
-    chart?.resetZoom();
-    render();
-  });
+  pairSelect.addEventListener('change', () => render());
 
   return {
     tab: 'pareto',
@@ -115,11 +95,13 @@ export function createParetoView(ctx: ViewContext): PlotView {
     redrawOnResize: false,
     dataKey: () => `${ctx.state.trialsVersion}:${ctx.state.store.selected}:${pairSelect.value}`,
     render,
-    chart: () => chart as Chart | null,
+    chart: () => cells[0]?.current() ?? null,
+    resetZoom: () => cells.forEach(c => c.resetZoom()),
+    layers: () => cells.flatMap(c => layerStates(c.layers).map(l => ({ ...l, name: cells.length > 1 ? `${l.name} ${c.i},${c.j}` : l.name }))),
     dispose: () => {
-      tooltip.hide();
-      chart?.destroy();
-      chart = null;
+      for (const cell of cells) cell.destroy();
+      cells = [];
+      layoutKey = '';
     },
   };
 }

@@ -8,6 +8,7 @@ import type { CurvesTab } from '../../../src/core/protocol/curves';
 import type { StudyModel } from '../../../src/core/analysis';
 import { el } from '../../shared/dom';
 import type { AxisState } from '../axes';
+import type { LayerState } from '../pointCloud';
 import type { PanelState } from '../state';
 
 /** The study model (random forest) refitted at most every couple of seconds; see analysisCache.ts. */
@@ -46,6 +47,10 @@ export interface PlotView {
   resetZoom?(): void;
   /** The value axis as drawn (bounds, labels, off-scale count), for tests and the benchmark. */
   axis?(): AxisState | null;
+  /** The point layers as last drawn (name, colour, trials), for tests. */
+  layers?(): LayerState[];
+  /** The axes a canvas-drawn view shows, by name (parallel coordinates), for tests. */
+  columns?(): string[];
 }
 
 /** A view's panel: optional controls, a note line and a canvas filling the rest. */

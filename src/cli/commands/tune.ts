@@ -8,7 +8,7 @@ import { FencedError, JOURNAL_FILE, StudyExistsError, studyDirectory } from '../
 import { StudyLockedError } from '../../core/study/lock';
 import { openStudyRun } from '../../core/study/runStudy';
 import type { StudyRun } from '../../core/study/studyRun';
-import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, formatValues, isBetter, isDone, paretoTrials } from '../../core/study/summary';
+import { bestTrial, type TrialOutcomeLike, formatParams, formatValue, formatValues, frontSizeText, isBetter, isDone, paretoTrials } from '../../core/study/summary';
 import { MULTI_OBJECTIVE_METHODS } from '../../core/study/file/keys';
 import { preflightIssues } from '../../core/study/preflight';
 import { storageProblem } from '../../core/study/storageProblem';
@@ -152,7 +152,7 @@ class Progress {
 
   /** `Pareto front: 4 trials` (several objectives). */
   private frontText(): string {
-    return `Pareto front: ${this.frontSize} trial${this.frontSize === 1 ? '' : 's'}`;
+    return frontSizeText(this.frontSize);
   }
 
   end(): void {

@@ -4,7 +4,7 @@
  * the front as a staircase for one pair of objectives, and the hypervolume history. Pure: the
  * webview draws it, the unit tests check it.
  */
-import { defaultReferencePoint, hypervolumeHistory, minimizedVector, nonDominatedRanks } from '../search/pareto';
+import { defaultReferencePoint, hypervolumeHistory, minimizedVector, nonDominatedRanks, paretoFront } from '../search/pareto';
 import type { Direction, ParamValue, TrialState } from '../search/types';
 
 export interface ParetoInputTrial {
@@ -33,14 +33,25 @@ export interface ParetoPlot {
   readonly reference: readonly number[];
 }
 
-/** Scored trials of a study with `directions.length` objectives, ranked by non-domination. */
-export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): ParetoPlot {
+/** Complete trials with one finite value per objective, by number. */
+function scoredVectors(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): { number: number; values: readonly number[] }[] {
   const scored: { number: number; values: readonly number[] }[] = [];
   for (const t of trials) {
     if (t.state !== 'complete' || !t.values || t.values.length !== directions.length || !t.values.every(Number.isFinite)) continue;
     scored.push({ number: t.number, values: t.values });
   }
-  scored.sort((a, b) => a.number - b.number);
+  return scored.sort((a, b) => a.number - b.number);
+}
+
+/** Numbers of the trials on the Pareto front (no hypervolume: cheap enough for a status line). */
+export function frontNumbers(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): number[] {
+  const scored = scoredVectors(trials, directions);
+  return paretoFront(scored.map(s => minimizedVector([...s.values], directions))).map(i => scored[i].number);
+}
+
+/** Scored trials of a study with `directions.length` objectives, ranked by non-domination. */
+export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): ParetoPlot {
+  const scored = scoredVectors(trials, directions);
   const minimised = scored.map(s => minimizedVector([...s.values], directions));
   const ranks = nonDominatedRanks(minimised);
   const points = scored.map((s, i) => ({ ...s, rank: ranks[i] }));
@@ -74,4 +85,39 @@ export function objectivePairs(count: number): [number, number][] {
   const pairs: [number, number][] = [];
   for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) pairs.push([i, j]);
   return pairs;
+}
+
+export interface HypervolumeStep {
+  /** The trial after which the hypervolume was measured. */
+  readonly number: number;
+  readonly hypervolume: number;
+  /** True when that trial made the front grow (the hypervolume rose). */
+  readonly improved: boolean;
+}
+
+/**
+ * The hypervolume history for its view: one step per complete trial, all measured against the
+ * plot's one reference point (so a later, worse trial that moves the reference re-measures the whole
+ * history, and the curve never dips).
+ */
+export function hypervolumeSteps(plot: ParetoPlot): HypervolumeStep[] {
+  return plot.points.map((p, k) => ({ number: p.number, hypervolume: plot.hypervolume[k], improved: plot.hypervolume[k] > (k ? plot.hypervolume[k - 1] : 0) }));
+}
+
+/**
+ * The reference point in the objectives' own directions and units (maximised objectives were
+ * negated to compute it), e.g. "val_accuracy 0.76, model_kb 2.6k".
+ */
+export function referenceInUnits(plot: ParetoPlot, directions: readonly Direction[]): number[] {
+  return plot.reference.map((r, k) => (directions[k] === 'maximize' ? -r : r));
+}
+
+/**
+ * Colour order for trials of a multi-objective study (parallel coordinates): 0 on the Pareto front,
+ * rising with the non-domination rank to 1 on the last front; trials without every value get 1.
+ */
+export function paretoBadness(numbers: readonly number[], plot: ParetoPlot): Float64Array {
+  const rank = new Map(plot.points.map(p => [p.number, p.rank]));
+  const worst = Math.max(1, ...plot.points.map(p => p.rank));
+  return Float64Array.from(numbers, n => (rank.has(n) ? (rank.get(n) as number) / worst : 1));
 }

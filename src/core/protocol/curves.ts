@@ -111,8 +111,8 @@ export type HostToCurves =
   /** Highlight a trial (null clears the selection). */
   | { type: 'select'; trial: number | null };
 
-export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour' | 'timeline' | 'edf' | 'pareto';
-export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf', 'pareto'];
+export type CurvesTab = 'curves' | 'history' | 'parallel' | 'importance' | 'slice' | 'contour' | 'timeline' | 'edf' | 'pareto' | 'hypervolume';
+export const CURVES_TABS: readonly CurvesTab[] = ['curves', 'history', 'parallel', 'importance', 'slice', 'contour', 'timeline', 'edf', 'pareto', 'hypervolume'];
 
 export type CurvesToHost =
   | { type: 'ready' }

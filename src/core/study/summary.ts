@@ -167,6 +167,21 @@ export function plannedTrials(config: StudyConfig, trials?: number): number {
 // --- printing -------------------------------------------------------------------------------------
 
 /** An objective or parameter value for people: 5 significant digits, exponent form outside [0.001, 10⁶). */
+/** `Pareto front: 7 trials`: what progress shows for a study with several metrics instead of one best value. */
+export function frontSizeText(size: number): string {
+  return `Pareto front: ${size} trial${size === 1 ? '' : 's'}`;
+}
+
+/**
+ * The best-so-far part of a progress line: the Pareto front's size with several metrics (the first
+ * metric alone would hide the trade-off), else the best value (with the metric's name if asked).
+ */
+export function bestSoFarText(s: { readonly best?: { readonly value: number }; readonly pareto?: readonly unknown[]; readonly metric?: string }, withMetric = false): string | null {
+  if (s.pareto) return frontSizeText(s.pareto.length);
+  if (!s.best) return null;
+  return `best ${withMetric && s.metric ? `${s.metric} ` : ''}${formatValue(s.best.value)}`;
+}
+
 export function formatValue(v: number | undefined): string {
   if (v === undefined) return '-';
   if (v === 0 || !Number.isFinite(v)) return String(v);

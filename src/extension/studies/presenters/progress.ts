@@ -1,7 +1,7 @@
-/** The cancellable progress notification of a study started in this window: trials done of the budget, and the best value. */
+/** The cancellable progress notification of a study started in this window: trials done of the budget, and the best value (or the Pareto front's size). */
 import * as vscode from 'vscode';
 import type { StudySnapshot } from '../../../core/study/studyIndex';
-import { formatValue } from '../../../core/study/summary';
+import { bestSoFarText } from '../../../core/study/summary';
 
 export interface ProgressSource {
   getStudy(name: string): StudySnapshot | undefined;
@@ -16,7 +16,8 @@ export function showStudyProgress(study: { readonly name: string; readonly budge
       const s = source.getStudy(study.name);
       if (!s) return;
       const done = Math.min(s.done, study.budget);
-      const best = s.best ? `, best ${s.metric} ${formatValue(s.best.value)}` : '';
+      const bestText = bestSoFarText(s, true);
+      const best = bestText ? `, ${bestText}` : '';
       progress.report({ message: `${done}/${study.budget} trials${best}`, increment: ((done - reported) / Math.max(1, study.budget)) * 100 });
       reported = done;
     };

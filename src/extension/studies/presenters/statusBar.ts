@@ -1,7 +1,7 @@
-/** The status bar item of the studies this window runs: the first one's progress and best value; a click shows its curves. */
+/** The status bar item of the studies this window runs: the first one's progress and best value (or Pareto front size); a click shows its curves. */
 import * as vscode from 'vscode';
 import type { StudySnapshot } from '../../../core/study/studyIndex';
-import { formatValue } from '../../../core/study/summary';
+import { bestSoFarText } from '../../../core/study/summary';
 
 export class StudyStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('hpstudio.studies', vscode.StatusBarAlignment.Left, 50);
@@ -17,7 +17,9 @@ export class StudyStatusBar implements vscode.Disposable {
       return;
     }
     const s = running[0];
-    const best = s.best ? ` · best ${formatValue(s.best.value)}` : '';
+    // Several metrics: the front's size (the first metric's best alone would hide the trade-off).
+    const bestText = bestSoFarText(s);
+    const best = bestText ? ` · ${bestText}` : '';
     const more = running.length > 1 ? ` (+${running.length - 1})` : '';
     this.item.text = `$(beaker) ${s.name} ${s.done}/${s.budget}${best}${more}`;
     const line = (r: StudySnapshot) => {

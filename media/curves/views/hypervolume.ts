@@ -1,0 +1,103 @@
+/**
+ * Hypervolume history of a multi-objective study: after each complete trial, the volume of objective
+ * space its Pareto front dominates, up to a reference point. Studies have no given reference, so it is
+ * per objective the worst value seen plus a tenth of that objective's range (every trial on the front
+ * then adds volume; the note states the point). A rising step is a trial that moved the front; a
+ * click selects it. A study with one objective says how to get the view.
+ */
+import { Chart } from 'chart.js';
+import { formatNumber, hypervolumeSteps, paretoPlot, referenceInUnits } from '../../../src/core/analysis';
+import { readAxis, tickHooks, type AxisState, type PlotPoint } from '../axes';
+import { CanvasTooltip } from '../canvas';
+import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
+import { bindPointEvents, layerStates, pointCloud, type PointLayer } from '../pointCloud';
+import { withAlpha } from '../theme';
+import { createPanel, setNote, type PlotView, type ViewContext } from './view';
+
+export function createHypervolumeView(ctx: ViewContext): PlotView {
+  const { panel, canvas, note } = createPanel('hypervolume', 'Hypervolume history');
+  const tooltip = new CanvasTooltip(canvas.parentElement as HTMLElement);
+  let chart: Chart<'line'> | null = null;
+  let layers: PointLayer[] = [];
+
+  /** The step line and the point layers; null (and a note) when there is nothing to draw. */
+  function compute(): PlotPoint[] | null {
+    const { store, theme } = ctx.state;
+    const objectives = store.objectives;
+    if (objectives.length < 2) {
+      setNote(note, 'This study has one metric: the hypervolume measures the Pareto front of a study with several (list them under metric: in the study file).');
+      layers = [];
+      return null;
+    }
+    const directions = objectives.map(o => o.direction);
+    const plot = paretoPlot(store.trials.values(), directions);
+    const steps = hypervolumeSteps(plot);
+    const points = steps.map(s => ({ x: s.number, y: s.hypervolume, n: s.number }));
+    const improved = new Set(steps.filter(s => s.improved).map(s => s.number));
+    const many = points.length > 2000;
+    layers = [
+      { name: 'unchanged', points: points.filter(p => !improved.has(p.n)), colour: withAlpha(theme.muted, 0.5), radius: many ? 1 : 2.5, shape: 'circle' },
+      { name: 'improved', points: points.filter(p => improved.has(p.n)), colour: theme.accent, radius: many ? 2 : 4, shape: 'circle', onTop: true },
+      { name: 'selected', points: points.filter(p => p.n === store.selected), colour: theme.palette[1], radius: 6, shape: 'circle', stroke: theme.foreground, onTop: true },
+    ];
+    const reference = referenceInUnits(plot, directions).map((r, k) => `${objectives[k].name} ${formatNumber(r, 3)}`).join(', ');
+    const last = steps.length ? steps[steps.length - 1].hypervolume : 0;
+    setNote(note, steps.length
+      ? `Hypervolume ${formatNumber(last, 4)} after ${steps.length} complete trials (${improved.size} moved the front). Reference point: ${reference} — per objective the worst value seen plus 10% of its range; the whole history is measured against it.`
+      : 'No complete trial with every metric yet.');
+    // Only where the value changes (and the last trial): a 10,000-step line is mostly flat runs.
+    return points.filter((p, k) => k === 0 || k === points.length - 1 || improved.has(p.n));
+  }
+
+  function render(): void {
+    const line = compute();
+    const { theme } = ctx.state;
+    if (!line) {
+      chart?.destroy();
+      chart = null;
+      return;
+    }
+    const numbers = line.map(p => p.x);
+    const x = { type: 'linear' as const, min: numbers.length ? numbers[0] - 0.5 : 0, max: numbers.length ? numbers[numbers.length - 1] + 0.5 : 1, ...axisStyle(theme, 'trial'), ...tickHooks({ integer: true }) };
+    const y = { type: 'linear' as const, min: 0, ...axisStyle(theme, 'hypervolume'), ...tickHooks() };
+    const dataset = { label: 'hypervolume', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2, pointRadius: 0, stepped: 'after' as const };
+    if (chart) {
+      chart.data.datasets = [dataset];
+      if (chart.options.scales?.x && chart.options.scales.y && !chart.isZoomedOrPanned()) {
+        Object.assign(chart.options.scales.x, x);
+        Object.assign(chart.options.scales.y, y);
+      }
+      chart.update('none');
+      return;
+    }
+    chart = new Chart<'line'>(canvas, {
+      type: 'line',
+      data: { datasets: [dataset] },
+      options: { ...baseOptions(), scales: { x, y }, plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() } },
+      plugins: [pointCloud(() => layers)],
+    });
+  }
+
+  bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {
+    const moved = layers.find(l => l.name === 'improved')?.points.some(q => q.n === p.n);
+    return { title: trialTitle(ctx.state.store, p.n), lines: [`hypervolume: ${formatNumber(p.y, 4)}`, moved ? 'moved the front' : 'front unchanged', ...trialLines(ctx.state.store, p.n).slice(1)] };
+  }, n => ctx.selectTrial(n));
+
+  return {
+    tab: 'hypervolume',
+    label: 'Hypervolume',
+    panel,
+    canvas,
+    redrawOnResize: false,
+    dataKey: () => `${ctx.state.trialsVersion}:${ctx.state.store.selected}`,
+    render,
+    chart: () => chart as Chart | null,
+    dispose: () => {
+      tooltip.hide();
+      chart?.destroy();
+      chart = null;
+    },
+    axis: (): AxisState | null => readAxis(chart?.scales.y, 0),
+    layers: () => layerStates(layers),
+  };
+}
