@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { frontStaircase, objectivePairs, paretoPlot } from '../../../src/core/analysis/pareto';
+import { frontNumbers, frontStaircase, hypervolumeSteps, objectivePairs, paretoBadness, paretoPlot, referenceInUnits } from '../../../src/core/analysis/pareto';
+import { hypervolume } from '../../../src/core/search/pareto';
 import { hostToCurves, parseCurvesMessage } from '../../../src/core/protocol/curves';
 
 describe('analysis: Pareto view data', () => {
@@ -53,5 +54,38 @@ describe('analysis: Pareto view data', () => {
     assert.equal(parseCurvesMessage(hostToCurves, reset).ok, true);
     assert.equal(parseCurvesMessage(hostToCurves, { ...reset, objectives: [{ name: 'acc', direction: 'up' }] }).ok, false);
     assert.equal(parseCurvesMessage(hostToCurves, { ...reset, trials: [{ ...reset.trials[0], values: ['x'] }] }).ok, false);
+  });
+
+  it('hypervolume history: one step per complete trial, flagged where the front moved, against the stated reference', () => {
+    const plot = paretoPlot(trials, ['maximize', 'minimize']);
+    const steps = hypervolumeSteps(plot);
+    assert.deepEqual(
+      steps.map(s => [s.number, s.improved]),
+      [
+        [0, true],
+        [1, true],
+        [2, false], // dominated by trial 0: the front did not move
+        [4, true],
+      ],
+    );
+    // The reference: per objective the worst value plus 10% of its range, in the objectives' own directions.
+    // accuracy (maximised) worst 0.8, range 0.15 → 0.785; size worst 9, range 8 → 9.8.
+    const ref = referenceInUnits(plot, ['maximize', 'minimize']);
+    assert.ok(Math.abs(ref[0] - 0.785) < 1e-12 && Math.abs(ref[1] - 9.8) < 1e-12, String(ref));
+    // Each step is the hypervolume of the trials so far, by the search code's definition.
+    const minimised = (numbers: number[]) => trials.filter(t => numbers.includes(t.number)).map(t => [-t.values![0], t.values![1]]);
+    const want = [[0], [0, 1], [0, 1, 2], [0, 1, 2, 4]].map(ns => hypervolume(minimised(ns), plot.reference));
+    steps.forEach((s, k) => assert.ok(Math.abs(s.hypervolume - want[k]) < 1e-12, `${k}: ${s.hypervolume} vs ${want[k]}`));
+    // By hand for the first: (−0.785 − −0.9) × (9.8 − 5) = 0.115 × 4.8.
+    assert.ok(Math.abs(steps[0].hypervolume - 0.115 * 4.8) < 1e-12);
+  });
+
+  it('front numbers match the plot front; Pareto badness orders fronts for parallel coordinates', () => {
+    const plot = paretoPlot(trials, ['maximize', 'minimize']);
+    assert.deepEqual(frontNumbers(trials, ['maximize', 'minimize']), [0, 1, 4]);
+    // Front 0 → 0, the second front → 1, a trial without values (5) → 1.
+    assert.deepEqual([...paretoBadness([0, 1, 2, 4, 5], plot)], [0, 0, 1, 0, 1]);
+    const three = paretoPlot([...trials.slice(0, 3), { number: 7, state: 'complete' as const, values: [0.7, 7] }], ['maximize', 'minimize']);
+    assert.deepEqual([...paretoBadness([0, 2, 7], three)], [0, 0.5, 1]);
   });
 });

@@ -3,12 +3,14 @@
 import * as assert from 'node:assert/strict';
 import type { TrialState } from '../../../src/core/search/types';
 import {
+  bestSoFarText,
   bestTrial,
   bestValue,
   countsAgainstBudget,
   DEFAULT_TRIALS,
   formatParams,
   formatValue,
+  frontSizeText,
   isBetter,
   isDone,
   plannedTrials,
@@ -90,5 +92,17 @@ describe('study summary rules', () => {
     assert.equal(formatValue(-2.5e7), '-2.500e+7');
     assert.equal(formatValue(Number.NaN), 'NaN');
     assert.equal(formatParams({ lr: 0.00123456, batch: 32, opt: 'adam', warm: true }), 'lr=0.0012346 batch=32 opt=adam warm=true');
+  });
+
+  it('progress names the Pareto front size for several metrics, the best value otherwise', () => {
+    assert.equal(frontSizeText(1), 'Pareto front: 1 trial');
+    assert.equal(frontSizeText(7), 'Pareto front: 7 trials');
+    const pareto = [{ number: 2 }, { number: 5 }];
+    // With several metrics the first metric's best is not the answer, even when a best is known.
+    assert.equal(bestSoFarText({ best: { value: 0.97 }, pareto, metric: 'val_accuracy' }, true), 'Pareto front: 2 trials');
+    assert.equal(bestSoFarText({ best: { value: 0.125 }, metric: 'val_loss' }, true), 'best val_loss 0.125');
+    assert.equal(bestSoFarText({ best: { value: 0.125 }, metric: 'val_loss' }), 'best 0.125');
+    assert.equal(bestSoFarText({ metric: 'val_loss' }), null);
+    assert.equal(bestSoFarText({ pareto: [] }), 'Pareto front: 0 trials');
   });
 });
