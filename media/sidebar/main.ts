@@ -2,6 +2,7 @@
 // names and settings come from the user's workspace and are never parsed as HTML.
 import { parseMessage } from '../../src/core/protocol/validate';
 import { formatNumber } from '../../src/core/analysis/format';
+import { frontSizeText } from '../../src/core/study/summary';
 import { HeldRender } from './heldRender';
 import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyRow, type TrialRow } from '../../src/core/protocol/sidebar';
 
@@ -107,10 +108,13 @@ function renderStudies(state: SidebarState): HTMLElement {
     progress.appendChild(bar);
     const best = study.lrFind
       ? study.lrFind.suggested !== null ? `suggested ${study.lrFind.param} = ${fmt(study.lrFind.suggested)}` : study.lrFind.verdict === 'running' || study.lrFind.verdict === 'no-data' ? 'lr-find running' : 'lr-find: no suggestion (see Result)'
+      : study.objectives ? frontSizeText(study.frontSize ?? 0)
       : study.best ? `best ${fmt(study.best.value)} (#${study.best.number})` : 'no result yet';
+    const arrow = (d: string) => (d === 'minimize' ? '↓' : '↑');
+    const goals = study.objectives ? study.objectives.map(o => `${o.name} ${arrow(o.direction)}`).join(', ') : `${study.metric} ${arrow(study.direction)}`;
     const card = el('div', { className: `study${selected ? ' selected' : ''}`, title: study.reason ?? '' },
       el('div', { className: 'study-head' }, icon(STATE_ICON[study.state] ?? 'circle'), el('span', { className: 'study-name', text: study.name, title: study.name }), el('span', { className: `state state-${study.state}`, text: study.state })),
-      el('div', { className: 'study-meta', text: `${study.done}/${study.budget} trials · ${study.running} running · ${study.pruned} pruned · ${study.failed} failed · ${study.metric} ${study.direction === 'minimize' ? '↓' : '↑'} · ${best}` }),
+      el('div', { className: 'study-meta', text: `${study.done}/${study.budget} trials · ${study.running} running · ${study.pruned} pruned · ${study.failed} failed · ${goals} · ${best}` }),
       progress,
     );
     card.dataset.study = study.name;

@@ -51,6 +51,11 @@ for (const theme of themes) {
       await card.locator('.state-finished').waitFor({ timeout: 480_000 });
       const trials = completeTrials(wb.workspace);
       assert.ok(trials.length >= 20, `complete trials: ${trials.length}`);
+      // The card names both metrics and the front's size, not the first metric's best.
+      const meta = card.locator('.study-meta');
+      await meta.filter({ hasText: `Pareto front: ${nonDominated(trials).length} trial` }).waitFor({ timeout: 30_000 });
+      assert.match(await meta.innerText(), /val_accuracy ↑, model_kb ↓ · Pareto front: \d+ trials?$/);
+      await wb.screenshot(`mo-sidebar-${theme}`);
     });
 
     it('highlights the non-dominated trials, mutes the others and selects a clicked trial', async () => {

@@ -42,6 +42,9 @@ export interface StudyRow {
   readonly hasSource: boolean;
   /** An lr-find (a study of its own kind): its suggestion instead of a best trial. */
   readonly lrFind?: { readonly param: string; readonly suggested: number | null; readonly verdict: string };
+  /** Several metrics: each one, and the Pareto front's size (shown instead of the first metric's best). */
+  readonly objectives?: readonly { readonly name: string; readonly direction: 'minimize' | 'maximize' }[];
+  readonly frontSize?: number;
 }
 
 /** One row of the trial table of the selected study. */
@@ -106,6 +109,8 @@ const sidebarState = obj({
     reason: nullable(str(5000)),
     hasSource: bool,
     lrFind: optional(obj({ param: str(500), suggested: nullable(num), verdict: str(100) })),
+    objectives: optional(arr(obj({ name: str(500), direction: oneOf('minimize', 'maximize') }), 32)),
+    frontSize: optional(int),
   }), 10_000),
   selectedStudy: nullable(str(500)),
   trials: arr(obj({

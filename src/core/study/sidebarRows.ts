@@ -42,6 +42,7 @@ export function studyRow(s: StudySnapshot): StudyRow {
     reason: s.error ?? s.reason ?? s.issues ?? null,
     hasSource: !!s.source,
     ...(isLrFindStudy(s) && !s.error ? { lrFind: lrFindRow(s) } : {}),
+    ...(s.objectives ? { objectives: s.objectives.map(o => ({ name: o.name, direction: o.direction })), frontSize: s.pareto?.length ?? 0 } : {}),
   };
 }
 

@@ -1,0 +1,38 @@
+// The sidebar's study card for several metrics: every metric with its goal and the Pareto front's size,
+// validated by the sidebar protocol (both ends parse the same checks).
+import * as assert from 'node:assert/strict';
+import { hostToSidebar } from '../../../src/core/protocol/sidebar';
+import { parseMessage } from '../../../src/core/protocol/validate';
+import type { StudySnapshot } from '../../../src/core/study/studyIndex';
+import { studyRow } from '../../../src/core/study/sidebarRows';
+
+function snapshot(extra: Partial<StudySnapshot>): StudySnapshot {
+  const base = { name: 'forest', state: 'finished', metric: 'val_accuracy', direction: 'maximize', done: 3, budget: 3, counts: { running: 0, complete: 3, pruned: 0, fail: 0, waiting: 0 }, best: { number: 1, value: 0.95, params: {} }, trials: [], workers: 0 };
+  return { ...base, ...extra } as unknown as StudySnapshot;
+}
+
+describe('sidebar rows: multi-objective studies', () => {
+  const objectives = [
+    { name: 'val_accuracy', direction: 'maximize' as const },
+    { name: 'model_kb', direction: 'minimize' as const },
+  ];
+
+  it('carries every metric and the front size; one metric carries neither', () => {
+    const row = studyRow(snapshot({ objectives, pareto: [{ number: 1, values: [0.95, 400], params: {} }, { number: 2, values: [0.9, 50], params: {} }] }));
+    assert.deepEqual(row.objectives, objectives);
+    assert.equal(row.frontSize, 2);
+    const single = studyRow(snapshot({}));
+    assert.equal(single.objectives, undefined);
+    assert.equal(single.frontSize, undefined);
+  });
+
+  it('the sidebar protocol accepts the row and refuses a bad goal or size', () => {
+    const row = studyRow(snapshot({ objectives, pareto: [] }));
+    const state = { type: 'state', state: { scanning: false, trusted: true, configs: [], problems: [], message: null, studies: [row], selectedStudy: null, trials: [] } };
+    const ok = parseMessage(hostToSidebar, state);
+    assert.equal(ok.ok, true, ok.ok ? '' : ok.error);
+    const bad = (patch: object) => parseMessage(hostToSidebar, { ...state, state: { ...state.state, studies: [{ ...row, ...patch }] } }).ok;
+    assert.equal(bad({ objectives: [{ name: 'x', direction: 'up' }] }), false);
+    assert.equal(bad({ frontSize: 1.5 }), false);
+  });
+});
