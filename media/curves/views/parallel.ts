@@ -210,7 +210,7 @@ function objectiveColumns(ctx: ViewContext, data: ParallelData): { objectives: O
     return { objectives: [{ name: 'objective', values }], badness: rankBadness(values, store.direction), multi: false };
   }
   const columns = objectives.map((o, k) => ({ name: `${o.name} ${arrow(o.direction)}`, values: data.lines.map(l => store.trials.get(l.number)?.values?.[k] ?? Number.NaN) }));
-  const plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction));
+  const plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false });
   return { objectives: columns, badness: paretoBadness(data.lines.map(l => l.number), plot), multi: true };
 }
 

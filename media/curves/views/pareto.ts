@@ -80,7 +80,7 @@ export function createParetoView(ctx: ViewContext): PlotView {
     const pairs = objectivePairs(objectives.length).map(([a, b]) => ({ value: `${a},${b}`, label: `${objectives[a].name} × ${objectives[b].name}` }));
     fillSelect(pairSelect, [{ value: ALL_PAIRS, label: 'all pairs' }, ...pairs], pairSelect.value || ALL_PAIRS);
     layout(objectives.length);
-    plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction));
+    plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false, ranks: false });
     for (const cell of cells) cell.render(plot, objectives, cells.length > 1);
     setNote(note, describe(objectives, plot));
   }

@@ -4,7 +4,7 @@
  * the front as a staircase for one pair of objectives, and the hypervolume history. Pure: the
  * webview draws it, the unit tests check it.
  */
-import { defaultReferencePoint, hypervolumeHistory, minimizedVector, nonDominatedRanks, paretoFront } from '../search/pareto';
+import { defaultReferencePoint, hypervolume, hypervolumeHistory, minimizedVector, nonDominatedRanks, paretoFront } from '../search/pareto';
 import type { Direction, ParamValue, TrialState } from '../search/types';
 
 export interface ParetoInputTrial {
@@ -28,6 +28,7 @@ export interface ParetoPlot {
   /**
    * Hypervolume after each of those trials (trial order), of the minimised vectors below `reference`:
    * the worst value seen per objective plus a tenth of its range (studies have no given reference).
+   * Only the last value when asked for no history.
    */
   readonly hypervolume: Float64Array;
   readonly reference: readonly number[];
@@ -43,20 +44,35 @@ function scoredVectors(trials: Iterable<ParetoInputTrial>, directions: readonly 
   return scored.sort((a, b) => a.number - b.number);
 }
 
+/** 0 on the front, 1 elsewhere. */
+function frontOnlyRanks(minimised: readonly number[][]): Int32Array {
+  const ranks = new Int32Array(minimised.length).fill(1);
+  for (const i of paretoFront(minimised)) ranks[i] = 0;
+  return ranks;
+}
+
 /** Numbers of the trials on the Pareto front (no hypervolume: cheap enough for a status line). */
 export function frontNumbers(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): number[] {
   const scored = scoredVectors(trials, directions);
   return paretoFront(scored.map(s => minimizedVector([...s.values], directions))).map(i => scored[i].number);
 }
 
-/** Scored trials of a study with `directions.length` objectives, ranked by non-domination. */
-export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): ParetoPlot {
+/**
+ * Scored trials of a study with `directions.length` objectives, ranked by non-domination. Without
+ * `history` (views that show only the final value), `hypervolume` holds just the last step: the
+ * history costs a hypervolume per front change, which three objectives and 10,000 trials feel.
+ * Without `ranks`, every trial off the front gets rank 1 (front or not is all the scatter shows).
+ */
+export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[], options: { history?: boolean; ranks?: boolean } = {}): ParetoPlot {
   const scored = scoredVectors(trials, directions);
   const minimised = scored.map(s => minimizedVector([...s.values], directions));
-  const ranks = nonDominatedRanks(minimised);
+  const ranks = options.ranks === false ? frontOnlyRanks(minimised) : nonDominatedRanks(minimised);
   const points = scored.map((s, i) => ({ ...s, rank: ranks[i] }));
   const reference = defaultReferencePoint(minimised);
-  return { points, front: points.filter(p => p.rank === 0), hypervolume: hypervolumeHistory(minimised, reference), reference };
+  const hv = options.history === false
+    ? Float64Array.of(minimised.length ? hypervolume(minimised.filter((_, i) => ranks[i] === 0), reference) : 0)
+    : hypervolumeHistory(minimised, reference);
+  return { points, front: points.filter(p => p.rank === 0), hypervolume: hv, reference };
 }
 
 /**

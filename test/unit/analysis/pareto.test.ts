@@ -76,6 +76,8 @@ describe('analysis: Pareto view data', () => {
     const minimised = (numbers: number[]) => trials.filter(t => numbers.includes(t.number)).map(t => [-t.values![0], t.values![1]]);
     const want = [[0], [0, 1], [0, 1, 2], [0, 1, 2, 4]].map(ns => hypervolume(minimised(ns), plot.reference));
     steps.forEach((s, k) => assert.ok(Math.abs(s.hypervolume - want[k]) < 1e-12, `${k}: ${s.hypervolume} vs ${want[k]}`));
+    // Without the history: only the last value, the same number.
+    assert.deepEqual([...paretoPlot(trials, ['maximize', 'minimize'], { history: false }).hypervolume], [want[3]]);
     // By hand for the first: (−0.785 − −0.9) × (9.8 − 5) = 0.115 × 4.8.
     assert.ok(Math.abs(steps[0].hypervolume - 0.115 * 4.8) < 1e-12);
   });
@@ -87,5 +89,8 @@ describe('analysis: Pareto view data', () => {
     assert.deepEqual([...paretoBadness([0, 1, 2, 4, 5], plot)], [0, 0, 1, 0, 1]);
     const three = paretoPlot([...trials.slice(0, 3), { number: 7, state: 'complete' as const, values: [0.7, 7] }], ['maximize', 'minimize']);
     assert.deepEqual([...paretoBadness([0, 2, 7], three)], [0, 0.5, 1]);
+    // Front only: the same front, every other trial rank 1.
+    const quick = paretoPlot([...trials.slice(0, 3), { number: 7, state: 'complete' as const, values: [0.7, 7] }], ['maximize', 'minimize'], { ranks: false });
+    assert.deepEqual(quick.points.map(p => p.rank), [0, 0, 1, 1]);
   });
 });

@@ -72,6 +72,9 @@ describe('pareto: dominance and sorting', () => {
       for (let round = 0; round < 40; round++) {
         const points = randomPoints(rng, 1 + rng.int(60), m);
         assert.deepEqual(Array.from(nonDominatedRanks(points)), bruteRanks(points), `seed ${SEED + m}, round ${round}`);
+        // The front alone (its own faster scan) is the rank-0 set.
+        const rank0 = bruteRanks(points).flatMap((r, i) => (r === 0 ? [i] : []));
+        assert.deepEqual(paretoFront(points), rank0, `front: seed ${SEED + m}, round ${round}`);
       }
     });
   }
