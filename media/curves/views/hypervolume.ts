@@ -6,7 +6,7 @@
  * click selects it. A study with one objective says how to get the view.
  */
 import { Chart } from 'chart.js';
-import { formatNumber, hypervolumeSteps, paretoPlot, referenceInUnits } from '../../../src/core/analysis';
+import { formatNumber, hypervolumeSteps, paretoPlot, referenceInUnits, type HypervolumeStep, type ParetoPlot } from '../../../src/core/analysis';
 import { readAxis, tickHooks, type AxisState, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
 import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
@@ -19,6 +19,7 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
   const tooltip = new CanvasTooltip(canvas.parentElement as HTMLElement);
   let chart: Chart<'line'> | null = null;
   let layers: PointLayer[] = [];
+  let cache: { version: number; plot: ParetoPlot; steps: HypervolumeStep[] } | null = null;
 
   /** The step line and the point layers; null (and a note) when there is nothing to draw. */
   function compute(): PlotPoint[] | null {
@@ -30,8 +31,12 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
       return null;
     }
     const directions = objectives.map(o => o.direction);
-    const plot = paretoPlot(store.trials.values(), directions);
-    const steps = hypervolumeSteps(plot);
+    // The history costs a hypervolume per front change: computed once per trials version, not per selection.
+    if (cache?.version !== ctx.state.trialsVersion) {
+      const plot = paretoPlot(store.trials.values(), directions);
+      cache = { version: ctx.state.trialsVersion, plot, steps: hypervolumeSteps(plot) };
+    }
+    const { plot, steps } = cache;
     const points = steps.map(s => ({ x: s.number, y: s.hypervolume, n: s.number }));
     const improved = new Set(steps.filter(s => s.improved).map(s => s.number));
     const many = points.length > 2000;

@@ -22,6 +22,7 @@ export function createParetoView(ctx: ViewContext): PlotView {
   (canvas.parentElement as HTMLElement).replaceChildren(grid);
   let cells: ParetoCell[] = [];
   let plot: ParetoPlot | null = null;
+  let plotVersion = -1;
   /** The layout the cells were built for ("2", "3:all", "3:0,2" …): another one rebuilds them. */
   let layoutKey = '';
 
@@ -80,7 +81,11 @@ export function createParetoView(ctx: ViewContext): PlotView {
     const pairs = objectivePairs(objectives.length).map(([a, b]) => ({ value: `${a},${b}`, label: `${objectives[a].name} × ${objectives[b].name}` }));
     fillSelect(pairSelect, [{ value: ALL_PAIRS, label: 'all pairs' }, ...pairs], pairSelect.value || ALL_PAIRS);
     layout(objectives.length);
-    plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false, ranks: false });
+    // Ranks and hypervolume once per trials version; a selection or a pair change only redraws.
+    if (!plot || plotVersion !== ctx.state.trialsVersion || plot.reference.length !== objectives.length) {
+      plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false, ranks: false });
+      plotVersion = ctx.state.trialsVersion;
+    }
     for (const cell of cells) cell.render(plot, objectives, cells.length > 1);
     setNote(note, describe(objectives, plot));
   }
