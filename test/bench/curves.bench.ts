@@ -8,13 +8,12 @@
  *
  *   node --expose-gc -r esbuild-register test/bench/curves.bench.ts        (CURVES_BENCH_FULL=1: 5 runs each)
  */
-import * as esbuild from 'esbuild';
-import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { bundleCurves, harnessFiles, serve } from './curves/page';
 
 const root = join(__dirname, '..', '..');
 const full = process.env.CURVES_BENCH_FULL === '1';
@@ -129,38 +128,6 @@ function injectHelpers(): void {
 
 // ---- server, bundle, browser ---------------------------------------------------------------------
 
-async function bundle(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [join(root, 'media/curves/main.ts')],
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text;
-}
-
-function serve(files: Record<string, () => { type: string; body: string | Buffer }>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const file = files[path === '/' ? '/harness.html' : path];
-    if (path === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    const { type, body } = file();
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-  });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 interface Measure {
   readonly name: string;
   readonly value: number;
@@ -174,18 +141,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   mkdirSync(shotDir, { recursive: true });
-  const script = await bundle();
+  const script = await bundleCurves(true);
   let theme: 'dark' | 'light' = 'dark';
-  const codicons = join(root, 'node_modules/@vscode/codicons/dist');
-  const server = await serve({
-    '/harness.html': () => ({ type: 'text/html', body: readFileSync(join(__dirname, 'curves/harness.html')) }),
-    '/fake-vscode.js': () => ({ type: 'text/javascript', body: readFileSync(join(__dirname, 'curves/fake-vscode.js')) }),
-    '/curves.js': () => ({ type: 'text/javascript', body: script }),
-    '/style.css': () => ({ type: 'text/css', body: readFileSync(join(root, 'media/curves/style.css')) }),
-    '/theme.css': () => ({ type: 'text/css', body: readFileSync(join(__dirname, `curves/theme-${theme}.css`)) }),
-    '/codicon.css': () => ({ type: 'text/css', body: readFileSync(join(codicons, 'codicon.css')) }),
-    '/codicon.ttf': () => ({ type: 'font/ttf', body: readFileSync(join(codicons, 'codicon.ttf')) }),
-  });
+  const server = await serve(harnessFiles(script, () => theme));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const userDataDir = mkdtempSync(join(tmpdir(), 'hpstudio-curves-bench-'));
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {

@@ -7,18 +7,13 @@
  *
  *   node -r esbuild-register test/ui/pareto.harness.ts      (exit 1 on a failed check)
  */
-import * as esbuild from 'esbuild';
-import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { paretoPlot } from '../../src/core/analysis/pareto';
 import type { CurvesTrial } from '../../src/core/protocol/curves';
+import { bundleCurves, openHarness } from '../bench/curves/page';
 
 const root = join(__dirname, '..', '..');
-const harness = join(root, 'test', 'bench', 'curves');
 const shotDir = join(root, 'test-results', 'screenshots');
 
 /** A seeded study: width and depth trade accuracy against size, with noise and a few failures. */
@@ -37,33 +32,11 @@ function study(n: number, objectives: 2 | 3): CurvesTrial[] {
   });
 }
 
-function serve(files: Record<string, () => { type: string; body: string | Buffer }>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const file = files[(req.url ?? '/').split('?')[0]];
-    if (!file) return void res.writeHead(404).end();
-    const { type, body } = file();
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-  });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 async function main(): Promise<number> {
   mkdirSync(shotDir, { recursive: true });
-  const script = (await esbuild.build({ entryPoints: [join(root, 'media/curves/main.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'warning' })).outputFiles[0].text;
   let theme: 'dark' | 'light' = 'dark';
-  const codicons = join(root, 'node_modules/@vscode/codicons/dist');
-  const server = await serve({
-    '/': () => ({ type: 'text/html', body: readFileSync(join(harness, 'harness.html')) }),
-    '/fake-vscode.js': () => ({ type: 'text/javascript', body: readFileSync(join(harness, 'fake-vscode.js')) }),
-    '/curves.js': () => ({ type: 'text/javascript', body: script }),
-    '/style.css': () => ({ type: 'text/css', body: readFileSync(join(root, 'media/curves/style.css')) }),
-    '/theme.css': () => ({ type: 'text/css', body: readFileSync(join(harness, `theme-${theme}.css`)) }),
-    '/codicon.css': () => ({ type: 'text/css', body: readFileSync(join(codicons, 'codicon.css')) }),
-    '/codicon.ttf': () => ({ type: 'font/ttf', body: readFileSync(join(codicons, 'codicon.ttf')) }),
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const userDataDir = mkdtempSync(join(tmpdir(), 'hpstudio-pareto-'));
-  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1100, height: 700 }, args: ['--no-sandbox', '--disable-gpu'] });
+  const harness = await openHarness(await bundleCurves(), () => theme, { width: 1100, height: 700 });
+  const { url, context } = harness;
   const problems: string[] = [];
   const errors: string[] = [];
   try {
@@ -137,9 +110,7 @@ async function main(): Promise<number> {
     const one = await load(study(30, 2).map(t => ({ ...t, values: undefined })), undefined);
     if (!one.startsWith('This study has one metric.')) problems.push(`one metric: ${one}`);
   } finally {
-    await context.close();
-    server.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await harness.close();
   }
   for (const e of errors) problems.push(`page error: ${e}`);
   for (const p of problems) console.error(`FAIL ${p}`);
