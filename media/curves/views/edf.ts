@@ -32,7 +32,7 @@ export function createEdfView(ctx: ViewContext): PlotView {
     // From the left edge (at the share of values below it) to the right edge, so the steps span the plot.
     const edges = inside.length ? [{ x: range.min, y: below.length ? below[below.length - 1].y : 0, n: -1 }, { x: range.max, y: inside[inside.length - 1].y, n: -1 }] : [];
     const datasets = [
-      { type: 'line', label: 'EDF', data: edges.length ? [edges[0], ...inside, edges[1]] : [], stepped: 'after', borderColor: theme.palette[0], backgroundColor: withAlpha(theme.palette[0], 0.12), fill: false, borderWidth: 2, pointRadius: 0, order: 1 },
+      { type: 'line', label: 'EDF', data: edges.length ? [edges[0], ...inside, edges[1]] : [], stepped: 'before', borderColor: theme.palette[0], backgroundColor: withAlpha(theme.palette[0], 0.12), fill: false, borderWidth: 2, pointRadius: 0, order: 1 },
       ...offScaleDatasets(theme, above, below, 'x'),
     ] as unknown as ChartDataset<'line'>[];
     const raw = (item: TooltipItem<'line'>) => item.raw as PlotPoint;

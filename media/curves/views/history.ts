@@ -69,7 +69,7 @@ export function createHistoryView(ctx: ViewContext): PlotView {
     const { theme } = ctx.state;
     const y = valueAxis(theme, 'objective value', range);
     const x = { type: 'linear' as const, min: xRange[0], max: xRange[1], ...axisStyle(theme, 'trial'), ...tickHooks({ integer: true }) };
-    const dataset = { label: 'best so far', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2.5, pointRadius: 0, stepped: 'after' as const };
+    const dataset = { label: 'best so far', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2.5, pointRadius: 0, stepped: 'before' as const };
     if (chart) {
       chart.data.datasets = [dataset];
       // In place (a new scales object makes chart.js rebuild its scales), and not while the user has zoomed.

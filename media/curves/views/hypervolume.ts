@@ -51,6 +51,7 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
       ? `Hypervolume ${formatNumber(last, 4)} after ${steps.length} complete trials (${improved.size} moved the front). Reference point: ${reference} — per objective the worst value seen plus 10% of its range; the whole history is measured against it.`
       : 'No complete trial with every metric yet.');
     // Only where the value changes (and the last trial): a 10,000-step line is mostly flat runs.
+    // chart.js's stepped 'before' runs level to the next point, then up (its 'after' rises at the previous one).
     return points.filter((p, k) => k === 0 || k === points.length - 1 || improved.has(p.n));
   }
 
@@ -65,7 +66,7 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
     const numbers = line.map(p => p.x);
     const x = { type: 'linear' as const, min: numbers.length ? numbers[0] - 0.5 : 0, max: numbers.length ? numbers[numbers.length - 1] + 0.5 : 1, ...axisStyle(theme, 'trial'), ...tickHooks({ integer: true }) };
     const y = { type: 'linear' as const, min: 0, ...axisStyle(theme, 'hypervolume'), ...tickHooks() };
-    const dataset = { label: 'hypervolume', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2, pointRadius: 0, stepped: 'after' as const };
+    const dataset = { label: 'hypervolume', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2, pointRadius: 0, stepped: 'before' as const };
     if (chart) {
       chart.data.datasets = [dataset];
       if (chart.options.scales?.x && chart.options.scales.y && !chart.isZoomedOrPanned()) {
