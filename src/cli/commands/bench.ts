@@ -10,7 +10,7 @@ import { parseArgs, UsageError, type CliCommand, type CliIO } from '../args';
 import { OPTUNA_SAMPLERS } from '../bench/optunaAskTell';
 import { parseOptunaList, parseParallelList, runParallelBench } from '../bench/parallelBench';
 import { EVALUATOR_ENV, EVALUATOR_IN_REPO, PythonEvaluator, repoEvaluatorScript } from '../bench/pythonEvaluator';
-import { multiObjectiveProblem, runMultiObjectiveBench } from './benchMultiObjective';
+import { multiObjectiveProblem, runMultiObjectiveBench } from '../bench/multiObjectiveBench';
 
 const OPTIONS = {
   problem: { type: 'string', short: 'p' },
