@@ -87,6 +87,7 @@ export function measurePruneLatency(executor: TrialExecutor, report: (sample: Pr
     // Everything else the executor offers passes through (a queued executor's timing, its notes).
     queued: executor.queued,
     onWarning: executor.onWarning ? listener => executor.onWarning?.(listener) : undefined,
+    cancelLeftJobs: executor.cancelLeftJobs ? (study, jobs) => executor.cancelLeftJobs!(study, jobs) : undefined,
     dispose: () => executor.dispose(),
     launch(trial: TrialLaunch): TrialHandle {
       const inner = executor.launch(trial);

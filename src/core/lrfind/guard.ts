@@ -30,6 +30,7 @@ export function readDivergedMarker(trialDir: string): DivergedMarker | undefined
 export function guardDivergence(executor: TrialExecutor, metric: string): TrialExecutor {
   return {
     name: executor.name,
+    cancelLeftJobs: executor.cancelLeftJobs ? (study, jobs) => executor.cancelLeftJobs!(study, jobs) : undefined,
     dispose: () => executor.dispose(),
     launch(trial: TrialLaunch): TrialHandle {
       const handle = executor.launch(trial);

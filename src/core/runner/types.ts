@@ -84,9 +84,15 @@ export interface TrialHandle {
    * `force`: SIGKILL now, without the grace period (a second Ctrl-C) — also for a trial already stopping.
    */
   stop(reason: StopReason, options?: { readonly force?: boolean }): Promise<void>;
-  /** Subscribes to the trial's process group once it is spawned (local trials), so the journal can record it. */
-  onSpawn?(listener: (info: { readonly pgid: number }) => void): void;
+  /**
+   * Subscribes to where the trial runs once it is there — its process group (local trials), its Slurm job
+   * (`12_3`, again when it is submitted anew) — so the journal can record it and a later run stop it.
+   */
+  onSpawn?(listener: (info: SpawnInfo) => void): void;
 }
+
+/** A running trial's handle for whoever must stop it after its run died: a process group or a Slurm job. */
+export type SpawnInfo = { readonly pgid: number; readonly slurmJob?: undefined } | { readonly slurmJob: string; readonly pgid?: undefined };
 
 /** Where trials run: the local machine (process groups) or a Slurm cluster (sbatch/scancel). */
 export interface TrialExecutor {
@@ -101,4 +107,10 @@ export interface TrialExecutor {
   readonly queued?: boolean;
   /** Things the study should tell the user (a cluster's submit limit holds trials back, a job was preempted). */
   onWarning?(listener: (message: string) => void): void;
+  /**
+   * Cancels jobs a dead run of `study` left in the scheduler (Slurm: `scancel` of those still queued or
+   * running, restricted to the study's job name so a reused id is never hit). Resolves with the ids it
+   * cancelled; throws with the scheduler's message when it could not ask.
+   */
+  cancelLeftJobs?(study: string, jobs: readonly string[]): Promise<string[]>;
 }

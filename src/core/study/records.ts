@@ -75,12 +75,17 @@ export interface TrialStartedRecord {
   readonly host: string;
   readonly time: number;
 }
-/** The trial's process group (on `host`), so a later run can stop what a dead run left behind. */
+/**
+ * Where the trial runs, so a later run can stop what a dead run left behind: its process group (on
+ * `host`) for a local trial, its Slurm job (`12_3`: array job 12, task 3; written again when the job is
+ * submitted anew) for a Slurm trial. At least one of the two; journals before Slurm ids have `pgid` only.
+ */
 export interface TrialSpawnedRecord {
   readonly op: 'spawn';
   readonly number: number;
   readonly w?: number;
-  readonly pgid: number;
+  readonly pgid?: number;
+  readonly slurmJob?: string;
   readonly host: string;
   readonly time: number;
 }
@@ -154,6 +159,8 @@ export interface JournalTrial {
   pid?: number;
   host?: string;
   pgid?: number;
+  /** Its Slurm job (`12_3`, or `12` for a plain job) when a Slurm executor ran it. */
+  slurmJob?: string;
   startTime?: number;
   endTime?: number;
   readonly retryOf?: number;
@@ -213,6 +220,8 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
+/** A Slurm job id as scancel takes it: `12`, or `12_3` for task 3 of array job 12. */
+export const isSlurmJob = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}(_\d{1,10})?$/.test(v);
 const isObjectiveList = (v: unknown) =>
   Array.isArray(v) && v.length > 1 && v.every(o => typeof o === 'object' && o !== null && isStr((o as Json).name) && ((o as Json).direction === 'minimize' || (o as Json).direction === 'maximize'));
 const STATES = new Set(['running', 'paused', 'stopped', 'finished']);
@@ -246,7 +255,8 @@ export function validateRecord(r: Json): JournalRecord {
       need(isInt(r.number) && isInt(r.pid) && isStr(r.host) && isNum(r.time), 'bad start record');
       break;
     case 'spawn':
-      need(isInt(r.number) && isInt(r.pgid) && isStr(r.host) && isNum(r.time), 'bad spawn record');
+      need(isInt(r.number) && isStr(r.host) && isNum(r.time), 'bad spawn record');
+      need(optional(r.pgid, isInt) && optional(r.slurmJob, isSlurmJob) && (r.pgid !== undefined || r.slurmJob !== undefined), 'bad process group or Slurm job');
       break;
     case 'value':
       need(isInt(r.number) && isNum(r.step) && isNum(r.value), 'bad intermediate value');
@@ -348,7 +358,8 @@ function applyTrialRecord(study: ReplayedStudy, rec: TrialCreatedRecord | TrialS
       if (t.state !== 'running') throw new Error(`process of trial ${rec.number}, which is not running`);
       claimedBy(t, rec.w, 'process');
       writer(study, rec.w, rec.time);
-      t.pgid = rec.pgid;
+      if (rec.pgid !== undefined) t.pgid = rec.pgid;
+      if (rec.slurmJob !== undefined) t.slurmJob = rec.slurmJob;
       t.host = rec.host;
       return;
     }

@@ -11,14 +11,14 @@ import * as path from 'node:path';
 import type { MetricPoint } from '../metrics/types';
 import type { TrialHandle, TrialOutcome, StopReason } from '../runner/types';
 import { FlappingGuard } from '../runner/flapping';
-import { stopSurvivors } from '../runner/survivors';
 import type { FrozenTrial, ParamValue, Pruner, Sampler, StudyView } from '../search/types';
 import { DivergenceTracker, divergedMessage } from './divergence';
 import { FencedError, toFrozenTrial, type JournalRecord, type JournalTrial, type ReplayedStudy, type StudyJournal } from './journal';
 import { findStaleTrials, goneMembers, liveMembers } from './liveness';
 import { errorText, failedHandle, judgeOutcome, keepOtherObjective, sameObjectives } from './outcome';
 import { nextPoint } from './propose';
-import { describeTakeOver, takeOverRecords, type TakeOver } from './recovery';
+import { stopLeftovers } from './leftovers';
+import { takeOverRecords, type TakeOver } from './recovery';
 import type { RunStudyOptions, StudyClock } from './runStudy';
 import { countsAgainstBudget, reachesTarget, summarize } from './summary';
 import type { StudyConfig, StudyEvent, StudySummary } from './types';
@@ -44,9 +44,6 @@ interface ActiveTrial {
 
 /** Why no further trial is launched: aborted (or a fatal error), paused by the flapping guard, target reached, sampler exhausted. */
 type StopLaunching = 'abort' | 'paused' | 'target' | 'exhausted';
-
-/** How long stopping a dead run's leftover processes may take before SIGKILL. */
-const SURVIVOR_GRACE_MS = 3000;
 
 export class StudyRun {
   private readonly config: StudyConfig;
@@ -194,12 +191,8 @@ export class StudyRun {
   }
 
   private async reportTakeOver(t: TakeOver, wait: boolean): Promise<void> {
-    const { warnings, survivors } = describeTakeOver(t, this.study, this.host, n => this.trialDir(n));
-    for (const w of warnings) this.warn(w);
-    if (survivors.length === 0) return;
-    const stopping = stopSurvivors(survivors, SURVIVOR_GRACE_MS).then(stopped => {
-      for (const n of stopped) this.warn(`stopped the processes trial ${n} left running (process group ${survivors.find(h => h.number === n)?.pgid})`);
-    });
+    const ctx = { study: this.study, host: this.host, executor: this.options.executor, trialDir: (n: number) => this.trialDir(n), warn: (m: string) => this.warn(m) };
+    const stopping = stopLeftovers(t, ctx);
     if (wait) await stopping;
   }
 
@@ -261,7 +254,8 @@ export class StudyRun {
     const active: ActiveTrial = { trial, handle, gpu, divergence: new DivergenceTracker() };
     this.running.set(trial.number, active);
     this.emit({ type: 'trial-started', study: this.study, number: trial.number, params: trial.params, retryOf: trial.retryOf });
-    handle.onSpawn?.(this.guard(({ pgid }) => this.write({ op: 'spawn', number: trial.number, w: this.worker, pgid, host: this.host, time: this.clock.now() })));
+    // Where it runs (process group or Slurm job), so a run taking over after a kill -9 can stop it.
+    handle.onSpawn?.(this.guard(({ pgid, slurmJob }) => this.write({ op: 'spawn', number: trial.number, w: this.worker, ...(pgid !== undefined ? { pgid } : { slurmJob }), host: this.host, time: this.clock.now() })));
     const doneListener = this.guard((o: TrialOutcome) => this.onDone(active, o));
     handle.onMetric(this.guard((p: MetricPoint) => this.onMetric(active, p)));
     // A note about its output (a line cut at 64 KB…): shown at once, kept for its outcome.

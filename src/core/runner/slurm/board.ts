@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { failureText, type SlurmCommandRunner } from './commands';
 import { isSubmitLimitRefusal, readClusterFacts, refusalReason, SubmitRoom, type ClusterFacts } from './cluster';
+import { studyJobName } from './leftovers';
 import { buildArrayScript, escapeSlurmFilename } from './script';
 import {
   interruptionOfState,
@@ -260,7 +261,7 @@ export class JobBoard {
     }
     const n = trials.length;
     const throttle = this.s.arrayThrottle !== undefined && this.s.arrayThrottle < n ? `%${this.s.arrayThrottle}` : '';
-    const name = `hps-${first.study}`.replace(/[^\w.-]+/g, '_').slice(0, 64);
+    const name = studyJobName(first.study);
     const args = [
       '--parsable',
       `--job-name=${name}`,

@@ -13,11 +13,13 @@ import { timerDelay } from '../timer';
 import type { StopReason, TrialExecutor, TrialHandle, TrialLaunch } from '../types';
 import { JobBoard } from './board';
 import { execFileRunner, type SlurmCommandRunner } from './commands';
+import { cancelLeftJobs } from './leftovers';
 import { checkExtraSbatchArgs, stripSbatchPrefix } from './script';
 import { SlurmTrial, type SlurmResources } from './trial';
 
 export * from './commands';
 export * from './script';
+export { cancelLeftJobs, studyJobName } from './leftovers';
 export * from './states';
 export { isSubmitLimitRefusal, readClusterFacts, SubmitRoom, type ClusterFacts } from './cluster';
 
@@ -71,6 +73,7 @@ export class SlurmExecutor implements TrialExecutor {
   private readonly board: JobBoard;
   private readonly warningListeners: Array<(message: string) => void> = [];
   private readonly make: (trial: TrialLaunch) => SlurmTrial;
+  private readonly run: SlurmCommandRunner;
 
   constructor(options: SlurmExecutorOptions = {}) {
     checkResources(options);
@@ -78,8 +81,9 @@ export class SlurmExecutor implements TrialExecutor {
     const warn = (message: string) => {
       for (const l of this.warningListeners) l(message);
     };
+    this.run = options.commands ?? execFileRunner(env);
     this.board = new JobBoard({
-      run: options.commands ?? execFileRunner(env),
+      run: this.run,
       // Board delays are plain timers: capped where Node would cut them to 1 ms.
       pollMs: timerDelay(positiveInt(options.pollIntervalMs, 'pollIntervalMs', 1000)),
       batchDelayMs: timerDelay(options.batchDelayMs ?? 200),
@@ -111,6 +115,11 @@ export class SlurmExecutor implements TrialExecutor {
   /** Says what the study should know: trials waiting for a submit limit, trials preempted or requeued. */
   onWarning(listener: (message: string) => void): void {
     if (typeof listener === 'function') this.warningListeners.push(listener);
+  }
+
+  /** scancel of the jobs a dead run of `study` left queued or running (see leftovers.ts). */
+  cancelLeftJobs(study: string, jobs: readonly string[]): Promise<string[]> {
+    return cancelLeftJobs(this.run, study, jobs);
   }
 
   async dispose(): Promise<void> {

@@ -14,7 +14,7 @@ import { ArgvError } from '../argv';
 import { planLaunch } from '../launchPlan';
 import { LaunchError } from '../resolve';
 import { setLongTimeout, type LongTimeout } from '../timer';
-import type { StopReason, TrialHandle, TrialLaunch, TrialOutcome } from '../types';
+import type { SpawnInfo, StopReason, TrialHandle, TrialLaunch, TrialOutcome } from '../types';
 import type { BoardTrial, JobBoard, RestartInfo } from './board';
 import { buildBatchScript } from './script';
 import { nodeFailureMessage, outcomeFromJobEnd, parseStepdLine, slurmMinutes, type Interruption, type JobEnd, type QueueRow } from './states';
@@ -70,6 +70,7 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   private nodeFailure: { node?: string } | undefined;
   private resubmits = 0;
   private readonly listeners: Array<(point: MetricPoint) => void> = [];
+  private readonly spawnListeners: Array<(info: SpawnInfo) => void> = [];
   private collector: MetricCollector | undefined;
   private readonly outputs: Array<{ stream: 'stdout' | 'stderr'; tail: FileTail; decoder: StringDecoder }> = [];
   private stderrTail = '';
@@ -89,6 +90,11 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
 
   onMetric(listener: (point: MetricPoint) => void): void {
     if (typeof listener === 'function') this.listeners.push(listener);
+  }
+
+  /** Told each time the trial's job is submitted (again after a preemption for good), with its id. */
+  onSpawn(listener: (info: SpawnInfo) => void): void {
+    if (typeof listener === 'function') this.spawnListeners.push(listener);
   }
 
   async stop(reason: StopReason): Promise<void> {
@@ -122,6 +128,7 @@ export class SlurmTrial implements TrialHandle, BoardTrial {
   submitted(task: string): void {
     this.jobId = task;
     this.phase = 'submitted';
+    for (const listener of this.spawnListeners) listener({ slurmJob: task });
     if (this.stopReason) this.cancel();
   }
 
