@@ -4,7 +4,8 @@
  * acts as a per-category Hamming distance). Outputs: heavy-tailed objectives are log-warped, then
  * standardised. Acquisition: log-EI, maximised over Sobol candidates plus lengthscale-scaled
  * perturbations of the best points, then refined by a shrinking local search.
- * Running trials enter as Kriging believers (at the model's own prediction) so parallel proposals differ.
+ * Running trials enter as Kriging believers (at the model's own prediction, which also counts for the
+ * incumbent EI improves on) so parallel proposals differ.
  * Bounded at any study size: the model is fitted on at most GP_MAX_OBSERVATIONS points (exact up
  * to there, then the best half plus an even spread of the rest, see gpData.ts), and the proposal
  * is a generator that `proposeNext` runs in slices, so a fit never holds the event loop.
@@ -134,7 +135,7 @@ export class GpSampler extends SlicedSampler {
     const dims = enc.dims;
     const yT = Float64Array.from(done, d => transform(d.y));
     const bestIdx = argmin(yT);
-    const best = yT[bestIdx];
+    let best = yT[bestIdx];
     const n = done.length + pending.length;
     const x = new Float64Array(n * dims);
     const y = new Float64Array(n);
@@ -144,12 +145,16 @@ export class GpSampler extends SlicedSampler {
     // enters at the value the model predicts there. The posterior variance collapses around the
     // running points (so the next proposal goes elsewhere) while the mean keeps what the data says
     // (a constant liar at the incumbent would make their whole neighbourhood look like the optimum).
+    // A believed value is data for the incumbent too: a running point predicted better than every
+    // finished one would otherwise keep EI high all around it (the mean there beats the incumbent)
+    // and the batch would fill with near-copies of it.
     const hyper = yield* this.hyperFor(x.subarray(0, done.length * dims), yT, done.length, dims, nObserved);
     const believed = pending.length > 0 ? new GaussianProcess(x.subarray(0, done.length * dims), yT, done.length, dims, hyper) : undefined;
     if (believed) yield;
     pending.forEach((p, i) => {
       x.set(p, (done.length + i) * dims);
       y[done.length + i] = believed!.predict(p).mean;
+      best = Math.min(best, y[done.length + i]);
     });
     const gp = new GaussianProcess(x, y, n, dims, hyper);
     const acq = (p: Float64Array) => {
