@@ -82,3 +82,26 @@ tick();
 export function studyYaml(name: string, extra = ''): string {
   return `name: ${name}\nprogram: train.js\ncommand:\n  - ${process.execPath}\n  - \${program}\n  - \${args}\nmethod: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\n${extra}`;
 }
+
+/**
+ * The journal lines that explain what became of some trials, for a failure message: who joined (worker
+ * number → pid), who was fenced or left, and every record about those trials, each with its line number.
+ */
+export function journalStory(file: string, numbers: readonly number[]): string {
+  const wanted = new Set(numbers);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, i }))
+    .filter(({ line }) => {
+      if (!line.trim()) return false;
+      try {
+        const r = JSON.parse(line) as Record<string, unknown>;
+        return r.op === 'worker' || r.op === 'fence' || r.op === 'leave' || (typeof r.number === 'number' && wanted.has(r.number)) || (r.op === 'trial' && wanted.has(r.retryOf as number));
+      } catch {
+        return true; // a torn or corrupt line says something too
+      }
+    })
+    .map(({ line, i }) => `  ${i + 1}: ${line}`)
+    .join('\n');
+}

@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readJournal } from '../../../src/core/study/journal';
+import { parseJournal, readJournal, type JournalTrial } from '../../../src/core/study/journal';
 import { processesIn } from '../worker/helpers';
-import { journalNow, startCli, studyYaml, TRAINER, waitFor, type CliProcess } from './cli';
+import { journalNow, journalStory, startCli, studyYaml, TRAINER, waitFor, type CliProcess } from './cli';
 
 const WORKERS = 8;
 const BUDGET = 200;
@@ -28,6 +28,20 @@ function studyFile(retry: string): string {
     retry,
     '',
   ].join('\n');
+}
+
+/**
+ * The trials the worker with this pid was running when it was fenced: the journal replayed up to its
+ * fence record (the first record of a takeover), so nothing a survivor did about it is counted yet.
+ */
+function runningAtFence(journal: string, pid: number): JournalTrial[] {
+  const lines = fs.readFileSync(journal, 'utf8').split('\n');
+  const records = lines.map(l => (l.trim() ? (JSON.parse(l) as { op: string; w?: number; pid?: number }) : undefined));
+  const w = records.find(r => r?.op === 'worker' && r.pid === pid)?.w;
+  const fence = records.findIndex(r => r?.op === 'fence' && r.w === w);
+  assert.ok(w !== undefined && fence > 0, `worker pid ${pid} joined and was fenced\n${journalStory(journal, [])}`);
+  const before = parseJournal(lines.slice(0, fence).join('\n') + '\n', journal).study;
+  return before.trials.filter(t => t.state === 'running' && t.w === w);
 }
 
 describe('many workers, one study (real processes)', function () {
@@ -79,15 +93,17 @@ describe('many workers, one study (real processes)', function () {
       });
       for (const v of victims) v.child.kill('SIGKILL');
       await Promise.all(victims.map(v => v.exited));
-      const atKill = readJournal(journal).study;
-      const completedAtKill = atKill.trials.filter(t => t.state === 'complete');
-      // What the victims were running when they died (a finish may have landed just before the kill).
-      const orphaned = atKill.trials.filter(t => t.state === 'running' && victims.some(v => v.pid === t.pid));
-      assert.ok(orphaned.length >= 1);
+      const completedAtKill = readJournal(journal).study.trials.filter(t => t.state === 'complete');
 
       const survivors = workers.filter(w => !victims.includes(w));
       const codes = await Promise.all(survivors.map(w => w.exited));
       assert.deepEqual(codes, survivors.map(() => 0), survivors.map(w => w.stderr()).join('\n---\n'));
+
+      // What the victims were running when they died. Not a read of the journal after the kill: a
+      // survivor may fence a victim (and fail its trials) before this process even sees the victim exit.
+      // The journal itself tells it: everything a victim wrote precedes its fence.
+      const orphaned = victims.flatMap(v => runningAtFence(journal, v.pid));
+      assert.ok(orphaned.length >= 1, `the victims ran no trial at their death\n${journalStory(journal, [])}`);
 
       const parsed = readJournal(journal);
       const trials = parsed.study.trials;
@@ -99,16 +115,21 @@ describe('many workers, one study (real processes)', function () {
       const fresh = trials.filter(t => t.retryOf === undefined);
       assert.equal(new Set(fresh.map(t => t.params.x)).size, fresh.length, 'no point proposed twice (workers sample from their own seeds)');
       for (const t of completedAtKill) assert.deepEqual([trials[t.number].state, trials[t.number].value], ['complete', t.value], `completed trial ${t.number} kept`);
+      const unexpected = trials.filter(x => !orphaned.some(o => o.number === x.number) && x.state !== 'complete');
+      const why = () =>
+        `victims: pids ${victims.map(v => v.pid).join(', ')}; running at their fence: trials ${orphaned.map(o => o.number).join(', ')}\n` +
+        journalStory(journal, [...unexpected, ...orphaned].map(t => t.number));
+      assert.deepEqual(unexpected.map(t => `trial ${t.number}: ${t.state} ${t.error}`), [], why());
       // The survivors' workers took the victims over: their trials failed, and ran again unless retry_failed: false.
       for (const t of orphaned) {
         const after = trials[t.number];
-        assert.equal(after.state, 'fail');
-        assert.match(after.error ?? '', /^interrupted: its run \(pid \d+ on host .*\) is gone/);
+        assert.equal(after.state, 'fail', why());
+        assert.ok(victims.some(v => v.pid === t.pid), why());
+        assert.match(after.error ?? '', new RegExp(`^interrupted: its run \\(pid ${t.pid} on host .*\\) is gone`), why());
         const rerun = trials.find(r => r.retryOf === t.number);
         if (retry) assert.equal(rerun, undefined, `trial ${t.number} not queued again (retry_failed: false)`);
         else assert.equal(rerun?.state, 'complete', `trial ${t.number} ran again`);
       }
-      for (const t of trials.filter(x => !orphaned.some(o => o.number === x.number))) assert.equal(t.state, 'complete', `trial ${t.number}: ${t.error}`);
       assert.equal(parsed.study.status.state, 'finished');
       const fenced = [...parsed.study.members.values()].filter(m => m.fenced).map(m => m.pid).sort();
       assert.deepEqual(fenced, victims.map(v => v.pid).sort(), 'the two killed workers were fenced');
