@@ -32,11 +32,17 @@ describe('an editor worker joins a study a terminal runs (real processes)', func
 
   it('both run trials of the one study until the shared budget is used', async () => {
     const journal = path.join(ws, '.hpstudio', 'studies', 'demo', 'journal.jsonl');
+    // The terminal's trials train slowly until the editor has claimed one, so the terminal cannot use
+    // the whole budget while the editor's worker is still starting (however slow the machine is).
+    const slow = path.join(ws, 'slow');
+    fs.writeFileSync(slow, '');
     cli = startCli(['tune', 'sweep.yaml', '--worker', '--trials', '12', '--json'], ws);
     await waitFor('the terminal run to start a trial', () => journalNow(journal)?.study.trials.length);
     worker = sourceWorker();
     const start = await worker.client.start({ studyFile: path.join(ws, 'sweep.yaml'), workspace: ws, resume: false, join: true });
     assert.equal(start.ok, true, JSON.stringify(start));
+    await waitFor('the editor to claim a trial', () => journalNow(journal)?.study.trials.some(t => t.pid === worker!.client.pid));
+    fs.rmSync(slow);
     const ended = await waitFor('the editor worker to end', () => worker!.messages.find(m => m.type === 'ended'));
     assert.equal(ended.type === 'ended' && ended.status, 'finished', JSON.stringify(ended));
     assert.equal(await cli.exited, 0, cli.stderr());

@@ -81,7 +81,10 @@ describe('many workers, one study (real processes)', function () {
     it(`8 workers started at once share a 200-trial study; kill -9 of two loses no completed trial and their running trials are ${retry ? 'failed' : 'run again'}`, async () => {
       fs.writeFileSync(path.join(ws, 'study.yaml'), studyFile(retry));
       const journal = path.join(ws, '.hpstudio', 'studies', 'shared', 'journal.jsonl');
-      const env = { HPSTUDIO_STALE_MS: '5000', HPSTUDIO_HEARTBEAT_MS: '300' };
+      // Frequent heartbeats, so survivors look for gone workers often; the killed ones are found by their
+      // dead pids at once. The stale period stays the default 30 s: a shorter one fenced a live worker
+      // whose heartbeat a loaded machine delayed by 5 s (it then exited 1 and the test failed).
+      const env = { HPSTUDIO_HEARTBEAT_MS: '300' };
       for (let i = 0; i < WORKERS; i++) workers.push(startCli(['tune', 'study.yaml', '--worker', '--trials', String(BUDGET), '--json'], ws, env));
 
       // Halfway, kill two workers that are running a trial right now.
