@@ -1,11 +1,9 @@
 /**
- * The Slurm executor end to end against a real single-node cluster, started by this file
- * (test/slurm/start-slurm.sh) and stopped after. Skipped only when slurmctld is not installed.
+ * The Slurm executor end to end against a real single-node cluster (no accounting), started for this
+ * file by ../slurm/cluster.ts and stopped after. Skipped only when slurmctld is not installed.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isProcessAlive, isZombie } from '../../../src/core/runner/process-group';
@@ -14,72 +12,32 @@ import { runStudy } from '../../../src/core/study/runStudy';
 import type { StudyConfig } from '../../../src/core/study/types';
 import type { TrialLaunch } from '../../../src/core/runner/types';
 import type { MetricPoint } from '../../../src/core/metrics/types';
+import { PROGRAMS, SCRIPTS, slurmctldInstalled, startCluster, waitFor, type TestCluster } from '../slurm/cluster';
 
-const SCRIPTS = path.resolve(__dirname, '../../slurm');
-const PROGRAM = path.join(SCRIPTS, 'programs', 'trial.js');
-
-function slurmctldInstalled(): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'];
-  return dirs.some((d) => d && fs.existsSync(path.join(d, 'slurmctld')));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function run(script: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', [script], { env, timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function waitFor(what: string, condition: () => boolean, limitMs = 60_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const PROGRAM = path.join(PROGRAMS, 'trial.js');
 
 /** Gone: no such process, or a zombie waiting for init to reap it (it runs nothing any more). */
 const gone = (pid: number) => !isProcessAlive(pid) || isZombie(pid);
 
 describe('runner / SlurmExecutor on a real single-node Slurm cluster', function () {
   this.timeout(120_000);
-  const base = `/tmp/hps-slurm-${process.pid}`;
+  let cluster: TestCluster | undefined;
   let clusterEnv: NodeJS.ProcessEnv;
   let work: string;
-  let started = false;
 
   before(async function () {
     if (!slurmctldInstalled()) {
       console.log('    (skipped: slurmctld is not installed; the project setup installs it, see test/slurm/start-slurm.sh)');
       this.skip();
     }
-    const [ctld, d] = [await freePort(), await freePort()];
-    clusterEnv = { ...process.env, SLURM_BASE: base, SLURM_ACCOUNTING: 'none', SLURM_CTLD_PORT: String(ctld), SLURM_D_PORT: String(d) };
-    const result = await run(path.join(SCRIPTS, 'start-slurm.sh'), clusterEnv, 110_000);
-    started = true;
-    assert.equal(result.code, 0, `start-slurm.sh failed:\n${result.output}`);
-    clusterEnv.SLURM_CONF = path.join(base, 'etc', 'slurm.conf');
+    cluster = await startCluster({ accounting: false });
+    clusterEnv = cluster.env;
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'hps-slurm-study-'));
   });
 
   after(async function () {
-    if (!started) return;
-    const result = await run(path.join(SCRIPTS, 'stop-slurm.sh'), { ...clusterEnv, SLURM_CLEAN: '1' }, 60_000);
     if (work) fs.rmSync(work, { recursive: true, force: true });
-    assert.equal(result.code, 0, `stop-slurm.sh reported leftovers:\n${result.output}`);
+    await cluster?.stop();
   });
 
   const launch = (n: number, env: Record<string, string>, params: TrialLaunch['params'] = { lr: 0.01 }, extra: Partial<TrialLaunch> = {}): TrialLaunch => ({
