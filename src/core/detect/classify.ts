@@ -358,37 +358,67 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/_(embed|embedding)_(dim|size)$/, 'embedding_dim'],
   [/^lora_/, 'lora_targets'],
 ];
+/** All of PATTERNS in one expression: most names match none, and one test says so. */
+const ANY_PATTERN = new RegExp(PATTERNS.map(([re]) => `(?:${re.source})`).join('|'));
 
 /** Specific aliases split into tokens, by token count and their first token's first two characters (a name's first token prefixes a match's). */
-let aliasTokens: Map<string, Array<[string[], string]>> | undefined;
+interface AliasTokens {
+  readonly groups: Map<string, Array<[string[], string]>>;
+  /** Every prefix of an alias token, by the token's position: a name token outside it matches nothing. */
+  readonly prefixes: Array<Set<string>>;
+}
+let aliasTokens: AliasTokens | undefined;
 const aliasGroup = (count: number, first: string) => `${count}:${first.slice(0, 2)}`;
 const fuzzyCache = new Map<string, string | undefined>();
 
+function buildAliasTokens(): AliasTokens {
+  const groups = new Map<string, Array<[string[], string]>>();
+  const prefixes: Array<Set<string>> = [];
+  for (const [alias, entry] of VOCABULARY) {
+    if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
+    const t = alias.split('_');
+    const key = aliasGroup(t.length, t[0]);
+    const list = groups.get(key) ?? [];
+    list.push([t, entry.canonical]);
+    groups.set(key, list);
+    t.forEach((token, i) => {
+      const at = (prefixes[i] ??= new Set());
+      for (let n = 1; n <= token.length; n++) at.add(token.slice(0, n));
+    });
+  }
+  return { groups, prefixes };
+}
+
+/**
+ * Could the name match an alias token by token: two tokens or more, each the start of an alias token
+ * at its position? Most names fail at once (`lr_123`); this saves splitting them.
+ */
+function mayMatchAlias(name: string, prefixes: ReadonlyArray<ReadonlySet<string>>): boolean {
+  let position = 0;
+  for (let start = 0; start < name.length; ) {
+    let end = name.indexOf('_', start);
+    if (end < 0) end = name.length;
+    if (end > start && !prefixes[position++]?.has(name.slice(start, end))) return false;
+    start = end + 1;
+  }
+  return position >= 2;
+}
+
 /** Token-prefix match against specific aliases: `n_est` ↔ `n_estimators`, `lr_sched` ↔ `lr_scheduler`. */
 function fuzzy(name: string): string | undefined {
+  aliasTokens ??= buildAliasTokens();
+  const { groups, prefixes } = aliasTokens;
+  if (name.length < 4 || !mayMatchAlias(name, prefixes)) return undefined;
   if (fuzzyCache.has(name)) return fuzzyCache.get(name);
   const tokens = name.split('_').filter(Boolean);
   let found: string | undefined;
-  if (tokens.length >= 2 && name.length >= 4) {
-    if (!aliasTokens) {
-      aliasTokens = new Map();
-      for (const [alias, entry] of VOCABULARY) {
-        if (entry.kind !== 'hyperparameter' || entry.weight < 1) continue;
-        const t = alias.split('_');
-        const key = aliasGroup(t.length, t[0]);
-        const list = aliasTokens.get(key) ?? [];
-        list.push([t, entry.canonical]);
-        aliasTokens.set(key, list);
+  for (const [at, canonical] of groups.get(aliasGroup(tokens.length, tokens[0])) ?? []) {
+    if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
+      if (found && found !== canonical) {
+        found = undefined; // ambiguous: say nothing
+        break;
       }
-    }
-    for (const [at, canonical] of aliasTokens.get(aliasGroup(tokens.length, tokens[0])) ?? []) {
-      if (at.every((t, i) => t.startsWith(tokens[i]) && (tokens[i].length >= 2 || t.length === tokens[i].length))) {
-        if (found && found !== canonical) {
-          found = undefined; // ambiguous: say nothing
-          break;
-        }
-        found = canonical;
-      }
+      found = canonical;
     }
   }
   if (fuzzyCache.size < 10_000) fuzzyCache.set(name, found);
@@ -437,7 +467,7 @@ function classifyName(rawName: string, ctx: KeyContext): Classification {
   // Name patterns guess numeric concepts; an expression written as text (`conv_feature_layers:
   // "[(512,10,5)] * 4"`) or a word is not one of those numbers.
   const textValue = typeof ctx.value === 'string' && !/^([-+]?[\d.]+(e[-+]?\d+)?|\$\{.*\}|\?\?\?|auto)$/i.test(ctx.value.trim());
-  if (!textValue) for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
+  if (!textValue && ANY_PATTERN.test(name)) for (const [re, canonical] of PATTERNS) if (re.test(name)) return hp(canonical);
   const guess = fuzzy(name);
   if (guess) return hp(guess);
   const prefixed = modelPrefixed(name, ctx);

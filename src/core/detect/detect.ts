@@ -35,7 +35,7 @@ const parsers = {
   toml: () => (require('./parsers/toml') as typeof import('./parsers/toml')).parseToml,
   ini: () => (require('./parsers/ini') as typeof import('./parsers/ini')).parseIni,
   python: () => (require('./python') as typeof import('./python')).extractPython,
-  pythonCheck: () => (require('./parsers/pythonSource') as typeof import('./parsers/pythonSource')).pythonSourceError,
+  pythonCheck: () => (require('./parsers/pythonSource') as typeof import('./parsers/pythonSource')).checkPythonSource,
 };
 
 function formatBytes(n: number): string {
@@ -75,10 +75,10 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lines = new LineIndex(body);
   if (lang === 'python') {
-    const refused = parsers.pythonCheck()(body);
-    if (refused) return none(path, refused);
+    const source = parsers.pythonCheck()(body);
+    if (source.error) return none(path, source.error);
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
-    const r = parsers.python()(path, body, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
+    const r = parsers.python()(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
     return finish(path, r.format, r.settings);
   }
   let root: ConfigNode | undefined;

@@ -7,7 +7,7 @@
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
 import { classifyKey } from './classify';
-import { pythonTrees } from './parsers/pythonSource';
+import { pythonTrees, type PythonSource } from './parsers/pythonSource';
 import { extractStructured } from './structured';
 import { callDomain, suggestDomain } from './sweep';
 import type { LineIndex } from './text';
@@ -827,12 +827,13 @@ function importsOf(text: string): string {
   return (text.match(/^[ \t]*(?:from\s+[\w.]+\s+import\b[^\n]*|import\s+[\w., ]+[^\n]*)/gm) ?? []).join('\n');
 }
 
-export function extractPython(path: string, text: string, lines: LineIndex, configModule = false): PythonResult {
+export function extractPython(path: string, source: PythonSource, lines: LineIndex, configModule = false): PythonResult {
+  const { text } = source;
   const x = new PythonExtractor(text, lines);
   x.framework = frameworkOf(importsOf(text));
   // Long files are parsed in pieces (bounded memory); each piece's tree is read in order.
   let onlyAssignments = true;
-  for (const tree of pythonTrees(text)) {
+  for (const tree of pythonTrees(source)) {
     x.run(tree);
     for (let st = tree.topNode.firstChild; st && onlyAssignments; st = st.nextSibling) onlyAssignments = CONFIG_STATEMENT.test(st.name);
   }

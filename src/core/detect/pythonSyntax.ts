@@ -114,8 +114,11 @@ export function isOutputLayer(view: PythonView, items: ReadonlyArray<readonly [s
  * on (`drop_path_rate=dp`): the constant is the setting, named by where it goes, and the keyword its use.
  */
 export function namedByUse(settings: readonly Setting[]): Setting[] {
+  // Only names some named hyperparameter refers to can be named by it: most files have few.
+  const referred = new Set<string>();
+  for (const s of settings) if (s.origin?.kind === 'reference' && s.kind === 'hyperparameter' && s.canonical) referred.add(s.origin.text.trim());
   const unnamed = new Map<string, Setting>();
-  for (const s of settings) if (!s.canonical && !s.origin && /^[A-Za-z_]\w*$/.test(s.key)) unnamed.set(s.key, s);
+  if (referred.size > 0) for (const s of settings) if (!s.canonical && !s.origin && referred.has(s.key) && /^[A-Za-z_]\w*$/.test(s.key)) unnamed.set(s.key, s);
   if (unnamed.size === 0) return [...settings];
   const named = new Map<Setting, string>();
   const uses = new Set<Setting>();

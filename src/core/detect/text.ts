@@ -3,6 +3,8 @@ import type { SourceRange } from './types';
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line found last: readers ask in source order, so the next answer is mostly on it or the next. */
+  private last = 0;
 
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) {
@@ -13,6 +15,18 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; character: number } {
+    let line = this.last;
+    if (!this.holds(line, offset)) line = this.holds(line + 1, offset) ? line + 1 : this.search(offset);
+    this.last = line;
+    return { line, character: offset - this.starts[line] };
+  }
+
+  private holds(line: number, offset: number): boolean {
+    const { starts } = this;
+    return line < starts.length && starts[line] <= offset && (line + 1 === starts.length || offset < starts[line + 1]);
+  }
+
+  private search(offset: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -20,7 +34,7 @@ export class LineIndex {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: offset - this.starts[lo] };
+    return lo;
   }
 
   range(start: number, end: number): SourceRange {

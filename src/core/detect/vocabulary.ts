@@ -209,7 +209,11 @@ export function knownCanonicalIds(): Set<string> {
 /** Normalise a key for lookup: `--weight-decay` → `weight_decay`, `SOLVER.BASE_LR` leaf → `base_lr`. */
 const normalised = new Map<string, string>();
 
+/** Names already in normal form (most keys): returned as they are, without a memo entry. */
+const NORMAL = /^[a-z0-9_]*$/;
+
 export function normaliseName(name: string): string {
+  if (NORMAL.test(name)) return name;
   let n = normalised.get(name);
   if (n === undefined) {
     n = name.trim().replace(/^-+/, '').replace(/-/g, '_').toLowerCase();

@@ -31,7 +31,7 @@ const PREFIX_WORDS = new Set(['not', 'await']);
 /** Lines starting with these continue the statement above (`else:` after `if …:`). */
 const CONTINUATIONS = new Set(['else', 'elif', 'except', 'finally']);
 
-interface Scan {
+export interface Scan {
   readonly error?: string;
   /** Offsets where a top-level statement starts, with the tokens before each. */
   readonly starts: readonly { readonly at: number; readonly tokens: number }[];
@@ -127,17 +127,27 @@ function stringEnd(text: string, start: number): number {
   return n;
 }
 
-/** Why the source is not analysed (too deeply nested, too long, a statement too long to cut), or undefined. */
-export function pythonSourceError(text: string): string | undefined {
-  return scan(text).error;
+/** The outcome of the linear pre-scan: why the source is refused, or where it may be cut. */
+export interface PythonSource {
+  readonly text: string;
+  /** Why the source is not analysed (too deeply nested, too long, a statement too long to cut). */
+  readonly error?: string;
+  readonly scan: Scan;
+}
+
+/** Scans the source once; its result both refuses hostile text and cuts the rest (`pythonTrees`). */
+export function checkPythonSource(text: string): PythonSource {
+  const s = scan(text);
+  return { text, scan: s, ...(s.error ? { error: s.error } : {}) };
 }
 
 /**
  * The source's syntax trees, one per piece, in order, with positions in the whole text (a piece's
- * tree is shifted to where the piece starts). Call only after `pythonSourceError` said nothing.
+ * tree is shifted to where the piece starts). Call only for a source without an error.
  */
-export function* pythonTrees(text: string): Generator<Tree> {
-  const { starts, tokens } = scan(text);
+export function* pythonTrees(source: PythonSource): Generator<Tree> {
+  const { text } = source;
+  const { starts, tokens } = source.scan;
   if (tokens <= CHUNK_TOKENS) {
     yield parser.parse(text);
     return;
