@@ -425,6 +425,14 @@ function fuzzy(name: string): string | undefined {
   return found;
 }
 
+/** sklearn's `C`, alone or as a Pipeline step's (`clf__C`): the one spelling whose case matters. */
+const isPipelineC = (rawName: string) => rawName.endsWith('__C') || rawName === 'C';
+
+/** Do two spellings of one option classify alike in every context (`--learning-rate` and `learning_rate`)? */
+export function sameSpelling(a: string, b: string): boolean {
+  return normaliseName(a) === normaliseName(b) && isPipelineC(a) === isPipelineC(b);
+}
+
 /** Classifies one key. Unknown keys come back as `{ canonical: null, kind: 'other' }`. */
 export function classifyKey(rawName: string, ctx: KeyContext = {}): Classification {
   const found = classifyName(rawName, ctx);
@@ -441,7 +449,7 @@ function classifyName(rawName: string, ctx: KeyContext): Classification {
   if (name.includes('__')) {
     const parts = name.split('__');
     name = parts[parts.length - 1];
-    if (rawName.endsWith('__C') || rawName === 'C') name = 'c';
+    if (isPipelineC(rawName)) name = 'c';
     const inner = classifyKey(name, { ...ctx, framework: ctx.framework ?? 'sklearn', className: ctx.className ?? parts[0] });
     return inner;
   }

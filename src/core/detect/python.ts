@@ -6,13 +6,13 @@
  */
 import { parser } from '@lezer/python';
 import type { SyntaxNode } from '@lezer/common';
-import { classifyKey } from './classify';
+import { classifyKey, sameSpelling } from './classify';
 import { pythonTrees, type PythonSource } from './parsers/pythonSource';
 import { extractStructured } from './structured';
 import { callDomain, suggestDomain } from './sweep';
 import type { LineIndex } from './text';
 import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from './tree';
-import type { SearchDomain, Setting, SourceRange } from './types';
+import type { SearchDomain, Setting, SourceRange, Writable } from './types';
 import { normaliseName, VOCABULARY } from './vocabulary';
 import { assignmentPairs, isEmptyContainer, isOutputLayer, loopUpdated, namedByUse } from './pythonSyntax';
 
@@ -255,7 +255,8 @@ class PythonExtractor {
     const positional: SyntaxNode[] = [];
     const keywords: Array<[string, SyntaxNode, SyntaxNode]> = [];
     if (!list) return { positional, keywords };
-    const kids = this.children(list).filter(k => !/^[(),]$/.test(k.name));
+    const kids: SyntaxNode[] = [];
+    for (let c = list.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment' && c.name !== '(' && c.name !== ')' && c.name !== ',') kids.push(c);
     for (let i = 0; i < kids.length; i++) {
       const k = kids[i];
       if (k.name === 'VariableName' && kids[i + 1]?.name === 'AssignOp' && kids[i + 2]) {
@@ -268,15 +269,22 @@ class PythonExtractor {
 
   // ---- expression → config tree ----------------------------------------------------------------
 
+  /** A leaf of the config tree: the folded value, or the expression marked dynamic (a reference when it names something). */
+  scalarNode(n: SyntaxNode, extra?: Partial<ConfigScalar>): ConfigScalar {
+    const f = this.fold(n);
+    // Built field by field: this runs once per assignment of a large file, and spreads allocate.
+    const node: Writable<ConfigScalar> = { type: 'scalar', start: n.from, end: n.to, value: f.ok ? f.value : null, raw: this.src(n) };
+    if (f.ok) {
+      if (f.ref) node.origin = { kind: 'reference', text: f.ref };
+    } else {
+      node.dynamic = true;
+      if (this.isAccess(n)) node.origin = { kind: 'reference', text: node.raw };
+    }
+    return extra ? Object.assign(node, extra) : node;
+  }
+
   toNode(n: SyntaxNode, depth = 0): ConfigNode {
-    const scalar = (extra: Partial<ConfigScalar> = {}): ConfigScalar => {
-      const f = this.fold(n);
-      return {
-        type: 'scalar', start: n.from, end: n.to, value: f.ok ? f.value : null, raw: this.src(n),
-        ...(f.ok ? (f.ref ? { origin: { kind: 'reference' as const, text: f.ref } } : {}) : { dynamic: true, ...(this.isAccess(n) ? { origin: { kind: 'reference' as const, text: this.src(n) } } : {}) }),
-        ...extra,
-      };
-    };
+    const scalar = (extra?: Partial<ConfigScalar>) => this.scalarNode(n, extra);
     if (depth > 60) return scalar();
     if (n.name === 'DictionaryExpression') {
       const entries: ConfigEntry[] = [];
@@ -444,8 +452,9 @@ class PythonExtractor {
     // into a params dict under a hyperparameter's name (`param["scale_pos_weight"] = neg / pos`).
     const intoParams = this.src(target).includes('[') && VOCABULARY.get(normaliseName(dotted.split('.').pop() ?? ''))?.kind === 'hyperparameter';
     if (node.type === 'scalar' && node.dynamic && !intoParams && (!moduleLevel || !this.isAccess(valueNode))) return;
-    if (GRID_VARS.test(dotted.split('.')[0])) this.gridVars.add(dotted.split('.')[0]);
-    this.addRoot(dotted.split('.'), target.from, target.to, node);
+    const path = dotted.split('.');
+    if (GRID_VARS.test(path[0])) this.gridVars.add(path[0]);
+    this.addRoot(path, target.from, target.to, node);
   }
 
   calleeOf(n: SyntaxNode): string {
@@ -553,15 +562,13 @@ class PythonExtractor {
     }
   }
 
-  push(key: string, name: string, canonical: string | null, kind: Setting['kind'], value: unknown, raw: string, ks: number, ke: number, valueNode?: SyntaxNode, extra: Partial<Setting> = {}): void {
+  push(key: string, name: string, canonical: string | null, kind: Setting['kind'], value: unknown, raw: string, ks: number, ke: number, valueNode?: SyntaxNode, extra?: Partial<Setting>): void {
     if (this.out.length > 50_000) return;
-    this.out.push({
-      key, name, canonical, kind, value, raw,
-      range: this.lines.range(ks, ke),
-      ...(valueNode ? { valueRange: this.lines.range(valueNode.from, valueNode.to) } : {}),
-      ...(this.framework ? { framework: this.framework } : {}),
-      ...extra,
-    });
+    // Field by field, without spreads: a large argparse file pushes tens of thousands of these.
+    const s: Writable<Setting> = { key, name, canonical, kind, value, raw, range: this.lines.range(ks, ke) };
+    if (valueNode) s.valueRange = this.lines.range(valueNode.from, valueNode.to);
+    if (this.framework) s.framework = this.framework;
+    this.out.push(extra ? Object.assign(s, extra) : s);
   }
 
   /** The docstring right after a dataclass field (tyro and simple-parsing read it as the help text). */
@@ -714,6 +721,7 @@ class PythonExtractor {
     let cls = classifyKey(dest, { help, framework: this.framework, value: f.value });
     if (cls.kind === 'other' && !cls.canonical) {
       for (const o of opts) {
+        if (sameSpelling(o, dest)) continue; // classified just above
         const c = classifyKey(o, { help, framework: this.framework, value: f.value });
         if (c.canonical || c.kind !== 'other') {
           cls = c;

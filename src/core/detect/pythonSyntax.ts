@@ -69,6 +69,12 @@ function updatedNames(view: PythonView, n: SyntaxNode): string[] {
 }
 
 /**
+ * Not entered when looking for updates: nested scopes, and simple statements, whose parts are
+ * expressions and hold no statement (Python has no statement inside an expression).
+ */
+const SKIPPED = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression', 'AssignStatement', 'UpdateStatement', 'ExpressionStatement', 'ImportStatement', 'ImportFromStatement']);
+
+/**
  * Names the code updates inside a loop of this scope (`iterations += 1`, `batch_size += 1`): counters
  * and accumulators, whatever hyperparameter their name resembles. Nested functions and classes are
  * scopes of their own and are not entered.
@@ -78,10 +84,9 @@ export function loopUpdated(view: PythonView, scope: SyntaxNode): Set<string> {
   const cursor = scope.cursor();
   if (!cursor.firstChild()) return out;
   for (let visited = 0; visited < 200_000; visited++) {
-    const n = cursor.node;
-    if ((n.name === 'UpdateStatement' || n.name === 'AssignStatement') && insideLoop(n, scope)) for (const name of updatedNames(view, n)) out.add(name);
-    const nested = n.name === 'FunctionDefinition' || n.name === 'ClassDefinition' || n.name === 'LambdaExpression';
-    if (!nested && cursor.firstChild()) continue;
+    const name = cursor.name;
+    if ((name === 'UpdateStatement' || name === 'AssignStatement') && insideLoop(cursor.node, scope)) for (const updated of updatedNames(view, cursor.node)) out.add(updated);
+    if (!SKIPPED.has(name) && cursor.firstChild()) continue;
     while (!cursor.nextSibling()) {
       if (!cursor.parent() || cursor.node === scope) return out;
     }

@@ -29,6 +29,9 @@ export interface SearchDomain {
   readonly source?: string;
 }
 
+/** A record built field by field before it is handed out read-only. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface Setting {
   /** Dotted display path with framework wrappers stripped: `model.optimizer.lr`. */
   readonly key: string;

@@ -57,7 +57,8 @@ function scan(text: string): Scan {
       const next = text.charCodeAt(i + 1);
       // A statement starts at column 0 outside brackets, unless the line before went on with `\`.
       if (depth === 0 && i + 1 < n && isWordChar(next) && text.charCodeAt(i - 1) !== 92 && !lastWasDecorator) {
-        const word = /^\w+/.exec(text.slice(i + 1, i + 12))?.[0] ?? '';
+        // Only `e…` and `f…` words can continue (else, elif, except, finally): no slice for the rest.
+        const word = next === 101 /* e */ || next === 102 /* f */ ? (/^\w+/.exec(text.slice(i + 1, i + 12))?.[0] ?? '') : '';
         if (!CONTINUATIONS.has(word)) starts.push({ at: i + 1, tokens });
       }
       if (depth === 0 && i + 1 < n) lastWasDecorator = next === 64; /* @ */
@@ -77,7 +78,7 @@ function scan(text: string): Scan {
       let j = i + 1;
       while (j < n && isWordChar(text.charCodeAt(j))) j++;
       tokens++;
-      prefixRun = j - i <= 5 && PREFIX_WORDS.has(text.slice(i, j)) ? prefixRun + 1 : 0;
+      prefixRun = (j - i === 3 || j - i === 5) && PREFIX_WORDS.has(text.slice(i, j)) ? prefixRun + 1 : 0;
       i = j - 1;
     } else {
       tokens++;
