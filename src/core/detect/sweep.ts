@@ -248,3 +248,25 @@ export function suggestDomain(method: string, args: readonly unknown[], kwargs: 
       return undefined;
   }
 }
+
+/**
+ * Keras Tuner (`hp.Float("lr", 1e-4, 1e-2, sampling="log")`) and hyperopt (`hp.loguniform("lr", …)`)
+ * domains, from the call's arguments after the name.
+ */
+export function namedDomainSearch(fn: string, pos: readonly unknown[], kw: Readonly<Record<string, unknown>>): SearchDomain {
+  const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
+  switch (fn) {
+    case 'Float':
+      return { type: 'float', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step), source: 'hp.Float' };
+    case 'Int':
+      return { type: 'int', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step ?? pos[2]), source: 'hp.Int' };
+    case 'Choice':
+    case 'choice':
+      return { type: 'categorical', choices: Array.isArray(kw.values ?? pos[0]) ? ((kw.values ?? pos[0]) as unknown[]) : [], source: `hp.${fn}` };
+    case 'Boolean':
+      return { type: 'categorical', choices: [true, false], source: 'hp.Boolean' };
+    default:
+      // hyperopt: the bounds of `loguniform` are natural-log exponents, as written.
+      return { type: fn === 'randint' ? 'int' : 'float', low: num(pos[0]), high: num(pos[1]), log: /log/.test(fn) ? true : undefined, step: num(pos[2]), source: `hp.${fn}` };
+  }
+}

@@ -1,77 +1,27 @@
 /**
- * Python sources (`@lezer/python`, error-tolerant, positions kept): module constants, config dicts
- * (mmengine `dict(…)`, Detectron2 `L(Class)(…)` and attribute / subscript overrides), calls of known
- * constructors, argparse `add_argument`, dataclass fields, Optuna `suggest_*`, Ray Tune domains and
- * scikit-learn grids. Simple arithmetic is constant-folded (`5e-4 * 1024 / 512`).
+ * The walk over a Python module's syntax tree: module constants, config dicts (mmengine `dict(…)`,
+ * Detectron2 `L(Class)(…)`, attribute and subscript overrides) gathered into one config tree for the
+ * shared walker, and settings read straight from calls: known constructors, argparse
+ * `add_argument`, dataclass fields, Optuna `suggest_*`, Keras Tuner / hyperopt `hp.*`, Ray Tune
+ * domains and scikit-learn grids.
  */
-import { parser } from '@lezer/python';
-import type { SyntaxNode } from '@lezer/common';
-import { classifyKey, sameSpelling } from './classify';
-import { pythonTrees, type PythonSource } from './parsers/pythonSource';
-import { extractStructured } from './structured';
-import { callDomain, suggestDomain } from './sweep';
-import type { LineIndex } from './text';
-import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from './tree';
-import type { SearchDomain, Setting, SourceRange, Writable } from './types';
-import { normaliseName, VOCABULARY } from './vocabulary';
-import { assignmentPairs, isEmptyContainer, isOutputLayer, loopUpdated, namedByUse } from './pythonSyntax';
-
-export interface PythonResult {
-  readonly format: string | null;
-  readonly settings: Setting[];
-}
-
-const ML_IMPORT = /^(torch|tensorflow|keras|tf_keras|sklearn|xgboost|lightgbm|catboost|jax|flax|optax|optuna|ray|transformers|peft|trl|mmengine|mmdet|mmcv|mmpretrain|mmseg|detectron2|fvcore|stable_baselines3|sb3_contrib|ultralytics|nni|hyperopt|wandb|lightning|pytorch_lightning|accelerate|deepspeed|timm|paddle|mxnet|datasets|gymnasium|gym|skorch|fastai|diffusers|torchvision|torchaudio|keras_tuner|hydra|omegaconf|sentence_transformers)\b/;
-
-/** Constructors whose keyword arguments are settings (`ClassName.kwarg`). Lower-case names. */
-const KNOWN_CALLS = new Set([
-  'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'radam', 'lbfgs', 'lion', 'adafactor', 'lamb', 'sparseadam', 'adamw8bit',
-  'steplr', 'multisteplr', 'exponentiallr', 'cosineannealinglr', 'cosineannealingwarmrestarts', 'reducelronplateau', 'onecyclelr', 'linearlr', 'cycliclr', 'polynomiallr', 'constantlr',
-  'get_linear_schedule_with_warmup', 'get_cosine_schedule_with_warmup', 'get_scheduler', 'cosinedecay', 'exponentialdecay', 'piecewiseconstantdecay',
-  'dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'alphadropout', 'lstm', 'gru', 'rnn', 'transformer', 'transformerencoderlayer', 'transformerdecoderlayer', 'multiheadattention', 'embedding', 'conv1d', 'conv2d', 'conv3d', 'batchnorm1d', 'batchnorm2d', 'layernorm', 'dense', 'spatialdropout1d', 'spatialdropout2d', 'bidirectional',
-  'dataloader', 'trainingarguments', 'seq2seqtrainingarguments', 'sftconfig', 'dpoconfig', 'grpoconfig', 'ppoconfig', 'rewardconfig', 'loraconfig', 'prefixtuningconfig', 'ia3config',
-  'trainer', 'earlystopping', 'reducelronplateau', 'modelcheckpoint', 'compile', 'fit', 'train_test_split',
-  'xgbclassifier', 'xgbregressor', 'xgbranker', 'xgbrfclassifier', 'lgbmclassifier', 'lgbmregressor', 'lgbmranker', 'catboostclassifier', 'catboostregressor', 'catboost',
-  'svc', 'svr', 'nusvc', 'linearsvc', 'logisticregression', 'randomforestclassifier', 'randomforestregressor', 'gradientboostingclassifier', 'gradientboostingregressor', 'histgradientboostingclassifier', 'histgradientboostingregressor',
-  'kneighborsclassifier', 'kneighborsregressor', 'kmeans', 'minibatchkmeans', 'dbscan', 'ridge', 'lasso', 'elasticnet', 'sgdclassifier', 'sgdregressor', 'mlpclassifier', 'mlpregressor', 'pca', 'tsne', 'tfidfvectorizer', 'countvectorizer',
-  'resnet', 'decisiontreeclassifier', 'decisiontreeregressor', 'extratreesclassifier', 'extratreesregressor', 'gaussianmixture', 'adaboostclassifier',
-  'ppo', 'a2c', 'dqn', 'sac', 'td3', 'ddpg', 'trpo', 'recurrentppo', 'randomresizedcrop', 'randomerasing', 'colorjitter', 'randomhorizontalflip', 'randaugment', 'randomrotation', 'randomzoom', 'randomflip', 'crossentropyloss', 'yolo', 'train',
-]);
-
-/** Positional parameters worth reading, per constructor. */
-const POSITIONAL: Record<string, readonly string[]> = {
-  sgd: ['params', 'lr'], adam: ['params', 'lr'], adamw: ['params', 'lr'], rmsprop: ['params', 'lr'], adagrad: ['params', 'lr'],
-  steplr: ['optimizer', 'step_size', 'gamma'], multisteplr: ['optimizer', 'milestones', 'gamma'], exponentiallr: ['optimizer', 'gamma'], cosineannealinglr: ['optimizer', 't_max', 'eta_min'],
-  dropout: ['p'], dropout1d: ['p'], dropout2d: ['p'], dropout3d: ['p'], alphadropout: ['p'], spatialdropout1d: ['rate'], spatialdropout2d: ['rate'],
-  lstm: ['input_size', 'hidden_size', 'num_layers'], gru: ['input_size', 'hidden_size', 'num_layers'], embedding: ['num_embeddings', 'embedding_dim'],
-  conv1d: ['in_channels', 'out_channels', 'kernel_size'], conv2d: ['in_channels', 'out_channels', 'kernel_size'], multiheadattention: ['embed_dim', 'num_heads'],
-  transformerencoderlayer: ['d_model', 'nhead', 'dim_feedforward', 'dropout'], kneighborsclassifier: ['n_neighbors'], kneighborsregressor: ['n_neighbors'], kmeans: ['n_clusters'], pca: ['n_components'],
-};
-const KERAS_POSITIONAL: Record<string, readonly string[]> = { dense: ['units'], dropout: ['rate'], conv2d: ['filters', 'kernel_size'], conv1d: ['filters', 'kernel_size'], lstm: ['units'], gru: ['units'], embedding: ['input_dim', 'output_dim'] };
-
-/** Keras Tuner / hyperopt domains that carry their own name as first argument. */
-const NAMED_DOMAIN = /^hp\.(Float|Int|Choice|Boolean|uniform|loguniform|quniform|qloguniform|choice|randint|normal)$/;
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { classifyKey, sameSpelling } from '../classify';
+import { extractStructured } from '../structured';
+import { callDomain, namedDomainSearch, suggestDomain } from '../sweep';
+import type { LineIndex } from '../text';
+import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from '../tree';
+import type { SearchDomain, Setting, SourceRange, Writable } from '../types';
+import { normaliseName, VOCABULARY } from '../vocabulary';
+import { frameworkOfClass, KERAS_POSITIONAL, KNOWN_CALLS, MODEL_USE_CALL, NAMED_DOMAIN, POSITIONAL, SEARCH_KWARGS } from './callTables';
+import { ML_IMPORT, passesOn } from './fileKind';
+import { FAIL, PythonReader } from './reader';
+import { assignmentPairs, isEmptyContainer, isOutputLayer, loopUpdated, namedByUse } from './syntax';
 
 const RUN_STATE_CLASS = /(State|Result|Results|Metrics|Output|Outputs|Record|Stats)$/;
 const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;
-const SEARCH_KWARGS = new Set(['config', 'param_space', 'search_space', 'param_grid', 'param_distributions']);
-/**
- * Calls that use or write out a trained model: their keywords (`predict(num_iteration=7)`,
- * `export_onnx(batch_size=1)`, `generate(temperature=1.0)`) choose how it is used, not how it is trained.
- */
-const MODEL_USE_CALL = /^(predict(_proba|_log_proba)?|decision_function|evaluate|score|generate|export\w*|save\w*|to_onnx|inference|infer)$/;
 
-interface Folded {
-  readonly ok: boolean;
-  readonly value: unknown;
-  /** Name of the constant the value came from (`learning_rate` in `AdamW(learning_rate=learning_rate)`). */
-  readonly ref?: string;
-}
-
-const FAIL: Folded = { ok: false, value: undefined };
-
-class PythonExtractor {
-  private readonly env = new Map<string, unknown>();
+export class PythonExtractor extends PythonReader {
   private readonly consumed = new Set<number>();
   readonly out: Setting[] = [];
   readonly rootEntries: ConfigEntry[] = [];
@@ -85,186 +35,8 @@ class PythonExtractor {
   /** Keys and keywords around a suggest/hp call (`"lr": trial.suggest_float("lr", …)`), by the call's range. */
   readonly alsoAt: Array<{ at: SourceRange; range: SourceRange }> = [];
 
-  constructor(private readonly text: string, private readonly lines: LineIndex) {}
-
-  src(n: SyntaxNode): string {
-    return this.text.slice(n.from, n.to);
-  }
-
-  // ---- constant folding ----------------------------------------------------------------------
-
-  fold(n: SyntaxNode | null, depth = 0): Folded {
-    if (!n || depth > 60) return FAIL;
-    switch (n.name) {
-      case 'Number': {
-        const t = this.src(n).replace(/_/g, '');
-        if (/[jJ]$/.test(t)) return FAIL;
-        const v = Number(t.replace(/[lL]$/, ''));
-        return Number.isNaN(v) ? FAIL : { ok: true, value: v };
-      }
-      case 'String':
-        return { ok: true, value: this.stringValue(n) };
-      case 'Boolean':
-        return { ok: true, value: this.src(n) === 'True' };
-      case 'None':
-        return { ok: true, value: null };
-      case 'ParenthesizedExpression':
-        return this.fold(n.firstChild?.nextSibling ?? null, depth + 1);
-      case 'UnaryExpression': {
-        const op = n.firstChild;
-        const arg = this.fold(op?.nextSibling ?? null, depth + 1);
-        if (!arg.ok) return FAIL;
-        const o = op ? this.src(op) : '';
-        if (o === '-' && typeof arg.value === 'number') return { ok: true, value: -arg.value, ref: arg.ref };
-        if (o === '+' && typeof arg.value === 'number') return arg;
-        if (o === 'not') return { ok: true, value: !arg.value };
-        return FAIL;
-      }
-      case 'BinaryExpression': {
-        const a = n.firstChild;
-        const op = a?.nextSibling;
-        const b = op?.nextSibling;
-        const x = this.fold(a ?? null, depth + 1);
-        const y = this.fold(b ?? null, depth + 1);
-        if (!x.ok || !y.ok || !op) return FAIL;
-        const o = this.src(op);
-        if (typeof x.value === 'number' && typeof y.value === 'number') {
-          const p = x.value;
-          const q = y.value;
-          const r = o === '+' ? p + q : o === '-' ? p - q : o === '*' ? p * q : o === '/' ? (q === 0 ? NaN : p / q) : o === '//' ? (q === 0 ? NaN : Math.floor(p / q)) : o === '%' ? (q === 0 ? NaN : p % q) : o === '**' ? p ** q : NaN;
-          return Number.isFinite(r) ? { ok: true, value: r } : FAIL;
-        }
-        if (o === '+' && typeof x.value === 'string' && typeof y.value === 'string') return { ok: true, value: x.value + y.value };
-        if (o === '*' && Array.isArray(x.value) && typeof y.value === 'number' && y.value < 1000) return { ok: true, value: Array.from({ length: y.value }, () => x.value as unknown[]).flat() };
-        return FAIL;
-      }
-      case 'TupleExpression':
-      case 'ArrayExpression':
-      case 'SetExpression': {
-        const items: unknown[] = [];
-        for (let c = n.firstChild; c; c = c.nextSibling) {
-          if (/^[()[\]{},]$/.test(c.name) || c.name === 'Comment') continue;
-          const f = this.fold(c, depth + 1);
-          if (!f.ok) return FAIL;
-          items.push(f.value);
-        }
-        return { ok: true, value: items };
-      }
-      case 'DictionaryExpression': {
-        const obj: Record<string, unknown> = {};
-        const kids = this.children(n).filter(c => !/^[{}:,]$/.test(c.name));
-        for (let i = 0; i + 1 < kids.length; i += 2) {
-          const k = this.fold(kids[i], depth + 1);
-          const v = this.fold(kids[i + 1], depth + 1);
-          if (!k.ok || !v.ok) return FAIL;
-          obj[String(k.value)] = v.value;
-        }
-        return { ok: true, value: obj };
-      }
-      case 'VariableName':
-      case 'MemberExpression': {
-        // `min_lr: float = 0.` at the end of a line: the grammar reads `0.` as an unfinished attribute access.
-        if (/^\d[\d_]*\.$/.test(this.src(n))) return { ok: true, value: Number(this.src(n).slice(0, -1).replace(/_/g, '')) };
-        const path = this.dottedTarget(n);
-        if (path && this.env.has(path)) return { ok: true, value: this.env.get(path), ref: path };
-        return FAIL;
-      }
-      case 'CallExpression': {
-        const callee = this.calleeName(n);
-        const args = this.args(n);
-        if ((callee === 'int' || callee === 'float') && args.positional.length === 1) {
-          const f = this.fold(args.positional[0], depth + 1);
-          if (f.ok && (typeof f.value === 'number' || typeof f.value === 'string')) {
-            const v = Number(f.value);
-            return Number.isNaN(v) ? FAIL : { ok: true, value: callee === 'int' ? Math.trunc(v) : v, ref: f.ref };
-          }
-        }
-        if (callee === 'dict' && args.positional.length === 0) {
-          const obj: Record<string, unknown> = {};
-          for (const [k, v] of args.keywords) {
-            const f = this.fold(v, depth + 1);
-            if (!f.ok) return FAIL;
-            obj[k] = f.value;
-          }
-          return { ok: true, value: obj };
-        }
-        return FAIL;
-      }
-      default:
-        return FAIL;
-    }
-  }
-
-  stringValue(n: SyntaxNode): string {
-    const t = this.src(n);
-    const m = /^([rRbBuUfF]{0,2})("""|'''|"|')([\s\S]*)\2$/.exec(t);
-    return m ? m[3] : t;
-  }
-
-  /** Content range of a string literal (without prefix and quotes). */
-  stringRange(n: SyntaxNode): [number, number] {
-    const t = this.src(n);
-    const m = /^([rRbBuUfF]{0,2})("""|'''|"|')/.exec(t);
-    const q = m ? m[0].length : 0;
-    const close = m ? m[2].length : 0;
-    return [n.from + q, Math.max(n.from + q, n.to - close)];
-  }
-
-  children(n: SyntaxNode): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
-    return out;
-  }
-
-  /** `a.b["c"]` → "a.b.c"; undefined for anything that is not a plain access chain. */
-  dottedTarget(n: SyntaxNode, depth = 0): string | undefined {
-    if (depth > 30) return undefined;
-    if (n.name === 'VariableName') return this.src(n);
-    if (n.name !== 'MemberExpression') return undefined;
-    const kids = this.children(n);
-    const base = kids[0] ? this.dottedTarget(kids[0], depth + 1) : undefined;
-    if (base === undefined) return undefined;
-    const prop = kids.find(k => k.name === 'PropertyName');
-    if (prop) return `${base}.${this.src(prop)}`;
-    const idx = kids.find(k => k.name === 'String' || k.name === 'Number');
-    if (idx) return `${base}.${idx.name === 'String' ? this.stringValue(idx) : this.src(idx)}`;
-    return undefined;
-  }
-
-  calleeName(call: SyntaxNode): string {
-    const c = call.firstChild;
-    if (!c) return '';
-    if (c.name === 'VariableName') return this.src(c);
-    if (c.name === 'MemberExpression') return this.src(c).replace(/\s+/g, '');
-    // `(ResNet)(layers=[3, 4, 6, 3])`: brackets around a class name change nothing.
-    const inside = c.name === 'ParenthesizedExpression' ? c.firstChild?.nextSibling : undefined;
-    if (inside && (inside.name === 'VariableName' || inside.name === 'MemberExpression') && inside.nextSibling?.name === ')') return this.src(inside).replace(/\s+/g, '');
-    if (c.name === 'CallExpression') {
-      // `L(T.ResizeScale)(…)` / `LazyCall(SGD)(…)`: the class is the inner call's argument.
-      const inner = this.calleeName(c);
-      if (inner === 'L' || inner === 'LazyCall') {
-        const a = this.args(c).positional[0];
-        return a ? this.src(a).replace(/\s+/g, '') : '';
-      }
-    }
-    return '';
-  }
-
-  args(call: SyntaxNode): { positional: SyntaxNode[]; keywords: Array<[string, SyntaxNode, SyntaxNode]> } {
-    const list = call.getChild('ArgList');
-    const positional: SyntaxNode[] = [];
-    const keywords: Array<[string, SyntaxNode, SyntaxNode]> = [];
-    if (!list) return { positional, keywords };
-    const kids: SyntaxNode[] = [];
-    for (let c = list.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment' && c.name !== '(' && c.name !== ')' && c.name !== ',') kids.push(c);
-    for (let i = 0; i < kids.length; i++) {
-      const k = kids[i];
-      if (k.name === 'VariableName' && kids[i + 1]?.name === 'AssignOp' && kids[i + 2]) {
-        keywords.push([this.src(k), kids[i + 2], k]);
-        i += 2;
-      } else if (k.name !== '*' && k.name !== '**' && k.name !== 'AssignOp') positional.push(k);
-    }
-    return { positional, keywords };
+  constructor(text: string, private readonly lines: LineIndex) {
+    super(text);
   }
 
   // ---- expression → config tree ----------------------------------------------------------------
@@ -324,36 +96,6 @@ class PythonExtractor {
     return scalar();
   }
 
-  isAccess(n: SyntaxNode): boolean {
-    return n.name === 'VariableName' || n.name === 'MemberExpression';
-  }
-
-  /** A bare name or access chain (`lr`, `args.lr`, `config["lr"]`, `int(args.workers)`), alone or with a fallback: a reference, not a value. */
-  isReference(n: SyntaxNode): boolean {
-    if (n.name === 'CallExpression' && /^(int|float|str|bool)$/.test(this.calleeName(n))) {
-      const a = this.args(n);
-      return a.positional.length === 1 && a.keywords.length === 0 && this.isReference(a.positional[0]);
-    }
-    // `mods.split(",") if mods else [...]`, `x if x is not None else 2`, `args.lr or 1e-3`: a setting passed
-    // on, with a fallback for when it is unset.
-    const inner = n.name === 'ParenthesizedExpression' ? n.firstChild?.nextSibling : n;
-    if (inner?.name === 'ConditionalExpression') {
-      const test = inner.getChild('if')?.nextSibling;
-      const guard = test?.name === 'BinaryExpression' ? test.firstChild : test;
-      if (!guard || !inner.firstChild || !this.isReference(guard)) return false;
-      // The value must come from the guarded name (`["q"] if big else ["q", "v"]` is a choice between literals).
-      const name = this.src(guard).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return new RegExp(`(^|[^\\w.])${name}(?!\\w)`).test(this.src(inner.firstChild));
-    }
-    if (inner?.name === 'BinaryExpression' && inner.getChild('or') && inner.firstChild) return this.isReference(inner.firstChild);
-    return this.isAccess(n) && this.dottedTarget(n) !== undefined;
-  }
-
-  /** Arithmetic on a number (`1000 / total_steps`, `2 * base_lr`): a value computed where it is set. */
-  isArithmetic(n: SyntaxNode): boolean {
-    return n.name === 'BinaryExpression' && !n.getChild('or') && !n.getChild('and') && /(^|[^\w.])\d/.test(this.src(n));
-  }
-
   domainOf(call: SyntaxNode, callee: string): SearchDomain | undefined {
     const last = callee.split('.').pop() ?? '';
     const isTune = /(^|\.)tune\./.test(callee) || callee.startsWith('tune.');
@@ -369,7 +111,7 @@ class PythonExtractor {
 
   // ---- statements -----------------------------------------------------------------------------
 
-  run(tree: ReturnType<typeof parser.parse>): void {
+  run(tree: Tree): void {
     const top = tree.topNode;
     this.loopState = loopUpdated(this, top);
     for (let st = top.firstChild; st; st = st.nextSibling) this.moduleStatement(st, 0);
@@ -678,26 +420,7 @@ class PythonExtractor {
     const [ks, ke] = this.stringRange(nameNode);
     const pos = a.positional.slice(1).map(p => this.fold(p).value);
     const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
-    const num = (x: unknown) => (typeof x === 'number' ? x : undefined);
-    let search: SearchDomain | undefined;
-    switch (fn) {
-      case 'Float':
-        search = { type: 'float', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step), source: 'hp.Float' };
-        break;
-      case 'Int':
-        search = { type: 'int', low: num(kw.min_value ?? pos[0]), high: num(kw.max_value ?? pos[1]), log: kw.sampling === 'log' ? true : undefined, step: num(kw.step ?? pos[2]), source: 'hp.Int' };
-        break;
-      case 'Choice':
-      case 'choice':
-        search = { type: 'categorical', choices: Array.isArray(kw.values ?? pos[0]) ? ((kw.values ?? pos[0]) as unknown[]) : [], source: `hp.${fn}` };
-        break;
-      case 'Boolean':
-        search = { type: 'categorical', choices: [true, false], source: 'hp.Boolean' };
-        break;
-      default:
-        // hyperopt: the bounds of `loguniform` are natural-log exponents, as written.
-        search = { type: fn === 'randint' ? 'int' : 'float', low: num(pos[0]), high: num(pos[1]), log: /log/.test(fn) ? true : undefined, step: num(pos[2]), source: `hp.${fn}` };
-    }
+    const search = namedDomainSearch(fn, pos, kw);
     const cls = classifyKey(name.replace(/\{\}/g, '0'), { framework: this.framework });
     this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), ks, ke, n, { search });
   }
@@ -769,113 +492,4 @@ class PythonExtractor {
     }
   }
 
-}
-
-/**
- * A Python config module without an ML import (nanoGPT `config/*.py` loaded by `exec`, LazyConfig
- * building blocks, dataclass argument holders): classified by content. Either it names at least
- * three distinct hyperparameter concepts, or it sits in a config folder and holds nothing but
- * imports and assignments with at least one hyperparameter.
- */
-function configByContent(path: string, onlyAssignments: boolean, settings: readonly Setting[]): boolean {
-  const ids = new Set(settings.filter(s => s.kind === 'hyperparameter' && s.canonical && !s.name.startsWith('-')).map(s => s.canonical));
-  if (ids.size >= 3) return true;
-  if (ids.size === 0 || !/(^|[\\/])(conf|configs?|hparams?|hyperparams?)[\\/]/i.test(path)) return false;
-  return onlyAssignments;
-}
-
-const CONFIG_STATEMENT = /^(ImportStatement|ImportFromStatement|AssignStatement|UpdateStatement|ExpressionStatement|Comment)$/;
-
-/** Is this reference-valued setting just the same setting passed on (`lr=args.lr`, `r=lora_r`)? */
-function passesOn(s: Setting): boolean {
-  const raw = s.raw.trim().replace(/^(int|float|str|bool)\((.*)\)$/, '$2');
-  if (!/^[A-Za-z_][\w.]*(\[["'][^"']+["']\])*$/.test(raw)) return false;
-  const last = raw.replace(/\[["']([^"']+)["']\]/g, '.$1').split('.').pop() ?? raw;
-  if (normaliseName(last) === normaliseName(s.name)) return true;
-  return s.canonical !== null && classifyKey(last).canonical === s.canonical;
-}
-
-/** Gives each suggest/hp setting the ranges of the dict keys and keywords that name it too. */
-function attachAlsoAt(settings: Setting[], also: ReadonlyArray<{ at: SourceRange; range: SourceRange }>): Setting[] {
-  if (also.length === 0) return settings;
-  const byStart = new Map<string, SourceRange[]>();
-  for (const a of also) {
-    const k = `${a.at.line}:${a.at.character}`;
-    byStart.set(k, [...(byStart.get(k) ?? []), a.range]);
-  }
-  return settings.map(s => {
-    const extra = s.valueRange ? byStart.get(`${s.valueRange.line}:${s.valueRange.character}`) : undefined;
-    return extra && s.search ? { ...s, alsoAt: [...(s.alsoAt ?? []), ...extra] } : s;
-  });
-}
-
-function frameworkOf(imports: string): string | undefined {
-  const order: Array<[RegExp, string]> = [
-    [/\bxgboost\b/, 'xgboost'], [/\blightgbm\b/, 'lightgbm'], [/\bcatboost\b/, 'catboost'], [/\bstable_baselines3|sb3_contrib\b/, 'sb3'], [/\bray\.rllib\b/, 'rllib'],
-    [/\bultralytics\b/, 'ultralytics'], [/\bdetectron2\b/, 'detectron2'], [/\bmm(engine|det|cv|pretrain)\b/, 'mmengine'], [/\b(transformers|peft|trl)\b/, 'hf'],
-    [/\b(keras|tensorflow)\b/, 'keras'], [/\b(lightning|pytorch_lightning)\b/, 'lightning'], [/\btorch\b/, 'pytorch'], [/\bsklearn\b/, 'sklearn'],
-  ];
-  for (const [re, fw] of order) if (re.test(imports)) return fw;
-  return undefined;
-}
-
-/** The library a constructor belongs to, when its name says so (an XGBClassifier in a torch script). */
-function frameworkOfClass(lower: string): string | undefined {
-  if (/^xgb/.test(lower)) return 'xgboost';
-  if (/^lgbm/.test(lower)) return 'lightgbm';
-  if (/^catboost/.test(lower)) return 'catboost';
-  if (/^(ppo|a2c|dqn|sac|td3|ddpg|trpo|recurrentppo)$/.test(lower)) return 'sb3';
-  if (/^(trainingarguments|seq2seqtrainingarguments|sftconfig|dpoconfig|grpoconfig|ppoconfig|rewardconfig|loraconfig)$/.test(lower)) return 'hf';
-  if (/^(svc|svr|nusvc|linearsvc|logisticregression|randomforest|gradientboosting|histgradientboosting|kneighbors|kmeans|minibatchkmeans|dbscan|ridge|lasso|elasticnet|sgdclassifier|sgdregressor|mlp|pca|tsne|tfidfvectorizer|countvectorizer|decisiontree|extratrees|gaussianmixture|adaboost|train_test_split)/.test(lower)) return 'sklearn';
-  return undefined;
-}
-
-/** Pre-scan of imports so classification knows the framework before any setting is read. */
-function importsOf(text: string): string {
-  return (text.match(/^[ \t]*(?:from\s+[\w.]+\s+import\b[^\n]*|import\s+[\w., ]+[^\n]*)/gm) ?? []).join('\n');
-}
-
-export function extractPython(path: string, source: PythonSource, lines: LineIndex, configModule = false): PythonResult {
-  const { text } = source;
-  const x = new PythonExtractor(text, lines);
-  x.framework = frameworkOf(importsOf(text));
-  // Long files are parsed in pieces (bounded memory); each piece's tree is read in order.
-  let onlyAssignments = true;
-  for (const tree of pythonTrees(source)) {
-    x.run(tree);
-    for (let st = tree.topNode.firstChild; st && onlyAssignments; st = st.nextSibling) onlyAssignments = CONFIG_STATEMENT.test(st.name);
-  }
-  const names = new Set(x.rootEntries.map(e => e.key));
-  const mm = configModule || names.has('_base_') || names.has('optim_wrapper') || names.has('param_scheduler') || names.has('train_cfg') || names.has('lr_config') || names.has('optimizer_config');
-  const lazy = /detectron2/.test(x.imports) && /\bL(azyCall)?\b/.test(x.imports);
-  const format = mm ? 'mmengine' : lazy ? 'detectron2-lazy' : undefined;
-  if (format) x.framework = format === 'mmengine' ? 'mmengine' : 'detectron2';
-  x.flushTree(text, lines, path, format ?? 'python');
-  let settings = attachAlsoAt(x.out, x.alsoAt);
-  const mlSignal = x.hasMlImport || mm || lazy || configByContent(path, onlyAssignments, settings);
-  if (!mlSignal) {
-    // Without an ML import only argparse options that clearly name hyperparameters count.
-    const argparseHps = settings.filter(s => s.name.startsWith('-') && s.kind === 'hyperparameter' && s.canonical);
-    if (argparseHps.length < 2) settings = [];
-  }
-  const optimizer = x.optimizerFromImport;
-  if (optimizer) settings = settings.map(s => (s.kind === 'hyperparameter' && !s.optimizer && s.key.startsWith('optimizer.') ? { ...s, optimizer } : s));
-  const fmt = format ?? pythonFormat(settings, x.imports, text);
-  return { format: fmt, settings };
-}
-
-function pythonFormat(settings: readonly Setting[], imports: string, text: string): string {
-  if (settings.some(s => s.search?.source?.startsWith('suggest_'))) return 'optuna';
-  if (settings.some(s => /^hp\.[A-Z]/.test(s.search?.source ?? ''))) return 'keras-tuner';
-  if (settings.some(s => /^hp\.[a-z]/.test(s.search?.source ?? ''))) return 'hyperopt';
-  if (settings.some(s => s.search?.source?.startsWith('tune.'))) return 'ray-tune';
-  if (/GridSearchCV|RandomizedSearchCV|HalvingGridSearchCV|HalvingRandomSearchCV/.test(text)) return 'sklearn-grid';
-  if (/\bnni\b/.test(imports) && settings.some(s => s.search)) return 'nni';
-  if (/\bwandb\b/.test(imports) && /["']method["']\s*:\s*["'](grid|random|bayes)["']/.test(text)) return 'wandb-sweep';
-  if (settings.some(s => /^(TrainingArguments|Seq2SeqTrainingArguments|SFTConfig|DPOConfig|GRPOConfig|LoraConfig)\./.test(s.key))) return 'hf-training-args';
-  if (settings.some(s => s.name.startsWith('-'))) return 'argparse';
-  if (/HfArgumentParser/.test(text)) return 'hf-training-args';
-  if (/\b(xgboost|lightgbm|catboost)\b/.test(imports)) return 'gbdt-params';
-  if (/\b(keras|tensorflow)\b/.test(imports)) return 'keras';
-  return 'python';
 }

@@ -2,10 +2,10 @@
  * Questions about Python code that decide whether a name is a setting at all: which value each target
  * of an assignment gets, which names the code itself updates in a loop, whether a Dense layer is the
  * model's output, and which module constant a keyword passes on. Pure functions over the extractor's
- * view of the syntax tree (python.ts).
+ * view of the syntax tree (reader.ts).
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { Setting } from './types';
+import type { Setting } from '../types';
 
 /** What these questions need from the extractor. */
 export interface PythonView {
