@@ -5,7 +5,8 @@
 import { configLanguage } from './files';
 import { detectNotebook, isNotebookPath } from './notebook';
 import { quickScan } from './quickScan';
-import { extractStructured, recogniseFormat, vocabularyScore, type StructuredInput } from './structured';
+import { recogniseFormat } from './fingerprint';
+import { extractStructured, vocabularyScore, type StructuredInput } from './structured';
 import { LineIndex } from './text';
 import type { ConfigNode } from './tree';
 import type { DetectedFile, Setting } from './types';

@@ -49,3 +49,21 @@ export const MAX_DEPTH = 200;
 export const MAX_NODES = 200_000;
 
 export class DetectLimitError extends Error {}
+
+/** A plain JS object: what `toPlain` makes of a mapping. */
+export type Plain = Record<string, unknown>;
+
+/** Plain JS view of a ConfigNode (for fingerprints and sweep specs). */
+export function toPlain(node: ConfigNode | undefined, depth = 0): unknown {
+  if (!node || depth > 50) return undefined;
+  if (node.type === 'scalar') return node.value;
+  if (node.type === 'list') return node.items.map(i => toPlain(i, depth + 1));
+  const o: Plain = {};
+  for (const e of node.entries) o[e.key] = toPlain(e.value, depth + 1);
+  return o;
+}
+
+/** Is this plain value a mapping with any of these keys (a sweep spec such as `{_type, _value}`)? */
+export function isSpecMap(v: unknown, keys: readonly string[]): v is Plain {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && keys.some(k => k in (v as Plain));
+}

@@ -11,7 +11,7 @@ import { detectDocument } from './document';
 import type { UserVocabulary } from './userVocabulary';
 import { CONFIG_FILE, EXCLUDED_DIRS } from './files';
 import { quickScan } from './quickScan';
-import { hydraGroup } from './structured';
+import { hydraGroup } from './fingerprint';
 import type { DetectedFile, Setting } from './types';
 
 export interface ScanOptions {
