@@ -85,15 +85,16 @@ CORES=$(nproc)
 CPUS=${SLURM_CPUS:-$CORES}
 [[ $CPUS =~ ^[1-9][0-9]*$ ]] || fail "SLURM_CPUS must be a positive number, not $CPUS"
 MEMORY_MB=$(( $(slurmd -C | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p') * 9 / 10 ))  # above what slurmd sees, the node drains
-# cred_expire: a requeued job waits this long before it may start again (120 s by default).
+# cred_expire: a requeued job waits this long before it may start again (120 s by default; 5 is
+# the least Slurm accepts).
 if [[ $AUTH == munge ]]; then
   AUTH_CONF="AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$BASE/munge/munge.socket,cred_expire=10"
+AuthInfo=socket=$BASE/munge/munge.socket,cred_expire=5"
 else
   AUTH_CONF="AuthType=auth/none
 CredType=cred/none
-AuthInfo=cred_expire=10"
+AuthInfo=cred_expire=5"
 fi
 if [[ $ACCOUNTING == dbd ]]; then
   # MinJobAge=5: a finished job leaves slurmctld's memory soon (busy clusters purge within minutes),
@@ -140,6 +141,10 @@ $ACCOUNTING_CONF
 JobCompType=jobcomp/filetxt
 JobCompLoc=$BASE/log/jobcomp.txt
 SchedulerType=sched/backfill
+# A job whose start time has passed (a requeued one after cred_expire) is only looked at by the
+# periodic passes, every 60 s (main) and 30 s (backfill) by default: a test cluster does them every
+# second (batch_sched_delay: how long batch jobs may wait to be scheduled, 3 s by default).
+SchedulerParameters=sched_interval=1,bf_interval=1,batch_sched_delay=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 # A job in the urgent partition preempts jobs of the debug one, which go back to the queue.
