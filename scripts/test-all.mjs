@@ -1,11 +1,21 @@
 // `npm test`: the whole suite — build, typecheck, lint, unit tests (pure, plain node, seconds),
-// integration tests (real processes, Python, a real Slurm cluster, the worker process), tests inside a
-// real VS Code extension host, UI tests in a real browser, and every README development command run
-// once in a fresh copy of the repository. Installs what it needs (npm packages; Debian packages through
-// scripts/setup-system.sh; code-server and chromium through test/host/setup.sh). Every step runs even if
-// an earlier one failed, then a summary with each step's time.
-// `node scripts/test-all.mjs unit integration` runs only the named steps.
-import { spawnSync } from 'node:child_process';
+// integration tests (real processes, Python, the worker process), the Slurm tests (a real single-node
+// cluster), tests inside a real VS Code extension host, UI tests in a real browser, and every README
+// development command run once in a fresh copy of the repository. Installs what it needs (npm packages;
+// Debian packages through scripts/setup-system.sh; code-server and chromium through test/host/setup.sh).
+// Every step runs even if an earlier one failed, then a summary with each step's time.
+//
+// build, system and package run first, one after the other. The rest run side by side, up to
+// HPSTUDIO_TEST_JOBS (default 3) at once, longest first: on a busy 2-core machine one step at a time
+// leaves the suite a third of the CPU, and the Slurm step mostly waits on the scheduler (it takes no
+// slot). Steps that run side by side write to test-results/logs/<step>.log, printed when the step ends.
+// Nothing they share is written by two of them: host and UI run the extension from different builds
+// (dist/ for host, the .vsix packed here for UI); the clone step works in its own copy.
+//
+// `node scripts/test-all.mjs unit integration` runs only the named steps; HPSTUDIO_TEST_JOBS=1 runs
+// them one after the other with their output as it comes.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDeps, root } from './ensure-deps.mjs';
 
@@ -13,17 +23,29 @@ ensureDeps();
 
 const bin = name => join(root, 'node_modules', '.bin', name);
 const mocha = (...args) => [bin('mocha'), ...args];
+const vsix = join(root, 'test-results', 'hpstudio-ui.vsix');
+// The integration tests that start a Slurm cluster: their own step, as they mostly wait on the scheduler.
+const SLURM_TESTS = ['test/integration/slurm/**/*.test.ts', 'test/integration/runner/slurm.test.ts'];
+
+/**
+ * `first`: runs before the side-by-side ones, alone. `seconds`: a typical time on a busy 2-core machine,
+ * to start the longest first. `slot: false`: mostly waits, does not count towards HPSTUDIO_TEST_JOBS.
+ */
 const steps = [
-  { name: 'build', cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
-  { name: 'typecheck', cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
-  { name: 'lint', cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
-  // Debian packages of the integration tests: Python with Optuna/scikit-learn/SciPy, Slurm and munge.
-  { name: 'system', cmd: ['bash', join(root, 'scripts/setup-system.sh')] },
-  { name: 'unit', cmd: mocha('test/unit/**/*.test.ts') },
-  { name: 'integration', cmd: mocha('test/integration/**/*.test.ts') },
-  { name: 'host', cmd: [process.execPath, join(root, 'test/host/run.js')] },
-  { name: 'ui', cmd: [process.execPath, join(root, 'test/ui/run.js')] },
-  { name: 'clone', cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
+  { name: 'build', first: true, cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
+  // Debian packages of the integration tests (Python with Optuna/scikit-learn/SciPy, Slurm, munge), and
+  // code-server with chromium for the host and UI tests: installed once, before steps run side by side.
+  { name: 'system', first: true, cmd: ['bash', '-c', 'bash scripts/setup-system.sh && bash test/host/setup.sh --chromium'] },
+  // The .vsix the UI tests install (a production build into dist/, before the host step builds its own).
+  { name: 'package', first: true, cmd: [process.execPath, join(root, 'scripts/package.mjs'), vsix, '--quiet'] },
+  { name: 'slurm', seconds: 200, slot: false, cmd: mocha(...SLURM_TESTS) },
+  { name: 'ui', seconds: 300, cmd: [process.execPath, join(root, 'test/ui/run.js')], env: { HPSTUDIO_VSIX: vsix }, needs: 'package' },
+  { name: 'clone', seconds: 220, cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
+  { name: 'integration', seconds: 200, cmd: mocha('test/integration/**/*.test.ts', ...SLURM_TESTS.flatMap(t => ['--ignore', t])) },
+  { name: 'host', seconds: 90, cmd: [process.execPath, join(root, 'test/host/run.js')] },
+  { name: 'unit', seconds: 60, cmd: mocha('test/unit/**/*.test.ts') },
+  { name: 'typecheck', seconds: 28, cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
+  { name: 'lint', seconds: 23, cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
 ];
 const known = steps.map(s => s.name);
 const only = process.argv.slice(2);
@@ -32,16 +54,86 @@ if (unknown.length) {
   console.error(`unknown step ${unknown.join(', ')} (steps: ${known.join(', ')})`);
   process.exit(2);
 }
-const results = [];
-for (const step of steps.filter(s => !only.length || only.includes(s.name))) {
-  console.log(`\n▶ ${step.name}: ${step.cmd.map(c => c.replace(root + '/', '')).join(' ')}`);
-  const started = Date.now();
-  const r = spawnSync(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: 'inherit' });
-  results.push({ name: step.name, ok: r.status === 0, seconds: (Date.now() - started) / 1000 });
+const chosen = steps.filter(s => !only.length || only.includes(s.name));
+const jobs = Math.max(1, Number(process.env.HPSTUDIO_TEST_JOBS ?? 3) || 3);
+const logs = join(root, 'test-results', 'logs');
+const results = new Map();
+const started = Date.now();
+const clock = () => `+${((Date.now() - started) / 1000).toFixed(0)} s`;
+const shown = cmd => cmd.map(c => c.replace(root + '/', '')).join(' ');
+
+/** Runs one step; with `log`, its output goes to that file and is printed when it ends. */
+function run(step, log) {
+  const env = { ...process.env, ...step.env };
+  // The UI tests pack the .vsix themselves unless the package step made it.
+  if (step.needs && results.get(step.needs)?.ok !== true) delete env.HPSTUDIO_VSIX;
+  const fd = log ? openSync(log, 'w') : undefined;
+  const t0 = Date.now();
+  return new Promise(resolve => {
+    const child = spawn(step.cmd[0], step.cmd.slice(1), { cwd: root, env, stdio: fd === undefined ? 'inherit' : ['ignore', fd, fd] });
+    if (fd !== undefined) closeSync(fd);
+    const finish = ok => {
+      const result = { name: step.name, ok, seconds: (Date.now() - t0) / 1000 };
+      results.set(step.name, result);
+      if (log) {
+        console.log(`\n━━━ ${step.name}: ${shown(step.cmd)} (log: ${log.replace(root + '/', '')})`);
+        process.stdout.write(readFileSync(log, 'utf8'));
+        console.log(`━━━ ${ok ? '✔' : '✘'} ${step.name} ended in ${result.seconds.toFixed(1)} s (${clock()})`);
+      }
+      resolve(result);
+    };
+    child.on('error', err => {
+      console.error(`${step.name}: ${err.message}`);
+      finish(false);
+    });
+    child.on('exit', code => finish(code === 0));
+  });
 }
+
+for (const step of chosen.filter(s => s.first)) {
+  console.log(`\n▶ ${step.name}: ${shown(step.cmd)}`);
+  await run(step);
+}
+
+const rest = chosen.filter(s => !s.first).sort((a, b) => b.seconds - a.seconds);
+if (jobs === 1) {
+  for (const step of rest) {
+    console.log(`\n▶ ${step.name}: ${shown(step.cmd)}`);
+    await run(step);
+  }
+} else {
+  mkdirSync(logs, { recursive: true });
+  let busy = 0;
+  await new Promise(resolveAll => {
+    const pending = [...rest];
+    let running = 0;
+    const next = () => {
+      for (let i = 0; i < pending.length; ) {
+        const step = pending[i];
+        if (step.slot !== false && busy >= jobs) {
+          i++;
+          continue;
+        }
+        pending.splice(i, 1);
+        if (step.slot !== false) busy++;
+        running++;
+        console.log(`▶ ${step.name} started (${clock()}): test-results/logs/${step.name}.log`);
+        void run(step, join(logs, `${step.name}.log`)).then(() => {
+          if (step.slot !== false) busy--;
+          running--;
+          next();
+        });
+      }
+      if (!pending.length && !running) resolveAll();
+    };
+    next();
+  });
+}
+
 console.log('\nSummary');
-for (const r of results) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name.padEnd(12)} ${r.seconds.toFixed(1)} s`);
-const total = results.reduce((sum, r) => sum + r.seconds, 0);
-const failed = results.filter(r => !r.ok).length;
-console.log(`steps: ${results.length - failed} passed, ${failed} failed, ${(total / 60).toFixed(1)} min in all`);
+const ordered = chosen.map(s => results.get(s.name)).filter(Boolean);
+for (const r of ordered) console.log(`  ${r.ok ? '✔' : '✘'} ${r.name.padEnd(12)} ${r.seconds.toFixed(1)} s`);
+const wall = (Date.now() - started) / 1000;
+const failed = ordered.filter(r => !r.ok).length;
+console.log(`steps: ${ordered.length - failed} passed, ${failed} failed, ${(wall / 60).toFixed(1)} min in all (${jobs > 1 ? `up to ${jobs} steps at once besides slurm` : 'one step at a time'})`);
 process.exit(failed ? 1 : 0);

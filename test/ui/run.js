@@ -12,9 +12,14 @@ const { ROOT, CS_BIN, ensureInstalled } = require('../host/codeServer');
 const args = process.argv.slice(2);
 const dryRun = args.includes('--dry-run');
 ensureInstalled({ chromium: true });
-const vsix = path.join(ROOT, 'test-results', 'hpstudio-ui.vsix');
-const pack = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.mjs'), vsix, '--quiet'], { stdio: 'inherit' });
-if (pack.status !== 0) process.exit(pack.status ?? 1);
+// `npm test` packs the .vsix once before steps run side by side (HPSTUDIO_VSIX): packing builds into
+// dist/, which the host tests run from at the same time.
+const packed = process.env.HPSTUDIO_VSIX && fs.existsSync(process.env.HPSTUDIO_VSIX) ? process.env.HPSTUDIO_VSIX : undefined;
+const vsix = packed || path.join(ROOT, 'test-results', 'hpstudio-ui.vsix');
+if (!packed) {
+  const pack = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.mjs'), vsix, '--quiet'], { stdio: 'inherit' });
+  if (pack.status !== 0) process.exit(pack.status ?? 1);
+} else console.log(`using ${vsix} (packed by npm test)`);
 if (dryRun && !fs.existsSync(CS_BIN)) {
   console.error(`test:ui: code-server is missing at ${CS_BIN}`);
   process.exit(1);
