@@ -5,15 +5,15 @@
 // Debian packages through scripts/setup-system.sh; code-server and chromium through test/host/setup.sh).
 // Every step runs even if an earlier one failed, then a summary with each step's time.
 //
-// build, system and package run first, one after the other. The rest run side by side, up to
-// HPSTUDIO_TEST_JOBS (default 3) at once, longest first: on a busy 2-core machine one step at a time
-// leaves the suite a third of the CPU, and the Slurm step mostly waits on the scheduler (it takes no
-// slot). Steps that run side by side write to test-results/logs/<step>.log, printed when the step ends.
-// Nothing they share is written by two of them: host and UI run the extension from different builds
-// (dist/ for host, the .vsix packed here for UI); the clone step works in its own copy.
+// Steps run side by side, up to HPSTUDIO_TEST_JOBS (default 3) at once, the longest chain first: on a
+// busy 2-core machine one step at a time leaves the suite a third of the CPU, and the Slurm step mostly
+// waits on the scheduler (it takes no slot). A step starts once the steps it needs have ended. Each
+// writes test-results/logs/<step>.log, printed when it ends. Nothing two of them share is written by
+// both: host and UI run the extension from different builds (dist/ for host, the .vsix packed once for
+// UI, after build, which rewrites dist/ too); the clone step works in its own copy.
 //
 // `node scripts/test-all.mjs unit integration` runs only the named steps; HPSTUDIO_TEST_JOBS=1 runs
-// them one after the other with their output as it comes.
+// them one after the other, in the order below, with their output as it comes.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,24 +28,25 @@ const vsix = join(root, 'test-results', 'hpstudio-ui.vsix');
 const SLURM_TESTS = ['test/integration/slurm/**/*.test.ts', 'test/integration/runner/slurm.test.ts'];
 
 /**
- * `first`: runs before the side-by-side ones, alone. `seconds`: a typical time on a busy 2-core machine,
- * to start the longest first. `slot: false`: mostly waits, does not count towards HPSTUDIO_TEST_JOBS.
+ * `seconds`: a typical time on a busy 2-core machine, to start the longest chain first. `slot: false`:
+ * mostly waits, does not count towards HPSTUDIO_TEST_JOBS. `after`: steps that must have ended first
+ * (when they are run at all). `requires`: steps run with this one even when only it is named.
  */
 const steps = [
-  { name: 'build', first: true, cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
+  { name: 'build', seconds: 10, cmd: [process.execPath, join(root, 'scripts/build.mjs')] },
   // Debian packages of the integration tests (Python with Optuna/scikit-learn/SciPy, Slurm, munge), and
-  // code-server with chromium for the host and UI tests: installed once, before steps run side by side.
-  { name: 'system', first: true, cmd: ['bash', '-c', 'bash scripts/setup-system.sh && bash test/host/setup.sh --chromium'] },
-  // The .vsix the UI tests install (a production build into dist/, before the host step builds its own).
-  { name: 'package', first: true, cmd: [process.execPath, join(root, 'scripts/package.mjs'), vsix, '--quiet'] },
-  { name: 'slurm', seconds: 200, slot: false, cmd: mocha(...SLURM_TESTS) },
-  { name: 'ui', seconds: 300, cmd: [process.execPath, join(root, 'test/ui/run.js')], env: { HPSTUDIO_VSIX: vsix }, needs: 'package' },
-  { name: 'clone', seconds: 220, cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
-  { name: 'integration', seconds: 200, cmd: mocha('test/integration/**/*.test.ts', ...SLURM_TESTS.flatMap(t => ['--ignore', t])) },
-  { name: 'host', seconds: 90, cmd: [process.execPath, join(root, 'test/host/run.js')] },
-  { name: 'unit', seconds: 60, cmd: mocha('test/unit/**/*.test.ts') },
+  // code-server with chromium for the host and UI tests: installed once, before the steps that use them.
+  { name: 'system', seconds: 5, slot: false, cmd: ['bash', '-c', 'bash scripts/setup-system.sh && bash test/host/setup.sh --chromium'] },
   { name: 'typecheck', seconds: 28, cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
   { name: 'lint', seconds: 23, cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
+  { name: 'unit', seconds: 60, cmd: mocha('test/unit/**/*.test.ts') },
+  // The .vsix the UI tests install: a production build into dist/, so after build and before host.
+  { name: 'package', seconds: 20, after: ['build'], cmd: [process.execPath, join(root, 'scripts/package.mjs'), vsix, '--quiet'] },
+  { name: 'integration', seconds: 200, after: ['system'], cmd: mocha('test/integration/**/*.test.ts', ...SLURM_TESTS.flatMap(t => ['--ignore', t])) },
+  { name: 'slurm', seconds: 200, slot: false, after: ['system'], cmd: mocha(...SLURM_TESTS) },
+  { name: 'host', seconds: 90, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/host/run.js')] },
+  { name: 'ui', seconds: 300, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/ui/run.js')], env: { HPSTUDIO_VSIX: vsix }, requires: ['package'] },
+  { name: 'clone', seconds: 220, after: ['system'], cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
 ];
 const known = steps.map(s => s.name);
 const only = process.argv.slice(2);
@@ -54,7 +55,8 @@ if (unknown.length) {
   console.error(`unknown step ${unknown.join(', ')} (steps: ${known.join(', ')})`);
   process.exit(2);
 }
-const chosen = steps.filter(s => !only.length || only.includes(s.name));
+const wanted = new Set(only.flatMap(n => [n, ...(steps.find(s => s.name === n).requires ?? [])]));
+const chosen = steps.filter(s => !only.length || wanted.has(s.name));
 const jobs = Math.max(1, Number(process.env.HPSTUDIO_TEST_JOBS ?? 3) || 3);
 const logs = join(root, 'test-results', 'logs');
 const results = new Map();
@@ -66,13 +68,14 @@ const shown = cmd => cmd.map(c => c.replace(root + '/', '')).join(' ');
 function run(step, log) {
   const env = { ...process.env, ...step.env };
   // The UI tests pack the .vsix themselves unless the package step made it.
-  if (step.needs && results.get(step.needs)?.ok !== true) delete env.HPSTUDIO_VSIX;
+  if (results.get('package')?.ok !== true) delete env.HPSTUDIO_VSIX;
   const fd = log ? openSync(log, 'w') : undefined;
   const t0 = Date.now();
   return new Promise(resolve => {
     const child = spawn(step.cmd[0], step.cmd.slice(1), { cwd: root, env, stdio: fd === undefined ? 'inherit' : ['ignore', fd, fd] });
     if (fd !== undefined) closeSync(fd);
     const finish = ok => {
+      if (results.has(step.name)) return; // 'error' and 'exit' may both come
       const result = { name: step.name, ok, seconds: (Date.now() - t0) / 1000 };
       results.set(step.name, result);
       if (log) {
@@ -90,27 +93,27 @@ function run(step, log) {
   });
 }
 
-for (const step of chosen.filter(s => s.first)) {
-  console.log(`\n▶ ${step.name}: ${shown(step.cmd)}`);
-  await run(step);
-}
+const names = new Set(chosen.map(s => s.name));
+const needs = step => (step.after ?? []).filter(n => names.has(n));
+/** Own time plus the longest chain of steps waiting for it. */
+const chain = step => step.seconds + Math.max(0, ...chosen.filter(s => needs(s).includes(step.name)).map(chain));
 
-const rest = chosen.filter(s => !s.first).sort((a, b) => b.seconds - a.seconds);
 if (jobs === 1) {
-  for (const step of rest) {
+  for (const step of chosen) {
     console.log(`\n▶ ${step.name}: ${shown(step.cmd)}`);
     await run(step);
   }
 } else {
   mkdirSync(logs, { recursive: true });
+  const pending = [...chosen].sort((a, b) => chain(b) - chain(a));
   let busy = 0;
+  let running = 0;
   await new Promise(resolveAll => {
-    const pending = [...rest];
-    let running = 0;
     const next = () => {
       for (let i = 0; i < pending.length; ) {
         const step = pending[i];
-        if (step.slot !== false && busy >= jobs) {
+        const ready = needs(step).every(n => results.has(n));
+        if (!ready || (step.slot !== false && busy >= jobs)) {
           i++;
           continue;
         }
