@@ -6,7 +6,8 @@
 import { parseMessage } from '../core/protocol/validate';
 import { MAX_EVENTS_PER_BATCH, toWorker, type FromWorker, type RunningStudyStatus, type StartRequest, type StudyEventMessage } from '../core/protocol/worker';
 import { StudyExistsError, StudyJournal } from '../core/study/journal';
-import { openStudyRun } from '../core/study/runStudy';
+import { continueLrFind, lrFindRunOptions } from '../core/lrfind/phases';
+import { openStudyRun, type RunStudyOptions } from '../core/study/runStudy';
 import type { StudyRun } from '../core/study/studyRun';
 import type { StudyEvent } from '../core/study/types';
 import { storageProblem } from '../core/study/storageProblem';
@@ -150,21 +151,23 @@ export class WorkerHost {
       held: [],
     };
     this.studies.set(name, entry);
+    const runOptions: RunStudyOptions = {
+      ...prepared.runOptions,
+      executor,
+      resume: request.resume,
+      join: request.join,
+      signal: abort.signal,
+      killSignal: entry.kill.signal,
+      heartbeatMs: this.options.heartbeatMs,
+      onEvent: event => this.onEvent(entry, event),
+    };
     entry.done = (async () => {
       let studyRun: StudyRun;
       try {
         // Opening joins the study under the journal's lock (resume checks, a study another run owns,
         // a corrupt journal): a refusal is the answer to this request, not a start followed by an error.
-        studyRun = await openStudyRun({
-          ...prepared.runOptions,
-          executor,
-          resume: request.resume,
-          join: request.join,
-          signal: abort.signal,
-          killSignal: entry.kill.signal,
-          heartbeatMs: this.options.heartbeatMs,
-          onEvent: event => this.onEvent(entry, event),
-        });
+        // An lr-find opens at the pass its journal is at (src/core/lrfind/phases.ts).
+        studyRun = await openStudyRun({ ...runOptions, ...lrFindRunOptions(prepared.config, prepared.journalDir) });
       } catch (err) {
         this.studies.delete(name);
         return fail(storageProblem(err, prepared.journalDir) ?? (err instanceof Error ? err.message : String(err)));
@@ -182,7 +185,8 @@ export class WorkerHost {
       this.pending.push(...entry.held.splice(0));
       this.flush();
       try {
-        const summary = await studyRun.run();
+        // An lr-find whose first pass just finished runs its second in the same start.
+        const summary = await continueLrFind(prepared.config, prepared.journalDir, await studyRun.run(), extra => openStudyRun({ ...runOptions, ...extra }));
         this.ended(entry, { type: 'ended', study: name, status: summary.status });
       } catch (err) {
         this.ended(entry, { type: 'ended', study: name, status: 'error', error: storageProblem(err, prepared.journalDir) ?? (err instanceof Error ? err.message : String(err)) });

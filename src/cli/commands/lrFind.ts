@@ -9,7 +9,8 @@ import { readLrFind } from '../../core/lrfind/read';
 import { formatRate } from '../../core/lrfind/words';
 import { createExecutor } from '../../core/study/executor';
 import { JOURNAL_FILE, StudyExistsError, studyDirectory } from '../../core/study/journal';
-import { runStudy } from '../../core/study/runStudy';
+import { openStudyRun, type RunStudyOptions } from '../../core/study/runStudy';
+import { continueLrFind, lrFindRunOptions } from '../../core/lrfind/phases';
 import { StudyFileError } from '../../core/study/studyFile';
 import { readStudySnapshot } from '../../core/study/studyIndex';
 import { formatIssue, type StudyEvent, type StudySummary } from '../../core/study/types';
@@ -19,7 +20,8 @@ const usage = `Usage: hpstudio lr-find <study-or-config> [--param NAME] [--range
 
 Finds a learning rate: short trials at log-spaced rates across the range, each stopped as soon as its
 metric has said enough (it diverged, levelled off, or gave --steps reports), then the loss-vs-rate curve
-and a suggestion with its reason. No change to the program: it runs as the study runs it (any executor,
+and a first suggestion; a second pass runs four rates around it three times longer and suggests the one
+that ends lowest, with its reason. No change to the program: it runs as the study runs it (any executor,
 in parallel), as a study of its own kind written next to the input as <name>.lrfind.study.yaml, so running
 the command again resumes it (or just prints the result).
 
@@ -38,7 +40,9 @@ Options:
   --program FILE   program of a config's lr-find, relative to the config's folder
   --fresh          write the lr-find study file anew (a new study; the old one stays)
   --json           print {"param", "suggested", "points": [[lr, loss-or-null], …], "trials", "steps"}
-                   (steps: metric reports used), plus "study", "verdict", "message", "advice"
+                   (trials and steps count both passes; steps: metric reports used), plus "study",
+                   "verdict", "message", "advice" and "refined" (the second pass: rates, reports,
+                   points, chosen)
 
 Exit codes: 0 a suggestion, 1 no suggestion (the message says why and what to try) or failed,
 2 bad arguments or input, 130 interrupted (run it again to resume).
@@ -93,6 +97,13 @@ function printResult(io: CliIO, r: LrFindResult, prepared: PreparedLrFind, cwd: 
     const loss = p.loss !== null ? String(Number(p.loss.toPrecision(4))) : p.status;
     const mark = r.suggested !== null && p.smoothed !== null && p.lr === r.minimum?.lr ? '  ← lowest' : '';
     io.stdout.write(`  ${formatRate(p.lr).padStart(10)}  ${loss.padStart(12)}  ${String(p.reports).padStart(7)}${p.why ? `  ${p.why}` : ''}${mark}\n`);
+  }
+  if (r.refined && r.refined.points.length > 0) {
+    io.stdout.write(`  second pass, ${r.refined.reports} reports each:\n`);
+    for (const p of r.refined.points) {
+      const loss = p.loss !== null ? String(Number(p.loss.toPrecision(4))) : p.status;
+      io.stdout.write(`  ${formatRate(p.lr).padStart(10)}  ${loss.padStart(12)}  ${String(p.reports).padStart(7)}${p.why ? `  ${p.why}` : ''}${p.lr === r.refined.chosen ? '  ← lowest' : ''}\n`);
+    }
   }
   io.stdout.write(`${r.message}\n`);
   if (r.advice) io.stdout.write(`${r.advice}\n`);
@@ -149,7 +160,7 @@ export const lrFindCommand: CliCommand = {
     const param = config.space.params[0]?.name ?? 'lr';
     let summary: StudySummary;
     try {
-      summary = await runStudy({
+      const options: RunStudyOptions = {
         config,
         journalDir,
         executor,
@@ -157,7 +168,10 @@ export const lrFindCommand: CliCommand = {
         resume,
         signal: io.signal,
         onEvent: e => progressLine(io, param, config.metric, e, lrs),
-      });
+      };
+      // Two passes (src/core/lrfind/phases.ts): the one the journal is at, then the refinement when it is due.
+      const first = await openStudyRun({ ...options, ...lrFindRunOptions(config, journalDir) });
+      summary = await continueLrFind(config, journalDir, await first.run(), extra => openStudyRun({ ...options, ...extra }));
     } catch (err) {
       if (err instanceof StudyExistsError) {
         io.stderr.write(`hpstudio lr-find: ${err.message}\n`);
@@ -170,7 +184,9 @@ export const lrFindCommand: CliCommand = {
     const result = readLrFind(readStudySnapshot(journalDir, cwd), config);
     if (args.options.json === true) {
       const points = result.points.filter(p => p.status !== 'running').map(p => [p.lr, p.loss]);
-      io.stdout.write(`${JSON.stringify({ param: result.param, suggested: result.suggested, points, trials: result.trials, steps: result.reports, study: config.name, verdict: result.verdict, message: result.message, advice: result.advice ?? null })}\n`);
+      // The second pass' points apart from the curve's: their losses come from runs REFINE_LENGTH times longer.
+      const refined = result.refined ? { rates: result.refined.rates, reports: result.refined.reports, points: result.refined.points.filter(p => p.status !== 'running').map(p => [p.lr, p.loss]), chosen: result.refined.chosen ?? null } : null;
+      io.stdout.write(`${JSON.stringify({ param: result.param, suggested: result.suggested, points, trials: result.trials, steps: result.reports, study: config.name, verdict: result.verdict, message: result.message, advice: result.advice ?? null, refined })}\n`);
     } else {
       printResult(io, result, prepared, cwd);
     }

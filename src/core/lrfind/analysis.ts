@@ -17,6 +17,7 @@
  */
 import type { Direction, TrialState } from '../search/types';
 import { judgeStream, type StreamRules } from './stream';
+import type { Refinement } from './refine';
 import { describeResult } from './words';
 
 export interface LrTrial {
@@ -59,7 +60,7 @@ export interface LrPoint {
   readonly why?: string;
 }
 
-export type LrVerdict = 'ok' | 'running' | 'no-data' | 'too-few' | 'all-diverged' | 'all-failed' | 'ignored' | 'flat' | 'still-falling' | 'lowest-at-bottom';
+export type LrVerdict = 'ok' | 'running' | 'refine-diverged' | 'no-data' | 'too-few' | 'all-diverged' | 'all-failed' | 'ignored' | 'flat' | 'still-falling' | 'lowest-at-bottom';
 
 export interface LrFindResult {
   readonly param: string;
@@ -85,6 +86,8 @@ export interface LrFindResult {
   readonly trials: number;
   readonly reports: number;
   readonly range?: { readonly low: number; readonly high: number };
+  /** The second pass: longer runs around the first pass' suggestion (refine.ts), once it has begun. */
+  readonly refined?: Refinement;
 }
 
 /** The suggestion sits this factor (half a step of a 3-per-decade grid) below the valley's entrance. */
@@ -114,7 +117,7 @@ function commonStep(trials: readonly LrTrial[], rules: StreamRules): number {
 }
 
 /** Why a trial ended, read back from its reports with the pruner's own rules. */
-function statusOf(t: LrTrial, direction: Direction, rules: StreamRules): { status: PointStatus; why?: string } {
+export function statusOf(t: LrTrial, direction: Direction, rules: StreamRules): { status: PointStatus; why?: string } {
   if (t.nonFinite) return { status: 'diverged', why: `${t.nonFinite.value} at step ${t.nonFinite.step}` };
   if (t.state === 'fail') return { status: 'failed', why: (t.error ?? 'failed').split('\n')[0] };
   const values = t.values.map(([, v]) => v);
@@ -126,11 +129,11 @@ function statusOf(t: LrTrial, direction: Direction, rules: StreamRules): { statu
   return { status: t.state === 'running' ? 'running' : 'ok' };
 }
 
-/** The trial's loss at the common step: the median of its last half of reports up to there. */
-function scoreOf(t: LrTrial, step: number): number | null {
+/** The trial's loss at the common step: the median of its last `last` reports up to there (default: its last half). */
+export function scoreOf(t: LrTrial, step: number, last?: number): number | null {
   const vals = t.values.filter(([s]) => s <= step).map(([, v]) => v);
   if (vals.length === 0) return null;
-  return median(vals.slice(-Math.max(2, Math.round(vals.length / 2))));
+  return median(vals.slice(-(last ?? Math.max(2, Math.round(vals.length / 2)))));
 }
 
 /** 3-point running median across rates; the ends keep their own value. */

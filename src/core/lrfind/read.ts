@@ -12,6 +12,9 @@ import type { StudyConfig } from '../study/types';
 import { analyzeLrFind, type LrFindResult, type LrTrial } from './analysis';
 import { readDivergedMarker } from './guard';
 import { LrFindPruner } from './pruner';
+import { firstPassRates, judgeRefinement, refineRules, refinementRates, withRefinement } from './refine';
+import { sameRate } from './sampler';
+import { plannedTrials } from '../study/summary';
 import { lrParameter, LR_FIND } from './spec';
 import { streamRules, type StreamRules } from './stream';
 import { readLrHeader } from './studyText';
@@ -27,6 +30,8 @@ export interface LrFindFacts {
   readonly low?: number;
   readonly high?: number;
   readonly planned?: number;
+  /** The first pass' rates (its grid), when the study file is known. */
+  readonly grid?: readonly number[];
   /** The config Apply writes into and the study file Narrow edits (absolute), when the header names them. */
   readonly source?: string;
   readonly study?: string;
@@ -53,6 +58,7 @@ export function lrFindFacts(snapshot: StudySnapshot, config?: StudyConfig): LrFi
       low,
       high,
       planned: c.limits.trials,
+      grid: firstPassRates(c.space, plannedTrials(c)),
       source: header.source ? path.resolve(dir, header.source) : undefined,
       study: header.study ? path.resolve(dir, header.study) : undefined,
     };
@@ -92,18 +98,29 @@ export function lrTrials(snapshot: StudySnapshot, param: string): LrTrial[] {
   return out;
 }
 
-/** The lr-find's result from its snapshot. */
+/**
+ * The lr-find's result from its snapshot: the first pass' curve and suggestion, then its second pass
+ * (refine.ts) once the first has a suggestion. The passes are told apart by rate: the first pass' are its
+ * grid. Without its study file (no grid known) every trial is read as the first pass.
+ */
 export function readLrFind(snapshot: StudySnapshot, config?: StudyConfig): LrFindResult & { readonly facts: LrFindFacts } {
   const facts = lrFindFacts(snapshot, config);
-  const result = analyzeLrFind({
+  const all = lrTrials(snapshot, facts.param);
+  const grid = facts.grid;
+  const onGrid = (t: LrTrial) => !grid || grid.some(g => sameRate(g, t.lr));
+  const input = {
     param: facts.param,
     metric: snapshot.metric,
     direction: snapshot.direction,
     rules: facts.rules,
-    trials: lrTrials(snapshot, facts.param),
+    trials: all.filter(onGrid),
     low: facts.low,
     high: facts.high,
     planned: facts.planned,
-  });
-  return { ...result, facts };
+  };
+  const first = analyzeLrFind(input);
+  if (first.verdict !== 'ok' || first.suggested === null || !grid || facts.low === undefined || facts.high === undefined) return { ...first, facts };
+  const rates = refinementRates(first.suggested, grid, facts.low, facts.high);
+  const refinement = judgeRefinement(all.filter(t => !onGrid(t)), rates, first.suggested, snapshot.direction, refineRules(facts.rules));
+  return { ...withRefinement(first, refinement, input), facts };
 }

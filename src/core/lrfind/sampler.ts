@@ -31,7 +31,7 @@ export function coarseToFine(n: number): number[] {
   return order;
 }
 
-function sameRate(a: ParamValue, b: number): boolean {
+export function sameRate(a: ParamValue, b: number): boolean {
   return typeof a === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 }
 

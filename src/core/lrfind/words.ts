@@ -4,6 +4,7 @@
  * wording for the CLI, the panel and the sidebar.
  */
 import type { LrFindInput, LrFindResult } from './analysis';
+import type { Refinement } from './refine';
 
 /** A rate as people write it: 0.0032, 0.25, 1.5, 3.2e-5. */
 export function formatRate(x: number): string {
@@ -28,6 +29,7 @@ export function describeResult(r: LrFindResult, input: LrFindInput): { message: 
   const okCount = r.points.filter(p => p.status === 'ok').length;
   switch (r.verdict) {
     case 'running':
+      if (r.refined) return { message: `Refining around ${formatRate(r.refined.around)}: ${r.refined.points.filter(p => p.status !== 'running').length} of ${r.refined.rates.length} longer runs done.` };
       return { message: `Running: ${r.points.filter(p => p.status !== 'running').length} of ${input.planned ?? r.points.length} rates done.` };
     case 'no-data':
       return { message: `No trial has reported ${r.metric} yet.` };
@@ -64,14 +66,42 @@ export function describeResult(r: LrFindResult, input: LrFindInput): { message: 
         message: `${capital(loss)} is lowest at the lowest rate tried (${formatRate(lo)}) and gets worse above it: the range is too narrow to decide.`,
         advice: `Lower the lower end, e.g. from ${formatRate(lo / 30)}.`,
       };
+    case 'refine-diverged':
+      return describeRefined(r);
     case 'ok': {
+      if (r.refined && r.refined.state !== 'pending') return describeRefined(r);
       const s = r.suggested as number;
       const why = s > (r.points.find(p => p.status === 'ok')?.lr ?? 0)
         ? 'half a step below where the floor begins, since short runs favour rates a little too high for a full run'
         : 'the lowest rate tried, where the floor already begins';
-      return { message: `${capital(landmarks(r, loss, falls).trim())} Suggested ${r.param} = ${formatRate(s)}: ${why}.` };
+      const next = r.refined ? ` Next, a second pass checks it with longer runs at ${r.refined.rates.map(formatRate).join(', ')}.` : '';
+      return { message: `${capital(landmarks(r, loss, falls).trim())} Suggested ${r.param} = ${formatRate(s)}: ${why}.${next}` };
     }
   }
+}
+
+/**
+ * The result after the second pass: the first pass' landmarks and suggestion, then what the longer runs
+ * found ("refined: of 0.2, 0.35, 0.6, 1 run for 30 reports, 0.35 ended lowest").
+ */
+function describeRefined(r: LrFindResult): { message: string; advice?: string } {
+  const f = r.refined as Refinement;
+  const loss = r.direction === 'minimize' ? 'the loss' : r.metric;
+  const first = `${capital(landmarks(r, loss, r.direction === 'minimize' ? 'falls' : 'improves').trim())} The first pass pointed at ${formatRate(f.around)} (half a step below where the floor begins)`;
+  const rates = f.rates.map(formatRate).join(', ');
+  if (f.state === 'all-diverged') {
+    const lowest = Math.min(...f.rates);
+    return {
+      message: `${first}, but every longer run diverged or failed (${rates}, ${f.reports} reports each): the short runs did not see the trouble.`,
+      advice: `Lower the range's upper end to ${formatRate(lowest)} and run again, or check the program's stability at ${formatRate(lowest)}.`,
+    };
+  }
+  const chosen = f.points.find(p => p.lr === f.chosen);
+  const value = chosen?.loss !== null && chosen?.loss !== undefined ? ` (${formatLoss(chosen.loss)})` : '';
+  const moved = f.chosen === f.around ? 'confirming it' : f.chosen !== undefined && f.chosen > f.around ? 'above it' : 'below it';
+  return {
+    message: `${first}; refined: of ${rates} run for ${f.reports} reports, ${formatRate(f.chosen as number)} ended lowest${value}, ${moved}. Suggested ${r.param} = ${formatRate(r.suggested as number)}.`,
+  };
 }
 
 /** "the loss falls fastest around 0.003 (0.001 – 0.01); it is lowest at 0.02, rises above 0.05; it diverges above 0.2." */

@@ -1,0 +1,114 @@
+/**
+ * The lr-find's second pass. The first pass' short runs see only the start of training, and how a rate
+ * ranks there is not how it ranks at the end: on a problem with uneven curvature a high rate bounces at
+ * first and wins later; on a noisy one a high rate wins early and loses to its noise floor later. So
+ * after the first pass a few rates around its suggestion (REFINE_FACTORS × it) run REFINE_LENGTH times
+ * longer, and the one whose loss ends lowest is the suggestion. test/bench/lrfind.bench.ts measures the
+ * factors and the length against complete runs over a fine grid.
+ *
+ * Refinement trials live in the same journal as the first pass; they are told apart by their rate: the
+ * first pass' rates are its log-spaced grid (LrFindSampler.rates), refinement rates are kept off it.
+ */
+import type { Direction, ParamValue, Sampler, StudyView } from '../search/types';
+import { roundRate, scoreOf, statusOf, type LrFindInput, type LrFindResult, type LrPoint, type LrTrial } from './analysis';
+import { LrFindSampler, sameRate } from './sampler';
+import { lrParameter, LR_FIND } from './spec';
+import type { StreamRules } from './stream';
+import { describeResult } from './words';
+
+/** Rates of the second pass, as multiples of the first pass' suggestion. */
+export const REFINE_FACTORS = [1 / Math.sqrt(3), 1, Math.sqrt(3), 3] as const;
+/** The second pass' runs give this many times the first pass' reports. */
+export const REFINE_LENGTH = 3;
+
+/** The second pass stops a run only when it diverges or reaches its (longer) report budget. */
+export function refineRules(rules: StreamRules): StreamRules {
+  const maxReports = REFINE_LENGTH * rules.maxReports;
+  return { ...rules, maxReports, minReports: maxReports + 1 };
+}
+
+/** The first pass' rates of a study with this space and planned number of trials. */
+export function firstPassRates(space: StudyView['space'], planned: number): number[] {
+  return LrFindSampler.rates({ space, budget: planned });
+}
+
+/**
+ * The second pass' rates around a suggestion, inside [low, high] and off the first pass' grid (a rate
+ * that would fall on the grid moves up by 1%, so the two passes stay apart in one journal).
+ */
+export function refinementRates(suggested: number, grid: readonly number[], low: number, high: number): number[] {
+  const out: number[] = [];
+  for (const f of REFINE_FACTORS) {
+    let r = roundRate(suggested * f);
+    if (r < low || r > high) continue;
+    while (grid.some(g => sameRate(g, r)) || out.some(o => sameRate(o, r))) r = Number((r * 1.01).toPrecision(3));
+    out.push(r);
+  }
+  return out;
+}
+
+/** Hands out the second pass' rates that have no trial yet (the driver sets the budget to their number). */
+export class LrRefineSampler implements Sampler {
+  readonly name = LR_FIND;
+
+  constructor(private readonly rates: readonly number[]) {}
+
+  sample(study: StudyView): Record<string, ParamValue> {
+    const { name } = lrParameter(study.space);
+    const next = this.rates.find(rate => !study.trials.some(t => sameRate(t.params[name], rate)));
+    if (next === undefined) throw new Error('every rate of the refinement has been tried');
+    return { [name]: next };
+  }
+}
+
+export interface Refinement {
+  /** The second pass' rates (planned), and the suggestion they were placed around. */
+  readonly rates: readonly number[];
+  readonly around: number;
+  /** Reports each run gives (its budget) and the report its loss is compared at. */
+  readonly reports: number;
+  readonly points: readonly LrPoint[];
+  /** The rate whose loss ended lowest; undefined while running or when every run diverged or failed. */
+  readonly chosen?: number;
+  readonly state: 'pending' | 'running' | 'done' | 'all-diverged';
+}
+
+/** The second pass from its trials: each run's loss at the common report, and the lowest. */
+export function judgeRefinement(trials: readonly LrTrial[], rates: readonly number[], around: number, direction: Direction, rules: StreamRules): Refinement {
+  const live = trials.filter(t => t.state !== 'waiting' && !(t.state === 'fail' && t.requeued));
+  let step = -Infinity;
+  for (const t of live) {
+    const k = Math.min(t.values.length, rules.maxReports);
+    if (k > 0) step = Math.max(step, t.values[k - 1][0]);
+  }
+  const points: LrPoint[] = live
+    .map(t => {
+      const { status, why } = statusOf(t, direction, rules);
+      const loss = status === 'ok' || status === 'running' ? scoreOf(t, step, 3) : null;
+      return { lr: t.lr, trial: t.number, status, loss, smoothed: null, reports: t.values.length, why };
+    })
+    .sort((a, b) => a.lr - b.lr);
+  const base = { rates, around, reports: rules.maxReports, points };
+  if (live.length === 0) return { ...base, state: 'pending' };
+  const missing = rates.some(r => !points.some(p => sameRate(p.lr, r)));
+  if (missing || points.some(p => p.status === 'running')) return { ...base, state: 'running' };
+  const sign = direction === 'minimize' ? 1 : -1;
+  const ok = points.filter(p => p.status === 'ok' && p.loss !== null);
+  if (ok.length === 0) return { ...base, state: 'all-diverged' };
+  const best = ok.reduce((a, b) => (sign * (b.loss as number) < sign * (a.loss as number) ? b : a));
+  return { ...base, chosen: best.lr, state: 'done' };
+}
+
+/** The first pass' result with its second pass: the suggestion the longer runs chose, and the words for it. */
+export function withRefinement(first: LrFindResult, f: Refinement, input: LrFindInput): LrFindResult {
+  if (first.verdict !== 'ok') return first;
+  const trials = first.trials + f.points.length;
+  const reports = first.reports + f.points.reduce((n, p) => n + p.reports, 0);
+  const merged: LrFindResult =
+    f.state === 'pending' ? { ...first, refined: f }
+    : f.state === 'running' ? { ...first, verdict: 'running', suggested: null, refined: f, trials, reports }
+    : f.state === 'all-diverged' ? { ...first, verdict: 'refine-diverged', suggested: null, refined: f, trials, reports }
+    : { ...first, suggested: f.chosen as number, refined: f, trials, reports };
+  const { advice: _drop, ...rest } = merged;
+  return { ...rest, ...describeResult(merged, input) };
+}
