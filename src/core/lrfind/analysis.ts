@@ -144,7 +144,7 @@ export function smoothCurve(ys: readonly number[]): number[] {
 }
 
 /** Within-trial noise: robust spread of consecutive differences over the last half of each trial. */
-function noiseLevel(trials: readonly LrTrial[]): number {
+export function noiseLevel(trials: readonly LrTrial[]): number {
   const sigmas: number[] = [];
   for (const t of trials) {
     const v = t.values.slice(Math.floor(t.values.length / 2)).map(([, x]) => x);

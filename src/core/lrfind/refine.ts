@@ -10,7 +10,7 @@
  * first pass' rates are its log-spaced grid (LrFindSampler.rates), refinement rates are kept off it.
  */
 import type { Direction, ParamValue, Sampler, StudyView } from '../search/types';
-import { roundRate, scoreOf, statusOf, type LrFindInput, type LrFindResult, type LrPoint, type LrTrial } from './analysis';
+import { noiseLevel, roundRate, scoreOf, statusOf, type LrFindInput, type LrFindResult, type LrPoint, type LrTrial } from './analysis';
 import { LrFindSampler, sameRate } from './sampler';
 import { lrParameter, LR_FIND } from './spec';
 import type { StreamRules } from './stream';
@@ -20,6 +20,14 @@ import { describeResult } from './words';
 export const REFINE_FACTORS = [1 / Math.sqrt(3), 1, Math.sqrt(3), 3] as const;
 /** The second pass' runs give this many times the first pass' reports. */
 export const REFINE_LENGTH = 3;
+
+/** How many times the runs' noise another rate must win by to replace the first suggestion. */
+export const NOISE_MARGIN = 2;
+
+/** The rate of `rates` closest to `x` on a log scale. */
+function nearest(rates: readonly number[], x: number): number {
+  return rates.reduce((a, b) => (Math.abs(Math.log(b / x)) < Math.abs(Math.log(a / x)) ? b : a));
+}
 
 /** The second pass stops a run only when it diverges or reaches its (longer) report budget. */
 export function refineRules(rules: StreamRules): StreamRules {
@@ -68,8 +76,12 @@ export interface Refinement {
   /** Reports each run gives (its budget) and the report its loss is compared at. */
   readonly reports: number;
   readonly points: readonly LrPoint[];
-  /** The rate whose loss ended lowest; undefined while running or when every run diverged or failed. */
+  /** The suggestion: the rate whose loss ended lowest, unless that beat the first suggestion's run by no more than the noise. */
   readonly chosen?: number;
+  /** The rate whose loss ended lowest (differs from `chosen` when it won by noise alone). */
+  readonly lowest?: number;
+  /** Within-run noise of the runs' losses (robust spread of consecutive reports). */
+  readonly noise?: number;
   readonly state: 'pending' | 'running' | 'done' | 'all-diverged';
 }
 
@@ -96,7 +108,12 @@ export function judgeRefinement(trials: readonly LrTrial[], rates: readonly numb
   const ok = points.filter(p => p.status === 'ok' && p.loss !== null);
   if (ok.length === 0) return { ...base, state: 'all-diverged' };
   const best = ok.reduce((a, b) => (sign * (b.loss as number) < sign * (a.loss as number) ? b : a));
-  return { ...base, chosen: best.lr, state: 'done' };
+  // Another rate replaces the first suggestion only when its run ended lower by more than NOISE_MARGIN × the
+  // runs' own noise: on a noisy problem the ranking of close rates at the end of a run is a coin toss.
+  const noise = noiseLevel(live.filter(t => ok.some(p => p.trial === t.number)));
+  const anchor = ok.find(p => sameRate(p.lr, nearest(rates, around)));
+  const keep = anchor && anchor !== best && sign * ((anchor.loss as number) - (best.loss as number)) <= NOISE_MARGIN * noise;
+  return { ...base, chosen: keep ? anchor.lr : best.lr, lowest: best.lr, noise, state: 'done' };
 }
 
 /** The first pass' result with its second pass: the suggestion the longer runs chose, and the words for it. */

@@ -98,10 +98,14 @@ function describeRefined(r: LrFindResult): { message: string; advice?: string } 
   }
   const chosen = f.points.find(p => p.lr === f.chosen);
   const value = chosen?.loss !== null && chosen?.loss !== undefined ? ` (${formatLoss(chosen.loss)})` : '';
-  const moved = f.chosen === f.around ? 'confirming it' : f.chosen !== undefined && f.chosen > f.around ? 'above it' : 'below it';
-  return {
-    message: `${first}; refined: of ${rates} run for ${f.reports} reports, ${formatRate(f.chosen as number)} ended lowest${value}, ${moved}. Suggested ${r.param} = ${formatRate(r.suggested as number)}.`,
-  };
+  const lowest = f.points.find(p => p.lr === f.lowest);
+  const lowestValue = lowest?.loss !== null && lowest?.loss !== undefined ? ` (${formatLoss(lowest.loss)})` : '';
+  const noise = f.noise !== undefined ? formatLoss(f.noise) : '?';
+  const found =
+    f.lowest === f.chosen
+      ? `${formatRate(f.chosen as number)} ended lowest${value}${Math.abs(Math.log((f.chosen as number) / f.around)) < 0.05 ? ', confirming it' : ''}`
+      : `${formatRate(f.lowest as number)} ended lowest${lowestValue} but within twice the runs' noise (${noise}) of ${formatRate(f.chosen as number)}${value}, which stays`;
+  return { message: `${first}; refined: of ${rates} run for ${f.reports} reports, ${found}. Suggested ${r.param} = ${formatRate(r.suggested as number)}.` };
 }
 
 /** "the loss falls fastest around 0.003 (0.001 – 0.01); it is lowest at 0.02, rises above 0.05; it diverges above 0.2." */
