@@ -9,8 +9,8 @@ import { readLrFind } from '../../core/lrfind/read';
 import { formatRate } from '../../core/lrfind/words';
 import { createExecutor } from '../../core/study/executor';
 import { JOURNAL_FILE, StudyExistsError, studyDirectory } from '../../core/study/journal';
-import { openStudyRun, type RunStudyOptions } from '../../core/study/runStudy';
-import { continueLrFind, lrFindRunOptions } from '../../core/lrfind/phases';
+import type { RunStudyOptions } from '../../core/study/runStudy';
+import { runLrFind } from '../../core/lrfind/phases';
 import { StudyFileError } from '../../core/study/studyFile';
 import { readStudySnapshot } from '../../core/study/studyIndex';
 import { formatIssue, type StudyEvent, type StudySummary } from '../../core/study/types';
@@ -20,7 +20,7 @@ const usage = `Usage: hpstudio lr-find <study-or-config> [--param NAME] [--range
 
 Finds a learning rate: short trials at log-spaced rates across the range, each stopped as soon as its
 metric has said enough (it diverged, levelled off, or gave --steps reports), then the loss-vs-rate curve
-and a first suggestion; a second pass runs four rates around it three times longer and suggests the one
+and a first suggestion; a second pass runs it and two rates above it 2.5 times longer and suggests the one
 that ends lowest, with its reason. No change to the program: it runs as the study runs it (any executor,
 in parallel), as a study of its own kind written next to the input as <name>.lrfind.study.yaml, so running
 the command again resumes it (or just prints the result).
@@ -170,8 +170,7 @@ export const lrFindCommand: CliCommand = {
         onEvent: e => progressLine(io, param, config.metric, e, lrs),
       };
       // Two passes (src/core/lrfind/phases.ts): the one the journal is at, then the refinement when it is due.
-      const first = await openStudyRun({ ...options, ...lrFindRunOptions(config, journalDir) });
-      summary = await continueLrFind(config, journalDir, await first.run(), extra => openStudyRun({ ...options, ...extra }));
+      summary = await runLrFind(options);
     } catch (err) {
       if (err instanceof StudyExistsError) {
         io.stderr.write(`hpstudio lr-find: ${err.message}\n`);

@@ -8,7 +8,7 @@
  */
 import type { Pruner, Sampler } from '../search/types';
 import { StudyJournal, studyWorkspace } from '../study/journal';
-import type { RunStudyOptions } from '../study/runStudy';
+import { openStudyRun, type RunStudyOptions } from '../study/runStudy';
 import { readStudySnapshot } from '../study/studyIndex';
 import type { StudyRun } from '../study/studyRun';
 import { countsAgainstBudget, plannedTrials } from '../study/summary';
@@ -66,4 +66,10 @@ export async function continueLrFind(config: StudyConfig, journalDir: string, su
   const extra = lrFindRunOptions(config, journalDir);
   if (!extra.sampler) return summary;
   return (await open(extra)).run();
+}
+
+/** Runs an lr-find from where its journal is to its end (or until stopped): the pass due, then the next. */
+export async function runLrFind(options: RunStudyOptions): Promise<StudySummary> {
+  const first = await openStudyRun({ ...options, ...lrFindRunOptions(options.config, options.journalDir) });
+  return continueLrFind(options.config, options.journalDir, await first.run(), extra => openStudyRun({ ...options, ...extra }));
 }

@@ -2,8 +2,9 @@
  * The lr-find's second pass. The first pass' short runs see only the start of training, and how a rate
  * ranks there is not how it ranks at the end: on a problem with uneven curvature a high rate bounces at
  * first and wins later; on a noisy one a high rate wins early and loses to its noise floor later. So
- * after the first pass a few rates around its suggestion (REFINE_FACTORS × it) run REFINE_LENGTH times
- * longer, and the one whose loss ends lowest is the suggestion. test/bench/lrfind.bench.ts measures the
+ * after the first pass its suggestion and two rates above it (REFINE_FACTORS × it) run REFINE_LENGTH times
+ * longer, and the one whose loss ends lowest is the suggestion (unless it won by no more than the runs'
+ * noise: then the first suggestion stays). test/bench/lrfind.bench.ts measures the
  * factors and the length against complete runs over a fine grid.
  *
  * Refinement trials live in the same journal as the first pass; they are told apart by their rate: the
@@ -16,10 +17,14 @@ import { lrParameter, LR_FIND } from './spec';
 import type { StreamRules } from './stream';
 import { describeResult } from './words';
 
-/** Rates of the second pass, as multiples of the first pass' suggestion. */
-export const REFINE_FACTORS = [1 / Math.sqrt(3), 1, Math.sqrt(3), 3] as const;
-/** The second pass' runs give this many times the first pass' reports. */
-export const REFINE_LENGTH = 3;
+/**
+ * Rates of the second pass, as multiples of the first pass' suggestion. None below it: the suggestion
+ * already sits half a step below the floor, and on the bench a rate below it never won by more than the
+ * noise (test/bench/lrfind.bench.ts; 1/√3 cost a third more for nothing).
+ */
+export const REFINE_FACTORS = [1, Math.sqrt(3), 3] as const;
+/** The second pass' runs give this many times the first pass' reports (2.5 × 10 = 25 by default). */
+export const REFINE_LENGTH = 2.5;
 
 /** How many times the runs' noise another rate must win by to replace the first suggestion. */
 export const NOISE_MARGIN = 2;
@@ -31,7 +36,7 @@ function nearest(rates: readonly number[], x: number): number {
 
 /** The second pass stops a run only when it diverges or reaches its (longer) report budget. */
 export function refineRules(rules: StreamRules): StreamRules {
-  const maxReports = REFINE_LENGTH * rules.maxReports;
+  const maxReports = Math.round(REFINE_LENGTH * rules.maxReports);
   return { ...rules, maxReports, minReports: maxReports + 1 };
 }
 
