@@ -42,7 +42,7 @@ function button(label: string, icon: string, action: LrFindAction, primary = fal
 
 /** Where the markers of diverged runs sit: just above the highest loss drawn. */
 function edgeOf(view: LrFindView, log: boolean): number {
-  const losses = view.points.filter(p => p.loss !== null && Number.isFinite(p.loss)).map(p => p.loss as number);
+  const losses = [...view.points, ...(view.refined?.points ?? [])].filter(p => p.loss !== null && Number.isFinite(p.loss)).map(p => p.loss as number);
   if (losses.length === 0) return 1;
   const top = Math.max(...losses);
   return log ? top * 1.6 : top + 0.08 * (top - Math.min(...losses) || Math.abs(top) || 1);
@@ -86,7 +86,7 @@ function landmarks(view: LrFindView): Plugin<'scatter'> {
 }
 
 function rateAxis(view: LrFindView, title: string) {
-  const lrs = view.points.map(p => p.lr);
+  const lrs = [...view.points, ...(view.refined?.points ?? [])].map(p => p.lr);
   const lo = Math.min(...lrs, view.range?.low ?? Infinity);
   const hi = Math.max(...lrs, view.range?.high ?? -Infinity);
   return {
@@ -105,10 +105,13 @@ function drawCurve(view: LrFindView, canvas: HTMLCanvasElement): Chart {
   const log = losses.length > 1 && losses.every(v => v > 0) && Math.max(...losses) / Math.min(...losses) > 10;
   const edge = edgeOf(view, log);
   const edgePoints = view.points.filter(p => p.status === 'diverged' || p.status === 'failed');
+  const second = (view.refined?.points ?? []).filter(p => p.status !== 'running' || p.loss !== null);
   const datasets: ChartDataset<'scatter'>[] = [
     { label: 'smoothed', data: ok.filter(p => p.smoothed !== null).map(p => ({ x: p.lr, y: p.smoothed as number })), showLine: true, borderColor: theme.foreground, borderWidth: 2, pointRadius: 0, tension: 0.25 },
     { label: view.metric, data: ok.map(p => ({ x: p.lr, y: p.loss as number })), backgroundColor: p => (view.points[p.dataIndex]?.status === 'running' ? withAlpha(theme.good, 0.4) : theme.good), pointRadius: 4 },
     { label: 'diverged / failed', data: edgePoints.map(p => ({ x: p.lr, y: edge })), pointStyle: 'triangle', pointRadius: 7, backgroundColor: theme.bad, borderColor: theme.bad },
+    // The second pass' longer runs: their own marker, since their losses come from runs several times longer.
+    { label: 'second pass', data: second.map(p => ({ x: p.lr, y: p.loss ?? edge })), pointStyle: 'rectRot', pointRadius: 7, backgroundColor: p => (second[p.dataIndex]?.loss === null ? theme.bad : theme.accent), borderColor: theme.foreground, borderWidth: 1 },
   ];
   return new Chart(canvas, {
     type: 'scatter',
@@ -125,6 +128,10 @@ function drawCurve(view: LrFindView, canvas: HTMLCanvasElement): Chart {
         tooltip: {
           callbacks: {
             label: item => {
+              if (item.datasetIndex === 3) {
+                const p = second[item.dataIndex];
+                return `second pass, ${view.param}=${formatRate(p.lr)}: ${p.loss === null ? p.status : fmtLoss(p.loss)} after ${p.reports} reports${p.lr === view.refined?.chosen ? ' (suggested)' : ''}`;
+              }
               if (item.datasetIndex === 2) {
                 const p = edgePoints[item.dataIndex];
                 return `${view.param}=${formatRate(p.lr)}: ${p.status}${p.why ? ` (${p.why})` : ''}`;
@@ -202,6 +209,11 @@ function table(view: LrFindView): HTMLElement {
     if (view.suggested !== null && p.lr === view.minimum?.lr) tr.classList.add('lowest');
     body.appendChild(tr);
   }
+  for (const p of view.refined?.points ?? []) {
+    const run = p.why ?? (p.lr === view.refined?.chosen ? 'second pass, suggested' : 'second pass');
+    const tr = el('tr', { className: `status-${p.status} second-pass` }, el('td', { text: formatRate(p.lr) }), el('td', { text: p.loss === null ? p.status : fmtLoss(p.loss) }), el('td', { text: '' }), el('td', { text: String(p.reports) }), el('td', { text: run, title: run }));
+    body.appendChild(tr);
+  }
   t.appendChild(body);
   return t;
 }
@@ -234,13 +246,14 @@ function render(view: LrFindView): void {
     el('span', {}, el('span', { className: 'key region' }), el('span', { text: 'falls fastest' })),
     el('span', {}, el('span', { className: 'key diverged', text: '▲' }), el('span', { text: 'diverged / failed (at the edge)' })),
     el('span', {}, el('span', { className: 'key suggested' }), el('span', { text: 'suggested' })),
+    ...(view.refined && view.refined.points.length > 0 ? [el('span', {}, el('span', { className: 'key second-pass', text: '◆' }), el('span', { text: `second pass (${view.refined.reports} reports each)` }))] : []),
   );
   root.replaceChildren(head, verdict,
     el('div', { className: 'charts' },
       el('section', { className: 'chart main-chart' }, el('h2', { text: `${view.metric} against ${view.param}` }), legend, el('div', { className: 'plot' }, curveCanvas)),
       el('section', { className: 'chart runs-chart' }, el('h2', { text: 'The short runs' }), el('div', { className: 'plot' }, runsCanvas)),
     ),
-    el('details', { className: 'table' }, el('summary', { text: `Rates tried (${view.points.length})` }), table(view)),
+    el('details', { className: 'table' }, el('summary', { text: `Rates tried (${view.points.length + (view.refined?.points.length ?? 0)})` }), table(view)),
   );
   if (view.points.length > 0) curveChart = drawCurve(view, curveCanvas);
   if (view.curves.length > 0) runsChart = drawRuns(view, runsCanvas);

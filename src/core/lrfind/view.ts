@@ -2,9 +2,9 @@
  * What the learning-rate finder panel shows, built from the study snapshot and the analysis: pure data
  * for the webview (checked by src/core/protocol/lrfind.ts on arrival).
  */
-import type { LrCurveView, LrFindView } from '../protocol/lrfind';
+import type { LrCurveView, LrFindView, LrPointView } from '../protocol/lrfind';
 import type { StudySnapshot } from '../study/studyIndex';
-import type { LrFindResult } from './analysis';
+import type { LrFindResult, LrPoint } from './analysis';
 import type { LrFindFacts } from './read';
 
 /** Reports per short run sent to the panel (a run longer than this is thinned evenly). */
@@ -21,6 +21,10 @@ export interface ViewExtras {
   readonly narrowTarget: string | null;
   readonly note: string | null;
   readonly trusted: boolean;
+}
+
+function pointView(p: LrPoint): LrPointView {
+  return { lr: p.lr, trial: p.trial, status: p.status, loss: p.loss, smoothed: p.smoothed, reports: p.reports, ...(p.why ? { why: p.why } : {}) };
 }
 
 export function lrFindView(snapshot: StudySnapshot, result: LrFindResult & { facts: LrFindFacts }, extras: ViewExtras): LrFindView {
@@ -44,7 +48,7 @@ export function lrFindView(snapshot: StudySnapshot, result: LrFindResult & { fac
     message: result.message,
     advice: result.advice ?? null,
     suggested: result.suggested,
-    points: result.points.map(p => ({ lr: p.lr, trial: p.trial, status: p.status, loss: p.loss, smoothed: p.smoothed, reports: p.reports, ...(p.why ? { why: p.why } : {}) })),
+    points: result.points.map(pointView),
     curves,
     steepest: result.steepest ?? null,
     minimum: result.minimum ?? null,
@@ -52,6 +56,9 @@ export function lrFindView(snapshot: StudySnapshot, result: LrFindResult & { fac
     rise: result.rise ?? null,
     divergedAbove: result.divergedAbove ?? null,
     range: result.range ?? null,
+    refined: result.refined
+      ? { rates: [...result.refined.rates], reports: result.refined.reports, state: result.refined.state, chosen: result.refined.chosen ?? null, lowest: result.refined.lowest ?? null, points: result.refined.points.map(pointView) }
+      : null,
     ...extras,
   };
 }

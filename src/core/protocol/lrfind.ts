@@ -16,6 +16,16 @@ export interface LrPointView {
   readonly why?: string;
 }
 
+export interface LrRefinedView {
+  readonly rates: readonly number[];
+  /** Reports each longer run gives. */
+  readonly reports: number;
+  readonly state: 'pending' | 'running' | 'done' | 'all-diverged';
+  readonly chosen: number | null;
+  readonly lowest: number | null;
+  readonly points: readonly LrPointView[];
+}
+
 /** One short run's reports, for the small learning-curves chart. */
 export interface LrCurveView {
   readonly trial: number;
@@ -44,6 +54,8 @@ export interface LrFindView {
   readonly rise: number | null;
   readonly divergedAbove: number | null;
   readonly range: { readonly low: number; readonly high: number } | null;
+  /** The second pass: longer runs from the first suggestion up, drawn apart from the curve (absent in states saved before it). */
+  readonly refined?: LrRefinedView | null;
   /** The config Apply writes into, relative to the workspace; null when the lr-find does not know it. */
   readonly applyTarget: string | null;
   /** The study file whose range Narrow edits, relative to the workspace. */
@@ -65,6 +77,15 @@ export type LrFindToHost =
 export const LRFIND_LIMITS = { points: 1_000, curves: 1_000, reportsPerCurve: 20_000, text: 4_000 } as const;
 
 const range3 = obj({ lr: num, low: num, high: num });
+const point = obj({
+  lr: num,
+  trial: int,
+  status: oneOf('ok', 'diverged', 'failed', 'running'),
+  loss: nullable(numOrNaN),
+  smoothed: nullable(numOrNaN),
+  reports: int,
+  why: optional(str(LRFIND_LIMITS.text)),
+});
 const view = obj({
   study: str(500),
   param: str(500),
@@ -77,15 +98,7 @@ const view = obj({
   message: str(LRFIND_LIMITS.text),
   advice: nullable(str(LRFIND_LIMITS.text)),
   suggested: nullable(num),
-  points: arr(obj({
-    lr: num,
-    trial: int,
-    status: oneOf('ok', 'diverged', 'failed', 'running'),
-    loss: nullable(numOrNaN),
-    smoothed: nullable(numOrNaN),
-    reports: int,
-    why: optional(str(LRFIND_LIMITS.text)),
-  }), LRFIND_LIMITS.points),
+  points: arr(point, LRFIND_LIMITS.points),
   curves: arr(obj({ trial: int, lr: num, steps: arr(num, LRFIND_LIMITS.reportsPerCurve), values: arr(numOrNaN, LRFIND_LIMITS.reportsPerCurve) }), LRFIND_LIMITS.curves),
   steepest: nullable(range3),
   minimum: nullable(obj({ lr: num, loss: numOrNaN })),
@@ -93,6 +106,14 @@ const view = obj({
   rise: nullable(num),
   divergedAbove: nullable(num),
   range: nullable(obj({ low: num, high: num })),
+  refined: optional(nullable(obj({
+    rates: arr(num, LRFIND_LIMITS.points),
+    reports: int,
+    state: oneOf('pending', 'running', 'done', 'all-diverged'),
+    chosen: nullable(num),
+    lowest: nullable(num),
+    points: arr(point, LRFIND_LIMITS.points),
+  }))),
   applyTarget: nullable(str(4096)),
   narrowTarget: nullable(str(4096)),
   note: nullable(str(LRFIND_LIMITS.text)),
