@@ -122,5 +122,5 @@ export function readLrFind(snapshot: StudySnapshot, config?: StudyConfig): LrFin
   if (first.verdict !== 'ok' || first.suggested === null || !grid || facts.low === undefined || facts.high === undefined) return { ...first, facts };
   const rates = refinementRates(first.suggested, grid, facts.low, facts.high);
   const refinement = judgeRefinement(all.filter(t => !onGrid(t)), rates, first.suggested, snapshot.direction, refineRules(facts.rules));
-  return { ...withRefinement(first, refinement, input), facts };
+  return { ...withRefinement(first, refinement, input, snapshot.state === 'running'), facts };
 }

@@ -121,16 +121,22 @@ export function judgeRefinement(trials: readonly LrTrial[], rates: readonly numb
   return { ...base, chosen: keep ? anchor.lr : best.lr, lowest: best.lr, noise, state: 'done' };
 }
 
-/** The first pass' result with its second pass: the suggestion the longer runs chose, and the words for it. */
-export function withRefinement(first: LrFindResult, f: Refinement, input: LrFindInput): LrFindResult {
+/**
+ * The first pass' result with its second pass: the suggestion the longer runs chose, and the words for it.
+ */
+export function withRefinement(first: LrFindResult, refinement: Refinement, input: LrFindInput, studyRunning = false): LrFindResult {
   if (first.verdict !== 'ok') return first;
+  // The second pass is due once the first has a suggestion: none to apply until it has spoken (the study
+  // shows as finished for a moment between the passes; an lr-find from before this pass resumes into it).
+  const f: Refinement = refinement.state === 'pending' ? { ...refinement, state: 'running' } : refinement;
   const trials = first.trials + f.points.length;
   const reports = first.reports + f.points.reduce((n, p) => n + p.reports, 0);
   const merged: LrFindResult =
-    f.state === 'pending' ? { ...first, refined: f }
-    : f.state === 'running' ? { ...first, verdict: 'running', suggested: null, refined: f, trials, reports }
+    f.state === 'running' ? { ...first, verdict: 'running', suggested: null, refined: f, trials, reports }
     : f.state === 'all-diverged' ? { ...first, verdict: 'refine-diverged', suggested: null, refined: f, trials, reports }
     : { ...first, suggested: f.chosen as number, refined: f, trials, reports };
   const { advice: _drop, ...rest } = merged;
-  return { ...rest, ...describeResult(merged, input) };
+  const words = describeResult(merged, input);
+  if (f.state === 'running' && !studyRunning) return { ...rest, ...words, advice: 'Resume the lr-find to finish its second pass (running it again does).' };
+  return { ...rest, ...words };
 }

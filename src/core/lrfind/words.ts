@@ -69,13 +69,12 @@ export function describeResult(r: LrFindResult, input: LrFindInput): { message: 
     case 'refine-diverged':
       return describeRefined(r);
     case 'ok': {
-      if (r.refined && r.refined.state !== 'pending') return describeRefined(r);
+      if (r.refined) return describeRefined(r);
       const s = r.suggested as number;
       const why = s > (r.points.find(p => p.status === 'ok')?.lr ?? 0)
         ? 'half a step below where the floor begins, since short runs favour rates a little too high for a full run'
         : 'the lowest rate tried, where the floor already begins';
-      const next = r.refined ? ` Next, a second pass checks it with longer runs at ${r.refined.rates.map(formatRate).join(', ')}.` : '';
-      return { message: `${capital(landmarks(r, loss, falls).trim())} Suggested ${r.param} = ${formatRate(s)}: ${why}.${next}` };
+      return { message: `${capital(landmarks(r, loss, falls).trim())} Suggested ${r.param} = ${formatRate(s)}: ${why}.` };
     }
   }
 }

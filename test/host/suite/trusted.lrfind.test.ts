@@ -51,7 +51,12 @@ describe('Find Learning Rate (quickstart)', function () {
     assert.match(view.message, /falls fastest around .*diverges from .*Suggested lr = /);
     assert.equal(view.applyTarget, 'quickstart/config.json');
     assert.equal(view.narrowTarget, 'quickstart/sweep.yaml');
-    assert.ok(view.curves.length === 11 && view.curves.every(c => c.values.length <= 12), 'short runs');
+    // 11 short runs, then the second pass: 3 longer runs from the first suggestion up, drawn apart.
+    assert.equal(view.refined?.state, 'done', view.message);
+    assert.equal(view.refined?.points.length, 3);
+    assert.match(view.message, /The first pass pointed at [\d.]+ .*; refined: of [\d.]+, [\d.]+, [\d.]+ run for 25 reports/);
+    const shortRuns = view.curves.filter(c => view.points.some(p => p.trial === c.trial));
+    assert.ok(view.curves.length === 14 && shortRuns.length === 11 && shortRuns.every(c => c.values.length <= 12), 'short runs');
     // It is a study of its own kind: in the study list, resumable, with its sampler recorded.
     const studies = await vscode.commands.executeCommand<Array<{ name: string; sampler: string; state: string }>>('hpstudio.getStudies');
     assert.deepEqual(studies.filter(s => s.name === 'quickstart-lrfind').map(s => [s.sampler, s.state]), [['lr-find', 'finished']]);
