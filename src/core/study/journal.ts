@@ -246,13 +246,13 @@ export class StudyJournal {
     const now = options.now ?? Date.now;
     const graceMs = options.graceMs ?? DEFAULT_LOCK_GRACE_MS;
     const isAlive = options.isAlive ?? isPidAlive;
-    const policy = (): LivenessPolicy => ({ host, now: now(), graceMs, isAlive });
     // Checked before the lock, so a plain run over an existing study never waits for a busy journal.
     if (!options.resume && !options.join && StudyJournal.exists(dir)) throw new StudyExistsError(name, dir, headerStudyFile(file));
     fs.mkdirSync(dir, { recursive: true });
     const legacy = StudyJournal.exists(dir) ? legacyLockOwner(dir, graceMs, host, isAlive) : undefined;
     if (legacy) throw new StudyLockedError(name, legacy);
     const lock = new AppendLock(dir, { staleMs: options.lockStaleMs ?? graceMs, pid, host, isAlive });
+    const policy = (): LivenessPolicy => ({ host, now: now(), graceMs, isAlive, stall: lock.lastStall() });
     await lock.acquire();
     try {
       let fd: number | undefined;

@@ -4,7 +4,7 @@
  * period — and, on this host, while its pid exists. A SIGSTOPped or suspended process keeps its pid
  * but stops sending heartbeats, so after the grace period it counts as gone and may be fenced.
  */
-import { DEFAULT_LOCK_GRACE_MS, isPidAlive } from './lock';
+import { DEFAULT_LOCK_GRACE_MS, isPidAlive, type LockStall } from './lock';
 import { ownerKey, type JournalMember, type JournalTrial, type ReplayedStudy } from './records';
 
 export interface LivenessPolicy {
@@ -13,12 +13,24 @@ export interface LivenessPolicy {
   /** Not heard of for longer than this: gone. */
   readonly graceMs?: number;
   readonly isAlive?: (pid: number) => boolean;
+  /**
+   * The judge's last wait for the append lock: while it lasted nobody could append a heartbeat, so
+   * silence in it is no evidence — except against the holders whose stale lock caused it.
+   */
+  readonly stall?: LockStall;
 }
 
 export function memberAlive(m: JournalMember, policy: LivenessPolicy): boolean {
   if (m.left || m.fenced) return false;
   if (m.host === policy.host && !(policy.isAlive ?? isPidAlive)(m.pid)) return false;
-  return policy.now - m.lastSeen <= (policy.graceMs ?? DEFAULT_LOCK_GRACE_MS);
+  return policy.now - heardOf(m, policy) <= (policy.graceMs ?? DEFAULT_LOCK_GRACE_MS);
+}
+
+/** When a worker was last heard of, its silence during a stall of the journal forgiven. */
+function heardOf(m: JournalMember, policy: LivenessPolicy): number {
+  const { stall } = policy;
+  if (!stall || stall.holders.some(h => h.pid === m.pid && h.host === m.host)) return m.lastSeen;
+  return Math.max(m.lastSeen, stall.to);
 }
 
 /** Workers that count as running the study now. */
@@ -34,7 +46,7 @@ export function goneMembers(study: ReplayedStudy, policy: LivenessPolicy): Journ
 /** Why a worker counts as gone, for messages. */
 export function whyGone(m: JournalMember, policy: LivenessPolicy): string {
   if (m.host === policy.host && !(policy.isAlive ?? isPidAlive)(m.pid)) return `its process (pid ${m.pid} on host ${m.host}) is gone`;
-  return `its process (pid ${m.pid} on host ${m.host}) sent no heartbeat for ${Math.round((policy.now - m.lastSeen) / 1000)} s (suspended, stopped or unreachable)`;
+  return `its process (pid ${m.pid} on host ${m.host}) sent no heartbeat for ${Math.round((policy.now - heardOf(m, policy)) / 1000)} s (suspended, stopped or unreachable)`;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The append lock of a study journal: a lock file `journal.lock` created with O_CREAT|O_EXCL, held
- * only while a writer catches up with the journal and appends to it — the protocol of Optuna's
- * JournalFileOpenLock. O_EXCL creation is atomic on local disks and on NFS (v3+), where O_APPEND is
- * not: with the lock, appends from several hosts never overlap.
+ * The append lock of a study journal: a lock file `journal.lock`, held only while a writer catches up
+ * with the journal and appends to it. It is made by writing a private file and hard-linking it to the
+ * lock's name (link(2) fails if the name exists): atomic on local disks and on NFS, where O_APPEND is
+ * not, and — unlike O_CREAT|O_EXCL followed by a write — a writer killed at any instant never leaves
+ * an empty lock that only ages out, stalling every other worker for the whole stale period.
  *
  * A lock left by a crashed writer is taken over once it is stale: its pid is dead on this host, or
  * the file is older than the stale period (default 30 s). Taking over moves the file aside; if that
@@ -71,6 +72,8 @@ export interface AppendLockOptions {
   readonly pid?: number;
   readonly host?: string;
   readonly isAlive?: (pid: number) => boolean;
+  /** Waiting longer than this for the lock is a stall (default a sixth of `staleMs`: a missed heartbeat). */
+  readonly stallMs?: number;
 }
 
 interface LockFileInfo extends LockInfo {
@@ -98,6 +101,9 @@ export class AppendLock {
   private token: string | undefined;
   /** Stale locks taken over (for a warning): who held them. */
   readonly takenOver: LockInfo[] = [];
+  /** The last time acquiring waited past `stallMs` (nobody could append meanwhile), if ever. */
+  private stalled: LockStall | undefined;
+  private readonly stallMs: number;
 
   constructor(dir: string, options: AppendLockOptions = {}) {
     this.file = path.join(dir, APPEND_LOCK_FILE);
@@ -105,6 +111,12 @@ export class AppendLock {
     this.pid = options.pid ?? process.pid;
     this.host = options.host ?? os.hostname();
     this.isAlive = options.isAlive ?? isPidAlive;
+    this.stallMs = options.stallMs ?? Math.max(50, Math.floor(this.staleMs / 6));
+  }
+
+  /** The last stall of the journal seen by this writer: its silence says nothing of the other workers. */
+  lastStall(): LockStall | undefined {
+    return this.stalled;
   }
 
   /** Waits until the lock is ours (backing off from 1 to 50 ms between tries; a stale lock is taken over). */
@@ -112,14 +124,24 @@ export class AppendLock {
     if (this.token) throw new Error(`${this.file} is already held by this process`);
     const token = crypto.randomBytes(8).toString('hex');
     const content = JSON.stringify({ pid: this.pid, host: this.host, time: Date.now(), token });
-    for (let wait = 1; ; wait = Math.min(50, wait * 2)) {
-      if (tryCreate(this.file, content)) {
-        this.token = token;
-        return;
+    const started = Date.now();
+    const holders: LockInfo[] = [];
+    // The lock is made whole or not at all: a private draft with the content, hard-linked to the lock's name.
+    const draft = `${this.file}.${token}`;
+    fs.writeFileSync(draft, content, { mode: 0o644 });
+    try {
+      for (let wait = 1; ; wait = Math.min(50, wait * 2)) {
+        if (linkUnlessExists(draft, this.file)) break;
+        const holder = this.takeOverIfStale();
+        if (holder) holders.push(holder);
+        else if (holder === undefined) await sleep(wait + Math.random() * wait);
       }
-      if (this.takeOverIfStale()) continue;
-      await sleep(wait + Math.random() * wait);
+    } finally {
+      fs.rmSync(draft, { force: true });
     }
+    this.token = token;
+    const ended = Date.now();
+    if (ended - started > this.stallMs) this.stalled = { from: started, to: ended, holders };
   }
 
   /** True while the lock file still carries our token: checked right before every append. */
@@ -139,46 +161,51 @@ export class AppendLock {
     this.token = undefined;
   }
 
-  /** Moves a stale lock out of the way; true when the caller should try to create it again at once. */
-  private takeOverIfStale(): boolean {
+  /**
+   * Moves a stale lock out of the way and says who held it; `null` when the lock went away by itself
+   * (try again at once), `undefined` when it is held and fresh (wait).
+   */
+  private takeOverIfStale(): LockInfo | null | undefined {
     let text: string;
     let mtimeMs: number;
     try {
       text = fs.readFileSync(this.file, 'utf8');
       mtimeMs = fs.statSync(this.file).mtimeMs;
     } catch {
-      return true; // released between our create attempt and the read
+      return null; // released between our create attempt and the read
     }
     const owner = parseLockInfo(text);
     // An empty or half-written lock may be one being created right now: only its age makes it stale.
     const deadHere = owner !== undefined && owner.host === this.host && owner.pid !== this.pid && !this.isAlive(owner.pid);
-    if (!deadHere && Date.now() - mtimeMs <= this.staleMs) return false;
+    if (!deadHere && Date.now() - mtimeMs <= this.staleMs) return undefined;
     const aside = `${this.file}.stale-${this.pid}-${crypto.randomBytes(4).toString('hex')}`;
     try {
       fs.renameSync(this.file, aside);
     } catch {
-      return true; // someone else moved it first
+      return null; // someone else moved it first
     }
     fs.rmSync(aside, { force: true });
-    this.takenOver.push(owner ?? { pid: 0, host: 'unknown', time: mtimeMs });
-    return true;
+    const holder = owner ?? { pid: 0, host: 'unknown', time: mtimeMs };
+    this.takenOver.push(holder);
+    return holder;
   }
 }
 
-function tryCreate(file: string, content: string): boolean {
-  let fd: number;
+/** A wait for the append lock longer than a heartbeat: from, to (ms) and whose stale locks ended it. */
+export interface LockStall {
+  readonly from: number;
+  readonly to: number;
+  readonly holders: readonly LockInfo[];
+}
+
+function linkUnlessExists(from: string, to: string): boolean {
   try {
-    fd = fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o644);
+    fs.linkSync(from, to);
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
-  try {
-    fs.writeSync(fd, content);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return true;
 }
 
 /**

@@ -14,7 +14,9 @@ import {
   type JournalRecord,
   type StudyCreatedRecord,
 } from '../../../src/core/study/journal';
-import { AppendLock, StudyLockedError } from '../../../src/core/study/lock';
+import { AppendLock, StudyLockedError, type LockStall } from '../../../src/core/study/lock';
+import { memberAlive, whyGone, type LivenessPolicy } from '../../../src/core/study/liveness';
+import type { JournalMember } from '../../../src/core/study/records';
 
 const header: Omit<StudyCreatedRecord, 'op' | 'v' | 'time'> = {
   name: 'demo',
@@ -379,5 +381,59 @@ describe('append lock', function () {
     a.release();
     assert.ok(b.holds());
     b.release();
+  });
+
+  it('a waiter never finds the lock empty or half-written, and no draft is left behind', async () => {
+    const a = new AppendLock(dir);
+    const b = new AppendLock(dir);
+    await a.acquire();
+    const waiting = b.acquire();
+    for (let i = 0; i < 20; i++) {
+      // Whenever the lock exists, it names its holder: a writer killed while creating it leaves nothing to age out.
+      const text = fs.readFileSync(a.file, 'utf8');
+      assert.equal(JSON.parse(text).pid, process.pid);
+      await new Promise(r => setImmediate(r));
+    }
+    a.release();
+    await waiting;
+    b.release();
+    assert.deepEqual(fs.readdirSync(dir), [], 'no lock and no draft left');
+  });
+
+  it('records a wait past a heartbeat as a stall, naming the stale holder that caused it', async () => {
+    const holder = { pid: process.ppid, host, time: 1, token: 'z' };
+    fs.writeFileSync(path.join(dir, 'journal.lock'), JSON.stringify(holder));
+    const lock = new AppendLock(dir, { staleMs: 200, stallMs: 50 });
+    await lock.acquire();
+    const stall = lock.lastStall();
+    assert.ok(stall, 'the wait for the live holder’s lock to go stale is a stall');
+    assert.ok(stall.to - stall.from >= 150, `stall ${stall.to - stall.from} ms`);
+    assert.deepEqual(stall.holders.map(h => h.pid), [process.ppid]);
+    lock.release();
+    const quick = new AppendLock(dir, { staleMs: 200, stallMs: 50 });
+    await quick.acquire();
+    assert.equal(quick.lastStall(), undefined, 'a free lock is no stall');
+    quick.release();
+  });
+});
+
+describe('liveness after a stall of the journal', () => {
+  const now = 1_000_000;
+  const member = (pid: number, lastSeen: number): JournalMember => ({ w: pid, pid, host: 'far', joined: 0, lastSeen });
+  const policy = (stall?: LockStall): LivenessPolicy => ({ host, now, graceMs: 30_000, stall });
+
+  it('forgives the silence of workers that could not append while the lock was stuck', () => {
+    const waiter = member(11, now - 40_000);
+    const stuck = member(12, now - 40_000);
+    const stall: LockStall = { from: now - 35_000, to: now - 100, holders: [{ pid: 12, host: 'far', time: 0 }] };
+    assert.equal(memberAlive(waiter, policy()), false, 'without a stall, 40 s of silence is gone');
+    assert.equal(memberAlive(waiter, policy(stall)), true, 'a worker waiting on the stuck lock is not fenced');
+    assert.equal(memberAlive(stuck, policy(stall)), false, 'the holder whose stale lock stalled the journal is');
+    assert.match(whyGone(stuck, policy(stall)), /no heartbeat for 40 s/);
+  });
+
+  it('counts silence again from the end of the stall', () => {
+    const stall: LockStall = { from: now - 80_000, to: now - 31_000, holders: [] };
+    assert.equal(memberAlive(member(11, now - 90_000), policy(stall)), false);
   });
 });
