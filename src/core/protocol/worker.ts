@@ -57,6 +57,8 @@ export interface StudySummaryMessage {
   readonly pruned: number;
   readonly failed: number;
   readonly best?: { readonly number: number; readonly value: number; readonly params: Record<string, ParamValue> };
+  /** Several objectives: the Pareto set. */
+  readonly pareto?: readonly { readonly number: number; readonly values: readonly number[]; readonly params: Record<string, ParamValue> }[];
   readonly trials: readonly TrialSummaryMessage[];
 }
 
@@ -135,6 +137,7 @@ const summary = obj({
   pruned: int,
   failed: int,
   best: optional(obj({ number: int, value: num, params })),
+  pareto: optional(arr(obj({ number: int, values: arr(num, 64), params }), 100_000)),
   trials: arr(trialSummary, 100_000),
 });
 

@@ -125,7 +125,10 @@ export class StudyRunner implements vscode.Disposable {
     const { output, store } = this.options;
     switch (message.type) {
       case 'events':
-        for (const e of message.events) output.describe(e, store.getStudy(e.study)?.metric);
+        for (const e of message.events) {
+          const study = store.getStudy(e.study);
+          output.describe(e, study?.metric, study?.objectives);
+        }
         // The fast path: the worker journals before it reports, so these journals just grew.
         for (const dir of new Set(message.events.map(e => this.owned.get(e.study)?.journalDir).filter((d): d is string => d !== undefined))) store.onWorkerEvents(dir);
         this.eventsEmitter.fire(message.events);

@@ -70,6 +70,14 @@ describe('worker protocol: from the worker', () => {
     assert.match(error(parseMessage(studyEvent, { type: 'trial-started', study: 'q', number: 0, params: { lr: Infinity } })), /params\.lr: expected a parameter value/);
   });
 
+  it('carries the Pareto set of a study with several metrics, checked', () => {
+    const pareto = [{ number: 3, values: [0.97, 120.5], params: { n: 40 } }, { number: 5, values: [0.94, 60], params: { n: 12 } }];
+    const e = { ...finished, summary: { ...finished.summary, best: undefined, pareto } };
+    assert.deepEqual((ok(parseMessage(studyEvent, e)) as typeof e).summary.pareto, pareto);
+    const bad = { ...finished, summary: { ...finished.summary, pareto: [{ number: 3, values: ['0.97'], params: {} }] } };
+    assert.match(error(parseMessage(studyEvent, bad)), /pareto\[0\]\.values\[0\]: expected number/);
+  });
+
   it('caps a batch at MAX_EVENTS_PER_BATCH events', () => {
     const metric = { type: 'metric', study: 'q', number: 0, name: 'l', step: 1, value: 1 };
     assert.equal(ok(parseMessage(fromWorker, { type: 'events', events: Array(MAX_EVENTS_PER_BATCH).fill(metric) })).type, 'events');

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { StudyEventMessage } from '../../../core/protocol/worker';
-import { formatParams, formatValue } from '../../../core/study/summary';
+import type { Objective } from '../../../core/study/types';
+import { formatParams, formatValue, formatValues, frontSizeText } from '../../../core/study/summary';
 
 export class TrialsOutput implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Hyperparameter Studio: Trials');
@@ -29,8 +30,8 @@ export class TrialsOutput implements vscode.Disposable {
     this.channel.show(true);
   }
 
-  /** Writes what a study event means; `metric` names the objective in trial lines. */
-  describe(e: StudyEventMessage, metric: string | undefined): void {
+  /** Writes what a study event means; `metric` names the objective in trial lines, `objectives` a front's values. */
+  describe(e: StudyEventMessage, metric: string | undefined, objectives: readonly Objective[] = []): void {
     switch (e.type) {
       case 'trial-started':
         this.line(e.study, `trial ${e.number} started${e.retryOf !== undefined ? ` (retry of ${e.retryOf})` : ''}: ${formatParams(e.params)}`);
@@ -51,7 +52,9 @@ export class TrialsOutput implements vscode.Disposable {
       case 'study-finished': {
         const s = e.summary;
         const best = s.best ? `; best trial ${s.best.number} (${formatValue(s.best.value)}): ${formatParams(s.best.params)}` : '';
-        this.line(e.study, `${s.status}: ${s.completed} complete, ${s.pruned} pruned, ${s.failed} failed${best}`);
+        this.line(e.study, `${s.status}: ${s.completed} complete, ${s.pruned} pruned, ${s.failed} failed${s.pareto ? `; ${frontSizeText(s.pareto.length)}` : best}`);
+        // Several objectives have no one best trial: list the front, each trial with its values.
+        for (const t of s.pareto ?? []) this.detail(`trial ${t.number} (${formatValues(t.values, objectives)}): ${formatParams(t.params)}`);
         return;
       }
       case 'warning':
