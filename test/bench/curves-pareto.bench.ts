@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { paretoPlot } from '../../src/core/analysis/pareto';
 import type { CurvesTrial } from '../../src/core/protocol/curves';
-import { bundleCurves, openHarness } from './curves/page';
+import { bundleCurves, openHarness, type Measure } from './curves/page';
 
 const root = join(__dirname, '..', '..');
 const outDir = join(root, 'test-results', 'bench');
@@ -41,14 +41,6 @@ const OBJECTIVES = [
   { name: 'model_mb', direction: 'minimize' },
   { name: 'latency_ms', direction: 'minimize' },
 ];
-
-interface Measure {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target?: string;
-  readonly ok?: boolean;
-}
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });

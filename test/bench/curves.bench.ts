@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { bundleCurves, harnessFiles, serve } from './curves/page';
+import { bundleCurves, harnessFiles, serve, type Measure } from './curves/page';
 
 const root = join(__dirname, '..', '..');
 const full = process.env.CURVES_BENCH_FULL === '1';
@@ -127,14 +127,6 @@ function injectHelpers(): void {
 }
 
 // ---- server, bundle, browser ---------------------------------------------------------------------
-
-interface Measure {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target?: string;
-  readonly ok?: boolean;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

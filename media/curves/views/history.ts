@@ -8,9 +8,10 @@ import { Chart } from 'chart.js';
 import { formatNumber, offScaleNote, optimizationHistory, robustRange, type HistoryPoint, type RobustRange } from '../../../src/core/analysis';
 import { readAxis, splitOffScale, tickHooks, valueAxis, type AxisState, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
-import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
-import { bindPointEvents, pointCloud, type PointLayer } from '../pointCloud';
+import { axisStyle, trialLines, trialTitle } from '../chartStyle';
+import { bindPointEvents, type PointLayer } from '../pointCloud';
 import { withAlpha } from '../theme';
+import { drawStepLine } from '../stepLine';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
 /** The best-so-far step line needs only the trials where the best changed (and the last one). */
@@ -70,26 +71,7 @@ export function createHistoryView(ctx: ViewContext): PlotView {
     const y = valueAxis(theme, 'objective value', range);
     const x = { type: 'linear' as const, min: xRange[0], max: xRange[1], ...axisStyle(theme, 'trial'), ...tickHooks({ integer: true }) };
     const dataset = { label: 'best so far', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2.5, pointRadius: 0, stepped: 'before' as const };
-    if (chart) {
-      chart.data.datasets = [dataset];
-      // In place (a new scales object makes chart.js rebuild its scales), and not while the user has zoomed.
-      if (chart.options.scales?.x && chart.options.scales.y && !chart.isZoomedOrPanned()) {
-        Object.assign(chart.options.scales.x, x);
-        Object.assign(chart.options.scales.y, y);
-      }
-      chart.update('none');
-      return;
-    }
-    chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [dataset] },
-      options: {
-        ...baseOptions(),
-        scales: { x, y },
-        plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() },
-      },
-      plugins: [pointCloud(() => layers)],
-    });
+    chart = drawStepLine(chart, canvas, dataset, { x, y }, () => layers);
   }
 
   bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {

@@ -9,9 +9,10 @@ import { Chart } from 'chart.js';
 import { formatNumber, hypervolumeSteps, paretoPlot, referenceInUnits, type HypervolumeStep, type ParetoPlot } from '../../../src/core/analysis';
 import { readAxis, tickHooks, type AxisState, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
-import { axisStyle, baseOptions, trialLines, trialTitle, zoomOptions } from '../chartStyle';
-import { bindPointEvents, layerStates, pointCloud, type PointLayer } from '../pointCloud';
+import { axisStyle, trialLines, trialTitle } from '../chartStyle';
+import { bindPointEvents, layerStates, type PointLayer } from '../pointCloud';
 import { withAlpha } from '../theme';
+import { drawStepLine } from '../stepLine';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
 export function createHypervolumeView(ctx: ViewContext): PlotView {
@@ -67,21 +68,7 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
     const x = { type: 'linear' as const, min: numbers.length ? numbers[0] - 0.5 : 0, max: numbers.length ? numbers[numbers.length - 1] + 0.5 : 1, ...axisStyle(theme, 'trial'), ...tickHooks({ integer: true }) };
     const y = { type: 'linear' as const, min: 0, ...axisStyle(theme, 'hypervolume'), ...tickHooks() };
     const dataset = { label: 'hypervolume', data: line, borderColor: theme.accent, backgroundColor: theme.accent, borderWidth: 2, pointRadius: 0, stepped: 'before' as const };
-    if (chart) {
-      chart.data.datasets = [dataset];
-      if (chart.options.scales?.x && chart.options.scales.y && !chart.isZoomedOrPanned()) {
-        Object.assign(chart.options.scales.x, x);
-        Object.assign(chart.options.scales.y, y);
-      }
-      chart.update('none');
-      return;
-    }
-    chart = new Chart<'line'>(canvas, {
-      type: 'line',
-      data: { datasets: [dataset] },
-      options: { ...baseOptions(), scales: { x, y }, plugins: { legend: { display: false }, tooltip: { enabled: false }, zoom: zoomOptions() } },
-      plugins: [pointCloud(() => layers)],
-    });
+    chart = drawStepLine(chart, canvas, dataset, { x, y }, () => layers);
   }
 
   bindPointEvents(canvas, tooltip, () => chart as Chart | null, () => layers, p => {

@@ -13,6 +13,15 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 const root = join(__dirname, '..', '..', '..');
 
+/** One figure of a curves benchmark, with its target when it has one. */
+export interface Measure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: string;
+  readonly ok?: boolean;
+}
+
 export async function bundleCurves(minify = false): Promise<string> {
   const result = await esbuild.build({ entryPoints: [join(root, 'media/curves/main.ts')], bundle: true, write: false, minify, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'warning' });
   return result.outputFiles[0].text;
