@@ -68,7 +68,7 @@ function table(files: readonly DetectedFile[], cwd: string): string {
   const out: string[] = [];
   for (const f of files) {
     const rel = path.relative(cwd, f.path) || f.path;
-    out.push(`${rel}  [${f.format ?? 'not an ML config'}]${f.error ? `  error: ${f.error}` : ''}`);
+    out.push(`${rel}  [${f.format ?? 'not an ML config'}]${f.error ? `  error: ${f.error}` : ''}${f.warning ? `  warning: ${f.warning}` : ''}`);
     if (f.settings.length === 0) continue;
     const at = (s: Setting) => `${s.cell !== undefined ? `cell ${s.cell} ` : ''}${s.range.line + 1}:${s.range.character + 1}`;
     const rows = f.settings.map(s => [s.key, s.canonical ?? '-', s.kind, shown(s.value, s), at(s)]);
@@ -143,7 +143,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
   }
   if (args.options.json) {
-    const payload = { files: files.map(f => ({ path: f.path, format: f.format, settings: f.settings.map(jsonSetting), ...(f.error ? { error: f.error } : {}), ...(f.notebook ? { notebook: f.notebook } : {}) })) };
+    const payload = { files: files.map(f => ({ path: f.path, format: f.format, settings: f.settings.map(jsonSetting), ...(f.error ? { error: f.error } : {}), ...(f.warning ? { warning: f.warning } : {}), ...(f.notebook ? { notebook: f.notebook } : {}) })) };
     io.stdout.write(`${JSON.stringify(payload)}\n`);
   } else {
     io.stdout.write(files.length > 0 ? table(files, io.cwd) : 'No ML configuration found.\n');

@@ -2,6 +2,7 @@
  * `detectFile`: the full, position-keeping detection of one file (never throws: problems become
  * `DetectedFile.error`), and `findSettingAt` for hovers (binary search over the sorted ranges).
  */
+import { workBudget, type WorkBudget } from './budget';
 import { configLanguage } from './files';
 import { detectNotebook, isNotebookPath } from './notebook';
 import { quickScan } from './quickScan';
@@ -22,6 +23,8 @@ export interface DetectOptions {
   readonly resolveReference?: (dotted: string) => unknown;
   /** Read a Python file as a config module even without ML imports (mmengine `_base_`, Detectron2 `common/`). */
   readonly configModule?: boolean;
+  /** CPU budget for parsing and reading a Python file (tests inject a counting clock). Default `workBudget()`. */
+  readonly budget?: () => WorkBudget;
 }
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -79,8 +82,10 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
     const source = parsers.pythonCheck()(body);
     if (source.error) return none(path, source.error);
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
-    const r = parsers.python()(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path));
-    return finish(path, r.format, r.settings);
+    const budget = (options.budget ?? workBudget)();
+    const r = parsers.python()(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path), budget);
+    const found = finish(path, r.format, r.settings);
+    return r.warning ? { ...found, warning: r.warning } : found;
   }
   let root: ConfigNode | undefined;
   let headerComments = '';

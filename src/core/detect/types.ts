@@ -83,6 +83,8 @@ export interface DetectedFile {
   readonly settings: readonly Setting[];
   /** Set when the file could not be parsed; detection of other files goes on. */
   readonly error?: string;
+  /** Set when only part of the file was analysed (the work budget ran out): the settings listed are that part's. */
+  readonly warning?: string;
   /** Set for `.ipynb` files and open notebooks: every setting then carries its `cell`. */
   readonly notebook?: NotebookInfo;
 }

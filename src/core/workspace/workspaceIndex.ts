@@ -156,7 +156,9 @@ export class WorkspaceIndex {
     const cell = hps[0]?.cell;
     const learningRate = hps.find(s => s.canonical === 'learning_rate' && (typeof s.value === 'number' || s.search !== undefined))?.key;
     this.entries.set(file, { file, format: detected.format, hyperparameters: hps.length, first: { line: first.line, character: first.character, ...(cell !== undefined ? { cell } : {}) }, mtime, ...(learningRate ? { learningRate } : {}) });
-    if (detected.error) this.problems.set(file, { file, message: detected.error });
+    // A partial analysis (budget spent) is listed with the problems too, next to its settings.
+    const problem = detected.error ?? detected.warning;
+    if (problem) this.problems.set(file, { file, message: problem });
     else this.problems.delete(file);
   }
 }

@@ -12,6 +12,7 @@
  */
 import { parser } from '@lezer/python';
 import { Tree } from '@lezer/common';
+import { PARSE_SHARE, UNLIMITED, type WorkBudget } from '../budget';
 
 /** CPython's tokenizer limit (MAXLEVEL). */
 export const MAX_PYTHON_BRACKET_DEPTH = 200;
@@ -142,27 +143,59 @@ export function checkPythonSource(text: string): PythonSource {
   return { text, scan: s, ...(s.error ? { error: s.error } : {}) };
 }
 
+/** Where a budget stopped the analysis: the offset of the first statement not analysed. */
+export interface Cut {
+  at?: number;
+}
+
+/** Parser steps between two looks at the budget (one step is about a microsecond). */
+const STEPS_PER_CHECK = 512;
+
 /**
  * The source's syntax trees, one per piece, in order, with positions in the whole text (a piece's
- * tree is shifted to where the piece starts). Call only for a source without an error.
+ * tree is shifted to where the piece starts). Call only for a source without an error. When the
+ * budget runs out the parse stops at the last top-level statement start it reached: that piece's tree
+ * ends there (nodes past `cut.at` may remain and are not to be read) and no further piece follows.
  */
-export function* pythonTrees(source: PythonSource): Generator<Tree> {
+export function* pythonTrees(source: PythonSource, budget: WorkBudget = UNLIMITED, cut: Cut = {}): Generator<Tree> {
   const { text } = source;
   const { starts, tokens } = source.scan;
-  if (tokens <= CHUNK_TOKENS) {
-    yield parser.parse(text);
-    return;
-  }
   const bounds = [...starts, { at: text.length, tokens }];
   let from = 0;
   let fromTokens = 0;
   for (let k = 1; k < bounds.length; k++) {
-    if (k === bounds.length - 1 || bounds[k].tokens - fromTokens >= CHUNK_TOKENS) {
-      yield shifted(parser.parse(text, undefined, [{ from, to: bounds[k].at }]), from);
+    if (tokens <= CHUNK_TOKENS ? k === bounds.length - 1 : k === bounds.length - 1 || bounds[k].tokens - fromTokens >= CHUNK_TOKENS) {
+      yield shifted(parseWithin(text, from, bounds[k].at, starts, budget, cut), from);
+      if (cut.at !== undefined) return;
       from = bounds[k].at;
       fromTokens = bounds[k].tokens;
     }
   }
+}
+
+/** Parses `text[from, to)` step by step; stops at a statement start once the budget is spent. */
+function parseWithin(text: string, from: number, to: number, starts: Scan['starts'], budget: WorkBudget, cut: Cut): Tree {
+  const parse = parser.startParse(text, undefined, from === 0 && to === text.length ? undefined : [{ from, to }]);
+  for (let steps = 1; ; steps++) {
+    const tree = parse.advance();
+    if (tree) return tree;
+    if (cut.at === undefined && steps % STEPS_PER_CHECK === 0 && budget.spent(PARSE_SHARE)) {
+      cut.at = Math.max(from, statementStartBefore(starts, parse.parsedPos));
+      parse.stopAt(Math.max(cut.at, parse.parsedPos));
+    }
+  }
+}
+
+/** The last top-level statement start at or before `pos` (binary search; `starts` is sorted). */
+function statementStartBefore(starts: Scan['starts'], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid].at <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return starts[lo].at;
 }
 
 /** A ranged parse is relative to its range: re-root its top-level nodes at their real offsets. */

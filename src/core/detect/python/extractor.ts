@@ -6,7 +6,9 @@
  * domains and scikit-learn grids.
  */
 import type { SyntaxNode, Tree } from '@lezer/common';
+import { UNLIMITED, type WorkBudget } from '../budget';
 import { classifyKey, sameSpelling } from '../classify';
+import type { Cut } from '../parsers/pythonSource';
 import { extractStructured } from '../structured';
 import { callDomain, namedDomainSearch, suggestDomain } from '../sweep';
 import type { LineIndex } from '../text';
@@ -111,15 +113,30 @@ export class PythonExtractor extends PythonReader {
 
   // ---- statements -----------------------------------------------------------------------------
 
-  run(tree: Tree): void {
+  /**
+   * Reads one tree. With a budget, stops when it runs out and records in `cut` the offset from which
+   * nothing was read (settings found past it are then dropped by the caller).
+   */
+  run(tree: Tree, budget: WorkBudget = UNLIMITED, cut: Cut = {}): void {
     const top = tree.topNode;
     this.loopState = loopUpdated(this, top);
-    for (let st = top.firstChild; st; st = st.nextSibling) this.moduleStatement(st, 0);
+    let n = 0;
+    for (let st = top.firstChild; st && !(cut.at !== undefined && st.from >= cut.at); st = st.nextSibling) {
+      if (++n % 64 === 0 && budget.spent()) cut.at = st.from;
+      else this.moduleStatement(st, 0);
+    }
     // Calls anywhere (suggest_*, add_argument, constructors) — iterative, so deep code cannot overflow.
+    // After a cut in the statement walk above, the calls above the cut are still read (a walk no
+    // longer than the one just made), so that the part listed is complete.
+    const limit = cut.at;
     const cursor = tree.cursor();
     let visited = 0;
     do {
-      if (++visited > 500_000) break;
+      if (++visited > 500_000 || (limit !== undefined && cursor.from >= limit)) break;
+      if (limit === undefined && visited % 1024 === 0 && budget.spent()) {
+        cut.at = cursor.from;
+        return;
+      }
       if (cursor.name === 'CallExpression') this.call(cursor.node);
       else if (cursor.name === 'FunctionDefinition' || cursor.name === 'ClassDefinition') this.scope(cursor.node);
     } while (cursor.next());

@@ -1,0 +1,55 @@
+/**
+ * Issue #16 item 9: the per-file work budget. A counting clock (one "millisecond" per look at the
+ * budget) makes the cut deterministic; the real CPU clock is only measured in
+ * test/bench/detect-bounds.bench.ts.
+ */
+import * as assert from 'node:assert/strict';
+import { UNLIMITED, workBudget, type Clock } from '../../../src/core/detect/budget';
+import { detectFile } from '../../../src/core/detect';
+import type { DetectedFile } from '../../../src/core/detect/types';
+
+/** A clock that advances one unit each time it is read. */
+const counting = (): Clock => {
+  let t = 0;
+  return () => t++;
+};
+const budgetOf = (looks: number) => () => workBudget(looks, counting());
+
+/** three lines of set-up, then `n` argparse options `--lr_i` (8,000 → ~100 k tokens: several parse pieces). */
+const longFile = (n: number) => ["import argparse\nimport torch\np = argparse.ArgumentParser()", ...Array.from({ length: n }, (_, i) => `p.add_argument("--lr${i}", type=float, default=${i + 1}e-4)`)].join('\n') + '\n';
+
+describe('detect: per-file work budget (issue #16 item 9)', () => {
+  it('stops a long file when a tiny budget runs out and lists the settings above the line it names', () => {
+    const text = longFile(8000);
+    const full = detectFile('train.py', text, { force: true, budget: budgetOf(1e12) });
+    const part = detectFile('train.py', text, { force: true, budget: budgetOf(20) });
+    assert.equal(full.warning, undefined);
+    const m = /^train\.py: analysed the first ([\d,]+) of 8,004 lines within the 0\.02 s CPU budget for one file; settings from line ([\d,]+) on are not listed$/.exec(part.warning ?? '');
+    assert.ok(m, `warning: ${part.warning}`);
+    const analysed = Number(m[1].replace(/,/g, ''));
+    assert.equal(Number(m[2].replace(/,/g, '')), analysed + 1);
+    assert.ok(analysed > 1 && analysed < 8000, `cut at ${analysed}`);
+    // Exactly the settings above the cut, identical to the full analysis's.
+    assert.deepEqual(part.settings, full.settings.filter(s => s.range.line < analysed));
+    assert.ok(part.settings.length > 0 && part.settings.length < full.settings.length);
+    assert.equal(part.error, undefined);
+    assert.equal(part.format, full.format);
+  });
+
+  it('a budget spent during the extractor walk (after parsing) also cuts at a statement, with the warning', () => {
+    const text = longFile(300); // one parse piece: ~15 looks while parsing, then the walk
+    const part = detectFile('train.py', text, { force: true, budget: budgetOf(4) });
+    const full = detectFile('train.py', text, { force: true, budget: budgetOf(1e12) });
+    assert.match(part.warning ?? '', /^train\.py: analysed the first [\d,]+ of 304 lines/);
+    const analysed = Number(/first ([\d,]+)/.exec(part.warning ?? '')?.[1]);
+    assert.deepEqual(part.settings, full.settings.filter(s => s.range.line < analysed));
+  });
+
+  it('a budget no file needs leaves detection unchanged and silent', () => {
+    const text = longFile(2000);
+    const a: DetectedFile = detectFile('train.py', text, { force: true, budget: () => UNLIMITED });
+    const b = detectFile('train.py', text, { force: true, budget: () => workBudget(1e12, counting()) });
+    assert.deepEqual(b, a);
+    assert.equal(a.warning, undefined);
+  });
+});
