@@ -96,7 +96,9 @@ function runCase(name: string): Row {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   const peak = process.resourceUsage().maxRSS * 1024;
-  const result = r.error ? `refused: ${r.error}` : `${r.format ?? 'no config'}, ${r.settings.length} settings`;
+  // A file cut by the work budget lists the part analysed: say how much.
+  const partial = r.warning ? `, budget spent: ${/the first ([\d,]+ of [\d,]+ lines)/.exec(r.warning)?.[1] ?? r.warning}` : '';
+  const result = r.error ? `refused: ${r.error}` : `${r.format ?? 'no config'}, ${r.settings.length} settings${partial}`;
   return { name, kb: Math.round(text.length / 1024), ms, cpuMs: (cpu.user + cpu.system) / 1000, mb: Math.max(0, peak - before) / 1048576, result };
 }
 

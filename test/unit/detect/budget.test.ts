@@ -4,7 +4,9 @@
  * test/bench/detect-bounds.bench.ts.
  */
 import * as assert from 'node:assert/strict';
-import { UNLIMITED, workBudget, type Clock } from '../../../src/core/detect/budget';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UNLIMITED, workBudget, type Clock, type WorkBudget } from '../../../src/core/detect/budget';
 import { detectFile } from '../../../src/core/detect';
 import type { DetectedFile } from '../../../src/core/detect/types';
 
@@ -37,12 +39,18 @@ describe('detect: per-file work budget (issue #16 item 9)', () => {
   });
 
   it('a budget spent during the extractor walk (after parsing) also cuts at a statement, with the warning', () => {
-    const text = longFile(300); // one parse piece: ~15 looks while parsing, then the walk
-    const part = detectFile('train.py', text, { force: true, budget: budgetOf(4) });
-    const full = detectFile('train.py', text, { force: true, budget: budgetOf(1e12) });
-    assert.match(part.warning ?? '', /^train\.py: analysed the first [\d,]+ of 304 lines/);
+    const text = longFile(3000);
+    // The parse never runs out (it asks for a share of the budget); the extractor's 3rd look does.
+    let looks = 0;
+    const walkOnly = (): WorkBudget => ({ limitMs: 650, spent: (share = 1) => share === 1 && ++looks > 2 });
+    const part = detectFile('train.py', text, { force: true, budget: walkOnly });
+    const full = detectFile('train.py', text, { force: true, budget: () => UNLIMITED });
+    assert.match(part.warning ?? '', /^train\.py: analysed the first [\d,]+ of 3,004 lines within the 0\.65 s CPU budget/);
     const analysed = Number(/first ([\d,]+)/.exec(part.warning ?? '')?.[1]);
     assert.deepEqual(part.settings, full.settings.filter(s => s.range.line < analysed));
+    // One look per 64 top-level statements: the 3rd look, at the 192nd statement, cuts above it.
+    assert.equal(analysed, 191);
+    assert.equal(part.settings.length, 191 - 3);
   });
 
   it('a budget no file needs leaves detection unchanged and silent', () => {
@@ -51,5 +59,19 @@ describe('detect: per-file work budget (issue #16 item 9)', () => {
     const b = detectFile('train.py', text, { force: true, budget: () => workBudget(1e12, counting()) });
     assert.deepEqual(b, a);
     assert.equal(a.warning, undefined);
+  });
+
+  it('the default budget leaves every Python fixture\'s detection unchanged and without a warning', function () {
+    this.timeout(120_000);
+    const files = fs.readdirSync('test/fixtures', { recursive: true, withFileTypes: true })
+      .filter(d => d.isFile() && d.name.endsWith('.py'))
+      .map(d => path.join(d.parentPath, d.name));
+    assert.ok(files.length > 100, `${files.length} fixtures`);
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const budgeted = detectFile(file, text, { force: true });
+      assert.equal(budgeted.warning, undefined, file);
+      assert.deepEqual(budgeted, detectFile(file, text, { force: true, budget: () => UNLIMITED }), file);
+    }
   });
 });

@@ -113,10 +113,7 @@ export class PythonExtractor extends PythonReader {
 
   // ---- statements -----------------------------------------------------------------------------
 
-  /**
-   * Reads one tree. With a budget, stops when it runs out and records in `cut` the offset from which
-   * nothing was read (settings found past it are then dropped by the caller).
-   */
+  /** Reads one tree; when the budget runs out, sets `cut.at` where reading stopped (a statement start). */
   run(tree: Tree, budget: WorkBudget = UNLIMITED, cut: Cut = {}): void {
     const top = tree.topNode;
     this.loopState = loopUpdated(this, top);
@@ -126,20 +123,18 @@ export class PythonExtractor extends PythonReader {
       else this.moduleStatement(st, 0);
     }
     // Calls anywhere (suggest_*, add_argument, constructors) — iterative, so deep code cannot overflow.
-    // After a cut in the statement walk above, the calls above the cut are still read (a walk no
-    // longer than the one just made), so that the part listed is complete.
+    // After a cut, the calls above it are still read (no longer than the walk above) so that part is complete.
     const limit = cut.at;
     const cursor = tree.cursor();
-    let visited = 0;
-    do {
-      if (++visited > 500_000 || (limit !== undefined && cursor.from >= limit)) break;
+    for (let visited = 1; visited <= 500_000 && (limit === undefined || cursor.from < limit); visited++) {
       if (limit === undefined && visited % 1024 === 0 && budget.spent()) {
         cut.at = cursor.from;
         return;
       }
       if (cursor.name === 'CallExpression') this.call(cursor.node);
       else if (cursor.name === 'FunctionDefinition' || cursor.name === 'ClassDefinition') this.scope(cursor.node);
-    } while (cursor.next());
+      if (!cursor.next()) return;
+    }
   }
 
   /** Module-level code, including the bodies of `if __name__ == "__main__":`, `with`, `try`. */

@@ -27,8 +27,9 @@ export function extractPython(path: string, source: PythonSource, lines: LineInd
   const cut: Cut = {};
   for (const tree of pythonTrees(source, budget, cut)) {
     x.run(tree, budget, cut);
+    const end = cut.at ?? Infinity;
+    for (let st = tree.topNode.firstChild; st && onlyAssignments && st.from < end; st = st.nextSibling) onlyAssignments = CONFIG_STATEMENT.test(st.name);
     if (cut.at !== undefined) break;
-    for (let st = tree.topNode.firstChild; st && onlyAssignments; st = st.nextSibling) onlyAssignments = CONFIG_STATEMENT.test(st.name);
   }
   const names = new Set(x.rootEntries.map(e => e.key));
   const mm = configModule || names.has('_base_') || names.has('optim_wrapper') || names.has('param_scheduler') || names.has('train_cfg') || names.has('lr_config') || names.has('optimizer_config');
