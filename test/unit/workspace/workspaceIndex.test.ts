@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectFile, quickScan, listFiles } from '../../../src/core/detect';
+import { workBudget } from '../../../src/core/detect/budget';
 import { WorkspaceIndex, type IndexFiles } from '../../../src/core/workspace/workspaceIndex';
 
 /** The real file system as the index's port, as the CLI would use it. */
@@ -49,6 +50,20 @@ describe('WorkspaceIndex', () => {
     const problem = index.problemList().find(p => p.file.endsWith('big.json'));
     assert.match(problem?.message ?? '', /over the 2 KB limit/);
     assert.ok(!index.configs().some(c => c.file.endsWith('big.json')));
+  });
+
+  it('lists a file cut by the detection budget with its settings and the warning among the problems', async () => {
+    const lines = ['import argparse', 'import torch', 'p = argparse.ArgumentParser()'];
+    for (let i = 0; i < 3000; i++) lines.push(`p.add_argument("--lr${i}", type=float, default=1e-3)`);
+    fs.writeFileSync(path.join(root, 'train.py'), lines.join('\n'));
+    let t = 0;
+    const tiny = (file: string, text: string) => detectFile(file, text, { budget: () => workBudget(20, () => t++) });
+    const index = new WorkspaceIndex(nodeFiles(root), { quickScan, detectFile: tiny }, { maxFileBytes: 1024 * 1024 });
+    await index.scanAll();
+    const entry = index.configs().find(c => c.file.endsWith('train.py'));
+    assert.ok(entry && entry.hyperparameters > 0 && entry.hyperparameters < 3000, `${entry?.hyperparameters}`);
+    const problem = index.problemList().find(p => p.file.endsWith('train.py'));
+    assert.match(problem?.message ?? '', /^train\.py: analysed the first [\d,]+ of 3,003 lines within the 0\.02 s CPU budget for one file; settings from line [\d,]+ on are not listed$/);
   });
 
   it('updates and removes single files and tells listeners', async () => {
