@@ -82,8 +82,9 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
     const source = parsers.pythonCheck()(body);
     if (source.error) return none(path, source.error);
     // Files under a `_base_` folder are mmengine building blocks even when they only set `model`.
+    const extractPython = parsers.python(); // loaded before the budget starts: loading is not this file's work
     const budget = (options.budget ?? workBudget)();
-    const r = parsers.python()(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path), budget);
+    const r = extractPython(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path), budget);
     const found = finish(path, r.format, r.settings);
     return r.warning ? { ...found, warning: r.warning } : found;
   }
