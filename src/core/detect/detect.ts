@@ -86,7 +86,7 @@ function detectUnsafe(path: string, text: string, options: DetectOptions): Detec
     const budget = (options.budget ?? workBudget)();
     const r = extractPython(path, source, lines, options.configModule === true || /(^|[\\/])_base_[\\/]/.test(path), budget);
     const found = finish(path, r.format, r.settings);
-    return r.warning ? { ...found, warning: r.warning } : found;
+    return r.warning ? { ...found, warning: r.warning, analysedLines: r.analysedLines } : found;
   }
   let root: ConfigNode | undefined;
   let headerComments = '';

@@ -81,6 +81,13 @@ function shift(r: SourceRange, lines: number): SourceRange {
 }
 
 /** A setting of the joined module, placed in its cell. */
+/** The work budget stopped in the joined code: say where in the notebook (cells are numbered from 1). */
+function budgetWarning(path: string, line: number, spans: readonly CellSpan[]): string {
+  const span = spanOf(spans, line);
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return `${name}: analysed the code up to cell ${span.cell + 1}, line ${line - span.line + 1} within the CPU budget for one file; settings from there on are not listed`;
+}
+
 function intoCell(s: Setting, spans: readonly CellSpan[]): Setting {
   const span = spanOf(spans, s.range.line);
   return { ...s, cell: span.cell, range: shift(s.range, span.line), ...(s.valueRange ? { valueRange: shift(s.valueRange, span.line) } : {}) };
@@ -188,13 +195,15 @@ export function detectNotebookCells(path: string, content: NotebookContent, opti
       if (!known.has(`${p.range.line}:${p.range.character}`)) settings.push({ ...p, cell: parametersCell });
     }
   }
-  if (!settings.some(s => s.kind === 'hyperparameter' || s.kind === 'logged')) return none(path);
+  const warning = python.analysedLines !== undefined ? budgetWarning(path, python.analysedLines, spans) : undefined;
+  if (!settings.some(s => s.kind === 'hyperparameter' || s.kind === 'logged')) return warning ? { ...none(path), warning } : none(path);
   settings.sort(byCell);
   return {
     path,
     format: NOTEBOOK_FORMAT,
     settings,
     notebook: { cells: content.cells.length, codeCells, ...(parametersCell !== undefined ? { parametersCell } : {}), ...(content.kernel ? { kernel: content.kernel } : {}) },
+    ...(warning ? { warning } : {}),
   };
 }
 

@@ -85,6 +85,8 @@ export interface DetectedFile {
   readonly error?: string;
   /** Set when only part of the file was analysed (the work budget ran out): the settings listed are that part's. */
   readonly warning?: string;
+  /** With `warning`: the 0-based line where the analysis stopped (settings listed lie above it). */
+  readonly analysedLines?: number;
   /** Set for `.ipynb` files and open notebooks: every setting then carries its `cell`. */
   readonly notebook?: NotebookInfo;
 }

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNLIMITED, workBudget, type Clock, type WorkBudget } from '../../../src/core/detect/budget';
-import { detectFile } from '../../../src/core/detect';
+import { detectFile, detectNotebookCells } from '../../../src/core/detect';
 import type { DetectedFile } from '../../../src/core/detect/types';
 
 /** A clock that advances one unit each time it is read. */
@@ -73,5 +73,18 @@ describe('detect: per-file work budget (issue #16 item 9)', () => {
       assert.equal(budgeted.warning, undefined, file);
       assert.deepEqual(budgeted, detectFile(file, text, { force: true, budget: () => UNLIMITED }), file);
     }
+  });
+
+  it('a notebook cut by the budget names the cell and line where the analysis stopped', () => {
+    const setup = { index: 0, kind: 'code' as const, source: 'import argparse\nimport torch\np = argparse.ArgumentParser()', tags: [] };
+    const note = { index: 1, kind: 'markdown' as const, source: '# options', tags: [] };
+    const options = { index: 2, kind: 'code' as const, source: longFile(3000).split('\n').slice(3).join('\n'), tags: [] };
+    let looks = 0;
+    const walkOnly = (): WorkBudget => ({ limitMs: 700, spent: (share = 1) => share === 1 && ++looks > 2 });
+    const r = detectNotebookCells('nb.ipynb', { cells: [setup, note, options], language: 'python' }, { budget: walkOnly });
+    // The 192nd statement is the 189th option: cell 3 as VS Code numbers cells from 1, line 189.
+    assert.equal(r.warning, 'nb.ipynb: analysed the code up to cell 3, line 189 within the CPU budget for one file; settings from there on are not listed');
+    assert.equal(r.settings.length, 188);
+    assert.ok(r.settings.every(s => s.cell === 2 && s.range.line < 188));
   });
 });

@@ -16,6 +16,8 @@ export interface PythonResult {
   readonly settings: Setting[];
   /** Set when the budget ran out: which part of the file was analysed. */
   readonly warning?: string;
+  /** With `warning`: the 0-based line where the analysis stopped. */
+  readonly analysedLines?: number;
 }
 
 export function extractPython(path: string, source: PythonSource, lines: LineIndex, configModule = false, budget: WorkBudget = UNLIMITED): PythonResult {
@@ -50,7 +52,7 @@ export function extractPython(path: string, source: PythonSource, lines: LineInd
   const optimizer = x.optimizerFromImport;
   if (optimizer) settings = settings.map(s => (s.kind === 'hyperparameter' && !s.optimizer && s.key.startsWith('optimizer.') ? { ...s, optimizer } : s));
   const fmt = format ?? pythonFormat(settings, x.imports, text);
-  return { format: fmt, settings, ...(cutLine !== undefined ? { warning: budgetWarning(path, cutLine, lines, budget) } : {}) };
+  return { format: fmt, settings, ...(cutLine !== undefined ? { warning: budgetWarning(path, cutLine, lines, budget), analysedLines: cutLine } : {}) };
 }
 
 /** "train.py: analysed the first 41,000 of 52,000 lines within the 0.65 s budget; …" */
