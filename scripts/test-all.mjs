@@ -28,7 +28,7 @@ const vsix = join(root, 'test-results', 'hpstudio-ui.vsix');
 const SLURM_TESTS = ['test/integration/slurm/**/*.test.ts', 'test/integration/runner/slurm.test.ts'];
 
 /**
- * `seconds`: a typical time on a busy 2-core machine, to start the longest chain first. `slot: false`:
+ * `seconds`: a typical time on a busy 2-core machine with the other steps beside it, to start the longest chain first. `slot: false`:
  * mostly waits, does not count towards HPSTUDIO_TEST_JOBS. `after`: steps that must have ended first
  * (when they are run at all). `requires`: steps run with this one even when only it is named.
  */
@@ -37,16 +37,16 @@ const steps = [
   // Debian packages of the integration tests (Python with Optuna/scikit-learn/SciPy, Slurm, munge), and
   // code-server with chromium for the host and UI tests: installed once, before the steps that use them.
   { name: 'system', seconds: 5, slot: false, cmd: ['bash', '-c', 'bash scripts/setup-system.sh && bash test/host/setup.sh --chromium'] },
-  { name: 'typecheck', seconds: 28, cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
-  { name: 'lint', seconds: 23, cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
-  { name: 'unit', seconds: 60, cmd: mocha('test/unit/**/*.test.ts') },
+  { name: 'typecheck', seconds: 140, cmd: [bin('tsc'), '-p', '.', '--noEmit'] },
+  { name: 'lint', seconds: 70, cmd: [bin('eslint'), 'src', 'media', 'test', 'scripts'] },
+  { name: 'unit', seconds: 380, cmd: mocha('test/unit/**/*.test.ts') },
   // The .vsix the UI tests install: a production build into dist/, so after build and before host.
-  { name: 'package', seconds: 20, after: ['build'], cmd: [process.execPath, join(root, 'scripts/package.mjs'), vsix, '--quiet'] },
-  { name: 'integration', seconds: 200, after: ['system'], cmd: mocha('test/integration/**/*.test.ts', ...SLURM_TESTS.flatMap(t => ['--ignore', t])) },
-  { name: 'slurm', seconds: 200, slot: false, after: ['system'], cmd: mocha(...SLURM_TESTS) },
-  { name: 'host', seconds: 90, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/host/run.js')] },
-  { name: 'ui', seconds: 300, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/ui/run.js')], env: { HPSTUDIO_VSIX: vsix }, requires: ['package'] },
-  { name: 'clone', seconds: 220, after: ['system'], cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
+  { name: 'package', seconds: 30, after: ['build'], cmd: [process.execPath, join(root, 'scripts/package.mjs'), vsix, '--quiet'] },
+  { name: 'integration', seconds: 450, after: ['system'], cmd: mocha('test/integration/**/*.test.ts', ...SLURM_TESTS.flatMap(t => ['--ignore', t])) },
+  { name: 'slurm', seconds: 250, slot: false, after: ['system'], cmd: mocha(...SLURM_TESTS) },
+  { name: 'host', seconds: 140, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/host/run.js')] },
+  { name: 'ui', seconds: 570, after: ['system', 'package'], cmd: [process.execPath, join(root, 'test/ui/run.js')], env: { HPSTUDIO_VSIX: vsix }, requires: ['package'] },
+  { name: 'clone', seconds: 360, after: ['system'], cmd: mocha('--timeout', '900000', 'test/clone/**/*.test.ts') },
 ];
 const known = steps.map(s => s.name);
 const only = process.argv.slice(2);

@@ -36,7 +36,12 @@ const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 const SMOKES: Record<string, Smoke> = {
   build: { files: ['dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'media/build/curves.js', 'media/build/codicon.ttf'] },
   typecheck: { args: ['--listFilesOnly'], output: /src\/extension\/extension\.ts/ },
-  lint: {},
+  // The lint step of `npm test` lints every file of this same tree; here the command runs in the fresh copy
+  // (config, plugins, the with-deps wrapper) over one file of each linted folder.
+  lint: {
+    args: ['--format', 'json', '--ignore-pattern', '**/*.*', ...['src/extension/extension.ts', 'src/core/study/lock.ts', 'media/curves/main.ts', 'test/clone/commands.test.ts', 'scripts/test-all.mjs'].map(f => `--ignore-pattern=!${f}`)],
+    output: /^(?=[\s\S]*"filePath":"[^"]*src\/extension\/extension\.ts")(?=[\s\S]*"filePath":"[^"]*scripts\/test-all\.mjs")/,
+  },
   'test:unit': { args: ['--dry-run'], output: /\d{3,} passing/ },
   'test:integration': { args: ['--dry-run'], output: /\d{2,} passing/ },
   'test:host': { args: ['--dry-run'], files: ['out/host/suite/index.js'], output: /dry run: would run .*restricted/ },
