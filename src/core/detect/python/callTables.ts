@@ -51,3 +51,8 @@ export function frameworkOfClass(lower: string): string | undefined {
   if (/^(svc|svr|nusvc|linearsvc|logisticregression|randomforest|gradientboosting|histgradientboosting|kneighbors|kmeans|minibatchkmeans|dbscan|ridge|lasso|elasticnet|sgdclassifier|sgdregressor|mlp|pca|tsne|tfidfvectorizer|countvectorizer|decisiontree|extratrees|gaussianmixture|adaboost|train_test_split)/.test(lower)) return 'sklearn';
   return undefined;
 }
+
+/** Dataclasses that hold a run's results or state, not its settings (`TrainerState`, `EvalResults` …). */
+export const RUN_STATE_CLASS = /(State|Result|Results|Metrics|Output|Outputs|Record|Stats)$/;
+/** Variable names of scikit-learn-style search grids (`param_grid = {…}`). */
+export const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;

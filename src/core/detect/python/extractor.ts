@@ -15,13 +15,10 @@ import type { LineIndex } from '../text';
 import type { ConfigEntry, ConfigMap, ConfigNode, ConfigScalar } from '../tree';
 import type { SearchDomain, Setting, SourceRange, Writable } from '../types';
 import { normaliseName, VOCABULARY } from '../vocabulary';
-import { frameworkOfClass, KERAS_POSITIONAL, KNOWN_CALLS, MODEL_USE_CALL, NAMED_DOMAIN, POSITIONAL, SEARCH_KWARGS } from './callTables';
+import { frameworkOfClass, GRID_VARS, KERAS_POSITIONAL, KNOWN_CALLS, MODEL_USE_CALL, NAMED_DOMAIN, POSITIONAL, RUN_STATE_CLASS, SEARCH_KWARGS } from './callTables';
 import { ML_IMPORT, passesOn } from './fileKind';
 import { FAIL, PythonReader } from './reader';
 import { assignmentPairs, isEmptyContainer, isOutputLayer, loopUpdated, namedByUse } from './syntax';
-
-const RUN_STATE_CLASS = /(State|Result|Results|Metrics|Output|Outputs|Record|Stats)$/;
-const GRID_VARS = /^(param_grid|param_grids|param_dist|param_distributions|tuned_parameters|parameters|params_grid|grid|search_space|space|hyperparameter_grid|hparams_grid)$/i;
 
 export class PythonExtractor extends PythonReader {
   private readonly consumed = new Set<number>();
@@ -106,8 +103,7 @@ export class PythonExtractor extends PythonReader {
     if (!isTune && !isStats && !isHp) return undefined;
     if (!/^(uniform|quniform|loguniform|qloguniform|randint|qrandint|lograndint|randn|choice|grid_search|sample_from|reciprocal)$/.test(last)) return undefined;
     const a = this.args(call);
-    const pos = a.positional.map(p => this.fold(p).value);
-    const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
+    const { pos, kw } = this.foldedArgs(a);
     return callDomain(callee, pos, kw, this.src(call));
   }
 
@@ -209,10 +205,6 @@ export class PythonExtractor extends PythonReader {
     const path = dotted.split('.');
     if (GRID_VARS.test(path[0])) this.gridVars.add(path[0]);
     this.addRoot(path, target.from, target.to, node);
-  }
-
-  calleeOf(n: SyntaxNode): string {
-    return n.name === 'CallExpression' ? this.calleeName(n) : '';
   }
 
   private addRoot(path: string[], keyStart: number, keyEnd: number, value: ConfigNode): void {
@@ -416,8 +408,7 @@ export class PythonExtractor extends PythonReader {
       }
     }
     if (!name) return;
-    const pos = a.positional.map(p => this.fold(p).value);
-    const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
+    const { pos, kw } = this.foldedArgs(a);
     const search = suggestDomain(method, pos, kw);
     const cls = classifyKey(name.replace(/\{\}/g, '0'), { framework: this.framework });
     this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), range[0], range[1], n, search ? { search, framework: this.framework ?? 'optuna' } : {});
@@ -430,8 +421,7 @@ export class PythonExtractor extends PythonReader {
     // `hp.Int(f"units_{i}", …)`: one setting per built name, written with `{}` for the variable part.
     const name = this.stringValue(nameNode).replace(/\{[^}]*\}/g, '{}');
     const [ks, ke] = this.stringRange(nameNode);
-    const pos = a.positional.slice(1).map(p => this.fold(p).value);
-    const kw = Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value]));
+    const { pos, kw } = this.foldedArgs(a, 1);
     const search = namedDomainSearch(fn, pos, kw);
     const cls = classifyKey(name.replace(/\{\}/g, '0'), { framework: this.framework });
     this.push(name, name, cls.canonical, 'hyperparameter', null, this.src(n), ks, ke, n, { search });

@@ -184,6 +184,16 @@ export class PythonReader implements PythonView {
     return '';
   }
 
+  /** The callee's dotted name when `n` is a call, else ''. */
+  calleeOf(n: SyntaxNode): string {
+    return n.name === 'CallExpression' ? this.calleeName(n) : '';
+  }
+
+  /** A call's arguments folded to constants: positional ones (from `skip` on) and keywords by name. */
+  foldedArgs(a: { positional: SyntaxNode[]; keywords: Array<[string, SyntaxNode, SyntaxNode]> }, skip = 0): { pos: unknown[]; kw: Record<string, unknown> } {
+    return { pos: a.positional.slice(skip).map(p => this.fold(p).value), kw: Object.fromEntries(a.keywords.map(([k, v]) => [k, this.fold(v).value])) };
+  }
+
   args(call: SyntaxNode): { positional: SyntaxNode[]; keywords: Array<[string, SyntaxNode, SyntaxNode]> } {
     const list = call.getChild('ArgList');
     const positional: SyntaxNode[] = [];
