@@ -106,69 +106,17 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
   const candidates = tuneCandidates(detected, launch?.argStyle ?? 'hydra');
   if (candidates.length === 0) return fail(`found no tunable hyperparameters in ${vscode.workspace.asRelativePath(uri)}${detected.notebook ? "'s parameters cell" : ''}`, yes);
 
-  // 1. Which hyperparameters.
-  let chosen: TuneCandidate[];
-  if (options.params) {
-    const unknown = options.params.filter(p => !candidates.some(c => c.param === p || c.key === p));
-    if (unknown.length) return fail(`no tunable hyperparameter ${unknown.map(u => `"${u}"`).join(', ')} in this file (available: ${candidates.map(c => c.param).join(', ')})`, yes);
-    chosen = candidates.filter(c => options.params!.includes(c.param) || options.params!.includes(c.key));
-  } else if (yes) {
-    chosen = candidates.filter(c => c.preselected);
-    if (chosen.length === 0) chosen = candidates.slice(0, 1);
-  } else {
-    const picks = await vscode.window.showQuickPick(
-      candidates.map(c => ({
-        label: c.param,
-        description: `${formatValue(c.value)} → ${describeRange(c.range)}`,
-        detail: c.rangeSource === 'file' ? 'range written in the file' : c.rangeSource === 'knowledge' ? 'typical range from the knowledge base' : 'around the current value',
-        picked: c.preselected,
-        candidate: c,
-      })),
-      { canPickMany: true, title: `Tune hyperparameters of ${path.basename(configFile)}`, placeHolder: 'Pick the hyperparameters to search (the most impactful are selected)', ignoreFocusOut: true },
-    );
-    if (!picks || picks.length === 0) return { cancelled: true };
-    chosen = picks.map(p => p.candidate);
-  }
-
-  // 2. Ranges: overrides first; interactively, one input box per parameter, pre-filled.
-  const params: Array<{ param: string; range: ParamRange }> = [];
-  for (const c of chosen) {
-    let range = c.range;
-    const override = options.ranges?.[c.param] ?? options.ranges?.[c.key];
-    if (override !== undefined) {
-      const parsed = parseRangeInput(override, range);
-      if (typeof parsed === 'string') return fail(`range of ${c.param}: ${parsed}`, yes);
-      range = parsed;
-    } else if (!yes) {
-      const text = await vscode.window.showInputBox({
-        title: `Range of ${c.param} (current value ${formatValue(c.value)})`,
-        value: rangeText(range),
-        prompt: '"low .. high" (add "log" for a log scale) or comma-separated choices',
-        ignoreFocusOut: true,
-        validateInput: v => {
-          const r = parseRangeInput(v, range);
-          return typeof r === 'string' ? r : undefined;
-        },
-      });
-      if (text === undefined) return { cancelled: true };
-      range = parseRangeInput(text, range) as ParamRange;
-    }
-    params.push({ param: c.param, range });
-  }
+  // 1. Which hyperparameters; 2. their ranges.
+  const chosen = await chooseParams(candidates, options, configFile);
+  if ('error' in chosen) return fail(chosen.error, yes);
+  if ('cancelled' in chosen) return chosen;
+  const params = await askRanges(chosen.picked, options);
+  if ('error' in params) return fail(params.error, yes);
+  if ('cancelled' in params) return params;
 
   // 3. The metric the trials report.
-  let metric = options.metric;
-  if (metric === undefined && !yes) {
-    metric = await vscode.window.showInputBox({
-      title: 'Metric to optimise',
-      value: 'val_loss',
-      prompt: 'The name your training prints (e.g. "val_loss: 0.42", a JSON line, or a TensorBoard scalar)',
-      ignoreFocusOut: true,
-      validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
-    });
-    if (metric === undefined) return { cancelled: true };
-  }
-  metric = (metric ?? 'val_loss').trim();
+  const metric = await askMetric(options);
+  if (metric === undefined) return { cancelled: true };
   const goal = options.goal ?? (MAXIMIZE_HINT.test(metric) && !/loss|error|perplexity/i.test(metric) ? 'maximize' : 'minimize');
 
   // 4. How trials start: a guess the user confirms when it is only a guess.
@@ -211,6 +159,78 @@ async function tuneFile(deps: TuneFileDeps, uri: vscode.Uri | undefined, options
       });
   }
   return result;
+}
+
+type Asked<T> = T | { readonly error: string } | { readonly cancelled: true };
+
+/** The hyperparameters to search: named in `options`, preselected with `yes`, else picked by the user. */
+async function chooseParams(candidates: TuneCandidate[], options: TuneFileOptions, configFile: string): Promise<Asked<{ picked: TuneCandidate[] }>> {
+  if (options.params) {
+    const unknown = options.params.filter(p => !candidates.some(c => c.param === p || c.key === p));
+    if (unknown.length) return { error: `no tunable hyperparameter ${unknown.map(u => `"${u}"`).join(', ')} in this file (available: ${candidates.map(c => c.param).join(', ')})` };
+    return { picked: candidates.filter(c => options.params!.includes(c.param) || options.params!.includes(c.key)) };
+  }
+  if (options.yes === true) {
+    const picked = candidates.filter(c => c.preselected);
+    return { picked: picked.length ? picked : candidates.slice(0, 1) };
+  }
+  const picks = await vscode.window.showQuickPick(
+    candidates.map(c => ({
+      label: c.param,
+      description: `${formatValue(c.value)} → ${describeRange(c.range)}`,
+      detail: c.rangeSource === 'file' ? 'range written in the file' : c.rangeSource === 'knowledge' ? 'typical range from the knowledge base' : 'around the current value',
+      picked: c.preselected,
+      candidate: c,
+    })),
+    { canPickMany: true, title: `Tune hyperparameters of ${path.basename(configFile)}`, placeHolder: 'Pick the hyperparameters to search (the most impactful are selected)', ignoreFocusOut: true },
+  );
+  if (!picks || picks.length === 0) return { cancelled: true };
+  return { picked: picks.map(p => p.candidate) };
+}
+
+/** Each chosen hyperparameter's range: overrides first; interactively, one input box per parameter, pre-filled. */
+async function askRanges(chosen: TuneCandidate[], options: TuneFileOptions): Promise<Asked<Array<{ param: string; range: ParamRange }>>> {
+  const params: Array<{ param: string; range: ParamRange }> = [];
+  for (const c of chosen) {
+    let range = c.range;
+    const override = options.ranges?.[c.param] ?? options.ranges?.[c.key];
+    if (override !== undefined) {
+      const parsed = parseRangeInput(override, range);
+      if (typeof parsed === 'string') return { error: `range of ${c.param}: ${parsed}` };
+      range = parsed;
+    } else if (options.yes !== true) {
+      const text = await vscode.window.showInputBox({
+        title: `Range of ${c.param} (current value ${formatValue(c.value)})`,
+        value: rangeText(range),
+        prompt: '"low .. high" (add "log" for a log scale) or comma-separated choices',
+        ignoreFocusOut: true,
+        validateInput: v => {
+          const r = parseRangeInput(v, range);
+          return typeof r === 'string' ? r : undefined;
+        },
+      });
+      if (text === undefined) return { cancelled: true };
+      range = parseRangeInput(text, range) as ParamRange;
+    }
+    params.push({ param: c.param, range });
+  }
+  return params;
+}
+
+/** The metric's name: from `options`, else asked (val_loss offered); undefined when the user cancels. */
+async function askMetric(options: TuneFileOptions): Promise<string | undefined> {
+  let metric = options.metric;
+  if (metric === undefined && options.yes !== true) {
+    metric = await vscode.window.showInputBox({
+      title: 'Metric to optimise',
+      value: 'val_loss',
+      prompt: 'The name your training prints (e.g. "val_loss: 0.42", a JSON line, or a TensorBoard scalar)',
+      ignoreFocusOut: true,
+      validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
+    });
+    if (metric === undefined) return undefined;
+  }
+  return (metric ?? 'val_loss').trim();
 }
 
 interface TuneTarget {
