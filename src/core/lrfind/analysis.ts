@@ -129,6 +129,19 @@ export function statusOf(t: LrTrial, direction: Direction, rules: StreamRules): 
   return { status: t.state === 'running' ? 'running' : 'ok' };
 }
 
+/**
+ * The reports up to the one at which the pruner's rules said "enough". Reports a trial made after that
+ * (while its stop was on the way) depend on how busy the machine was, so the analysis leaves them out:
+ * the same journal gives the same answer on a fast and a loaded machine. They still count as spent.
+ */
+export function decidedPart(t: LrTrial, direction: Direction, rules: StreamRules): LrTrial {
+  const values = t.values.map(([, v]) => v);
+  for (let k = 1; k <= values.length; k++) {
+    if (judgeStream(values.slice(0, k), direction, rules)) return k === values.length ? t : { ...t, values: t.values.slice(0, k) };
+  }
+  return t;
+}
+
 /** The trial's loss at the common step: the median of its last `last` reports up to there (default: its last half). */
 export function scoreOf(t: LrTrial, step: number, last?: number): number | null {
   const vals = t.values.filter(([s]) => s <= step).map(([, v]) => v);
@@ -158,12 +171,13 @@ export function noiseLevel(trials: readonly LrTrial[]): number {
 export function analyzeLrFind(input: LrFindInput): LrFindResult {
   const { direction, rules } = input;
   const live = input.trials.filter(t => t.state !== 'waiting' && !(t.state === 'fail' && t.requeued));
-  const step = commonStep(live, rules);
-  const points: LrPoint[] = live
-    .map(t => {
+  const judged = live.map(t => decidedPart(t, direction, rules));
+  const step = commonStep(judged, rules);
+  const points: LrPoint[] = judged
+    .map((t, i) => {
       const { status, why } = statusOf(t, direction, rules);
       const loss = status === 'ok' || status === 'running' ? scoreOf(t, step) : null;
-      return { lr: t.lr, trial: t.number, status, loss, smoothed: null, reports: t.values.length, why };
+      return { lr: t.lr, trial: t.number, status, loss, smoothed: null, reports: live[i].values.length, why };
     })
     .sort((a, b) => a.lr - b.lr || a.trial - b.trial);
   const base = {
@@ -174,7 +188,7 @@ export function analyzeLrFind(input: LrFindInput): LrFindResult {
     reports: live.reduce((n, t) => n + t.values.length, 0),
     range: input.low !== undefined && input.high !== undefined ? { low: input.low, high: input.high } : undefined,
   };
-  const decided = decide(points, live, input);
+  const decided = decide(points, judged, input);
   const result: LrFindResult = { ...base, ...decided, message: '' };
   return { ...result, ...describeResult(result, input) };
 }

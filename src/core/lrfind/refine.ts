@@ -11,7 +11,7 @@
  * first pass' rates are its log-spaced grid (LrFindSampler.rates), refinement rates are kept off it.
  */
 import type { Direction, ParamValue, Sampler, StudyView } from '../search/types';
-import { noiseLevel, roundRate, scoreOf, statusOf, type LrFindInput, type LrFindResult, type LrPoint, type LrTrial } from './analysis';
+import { decidedPart, noiseLevel, roundRate, scoreOf, statusOf, type LrFindInput, type LrFindResult, type LrPoint, type LrTrial } from './analysis';
 import { LrFindSampler, sameRate } from './sampler';
 import { lrParameter, LR_FIND } from './spec';
 import type { StreamRules } from './stream';
@@ -92,17 +92,19 @@ export interface Refinement {
 
 /** The second pass from its trials: each run's loss at the common report, and the lowest. */
 export function judgeRefinement(trials: readonly LrTrial[], rates: readonly number[], around: number, direction: Direction, rules: StreamRules): Refinement {
-  const live = trials.filter(t => t.state !== 'waiting' && !(t.state === 'fail' && t.requeued));
+  const all = trials.filter(t => t.state !== 'waiting' && !(t.state === 'fail' && t.requeued));
+  // Scored on the reports up to the pruner's decision (decidedPart); the reports made count in full.
+  const live = all.map(t => decidedPart(t, direction, rules));
   let step = -Infinity;
   for (const t of live) {
     const k = Math.min(t.values.length, rules.maxReports);
     if (k > 0) step = Math.max(step, t.values[k - 1][0]);
   }
   const points: LrPoint[] = live
-    .map(t => {
+    .map((t, i) => {
       const { status, why } = statusOf(t, direction, rules);
       const loss = status === 'ok' || status === 'running' ? scoreOf(t, step, 3) : null;
-      return { lr: t.lr, trial: t.number, status, loss, smoothed: null, reports: t.values.length, why };
+      return { lr: t.lr, trial: t.number, status, loss, smoothed: null, reports: all[i].values.length, why };
     })
     .sort((a, b) => a.lr - b.lr);
   const base = { rates, around, reports: rules.maxReports, points };

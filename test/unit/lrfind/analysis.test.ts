@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeLrFind, roundRate, smoothCurve, type LrTrial } from '../../../src/core/lrfind/analysis';
 import { logSpacedRates } from '../../../src/core/lrfind/spec';
-import { streamRules } from '../../../src/core/lrfind/stream';
+import { judgeStream, streamRules } from '../../../src/core/lrfind/stream';
 import { Rng } from '../../../src/core/search/rng';
 
 const rules = streamRules({ maxReports: 10 });
@@ -129,6 +129,25 @@ describe('lr-find analysis', () => {
     const at = (r: typeof clean) => r.points.find(p => p.lr === 0.1)?.loss as number;
     assert.ok(at(spiky) / at(clean) < 1.05, `spiky ${at(spiky)} clean ${at(clean)}`);
     assert.equal(spiky.suggested, clean.suggested);
+  });
+
+  it('reads a trial up to the pruner\'s decision: reports made while its stop was on the way change nothing but the count', () => {
+    const rates = logSpacedRates(1e-3, 10, 13);
+    // What the pruner leaves on a quiet machine: each trial up to the report its rules said "enough" at
+    // (the fast rates level off after 6 of the 10 reports).
+    const trials = runs(rates, { edge: 1.5, noise: 0.1, reports: 10 }).map(t => {
+      const k = t.values.findIndex((_, j) => judgeStream(t.values.slice(0, j + 1).map(([, v]) => v), 'minimize', rules) !== undefined);
+      return { ...t, values: t.values.slice(0, k + 1) };
+    });
+    assert.ok(trials.some(t => t.values.length < 10), 'some trials levelled off early');
+    const onTime = analyzeLrFind({ param: 'lr', metric: 'loss', direction: 'minimize', rules, trials });
+    // A loaded machine: every trial got 4 more reports in before its process group was gone, wild ones.
+    const late = trials.map(t => ({ ...t, values: [...t.values, ...[1, 2, 3, 4].map(j => [t.values[t.values.length - 1][0] + 10 * j, t.values[t.values.length - 1][1] * (j % 2 ? 0.2 : 5)] as [number, number])] }));
+    const loaded = analyzeLrFind({ param: 'lr', metric: 'loss', direction: 'minimize', rules, trials: late });
+    assert.deepEqual(loaded.points.map(p => [p.lr, p.status, p.loss]), onTime.points.map(p => [p.lr, p.status, p.loss]));
+    assert.equal(loaded.suggested, onTime.suggested);
+    assert.equal(loaded.message, onTime.message);
+    assert.equal(loaded.reports, onTime.reports + 13 * 4);
   });
 
   it('smooths one outlier away without smearing a rate into its neighbours, and rounds rates', () => {
