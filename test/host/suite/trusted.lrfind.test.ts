@@ -56,7 +56,13 @@ describe('Find Learning Rate (quickstart)', function () {
     assert.equal(view.refined?.points.length, 3);
     assert.match(view.message, /The first pass pointed at [\d.]+ .*; refined: of [\d.]+, [\d.]+, [\d.]+ run for 25 reports/);
     const shortRuns = view.curves.filter(c => view.points.some(p => p.trial === c.trial));
-    assert.ok(view.curves.length === 14 && shortRuns.length === 11 && shortRuns.every(c => c.values.length <= 12), 'short runs');
+    assert.equal(view.curves.length, 14, 'short runs and longer runs drawn');
+    assert.equal(shortRuns.length, 11);
+    // Each short run was stopped before the program's 30 epochs. Reports a run makes between the pruner's decision
+    // and its stop still arrive (more of them on a loaded machine), so their count is no tighter bound than that;
+    // the decision itself is checked report by report in test/integration/lrfind/cli.test.ts.
+    const long = shortRuns.filter(c => c.values.length >= 30);
+    assert.deepEqual(long.map(c => c.trial), [], `short runs that ran to the end: ${long.map(c => `${c.trial} (${c.values.length} reports)`).join(', ')}`);
     // It is a study of its own kind: in the study list, resumable, with its sampler recorded.
     const studies = await vscode.commands.executeCommand<Array<{ name: string; sampler: string; state: string }>>('hpstudio.getStudies');
     assert.deepEqual(studies.filter(s => s.name === 'quickstart-lrfind').map(s => [s.sampler, s.state]), [['lr-find', 'finished']]);
