@@ -122,7 +122,9 @@ for (const accounting of [true, false]) {
       try {
         const outcome = await handle.done;
         assert.match(outcome.error ?? '', new RegExp(`^Slurm job \\d+_0 failed with its node ${c().node} \\(NODE_FAIL\\): ${reason}`));
-        if (accounting) assert.match(outcome.error ?? '', /from sacctmgr\)$/);
+        // With accounting the reason may come from the node's event in slurmdbd or, when the failure is seen before
+        // slurmctld has sent that event there (the test cluster schedules every second), from the node itself; which
+        // source answers is a race, so only the reason is asserted here (the sacctmgr path: test/unit/runner/slurm-board.test.ts).
         assert.deepEqual(warnings, []);
         const task = (handle as unknown as { jobId: string }).jobId;
         await waitFor('the requeued job to be cancelled', async () => (await squeue('-t', 'PD,R', '-r', '-j', task.split('_')[0], '-o', '%i')).length === 0);
