@@ -8,7 +8,7 @@ import { detectNotebook, isNotebookPath } from './notebook';
 import { quickScan } from './quickScan';
 import { recogniseFormat } from './fingerprint';
 import { extractStructured, vocabularyScore, type StructuredInput } from './structured';
-import { LineIndex } from './text';
+import { LineIndex, lastAtOrBefore } from './text';
 import type { ConfigNode } from './tree';
 import type { DetectedFile, Setting } from './types';
 
@@ -191,16 +191,7 @@ function intervals(file: DetectedFile): Interval[] {
 export function findSettingAt(file: DetectedFile, line: number, character: number): Setting | undefined {
   const list = intervals(file);
   const p = pos(line, character);
-  let lo = 0;
-  let hi = list.length - 1;
-  let last = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].start <= p) {
-      last = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const last = lastAtOrBefore(list, it => it.start, p);
   let best: Interval | undefined;
   for (let i = last; i >= 0 && i > last - 16; i--) {
     const it = list[i];

@@ -10,7 +10,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { classifyKey } from './classify';
 import { detectFile, type DetectOptions } from './detect';
 import { parametersCellIndex, readNotebook, type NotebookCell, type NotebookContent } from './notebookFile';
-import { LineIndex } from './text';
+import { LineIndex, lastAtOrBefore } from './text';
 import type { DetectedFile, Setting, SourceRange } from './types';
 
 export { readNotebook, parametersCellIndex, type NotebookCell, type NotebookContent, type NotebookCellKind } from './notebookFile';
@@ -66,14 +66,7 @@ function joinCells(cells: readonly NotebookCell[]): { text: string; spans: CellS
 }
 
 function spanOf(spans: readonly CellSpan[], line: number): CellSpan {
-  let lo = 0;
-  let hi = spans.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (spans[mid].line <= line) lo = mid;
-    else hi = mid - 1;
-  }
-  return spans[lo];
+  return spans[Math.max(0, lastAtOrBefore(spans, s => s.line, line))];
 }
 
 function shift(r: SourceRange, lines: number): SourceRange {

@@ -1,6 +1,21 @@
 /** Offset ↔ LSP position conversion (0-based line, UTF-16 character), by binary search. */
 import type { SourceRange } from './types';
 
+/** The index of the last item whose key is ≤ `x`, in items sorted by key; -1 when there is none. O(log n). */
+export function lastAtOrBefore<T>(items: readonly T[], key: (item: T) => number, x: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) <= x) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return last;
+}
+
 export class LineIndex {
   private readonly starts: number[] = [0];
   /** The line found last: readers ask in source order, so the next answer is mostly on it or the next. */
@@ -27,14 +42,7 @@ export class LineIndex {
   }
 
   private search(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return Math.max(0, lastAtOrBefore(this.starts, start => start, offset));
   }
 
   range(start: number, end: number): SourceRange {

@@ -13,6 +13,7 @@
 import { parser } from '@lezer/python';
 import { Tree } from '@lezer/common';
 import { PARSE_SHARE, UNLIMITED, type WorkBudget } from '../budget';
+import { lastAtOrBefore } from '../text';
 
 /** CPython's tokenizer limit (MAXLEVEL). */
 export const MAX_PYTHON_BRACKET_DEPTH = 200;
@@ -188,14 +189,7 @@ function parseWithin(text: string, from: number, to: number, starts: Scan['start
 
 /** The last top-level statement start at or before `pos` (binary search; `starts` is sorted). */
 function statementStartBefore(starts: Scan['starts'], pos: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid].at <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return starts[lo].at;
+  return starts[Math.max(0, lastAtOrBefore(starts, s => s.at, pos))].at;
 }
 
 /** A ranged parse is relative to its range: re-root its top-level nodes at their real offsets. */

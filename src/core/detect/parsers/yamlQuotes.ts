@@ -13,6 +13,7 @@
  */
 import type { ConfigEntry, ConfigNode } from '../tree';
 import { parseYaml, type YamlParseResult } from './yaml';
+import { lastAtOrBefore } from '../text';
 
 /** `parseYaml` with PyYAML's tolerance for quoted scalars continued left of their key. */
 export function parseYamlAsPyyaml(text: string, ...rest: Parameters<typeof parseYaml> extends [string, ...infer R] ? R : never): YamlParseResult {
@@ -115,18 +116,7 @@ export function reindentQuotedContinuations(text: string): Reindented {
 
 function toOriginal(insertions: readonly Insertion[], offset: number): number {
   // The last insertion at or before `offset` (binary search: a file may hold many such scalars).
-  let lo = 0;
-  let hi = insertions.length - 1;
-  let last = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (insertions[mid].at <= offset) {
-      last = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
+  const last = lastAtOrBefore(insertions, i => i.at, offset);
   if (last < 0) return offset;
   const ins = insertions[last];
   // An offset inside inserted spaces belongs to the first real character after them.
