@@ -61,7 +61,7 @@ for (const theme of themes) {
       await panel.locator('#root[data-verdict="ok"]').waitFor({ timeout: 180_000 });
       const verdict = await panel.locator('#verdict').innerText();
       assert.match(verdict, /lr = \d/);
-      assert.match(verdict, /falls fastest around .*diverges from .*The first pass pointed at [\d.]+ \(half a step below where the floor begins\); refined: of [\d.]+, [\d.]+, [\d.]+ run for \d+ reports, .*Suggested lr = [\d.]+\./s);
+      assert.match(verdict, /falls fastest around .*diverges from .*The first pass pointed at [\d.]+ \(half a step below where the floor begins\); refined: of [\d.]+, [\d.]+, [\d.]+, [\d.]+ run for \d+ reports, .*Suggested lr = [\d.]+\./s);
       assert.ok((await inked(panel, '#lr-curve')) > 400, 'the loss-vs-rate curve is drawn');
       assert.ok((await inked(panel, '#lr-runs')) > 400, 'the short runs are drawn');
       const rows = await panel.locator('table.points tr.status-diverged').count();

@@ -2,10 +2,10 @@
  * The lr-find's second pass. The first pass' short runs see only the start of training, and how a rate
  * ranks there is not how it ranks at the end: on a problem with uneven curvature a high rate bounces at
  * first and wins later; on a noisy one a high rate wins early and loses to its noise floor later. So
- * after the first pass its suggestion and two rates above it (REFINE_FACTORS × it) run REFINE_LENGTH times
- * longer, and the one whose loss ends lowest is the suggestion (unless it won by no more than the runs'
- * noise: then the first suggestion stays). test/bench/lrfind.bench.ts measures the
- * factors and the length against complete runs over a fine grid.
+ * after the first pass its suggestion, a rate below it and two above it (REFINE_FACTORS × it) run
+ * REFINE_LENGTH times longer, and the one whose loss ends lowest is the suggestion, unless it won by no
+ * more than the runs' noise: then the lower of it and the first suggestion is (see judgeRefinement).
+ * test/bench/lrfind.bench.ts measures the factors and the length against complete runs over a fine grid.
  *
  * Refinement trials live in the same journal as the first pass; they are told apart by their rate: the
  * first pass' rates are its log-spaced grid (LrFindSampler.rates), refinement rates are kept off it.
@@ -18,13 +18,17 @@ import type { StreamRules } from './stream';
 import { describeResult } from './words';
 
 /**
- * Rates of the second pass, as multiples of the first pass' suggestion. None below it: the suggestion
- * already sits half a step below the floor, and on the bench a rate below it never won by more than the
- * noise (test/bench/lrfind.bench.ts; 1/√3 cost a third more for nothing).
+ * Rates of the second pass, as multiples of the first pass' suggestion: one below it, so the pass can move
+ * down as well as up (on a noisy problem the first pass, seeing only the start, points too high), and two
+ * above it (on uneven curvature a higher rate wins in the end).
  */
-export const REFINE_FACTORS = [1, Math.sqrt(3), 3] as const;
-/** The second pass' runs give this many times the first pass' reports (2.5 × 10 = 25 by default). */
-export const REFINE_LENGTH = 2.5;
+export const REFINE_FACTORS = [1 / Math.sqrt(3), 1, Math.sqrt(3), 3] as const;
+/**
+ * The second pass' runs give this many times the first pass' reports (3 × 10 = 30 by default): long enough
+ * for the noise floor of a too-high rate to show, inside the bar's 20% of a fine grid's training steps
+ * together with the first pass (test/bench/lrfind.bench.ts).
+ */
+export const REFINE_LENGTH = 3;
 
 /** How many times the runs' noise another rate must win by to replace the first suggestion. */
 export const NOISE_MARGIN = 2;
@@ -81,10 +85,15 @@ export interface Refinement {
   /** Reports each run gives (its budget) and the report its loss is compared at. */
   readonly reports: number;
   readonly points: readonly LrPoint[];
-  /** The suggestion: the rate whose loss ended lowest, unless that beat the first suggestion's run by no more than the noise. */
+  /**
+   * The suggestion: the rate whose loss ended lowest; when it ended within the noise of the first
+   * suggestion's run, the lower of the two rates.
+   */
   readonly chosen?: number;
   /** The rate whose loss ended lowest (differs from `chosen` when it won by noise alone). */
   readonly lowest?: number;
+  /** The first suggestion's rate, when the lowest ended within the noise of its run (the lower of the two is chosen). */
+  readonly tiedWith?: number;
   /** Within-run noise of the runs' losses (robust spread of consecutive reports). */
   readonly noise?: number;
   readonly state: 'pending' | 'running' | 'done' | 'all-diverged';
@@ -115,12 +124,15 @@ export function judgeRefinement(trials: readonly LrTrial[], rates: readonly numb
   const ok = points.filter(p => p.status === 'ok' && p.loss !== null);
   if (ok.length === 0) return { ...base, state: 'all-diverged' };
   const best = ok.reduce((a, b) => (sign * (b.loss as number) < sign * (a.loss as number) ? b : a));
-  // Another rate replaces the first suggestion only when its run ended lower by more than NOISE_MARGIN × the
-  // runs' own noise: on a noisy problem the ranking of close rates at the end of a run is a coin toss.
+  // The rate that ended lowest wins outright only when it beat the first suggestion's run by more than
+  // NOISE_MARGIN × the runs' own noise: on a noisy problem the ranking of close rates at the end of a run is
+  // a coin toss. Within the noise the lower of the two is taken: SGD's stationary loss and its spread grow
+  // with the rate, and that floor shows late in training, after these runs end.
   const noise = noiseLevel(live.filter(t => ok.some(p => p.trial === t.number)));
   const anchor = ok.find(p => sameRate(p.lr, nearest(rates, around)));
-  const keep = anchor && anchor !== best && sign * ((anchor.loss as number) - (best.loss as number)) <= NOISE_MARGIN * noise;
-  return { ...base, chosen: keep ? anchor.lr : best.lr, lowest: best.lr, noise, state: 'done' };
+  const tie = anchor && anchor !== best && sign * ((anchor.loss as number) - (best.loss as number)) <= NOISE_MARGIN * noise;
+  const chosen = tie ? Math.min(anchor.lr, best.lr) : best.lr;
+  return { ...base, chosen, lowest: best.lr, tiedWith: tie ? anchor.lr : undefined, noise, state: 'done' };
 }
 
 /**

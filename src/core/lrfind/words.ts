@@ -81,7 +81,8 @@ export function describeResult(r: LrFindResult, input: LrFindInput): { message: 
 
 /**
  * The result after the second pass: the first pass' landmarks and suggestion, then what the longer runs
- * found ("refined: of 0.2, 0.35, 0.6, 1 run for 30 reports, 0.35 ended lowest").
+ * found ("refined: of 0.2, 0.35, 0.6, 1 run for 30 reports, 0.35 ended lowest"), and when the lowest
+ * won by the noise alone, that the lower of it and the first suggestion was taken.
  */
 function describeRefined(r: LrFindResult): { message: string; advice?: string } {
   const f = r.refined as Refinement;
@@ -100,10 +101,14 @@ function describeRefined(r: LrFindResult): { message: string; advice?: string } 
   const lowest = f.points.find(p => p.lr === f.lowest);
   const lowestValue = lowest?.loss !== null && lowest?.loss !== undefined ? ` (${formatLoss(lowest.loss)})` : '';
   const noise = f.noise !== undefined ? formatLoss(f.noise) : '?';
+  const tied = f.tiedWith !== undefined ? f.points.find(p => p.lr === f.tiedWith) : undefined;
+  const tiedValue = tied?.loss !== null && tied?.loss !== undefined ? ` (${formatLoss(tied.loss)})` : '';
   const found =
-    f.lowest === f.chosen
+    f.tiedWith === undefined
       ? `${formatRate(f.chosen as number)} ended lowest${value}${Math.abs(Math.log((f.chosen as number) / f.around)) < 0.05 ? ', confirming it' : ''}`
-      : `${formatRate(f.lowest as number)} ended lowest${lowestValue} but within twice the runs' noise (${noise}) of ${formatRate(f.chosen as number)}${value}, which stays`;
+      : f.lowest === f.chosen
+        ? `${formatRate(f.chosen as number)} ended lowest${value}, within twice the runs' noise (${noise}) of ${formatRate(f.tiedWith)}${tiedValue}: the lower rate is taken (a higher rate's noise floor shows late in training)`
+        : `${formatRate(f.lowest as number)} ended lowest${lowestValue} but within twice the runs' noise (${noise}) of ${formatRate(f.chosen as number)}${value}, the lower rate, which stays`;
   return { message: `${first}; refined: of ${rates} run for ${f.reports} reports, ${found}. Suggested ${r.param} = ${formatRate(r.suggested as number)}.` };
 }
 

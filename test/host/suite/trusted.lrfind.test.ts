@@ -51,12 +51,12 @@ describe('Find Learning Rate (quickstart)', function () {
     assert.match(view.message, /falls fastest around .*diverges from .*Suggested lr = /);
     assert.equal(view.applyTarget, 'quickstart/config.json');
     assert.equal(view.narrowTarget, 'quickstart/sweep.yaml');
-    // 11 short runs, then the second pass: 3 longer runs from the first suggestion up, drawn apart.
+    // 11 short runs, then the second pass: 4 longer runs around the first suggestion (one below, two above), drawn apart.
     assert.equal(view.refined?.state, 'done', view.message);
-    assert.equal(view.refined?.points.length, 3);
-    assert.match(view.message, /The first pass pointed at [\d.]+ .*; refined: of [\d.]+, [\d.]+, [\d.]+ run for 25 reports/);
+    assert.equal(view.refined?.points.length, 4);
+    assert.match(view.message, /The first pass pointed at [\d.]+ .*; refined: of [\d.]+, [\d.]+, [\d.]+, [\d.]+ run for 30 reports/);
     const shortRuns = view.curves.filter(c => view.points.some(p => p.trial === c.trial));
-    assert.equal(view.curves.length, 14, 'short runs and longer runs drawn');
+    assert.equal(view.curves.length, 15, 'short runs and longer runs drawn');
     assert.equal(shortRuns.length, 11);
     // Each short run was stopped before the program's 30 epochs. Reports a run makes between the pruner's decision
     // and its stop still arrive (more of them on a loaded machine), so their count is no tighter bound than that;

@@ -56,31 +56,31 @@ describe('hpstudio lr-find (real trials)', function () {
     const json = JSON.parse(r.out) as { param: string; suggested: number; points: [number, number | null][]; trials: number; steps: number; verdict: string; message: string };
     assert.deepEqual(Object.keys(json).slice(0, 5), ['param', 'suggested', 'points', 'trials', 'steps']);
     assert.equal(json.param, 'lr');
-    // 13 short runs across the range, then the second pass: the suggestion and two rates above it, run longer.
-    assert.equal(json.trials, 16);
+    // 13 short runs across the range, then the second pass: the suggestion, one rate below it and two above, run longer.
+    assert.equal(json.trials, 17);
     assert.equal(json.points.length, 13);
     const refined = (json as unknown as { refined: { rates: number[]; reports: number; points: [number, number | null][]; chosen: number | null } }).refined;
-    assert.equal(refined.rates.length, 3);
-    assert.equal(refined.reports, 25);
-    assert.equal(refined.points.length, 3);
+    assert.equal(refined.rates.length, 4);
+    assert.equal(refined.reports, 30);
+    assert.equal(refined.points.length, 4);
     assert.equal(json.suggested, refined.chosen);
-    assert.match(json.message, /refined: of [\d.]+, [\d.]+, [\d.]+ run for 25 reports, [\d.]+ ended lowest/);
+    assert.match(json.message, /refined: of [\d.]+, [\d.]+, [\d.]+, [\d.]+ run for 30 reports, [\d.]+ ended lowest/);
     assert.ok(json.suggested > 0.1 && json.suggested < 2, `suggested ${json.suggested}: ${json.message}`);
     // Rates above 2 diverge: at the edge, with null for their loss.
     for (const [lr, loss] of json.points) if (lr > 2.2) assert.equal(loss, null, `lr ${lr}`);
     assert.match(json.message, /diverges from 2\.1/);
     // Cheap: every trial was stopped by the pruner (state pruned = stopped while its program ran; one that
     // ended by itself would be complete), and the pruner's own rules, replayed on the journaled reports,
-    // had said "enough" within the pass' budget (10 reports, 25 in the second pass). Reports that arrive
+    // had said "enough" within the pass' budget (10 reports, 30 in the second pass). Reports that arrive
     // between that decision and the process group's end are kept and counted: every report used is in
     // the count.
     const lrStudy = readJournal(path.join(dir, '.hpstudio/studies/quad-lrfind/journal.jsonl')).study;
     const reports = lrStudy.trials.reduce((n, t) => n + t.intermediate.size, 0);
     assert.equal(json.steps, reports);
     for (const t of lrStudy.trials) {
-      // The second pass (trials 13–15) runs to its budget unless it diverges: no early "levelled off".
-      const budget = t.number < 13 ? 10 : 25;
-      const rules = t.number < 13 ? streamRules() : streamRules({ maxReports: 25, minReports: 26 });
+      // The second pass (trials 13–16) runs to its budget unless it diverges: no early "levelled off".
+      const budget = t.number < 13 ? 10 : 30;
+      const rules = t.number < 13 ? streamRules() : streamRules({ maxReports: 30, minReports: 31 });
       const values = [...t.intermediate.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
       const decided = values.findIndex((_, k) => judgeStream(values.slice(0, k + 1), 'minimize', rules) !== undefined) + 1;
       const what = `trial ${t.number}: ${t.state} after ${values.length} reports, stop decided at ${decided}`;
@@ -102,7 +102,7 @@ describe('hpstudio lr-find (real trials)', function () {
     const again = await lrFind(dir, 'sweep.yaml', '--json');
     assert.equal(again.code, 0, again.err);
     assert.deepEqual(JSON.parse(again.out), json);
-    assert.equal(readJournal(path.join(dir, '.hpstudio/studies/quad-lrfind/journal.jsonl')).study.trials.length, 16);
+    assert.equal(readJournal(path.join(dir, '.hpstudio/studies/quad-lrfind/journal.jsonl')).study.trials.length, 17);
   });
 
   it('prints the curve and the reason as text, and resumes an interrupted lr-find without repeating a rate', async () => {
@@ -122,14 +122,14 @@ describe('hpstudio lr-find (real trials)', function () {
     assert.match(c.err(), /interrupted: run the same command again to resume/);
     const second = await lrFind(dir, 'sweep.yaml');
     assert.equal(second.code, 0, second.err);
-    assert.match(second.out, /^lr-find quad-lrfind \(sweep\.lrfind\.study\.yaml\): 11 trials/m);
-    assert.match(second.out, /^ {2}second pass, 25 reports each:$/m);
+    assert.match(second.out, /^lr-find quad-lrfind \(sweep\.lrfind\.study\.yaml\): 12 trials/m);
+    assert.match(second.out, /^ {2}second pass, 30 reports each:$/m);
     assert.match(second.out, /The loss falls fastest around .*The first pass pointed at [\d.]+ .*; refined: .*Suggested lr = [\d.]+\./);
     assert.match(second.out, /To apply it, set lr to [\d.]+ in config\.json/);
     const trials = readJournal(journal).study.trials.filter(t => !(t.state === 'fail' && t.requeued));
     const rates = trials.map(t => t.params.lr);
     assert.equal(new Set(rates).size, rates.length, `no rate twice: ${rates.join(', ')}`);
-    assert.equal(trials.length, 8 + 3);
+    assert.equal(trials.length, 8 + 4);
   });
 
   it('a config: its learning rate, a program given, a new lr-find study file next to it', async () => {
@@ -140,9 +140,9 @@ describe('hpstudio lr-find (real trials)', function () {
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out) as { suggested: number; trials: number; study: string };
     assert.equal(json.study, 'config-lrfind');
-    // 10 rates across three decades, then the second pass' 3 (15 reports each: 2.5 × --steps).
-    assert.equal(json.trials, 13);
-    assert.equal((json as unknown as { refined: { reports: number } }).refined.reports, 15);
+    // 10 rates across three decades, then the second pass' 4 (18 reports each: 3 × --steps).
+    assert.equal(json.trials, 14);
+    assert.equal((json as unknown as { refined: { reports: number } }).refined.reports, 18);
     const text = fs.readFileSync(path.join(dir, 'config.lrfind.study.yaml'), 'utf8');
     assert.match(text, /^# source: config\.json$/m);
     assert.match(text, /max_reports: 6/);
