@@ -54,7 +54,7 @@ export interface LrFindView {
   readonly rise: number | null;
   readonly divergedAbove: number | null;
   readonly range: { readonly low: number; readonly high: number } | null;
-  /** The second pass: longer runs from the first suggestion up, drawn apart from the curve (absent in states saved before it). */
+  /** The second pass: longer runs around the first suggestion, drawn apart from the curve (absent in states saved before it). */
   readonly refined?: LrRefinedView | null;
   /** The config Apply writes into, relative to the workspace; null when the lr-find does not know it. */
   readonly applyTarget: string | null;
