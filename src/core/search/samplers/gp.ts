@@ -4,8 +4,8 @@
  * acts as a per-category Hamming distance). Outputs: heavy-tailed objectives are log-warped, then
  * standardised. Acquisition: log-EI, maximised over Sobol candidates plus lengthscale-scaled
  * perturbations of the best points, then refined by a shrinking local search.
- * Running trials enter as fantasies (a value drawn from the model's posterior there, which also counts
- * for the incumbent EI improves on) so parallel proposals differ, and a local (exploiting) proposal made
+ * Running trials enter as fantasies (a value drawn from the model's posterior there; the posterior mean
+ * counts for the incumbent EI improves on) so parallel proposals differ, and a local (exploiting) proposal made
  * while trials run stays inside the trust region around the best points.
  * Bounded at any study size: the model is fitted on at most GP_MAX_OBSERVATIONS points (exact up
  * to there, then the best half plus an even spread of the rest, see gpData.ts), and the proposal
@@ -160,8 +160,11 @@ export class GpSampler extends SlicedSampler {
     // around the running points (so the next proposal goes elsewhere); a drawn value, unlike the
     // posterior mean of a Kriging believer, is sometimes worse than predicted, so a batch does not
     // keep betting on the model's current guess (measured: hartmann6 at parallel 4, svc_cancer at 2).
-    // A fantasy is data for the incumbent too: a running point predicted better than every finished
-    // one would otherwise keep EI high all around it and the batch would fill with near-copies of it.
+    // The posterior mean at a running point counts for the incumbent: a running point predicted better
+    // than every finished one would otherwise keep EI high all around it and the batch would fill with
+    // near-copies of it. The draws do not: the luckiest of seven draws would set an incumbent no trial
+    // is expected to reach, and EI would chase variance (branin at parallel 8 fell behind proposals
+    // that ignore running trials).
     const hyper = yield* this.hyperFor(x.subarray(0, done.length * dims), yT, done.length, dims, nObserved);
     const finishedOnly = pending.length > 0 ? new GaussianProcess(x.subarray(0, done.length * dims), yT, done.length, dims, hyper) : undefined;
     if (finishedOnly) yield;
@@ -171,7 +174,7 @@ export class GpSampler extends SlicedSampler {
       const sd = Math.sqrt(Math.max(0, variance));
       const value = mean + sd * rng.normal();
       y[done.length + i] = value;
-      best = Math.min(best, value);
+      best = Math.min(best, mean);
       return { mean, sd, value };
     });
     const gp = new GaussianProcess(x, y, n, dims, hyper);
