@@ -1,6 +1,6 @@
 /**
- * GP batches: a running trial enters the model at a value drawn from the posterior there (a fantasy;
- * at first the posterior mean, a Kriging believer), and that value counts as data for the incumbent too. Otherwise a running point predicted
+ * GP batches: a running trial enters the model at a value drawn from the posterior there (a fantasy),
+ * and the posterior mean there counts as data for the incumbent. Otherwise a running point predicted
  * better than the best finished trial keeps its whole neighbourhood's EI high (the mean there beats
  * the incumbent), and the next proposal lands right next to it: near-duplicate trials in one batch.
  */
