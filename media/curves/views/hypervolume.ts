@@ -32,9 +32,10 @@ export function createHypervolumeView(ctx: ViewContext): PlotView {
       return null;
     }
     const directions = objectives.map(o => o.direction);
-    // The history costs a hypervolume per front change: computed once per trials version, not per selection.
+    // The history costs a contribution per front change: computed once per trials version, not per
+    // selection; and without the ranks of the dominated trials, which this view does not draw.
     if (cache?.version !== ctx.state.trialsVersion) {
-      const plot = paretoPlot(store.trials.values(), directions);
+      const plot = paretoPlot(store.trials.values(), directions, { ranks: false });
       cache = { version: ctx.state.trialsVersion, plot, steps: hypervolumeSteps(plot) };
     }
     const { plot, steps } = cache;

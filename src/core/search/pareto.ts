@@ -256,24 +256,71 @@ export function hypervolumeContributions(points: readonly Point[], ref: Point): 
 
 /**
  * The hypervolume after each point is added, in order (the history view, the benchmark's
- * checkpoints). Only a point that joins the front changes it, so the front is kept and the volume
- * recomputed over the front alone.
+ * checkpoints). Only a point that joins the front changes it, and then by exactly its exclusive
+ * contribution, so the history adds that instead of re-measuring the front: in 2-D the staircase
+ * updates its area per insertion (O(log n) plus what it removes); in 3-D and more the contribution is
+ * the point's box less the volume of the front clipped to that box, which only the clipped front's
+ * few non-dominated corners make up.
  */
 export function hypervolumeHistory(points: readonly Point[], ref: Point): Float64Array {
   const out = new Float64Array(points.length);
+  if (ref.length === 2) {
+    const stairs = new Staircase(ref[0], ref[1]);
+    points.forEach((p, i) => {
+      if (p[0] < ref[0] && p[1] < ref[1]) stairs.insert(p[0], p[1]);
+      out[i] = stairs.area;
+    });
+    return out;
+  }
   let front: Point[] = [];
   let hv = 0;
   points.forEach((p, i) => {
     let inside = true;
     for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) inside = false;
     if (inside && !front.some(q => dominates(q, p) || sameVector(q, p))) {
+      hv += exclusiveContribution(p, front, ref);
       front = front.filter(q => !dominates(p, q));
       front.push(p);
-      hv = hypervolume(front, ref);
     }
     out[i] = hv;
   });
   return out;
+}
+
+/**
+ * HV(front ∪ {p}) − HV(front) for p not dominated by the front: p's box up to the reference, less the
+ * part of it the front already covers — the volume of the front's points raised to at least p in
+ * every objective (each clipped to p's box), of which only the non-dominated ones are measured. A
+ * front member worse than p in one objective only clips to p moved along that axis; the nearest such
+ * per axis dominates most other clipped points, so those are dropped before the front is sorted out.
+ */
+function exclusiveContribution(p: Point, front: readonly Point[], ref: Point): number {
+  const m = ref.length;
+  let box = 1;
+  for (let k = 0; k < m; k++) box *= ref[k] - p[k];
+  const clipped: number[][] = [];
+  const axis: (number[] | undefined)[] = new Array(m);
+  for (const q of front) {
+    const c = new Array<number>(m);
+    let worse = 0;
+    let along = -1;
+    for (let k = 0; k < m; k++) {
+      if (q[k] > p[k]) {
+        c[k] = q[k];
+        worse++;
+        along = k;
+      } else c[k] = p[k];
+    }
+    if (worse === 1) {
+      const best = axis[along];
+      if (!best || c[along] < best[along]) axis[along] = c;
+    } else clipped.push(c);
+  }
+  const corners: number[][] = axis.filter((c): c is number[] => c !== undefined);
+  for (const c of clipped) if (!corners.some(a => a !== c && dominates(a, c))) corners.push(c);
+  if (corners.length === 0) return box;
+  const kept = corners.length > m ? paretoFront(corners).map(i => corners[i]) : corners;
+  return box - (m === 3 ? volume3d(kept, ref) : hypervolume(kept, ref));
 }
 
 function sameVector(a: Point, b: Point): boolean {

@@ -167,6 +167,29 @@ describe('pareto: hypervolume', () => {
     }
   });
 
+  for (const m of [2, 3, 4]) {
+    it(`incremental history equals inclusion–exclusion after every point (${m} objectives, ties, duplicates, points beyond the reference; seeded)`, () => {
+      const rng = new Rng(SEED * 11 + m);
+      for (let round = 0; round < 40; round++) {
+        // Coarse grid values so that ties, equal points and points on the reference are common.
+        const pts = Array.from({ length: 1 + rng.int(m === 4 ? 9 : 12) }, () => Array.from({ length: m }, () => (round % 2 ? rng.int(6) / 4 : rng.next() * 1.2)));
+        const ref = Array.from({ length: m }, () => 1);
+        const history = hypervolumeHistory(pts, ref);
+        pts.forEach((_, i) => close(history[i], bruteHypervolume(pts.slice(0, i + 1), ref), `round ${round}, prefix ${i}`));
+      }
+    });
+
+    it(`incremental history equals the sweep on every prefix of a long run (${m} objectives, seeded)`, () => {
+      const rng = new Rng(SEED * 13 + m);
+      // Points drifting towards the origin, so the front keeps changing and members get dominated.
+      const pts = Array.from({ length: 400 }, (_, i) => Array.from({ length: m }, () => rng.next() * (1 - i / 500) + (rng.int(4) === 0 ? 0.5 : 0)));
+      const ref = Array.from({ length: m }, () => 1.1);
+      const history = hypervolumeHistory(pts, ref);
+      for (let i = 0; i < pts.length; i += m === 4 ? 37 : 7) close(history[i], hypervolume(pts.slice(0, i + 1), ref), `prefix ${i}`);
+      close(history[pts.length - 1], hypervolume(pts, ref), 'all');
+    });
+  }
+
   it('default reference point lies beyond the worst value of each objective', () => {
     const ref = defaultReferencePoint([
       [1, 10],
