@@ -7,13 +7,17 @@
  * process next to our side, one core each.
  *
  *   node -r esbuild-register test/bench/optuna-multiobjective.ts [--seeds 10] [--trials 300]
- *     [--problems zdt1,zdt2,dtlz2] [--ours auto,nsga2,motpe] [--optuna nsga2,motpe]
+ *     [--problems zdt1,zdt2,dtlz2] [--ours auto,nsga2,motpe] [--optuna nsga2,motpe] [--optuna-cache FILE]
+ *
+ * Optuna's side runs one seed per child and appends each seed's line to the cache file
+ * (test-results/bench/optuna-multiobjective.optuna.jsonl) as it finishes; seeds already there (same
+ * problem, sampler, seed and trials) are not run again, so a run that is stopped resumes where it was.
  *
  * Prints the median table and the goal check (ours ≥ each Optuna sampler's median hypervolume at
  * both budgets; overhead ≤ 1/10 of Optuna's) and writes test-results/bench/optuna-multiobjective.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MO_PROBLEMS } from '../../src/core/bench/problems';
 import { median, runMultiObjectiveStudy } from '../../src/core/bench/runner';
@@ -32,6 +36,7 @@ const OURS = value('ours', 'auto,nsga2,motpe').split(',');
 const THEIRS = value('optuna', 'nsga2,motpe').split(',');
 const SIDE = join(__dirname, 'optuna', 'mo_side.py');
 const ALL = PROBLEMS.length === 3;
+const CACHE = value('optuna-cache', join(__dirname, '..', '..', 'test-results', 'bench', 'optuna-multiobjective.optuna.jsonl'));
 const OUT = join(__dirname, '..', '..', 'test-results', 'bench', ALL ? 'optuna-multiobjective.json' : `optuna-multiobjective.${PROBLEMS.join('+')}.json`);
 
 for (const p of PROBLEMS) if (!(p in MO_PROBLEMS)) throw new Error(`unknown problem ${p} (zdt1, zdt2, dtlz2)`);
@@ -43,30 +48,65 @@ interface SeedResult {
   readonly overhead_ms_per_trial: number;
 }
 
-/** Optuna's runs for one problem, one sampler after the other, as JSON lines of mo_side.py. */
-function optunaRuns(problem: string, samplers: string[]): Promise<Record<string, SeedResult[]>> {
+/** One line of mo_side.py. */
+interface SeedLine extends SeedResult {
+  readonly problem: string;
+  readonly sampler: string;
+  readonly trials: number;
+}
+
+/** Optuna's finished seeds, one mo_side.py line each: read at start, appended as each seed ends. */
+function readOptunaCache(): SeedLine[] {
+  if (!existsSync(CACHE)) return [];
+  const lines: SeedLine[] = [];
+  for (const l of readFileSync(CACHE, 'utf8').split('\n')) {
+    if (!l.trim()) continue;
+    try {
+      lines.push(JSON.parse(l) as SeedLine);
+    } catch {
+      // A line cut by a killed run: that seed runs again.
+    }
+  }
+  return lines;
+}
+
+/**
+ * Optuna's runs for one problem, one sampler after the other and one child per seed, each seed's
+ * line appended to the cache as soon as it is printed: a seed that finished in an earlier (killed
+ * or timed-out) run is taken from the cache, so 10 seeds of Optuna's slow multi-objective TPE can be
+ * collected over several runs and a partial run loses nothing.
+ */
+async function optunaRuns(problem: string, samplers: string[]): Promise<Record<string, SeedResult[]>> {
+  const out: Record<string, SeedResult[]> = {};
+  const cached = readOptunaCache();
+  for (const sampler of samplers) {
+    out[sampler] = [];
+    for (let seed = 0; seed < SEEDS; seed++) {
+      const hit = cached.find(c => c.problem === problem && c.sampler === sampler && c.seed === seed && c.trials === TRIALS);
+      out[sampler].push(hit ?? (await optunaSeed(problem, sampler, seed)));
+    }
+    process.stderr.write(`optuna ${sampler} on ${problem}: ${SEEDS} seeds done\n`);
+  }
+  return out;
+}
+
+function optunaSeed(problem: string, sampler: string, seed: number): Promise<SeedLine> {
   return new Promise((resolve, reject) => {
-    const out: Record<string, SeedResult[]> = {};
-    const next = (i: number) => {
-      if (i === samplers.length) return resolve(out);
-      const args = [SIDE, '--problem', problem, '--sampler', samplers[i], '--trials', String(TRIALS), '--seeds', `0..${SEEDS - 1}`];
-      const child = spawn(benchPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-      child.on('error', reject);
-      child.on('exit', code => {
-        if (code !== 0) return reject(new Error(`mo_side.py ${args.slice(1).join(' ')} failed (${code}): ${err.slice(-800)}`));
-        out[samplers[i]] = text
-          .trim()
-          .split('\n')
-          .map(l => JSON.parse(l) as SeedResult);
-        process.stderr.write(`optuna ${samplers[i]} on ${problem}: ${SEEDS} seeds done\n${text}`);
-        next(i + 1);
-      });
-    };
-    next(0);
+    const args = [SIDE, '--problem', problem, '--sampler', sampler, '--trials', String(TRIALS), '--seeds', String(seed)];
+    const child = spawn(benchPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (code !== 0) return reject(new Error(`mo_side.py ${args.slice(1).join(' ')} failed (${code}): ${err.slice(-800)}`));
+      const line = text.trim();
+      mkdirSync(dirname(CACHE), { recursive: true });
+      appendFileSync(CACHE, `${line}\n`);
+      process.stderr.write(`optuna ${sampler} on ${problem}, seed ${seed}: ${line}\n`);
+      resolve(JSON.parse(line) as SeedLine);
+    });
   });
 }
 
