@@ -6,7 +6,8 @@ import { frontSizeText } from '../../src/core/study/summary';
 import { HeldRender } from './heldRender';
 import { hostToSidebar, type SidebarState, type SidebarToHost, type DetectedConfigSummary, type StudyAction, type StudyRow, type TrialRow } from '../../src/core/protocol/sidebar';
 
-type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration';
+/** `obj0`, `obj1` …: a multi-objective study's metrics; `front`: on the Pareto front first. */
+type SortKey = 'number' | 'state' | 'value' | 'latest' | 'best' | 'duration' | 'front' | `obj${number}`;
 interface SavedState {
   state?: SidebarState;
   sort?: { key: SortKey; descending: boolean };
@@ -137,8 +138,13 @@ function renderStudies(state: SidebarState): HTMLElement {
   return section;
 }
 
-function rowTooltip(row: TrialRow): string {
-  const lines = [`Trial #${row.number} · ${row.state}`, `value ${fullValue(row.value) || '—'} · latest ${fullValue(row.latest) || '—'} · best ${fullValue(row.best) || '—'}`, `time ${fmtDuration(row.durationMs)}`];
+type Objectives = NonNullable<StudyRow['objectives']>;
+
+function rowTooltip(row: TrialRow, objectives: Objectives | undefined): string {
+  const values = objectives
+    ? [`${objectives.map((o, k) => `${o.name} ${fullValue(row.values?.[k]) || '—'}`).join(' · ')}`, row.front ? 'on the Pareto front' : row.state === 'complete' ? 'dominated (off the Pareto front)' : 'not on the Pareto front']
+    : [`value ${fullValue(row.value) || '—'} · latest ${fullValue(row.latest) || '—'} · best ${fullValue(row.best) || '—'}`];
+  const lines = [`Trial #${row.number} · ${row.state}`, ...values, `time ${fmtDuration(row.durationMs)}`];
   const params = fmtParams(row.params);
   if (params) lines.push(params);
   return lines.join('\n');
@@ -146,31 +152,73 @@ function rowTooltip(row: TrialRow): string {
 
 const COLUMNS: Array<[SortKey, string]> = [['number', '#'], ['state', 'State'], ['value', 'Value'], ['latest', 'Latest'], ['best', 'Best'], ['duration', 'Time']];
 
-function sortValue(row: TrialRow, key: SortKey): number | string {
+/**
+ * The table's columns: with several metrics one per metric (its goal as an arrow) and the Pareto front
+ * instead of the first metric's value, latest and best — a trial's worth is the trade-off, not one metric.
+ */
+function tableColumns(objectives: Objectives | undefined): Array<[SortKey, string, string]> {
+  if (!objectives) return COLUMNS.map(([key, label]) => [key, label, `Sort by ${label}`]);
+  return [
+    ['number', '#', 'Sort by #'],
+    ['state', 'State', 'Sort by State'],
+    ['front', '★', 'Pareto front (★: no other trial is at least as good on every metric and better on one). Sort by it'],
+    ...objectives.map((o, k): [SortKey, string, string] => [`obj${k}`, `${o.name} ${o.direction === 'minimize' ? '↓' : '↑'}`, `Sort by ${o.name} (${o.direction}d)`]),
+    ['duration', 'Time', 'Sort by Time'],
+  ];
+}
+
+function sortValue(row: TrialRow, key: SortKey, objectives: Objectives | undefined): number | string {
   switch (key) {
     case 'number': return row.number;
     case 'state': return row.state;
     case 'duration': return row.durationMs ?? -1;
+    case 'front': return row.front ? 0 : row.state === 'complete' ? 1 : 2;
+    case 'value': case 'latest': case 'best': return missingLast(row[key]);
     default: {
-      const v = row[key];
-      return v === null || Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
+      // A metric: best first when ascending, whichever its goal (maximised values are turned around).
+      const k = Number(key.slice(3));
+      const v = row.values?.[k] ?? null;
+      return objectives?.[k]?.direction === 'maximize' && v !== null ? -v : missingLast(v);
     }
   }
+}
+
+function missingLast(v: number | null | undefined): number {
+  return v === null || v === undefined || Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
+}
+
+/** Sorting by a value starts best first (ascending); by number, state or time newest/longest first. */
+function startsDescending(key: SortKey): boolean {
+  return key === 'number' || key === 'state' || key === 'duration';
+}
+
+/** Value cells: each metric and the front marker with several metrics, else value, latest and best. */
+function valueCells(row: TrialRow, objectives: Objectives | undefined): HTMLElement[] {
+  // Narrow sidebars hide columns (see style.css); the row's tooltip still has every value in full.
+  const cell = (className: string, v: number | null | undefined) => el('td', { className: `${className} num`, text: fmt(v), title: fullValue(v) });
+  if (!objectives) return (['value', 'latest', 'best'] as const).map(key => cell(`col-${key}`, row[key]));
+  const front = el('td', { className: 'col-front', title: row.front ? 'On the Pareto front' : '' }, ...(row.front ? [icon('star-full')] : []));
+  front.setAttribute('aria-label', row.front ? 'on the Pareto front' : 'not on the Pareto front');
+  return [front, ...objectives.map((_, k) => cell('col-objective', row.values?.[k]))];
 }
 
 function renderTrials(state: SidebarState): HTMLElement | undefined {
   if (!state.selectedStudy) return undefined;
   const section = el('section', { className: 'trials' });
   section.id = 'trials';
+  const objectives = state.studies.find(s => s.name === state.selectedStudy)?.objectives;
+  const columns = tableColumns(objectives);
+  // A sort saved for another study's columns (a metric it does not have) falls back to the trial number.
+  const active = columns.some(([key]) => key === sort.key) ? sort : { key: 'number' as SortKey, descending: true };
   section.appendChild(el('h3', { text: `Trials of ${state.selectedStudy} (${state.trials.length})` }));
-  const table = el('table', { className: 'trial-table' });
+  const table = el('table', { className: `trial-table${objectives ? ' multi-objective' : ''}` });
   const head = el('tr');
-  for (const [key, label] of COLUMNS) {
-    const th = el('th', { className: `col-${key}`, text: label + (sort.key === key ? (sort.descending ? ' ▾' : ' ▴') : ''), title: `Sort by ${label}` });
+  for (const [key, label, title] of columns) {
+    const th = el('th', { className: key.startsWith('obj') ? 'col-objective' : `col-${key}`, text: label + (active.key === key ? (active.descending ? ' ▾' : ' ▴') : ''), title });
     th.dataset.sort = key;
     th.tabIndex = 0;
     const toggle = () => {
-      sort = { key, descending: sort.key === key ? !sort.descending : key !== 'value' && key !== 'best' && key !== 'latest' };
+      sort = { key, descending: active.key === key ? !active.descending : startsDescending(key) };
       save();
       render(current);
     };
@@ -182,20 +230,16 @@ function renderTrials(state: SidebarState): HTMLElement | undefined {
   table.appendChild(el('thead', {}, head));
   const body = el('tbody');
   const rows = [...state.trials].sort((a, b) => {
-    const x = sortValue(a, sort.key);
-    const y = sortValue(b, sort.key);
+    const x = sortValue(a, active.key, objectives);
+    const y = sortValue(b, active.key, objectives);
     const c = x < y ? -1 : x > y ? 1 : a.number - b.number;
-    return sort.descending ? -c : c;
+    return active.descending ? -c : c;
   });
   for (const row of rows) {
-    // Narrow sidebars hide columns (see style.css); the row's tooltip still has every value in full.
-    const value = (key: 'value' | 'latest' | 'best') => el('td', { className: `col-${key} num`, text: fmt(row[key]), title: fullValue(row[key]) });
-    const tr = el('tr', { className: `trial state-${row.state}`, title: rowTooltip(row) },
+    const tr = el('tr', { className: `trial state-${row.state}${row.front ? ' on-front' : ''}`, title: rowTooltip(row, objectives) },
       el('td', { className: 'col-number num', text: String(row.number) }),
       el('td', { className: 'col-state', title: row.state }, icon(STATE_ICON[row.state] ?? 'circle'), el('span', { className: 'state-text', text: ` ${row.state}` })),
-      value('value'),
-      value('latest'),
-      value('best'),
+      ...valueCells(row, objectives),
       el('td', { className: 'col-duration num', text: fmtDuration(row.durationMs) }),
       el('td', { className: 'col-params params', text: fmtParams(row.params) }),
     );

@@ -58,6 +58,32 @@ for (const theme of themes) {
       await wb.screenshot(`mo-sidebar-${theme}`);
     });
 
+    it("the sidebar's trial table shows every metric and stars the Pareto front, not the first metric's value and best", async () => {
+      const sidebar = await openSidebar(wb.page);
+      await sidebar.locator(`.study[data-study="${STUDY}"] .study-meta`).click();
+      const table = sidebar.locator('#trials table.trial-table.multi-objective');
+      await table.waitFor({ timeout: 30_000 });
+      const headers = (await table.locator('th').allInnerTexts()).map(h => h.replace(/ [▾▴]$/, '').trim());
+      assert.ok(headers.includes('val_accuracy ↑') && headers.includes('model_kb ↓') && headers.includes('★'), headers.join(' | '));
+      assert.ok(!headers.includes('Value') && !headers.includes('Best') && !headers.includes('Latest'), headers.join(' | '));
+      const trials = completeTrials(wb.workspace);
+      const starred = (await table.locator('tr.trial.on-front').evaluateAll(rows => rows.map(r => Number(r.getAttribute('data-trial'))))).sort((a, b) => a - b);
+      assert.deepEqual(starred, nonDominated(trials));
+      assert.equal(await table.locator('tr.trial.on-front td.col-front .codicon-star-full').count(), starred.length);
+      // The star column and every metric fit the default sidebar width (nothing cut off on the right).
+      const fits = await sidebar.locator('#trials .table-scroll').evaluate(el => el.scrollWidth <= el.clientWidth + 1);
+      assert.ok(fits, 'the trial table is wider than the sidebar');
+      // Each metric's cell holds that trial's value (three significant digits; the tooltip has it in full).
+      const one = trials.find(t => t.number === starred[0]);
+      const cells = await table.locator(`tr.trial[data-trial="${starred[0]}"] td.col-objective`).evaluateAll(tds => tds.map(td => Number(td.getAttribute('title'))));
+      assert.deepEqual(cells, /** @type {any} */ (one).values);
+      // Sorting by model_kb ↓ puts the smallest model first.
+      await table.locator('th[data-sort="obj1"]').click();
+      const firstRow = Number(await sidebar.locator('#trials tr.trial').first().getAttribute('data-trial'));
+      assert.equal(firstRow, [...trials].sort((a, b) => a.values[1] - b.values[1] || a.number - b.number)[0].number);
+      await wb.screenshot(`mo-sidebar-trials-${theme}`);
+    });
+
     it('highlights the non-dominated trials, mutes the others and selects a clicked trial', async () => {
       const sidebar = await openSidebar(wb.page);
       await sidebar.locator(`.study[data-study="${STUDY}"] button[data-action="showCurves"]`).click();

@@ -58,6 +58,12 @@ export interface TrialRow {
   readonly latest: number | null;
   readonly best: number | null;
   readonly durationMs: number | null;
+  /**
+   * Several metrics: the trial's value of each, in the study's order (null where it has none yet), and
+   * whether it is on the Pareto front. The table shows these instead of the first metric's value/best.
+   */
+  readonly values?: readonly (number | null)[];
+  readonly front?: boolean;
   /** A notebook study's trial: its executed copy of the notebook can be opened. */
   readonly notebook?: boolean;
 }
@@ -121,6 +127,8 @@ const sidebarState = obj({
     latest: nullable(numOrNaN),
     best: nullable(numOrNaN),
     durationMs: nullable(num),
+    values: optional(arr(nullable(numOrNaN), 32)),
+    front: optional(bool),
     notebook: optional(bool),
   }), 5_000),
 });

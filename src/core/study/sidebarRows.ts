@@ -10,8 +10,11 @@ import { isLrFindStudy, readLrFind } from '../lrfind/read';
 /** Rows beyond this stay out of the webview; a 10,000-trial study shows its most recent ones. */
 export const MAX_TRIAL_ROWS = 2_000;
 
-/** `notebook`: the study runs a notebook, so the row links to the trial's executed copy. */
-export function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize', now = Date.now(), notebook = false): TrialRow {
+/**
+ * `notebook`: the study runs a notebook, so the row links to the trial's executed copy. `objectives`:
+ * how many metrics a multi-objective study has (the row then carries each one's value).
+ */
+export function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize', now = Date.now(), notebook = false, objectives = 0): TrialRow {
   const best = bestValue(t.intermediate.map(([, v]) => v), direction) ?? null;
   const latest = t.intermediate.length ? t.intermediate[t.intermediate.length - 1][1] : null;
   const end = t.endTime ?? (t.state === 'running' ? now : undefined);
@@ -24,6 +27,7 @@ export function trialRow(t: TrialSnapshot, direction: 'minimize' | 'maximize', n
     best,
     durationMs: t.startTime !== undefined && end !== undefined ? end - t.startTime : null,
     ...(notebook && t.state !== 'waiting' ? { notebook: true } : {}),
+    ...(objectives ? { values: Array.from({ length: objectives }, (_, k) => t.values?.[k] ?? null) } : {}),
   };
 }
 
@@ -63,13 +67,20 @@ function lrFindRow(s: StudySnapshot): NonNullable<StudyRow['lrFind']> {
  */
 const finishedRows = [new WeakMap<TrialSnapshot, TrialRow>(), new WeakMap<TrialSnapshot, TrialRow>()];
 
-/** The trial rows of a study: its most recent MAX_TRIAL_ROWS trials. */
+/**
+ * The trial rows of a study: its most recent MAX_TRIAL_ROWS trials. With several metrics each row
+ * says whether its trial is on the Pareto front — set per refresh, since a later trial can push a
+ * finished one off it (the cached row stays as it was).
+ */
 export function trialRows(s: StudySnapshot, now = Date.now(), notebook = false): TrialRow[] {
   const cache = finishedRows[notebook ? 1 : 0];
+  const objectives = s.objectives?.length ?? 0;
+  const front = new Set(s.pareto?.map(p => p.number));
+  const onFront = (row: TrialRow): TrialRow => (front.has(row.number) ? { ...row, front: true } : row);
   return s.trials.slice(-MAX_TRIAL_ROWS).map(t => {
-    if (t.state === 'running' || t.state === 'waiting') return trialRow(t, s.direction, now, notebook);
+    if (t.state === 'running' || t.state === 'waiting') return trialRow(t, s.direction, now, notebook, objectives);
     let row = cache.get(t);
-    if (!row) cache.set(t, (row = trialRow(t, s.direction, now, notebook)));
-    return row;
+    if (!row) cache.set(t, (row = trialRow(t, s.direction, now, notebook, objectives)));
+    return objectives ? onFront(row) : row;
   });
 }

@@ -182,6 +182,28 @@ export function bestSoFarText(s: { readonly best?: { readonly value: number }; r
   return `best ${withMetric && s.metric ? `${s.metric} ` : ''}${formatValue(s.best.value)}`;
 }
 
+/**
+ * Where a study stands, for a sentence ("…, best 0.953 in trial #12"): with several metrics the Pareto
+ * front's size instead of the first metric's best. Null before any trial completed.
+ */
+export function standingText(s: { readonly best?: { readonly number: number; readonly value: number }; readonly pareto?: readonly unknown[] }): string | null {
+  if (s.pareto) return s.pareto.length ? frontSizeText(s.pareto.length) : null;
+  return s.best ? `best ${formatValue(s.best.value)} in trial #${s.best.number}` : null;
+}
+
+/**
+ * One trial's result for a pick list: `val_accuracy=0.953 model_kb=12 · on the Pareto front` with
+ * several metrics, else `loss 0.0421`; empty when it has none.
+ */
+export function trialResultText(t: TrialOutcomeLike, study: { readonly metric: string; readonly objectives?: readonly Objective[]; readonly pareto?: readonly { readonly number: number }[] }): string {
+  if (study.objectives) {
+    if (!t.values) return '';
+    const front = study.pareto?.some(p => p.number === t.number);
+    return `${formatValues(t.values, study.objectives)} · ${front ? 'on the Pareto front' : 'off the front'}`;
+  }
+  return t.value !== undefined ? `${study.metric} ${formatValue(t.value)}` : '';
+}
+
 export function formatValue(v: number | undefined): string {
   if (v === undefined) return '-';
   if (v === 0 || !Number.isFinite(v)) return String(v);

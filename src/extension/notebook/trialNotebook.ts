@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXECUTED_NOTEBOOK } from '../../core/notebook/launch';
 import type { StudySnapshot } from '../../core/study/studyIndex';
+import { trialResultText } from '../../core/study/summary';
 
 export interface TrialNotebookStudies {
   getStudies(): readonly StudySnapshot[];
@@ -27,7 +28,7 @@ export function createOpenTrialNotebookCommand(studies: TrialNotebookStudies) {
     if (!study) return studyName ? fail(`no study named "${studyName}"`) : { opened: false };
     let number = typeof trial === 'number' && Number.isInteger(trial) ? trial : undefined;
     if (number === undefined) {
-      const picks = study.trials.filter(t => fs.existsSync(executedPath(study, t.number))).map(t => ({ label: `Trial ${t.number}`, description: `${t.state}${t.value !== undefined ? ` · ${study.metric} ${t.value}` : ''}`, number: t.number }));
+      const picks = study.trials.filter(t => fs.existsSync(executedPath(study, t.number))).map(t => ({ label: `Trial ${t.number}`, description: [t.state, trialResultText(t, study)].filter(Boolean).join(' · '), number: t.number }));
       number = (await vscode.window.showQuickPick(picks, { title: `Executed notebook of which trial of ${study.name}?` }))?.number;
       if (number === undefined) return { opened: false };
     }

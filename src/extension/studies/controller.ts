@@ -15,7 +15,7 @@ import { JOURNAL_FILE, studyDirectory } from '../../core/study/journal';
 import type { JournalFollower } from '../../core/study/follower';
 import { looksLikeStudy } from '../../core/study/studyDraft';
 import { loadStudyFile } from '../../core/study/studyFile';
-import { formatValue } from '../../core/study/summary';
+import { standingText } from '../../core/study/summary';
 import type { StudySnapshot } from '../../core/study/studyIndex';
 import type { WorkerClient, WorkerCrash } from '../../core/worker/workerClient';
 import type { InterpreterChoice, PythonInterpreters } from '../python/interpreters';
@@ -215,7 +215,8 @@ export class StudyController implements vscode.Disposable {
     if (opts.quiet) return {};
     if (!this.store.has(name)) this.store.refreshAll();
     const s = this.store.getStudy(name);
-    const facts = s ? `It is ${s.state}: ${s.done} of ${s.budget} trials${s.best ? `, best ${formatValue(s.best.value)} in trial #${s.best.number}` : ''}.` : 'Its journal is in .hpstudio/studies.';
+    const standing = s && standingText(s);
+    const facts = s ? `It is ${s.state}: ${s.done} of ${s.budget} trials${standing ? `, ${standing}` : ''}.` : 'Its journal is in .hpstudio/studies.';
     const running = s?.state === 'running';
     const resume = 'Resume';
     const rerun = `Run Again as "${again}"`;

@@ -10,6 +10,8 @@ import {
   DEFAULT_TRIALS,
   formatParams,
   formatValue,
+  standingText,
+  trialResultText,
   frontSizeText,
   isBetter,
   isDone,
@@ -104,5 +106,19 @@ describe('study summary rules', () => {
     assert.equal(bestSoFarText({ best: { value: 0.125 }, metric: 'val_loss' }), 'best 0.125');
     assert.equal(bestSoFarText({ metric: 'val_loss' }), null);
     assert.equal(bestSoFarText({ pareto: [] }), 'Pareto front: 0 trials');
+  });
+
+  it('a multi-objective study stands by its Pareto front, not its first metric (the "already exists" dialog, pick lists)', () => {
+    const objectives = [{ name: 'val_accuracy', direction: 'maximize' as const }, { name: 'model_kb', direction: 'minimize' as const }];
+    // The first metric's best (trial 0) is what the old sentence named.
+    const mo = { metric: 'val_accuracy', objectives, best: { number: 0, value: 0.97 }, pareto: [{ number: 0 }, { number: 2 }] };
+    assert.equal(standingText(mo), 'Pareto front: 2 trials');
+    assert.equal(standingText({ ...mo, pareto: [] }), null);
+    assert.equal(standingText({ best: { number: 4, value: 0.125 } }), 'best 0.125 in trial #4');
+    assert.equal(standingText({}), null);
+    assert.equal(trialResultText({ number: 2, state: 'complete', value: 0.91, values: [0.91, 12.5] }, mo), 'val_accuracy=0.91 model_kb=12.5 · on the Pareto front');
+    assert.equal(trialResultText({ number: 1, state: 'complete', value: 0.9, values: [0.9, 40] }, mo), 'val_accuracy=0.9 model_kb=40 · off the front');
+    assert.equal(trialResultText({ number: 3, state: 'fail' }, mo), '');
+    assert.equal(trialResultText({ number: 3, state: 'complete', value: 0.0421 }, { metric: 'loss' }), 'loss 0.0421');
   });
 });
