@@ -51,5 +51,6 @@ export function trialLines(store: CurvesStore, n: number): string[] {
 
 export function trialTitle(store: CurvesStore, n: number): string {
   const t = store.trials.get(n);
-  return `Trial #${n} · ${t?.state ?? 'unknown'}${n === store.best ? ' · best' : ''}`;
+  const standing = store.standing(n);
+  return `Trial #${n} · ${t?.state ?? 'unknown'}${standing === 'best' ? ' · best' : standing === 'front' ? ' · on the Pareto front' : ''}`;
 }

@@ -11,6 +11,7 @@
 import type { CurvesObjective, CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
 import type { Direction } from '../../src/core/search/types';
 import { bestTrialNumber } from '../../src/core/analysis/history';
+import { frontNumbers } from '../../src/core/analysis/pareto';
 import { CURVES_CSV_HEADER, csvCell } from '../../src/core/analysis/export';
 import { SeriesData } from '../../src/core/analysis/series';
 
@@ -50,8 +51,12 @@ export class CurvesStore {
   /** Trials whose curves are drawn; recomputed by `updateDrawn`. */
   drawn = new Set<number>();
   best: number | null = null;
+  /** Bumped whenever trials change: the Pareto front below is cached against it. */
+  private revision = 0;
+  private frontCache: { revision: number; numbers: ReadonlySet<number> } | null = null;
 
   reset(title: string, key: string, direction: Direction, metrics: readonly string[], trials: readonly CurvesTrial[], objectives: readonly CurvesObjective[] = []): void {
+    this.revision++;
     this.title = title;
     this.objectives = objectives;
     this.key = key;
@@ -64,7 +69,27 @@ export class CurvesStore {
   }
 
   upsertTrials(trials: readonly CurvesTrial[]): void {
+    this.revision++;
     for (const t of trials) this.trials.set(t.number, t);
+  }
+
+  /**
+   * Several metrics: the trials on the Pareto front — what "best" means there (the first metric's
+   * best is one end of the front, no more) — computed once per change of the trials; null for one metric.
+   */
+  paretoFront(): ReadonlySet<number> | null {
+    if (this.objectives.length < 2) return null;
+    if (this.frontCache?.revision !== this.revision) {
+      this.frontCache = { revision: this.revision, numbers: new Set(frontNumbers(this.trials.values(), this.objectives.map(o => o.direction))) };
+    }
+    return this.frontCache.numbers;
+  }
+
+  /** How the trial picker and tooltips tag a trial: "best", "Pareto front", or nothing. */
+  standing(n: number): 'best' | 'front' | null {
+    const front = this.paretoFront();
+    if (front) return front.has(n) ? 'front' : null;
+    return n === this.best ? 'best' : null;
   }
 
   /**

@@ -3,7 +3,7 @@
  * controls, zoom and export buttons, and the status line under it.
  */
 import { CURVES_TABS, type CurvesTab } from '../../src/core/protocol/curves';
-import { formatParam, frontNumbers } from '../../src/core/analysis';
+import { formatParam } from '../../src/core/analysis';
 import { frontSizeText } from '../../src/core/study/summary';
 import { el, fillSelect } from '../shared/dom';
 import type { PanelState } from './state';
@@ -27,6 +27,8 @@ function button(label: string, iconName: string, onClick: () => void, id: string
   return b;
 }
 
+
+const PICKER_TAG = { best: ' (best)', front: ' (Pareto front)', none: '' } as const;
 export class Toolbar {
   readonly header: HTMLElement;
   readonly status = el('div', { className: 'status', id: 'status' });
@@ -112,25 +114,24 @@ export class Toolbar {
       : 'Waiting for trials…';
   }
 
-  /** The front cached per trials version: the status line is rewritten every frame. */
-  private front = { version: -1, size: 0 };
-
   /** ` · best #3 = 0.12`, or with several metrics ` · Pareto front: 7 trials` (the first metric alone hides the trade-off). */
   private bestText(): string {
-    const { store, trialsVersion } = this.state;
-    if (store.objectives.length >= 2) {
-      if (this.front.version !== trialsVersion) this.front = { version: trialsVersion, size: frontNumbers(store.trials.values(), store.objectives.map(o => o.direction)).length };
-      return ` · ${frontSizeText(this.front.size)}`;
-    }
+    const { store } = this.state;
+    // The store caches the front until trials change: the status line is rewritten every frame.
+    const front = store.paretoFront();
+    if (front) return ` · ${frontSizeText(front.size)}`;
     const best = store.best !== null ? store.trials.get(store.best) : undefined;
     return best ? ` · best #${best.number} = ${formatParam(best.value)}` : '';
   }
 
-  /** The trial picker lists the drawn trials; the metric picker every metric, keeping the shown one. */
+  /**
+   * The trial picker lists the drawn trials, tagging the best one (several metrics: each trial on the
+   * Pareto front); the metric picker every metric, keeping the shown one.
+   */
   updateSelects(): void {
     const { store } = this.state;
     const drawn = [...store.drawn].sort((a, b) => a - b);
-    const options = [{ value: '', label: '—' }, ...drawn.map(n => ({ value: String(n), label: `#${n}${n === store.best ? ' (best)' : ''} ${store.trials.get(n)?.state ?? ''}` }))];
+    const options = [{ value: '', label: '—' }, ...drawn.map(n => ({ value: String(n), label: `#${n}${PICKER_TAG[store.standing(n) ?? 'none']} ${store.trials.get(n)?.state ?? ''}` }))];
     fillSelect(this.trialSelect, options, store.selected === null ? '' : String(store.selected));
     if (this.state.metric === null || !store.metrics.includes(this.state.metric)) this.state.metric = store.metrics[0] ?? null;
     fillSelect(this.metricSelect, store.metrics.map(m => ({ value: m, label: m })), this.state.metric);

@@ -92,6 +92,11 @@ for (const theme of themes) {
       const front = nonDominated(trials);
       // The status line gives the front's size, not the first metric's best.
       await curves.locator('#status', { hasText: `Pareto front: ${front.length} trial` }).waitFor({ timeout: 60_000 });
+      // The trial picker tags the front's trials, not the first metric's best.
+      const tags = await curves.locator('select#trial option').evaluateAll(os => os.map(o => o.textContent ?? ''));
+      const tagged = tags.filter(t => t.includes('(Pareto front)')).map(t => Number(/^#(\d+)/.exec(t)?.[1])).sort((a, b) => a - b);
+      assert.deepEqual(tagged, front, tags.join(' | '));
+      assert.ok(!tags.some(t => t.includes('(best)')), tags.join(' | '));
       await curves.locator('#tab-pareto').click();
       const layers = async () => curves.locator('body').evaluate(() => /** @type {any} */ (window).hpCurves.layers('pareto'));
       let drawn = await layers();

@@ -33,3 +33,25 @@ describe('CurvesStore.updateDrawn', () => {
     assert.ok(store.drawn.has(2));
   });
 });
+
+describe('CurvesStore: what "best" means with several metrics', () => {
+  const mo = (number: number, values: number[] | null): CurvesTrial => ({ number, state: values ? 'complete' : 'running', params: {}, value: values ? values[0] : null, durationMs: null, ...(values ? { values } : {}) });
+  const objectives = [{ name: 'val_accuracy', direction: 'maximize' as const }, { name: 'model_kb', direction: 'minimize' as const }];
+
+  it('tags the Pareto front, not the first metric\'s best, and follows the front as trials arrive', () => {
+    const store = new CurvesStore();
+    // Trial 0 has the best accuracy; 1 is smaller; 2 is dominated by 1; 3 still runs.
+    store.reset('t', 'k', 'maximize', ['val_accuracy'], [mo(0, [0.95, 400]), mo(1, [0.9, 50]), mo(2, [0.85, 60]), mo(3, null)], objectives);
+    assert.deepEqual([0, 1, 2, 3].map(n => store.standing(n)), ['front', 'front', null, null]);
+    store.upsertTrials([mo(3, [0.96, 40])]);
+    assert.deepEqual([0, 1, 2, 3].map(n => store.standing(n)), [null, null, null, 'front']);
+    assert.equal(store.paretoFront()?.size, 1);
+  });
+
+  it('one metric: the best trial, and no front', () => {
+    const store = new CurvesStore();
+    store.reset('t', 'k', 'minimize', ['loss'], [trial(0, 'complete', 0.5), trial(1, 'complete', 0.2)]);
+    assert.equal(store.paretoFront(), null);
+    assert.deepEqual([0, 1].map(n => store.standing(n)), [null, 'best']);
+  });
+});
