@@ -149,6 +149,16 @@ for (const theme of themes) {
       assert.deepEqual(columns.slice(-2), ['val_accuracy ↑', 'model_kb ↓']);
       assert.match(await curves.locator('#note-parallel').innerText(), /one axis per metric, coloured by Pareto rank/);
       await wb.screenshot(`mo-parallel-${theme}`);
+      // The timeline outlines the Pareto front's trials, not the first metric's best.
+      await curves.locator('#tab-timeline').click();
+      const front = nonDominated(trials);
+      await curves.locator('#note-timeline', { hasText: `outlined: the ${front.length} trial` }).waitFor({ timeout: 30_000 });
+      const marked = await curves.locator('body').evaluate(() => /** @type {any} */ (window).hpCurves.layers('timeline'));
+      const outlined = marked.find(l => l.name === 'front')?.trials ?? [];
+      const selected = marked.find(l => l.name === 'selected')?.trials ?? [];
+      assert.deepEqual(sorted(outlined), front, JSON.stringify(marked));
+      assert.ok(selected.length <= 1, JSON.stringify(marked));
+      await wb.screenshot(`mo-timeline-${theme}`);
     });
   });
 }

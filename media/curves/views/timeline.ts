@@ -2,12 +2,13 @@
  * Timeline: each trial a bar from its start to its end, one row per parallel slot, coloured by state.
  * Shows how well the parallel workers were used (gaps are idle workers) and where trials were pruned
  * or failed. Drawn on a canvas (a 10,000-trial study is a few fills); hover shows the trial, a click
- * selects it.
+ * selects it. The best trial is outlined — with several metrics, every trial on the Pareto front.
  */
 import { formatElapsed, packTimeline, timelineNow, timeTicks, type Timeline, type TimelineBar } from '../../../src/core/analysis';
 import type { TrialState } from '../../../src/core/search/types';
 import { el } from '../../shared/dom';
 import type { AxisState } from '../axes';
+import type { LayerState } from '../pointCloud';
 import { CanvasTooltip, prepareCanvas, truncate } from '../canvas';
 import { trialLines, trialTitle } from '../chartStyle';
 import type { Theme } from '../theme';
@@ -35,7 +36,7 @@ interface Drawn {
   readonly bySlot: readonly TimelineBar[][];
 }
 
-function draw(canvas: HTMLCanvasElement, tl: Timeline, theme: Theme, best: number | null, selected: number | null): { drawn: Drawn | null; labels: string[] } {
+function draw(canvas: HTMLCanvasElement, tl: Timeline, theme: Theme, marked: ReadonlySet<number>, selected: number | null): { drawn: Drawn | null; labels: string[] } {
   const { ctx, width, height } = prepareCanvas(canvas);
   ctx.font = `11px ${theme.font}`;
   if (!tl.bars.length) {
@@ -62,12 +63,12 @@ function draw(canvas: HTMLCanvasElement, tl: Timeline, theme: Theme, best: numbe
   for (const [state] of STATES) {
     ctx.fillStyle = stateColour(theme, state);
     ctx.beginPath();
-    for (const b of tl.bars) if (b.state === state && b.number !== best && b.number !== selected) ctx.rect(...rect(b));
+    for (const b of tl.bars) if (b.state === state && !marked.has(b.number) && b.number !== selected) ctx.rect(...rect(b));
     ctx.fill();
   }
-  for (const [n, colour] of [[best, theme.accent], [selected, theme.selection]] as const) {
-    const b = n === null ? undefined : tl.bars.find(x => x.number === n);
-    if (!b) continue;
+  const outlined = tl.bars.filter(b => marked.has(b.number) && b.number !== selected).map(b => [b, theme.accent] as const);
+  const chosen = selected === null ? undefined : tl.bars.find(x => x.number === selected);
+  for (const [b, colour] of chosen ? [...outlined, [chosen, theme.selection] as const] : outlined) {
     ctx.fillStyle = stateColour(theme, b.state);
     ctx.fillRect(...rect(b));
     ctx.strokeStyle = colour;
@@ -125,6 +126,8 @@ export function createTimelineView(ctx: ViewContext): PlotView {
   const tooltip = new CanvasTooltip(canvas.parentElement as HTMLElement);
   let drawn: Drawn | null = null;
   let axis: AxisState | null = null;
+  /** The outlined trials as last drawn (the UI tests read them). */
+  let outlined: LayerState[] = [];
 
   const pick = (e: MouseEvent) => (drawn ? barAt(drawn, e.offsetX, e.offsetY) : null);
   canvas.addEventListener('mousemove', e => {
@@ -149,7 +152,13 @@ export function createTimelineView(ctx: ViewContext): PlotView {
     }));
     const trials = [...store.trials.values()];
     const tl = packTimeline(trials, timelineNow(trials, Date.now()));
-    const result = draw(canvas, tl, theme, store.best, store.selected);
+    const marked = store.paretoFront() ?? new Set(store.best === null ? [] : [store.best]);
+    const result = draw(canvas, tl, theme, marked, store.selected);
+    const placed = tl.bars.map(b => b.number);
+    outlined = [
+      { name: store.paretoFront() ? 'front' : 'best', colour: theme.accent, radius: 0, trials: placed.filter(n => marked.has(n)) },
+      { name: 'selected', colour: theme.selection, radius: 0, trials: placed.filter(n => n === store.selected) },
+    ];
     drawn = result.drawn;
     axis = { min: 0, max: tl.end - tl.start, log: false, labels: result.labels, offScale: 0 };
     const parts: string[] = [];
@@ -157,6 +166,7 @@ export function createTimelineView(ctx: ViewContext): PlotView {
       parts.push(`${tl.bars.length} trials on ${tl.slots} parallel slot${tl.slots === 1 ? '' : 's'} over ${formatElapsed(tl.end - tl.start)}`);
       if (tl.slots > 1) parts.push(`workers busy ${Math.round(tl.utilisation * 100)} % of the time`);
     }
+    if (store.paretoFront()?.size) parts.push(`outlined: the ${marked.size} trial${marked.size === 1 ? '' : 's'} on the Pareto front`);
     if (tl.unplaced) parts.push(`${tl.unplaced} trial${tl.unplaced === 1 ? '' : 's'} without a start time (waiting, or not recorded by this source)`);
     setNote(note, parts.length ? parts.join('; ') + '.' : 'No trials yet.');
   }
@@ -177,5 +187,6 @@ export function createTimelineView(ctx: ViewContext): PlotView {
     chart: () => null,
     dispose: () => tooltip.hide(),
     axis: () => axis,
+    layers: () => outlined,
   };
 }
