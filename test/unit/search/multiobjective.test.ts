@@ -192,6 +192,24 @@ describe('multi-objective samplers: auto and quality', function () {
     assert.ok(nsga2PopulationFor(300, k) >= 10 && nsga2PopulationFor(300, k) <= 50);
   });
 
+  it('auto keeps MOTPE longer with three or more objectives (NSGA-II loses selection pressure there)', () => {
+    const view = (n: number, objectives: number): StudyView => ({
+      space: MO_PROBLEMS.dtlz2.space,
+      direction: 'minimize',
+      directions: Array.from({ length: objectives }, () => 'minimize' as Direction),
+      trials: Array.from({ length: n }, (_, i) => ({ number: i, state: 'complete', params: {}, value: 1, values: Array.from({ length: objectives }, () => 1), intermediate: new Map() })),
+      budget: 300,
+    });
+    const two = motpeTrialsFor(300, 12, 2);
+    const three = motpeTrialsFor(300, 12, 3);
+    assert.equal(two, 70);
+    assert.equal(three, 200);
+    const auto = new AutoSampler(1);
+    assert.equal(auto.strategyFor(view(two, 2)), 'nsga2');
+    assert.equal(auto.strategyFor(view(two, 3)), 'motpe');
+    assert.equal(auto.strategyFor(view(three, 3)), 'nsga2');
+  });
+
   // Seeded: each sampler against random search with the same seeds, median over three seeds.
   const seeds = [SEED, SEED + 1, SEED + 2];
   const hvAfter = (sampler: string, problem: 'zdt1' | 'dtlz2', n: number) => median(seeds.map(s => runMultiObjectiveStudy(MO_PROBLEMS[problem], createSampler(sampler, s), n).hypervolumeAfter[String(n)]));

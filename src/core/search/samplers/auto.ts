@@ -28,11 +28,16 @@ export function gpTrialsFor(budget: number | undefined): number {
  * Multi-objective studies: how many trials MOTPE proposes before NSGA-II takes over. MOTPE learns
  * fastest from few trials, but each proposal costs about one microsecond per parameter and past
  * trial; the phase ends where its total cost would pass ~0.1 ms per planned trial, so the whole
- * study stays cheap (√(200·budget / parameters), at least 20 and at most 200 trials).
+ * study stays cheap (√(200·budget / parameters), at least 20 and at most 200 trials). With three or
+ * more objectives most of a population is non-dominated and NSGA-II's crowding distance loses its
+ * selection pressure (the reason NSGA-III exists), so MOTPE may spend ten times as much
+ * (√(2000·budget / parameters)): on DTLZ2, 300 trials, seeds 10–29, the median hypervolume after 100 /
+ * 300 trials went from 13.82 / 14.53 to 13.99 / 14.68 at ~1 ms per trial.
  */
-export function motpeTrialsFor(budget: number | undefined, params: number): number {
+export function motpeTrialsFor(budget: number | undefined, params: number, objectives = 2): number {
   const planned = budget ?? 1000;
-  const k = Math.floor(Math.sqrt((200 * planned) / Math.max(1, params)));
+  const allowance = objectives >= 3 ? 2000 : 200;
+  const k = Math.floor(Math.sqrt((allowance * planned) / Math.max(1, params)));
   return Math.max(20, Math.min(k, planned, 200));
 }
 
@@ -60,7 +65,7 @@ export class AutoSampler extends SlicedSampler {
   /** Which strategy this study is handed to right now. */
   strategyFor(study: StudyView): 'gp' | 'tpe' | 'cmaes' | 'motpe' | 'nsga2' {
     // Several objectives: MOTPE while it is cheap, then NSGA-II warm-started from its trials.
-    if (objectiveCount(study) > 1) return study.trials.length < motpeTrialsFor(study.budget, study.space.params.length) ? 'motpe' : 'nsga2';
+    if (objectiveCount(study) > 1) return study.trials.length < motpeTrialsFor(study.budget, study.space.params.length, objectiveCount(study)) ? 'motpe' : 'nsga2';
     let size = 1;
     for (const p of study.space.params) size *= cardinality(p.distribution);
     if (Number.isFinite(size) && size <= 64) return 'tpe';
@@ -75,7 +80,7 @@ export class AutoSampler extends SlicedSampler {
     const strategy = this.strategyFor(study);
     if (strategy === 'motpe') return yield* this.motpe.proposal(study);
     if (strategy === 'nsga2') {
-      const first = motpeTrialsFor(study.budget, study.space.params.length);
+      const first = motpeTrialsFor(study.budget, study.space.params.length, objectiveCount(study));
       const populationSize = nsga2PopulationFor(study.budget, first);
       const key = `${first}/${populationSize}`;
       let ga = this.nsga2.get(key);
