@@ -17,7 +17,7 @@ import { JOURNAL_FILE, studyDirectory } from '../../core/study/journal';
 import { StudyFileError } from '../../core/study/studyFile';
 import { formatIssue } from '../../core/study/types';
 import type { StudyController } from '../studies/controller';
-import { readLaunchConfigurations } from '../studies/tuneFile';
+import { askMetricName, readLaunchConfigurations } from '../studies/tuneFile';
 import { LrFindPanel, type LrFindPanelDeps } from './panel';
 
 export interface FindLearningRateOptions {
@@ -93,15 +93,8 @@ async function findLearningRate(deps: FindLearningRateDeps, uri: vscode.Uri | un
   let metric = options.metric;
   let program = options.program;
   if (!yes && metric === undefined && program === undefined && lrFindInputKind(uri.fsPath, options.param) === 'config') {
-    metric = await vscode.window.showInputBox({
-      title: 'Metric the lr-find reads',
-      value: 'loss',
-      prompt: 'The loss your training prints or logs (e.g. "loss: 0.42", a JSON line, a TensorBoard scalar); the training loss shows a rate\'s effect soonest',
-      ignoreFocusOut: true,
-      validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
-    });
+    metric = await askMetricName('Metric the lr-find reads', 'loss', 'The loss your training prints or logs (e.g. "loss: 0.42", a JSON line, a TensorBoard scalar); the training loss shows a rate\'s effect soonest');
     if (metric === undefined) return { cancelled: true };
-    metric = metric.trim();
   }
   let prepared: PreparedLrFind | undefined;
   for (let attempt = 0; !prepared; attempt++) {

@@ -219,18 +219,21 @@ async function askRanges(chosen: TuneCandidate[], options: TuneFileOptions): Pro
 
 /** The metric's name: from `options`, else asked (val_loss offered); undefined when the user cancels. */
 async function askMetric(options: TuneFileOptions): Promise<string | undefined> {
-  let metric = options.metric;
-  if (metric === undefined && options.yes !== true) {
-    metric = await vscode.window.showInputBox({
-      title: 'Metric to optimise',
-      value: 'val_loss',
-      prompt: 'The name your training prints (e.g. "val_loss: 0.42", a JSON line, or a TensorBoard scalar)',
-      ignoreFocusOut: true,
-      validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
-    });
-    if (metric === undefined) return undefined;
-  }
-  return (metric ?? 'val_loss').trim();
+  if (options.metric !== undefined) return options.metric.trim();
+  if (options.yes === true) return 'val_loss';
+  return askMetricName('Metric to optimise', 'val_loss', 'The name your training prints (e.g. "val_loss: 0.42", a JSON line, or a TensorBoard scalar)');
+}
+
+/** Asks for a metric's name (letters, digits, `_ . / -`), trimmed; undefined when the user cancels. Also the lr-find's question. */
+export async function askMetricName(title: string, value: string, prompt: string): Promise<string | undefined> {
+  const name = await vscode.window.showInputBox({
+    title,
+    value,
+    prompt,
+    ignoreFocusOut: true,
+    validateInput: v => (/^[A-Za-z_][\w./-]{0,99}$/.test(v.trim()) ? undefined : 'a metric name: letters, digits, _ . / -'),
+  });
+  return name?.trim();
 }
 
 interface TuneTarget {
