@@ -9,14 +9,13 @@
  *
  * Default 5 seeds (a few minutes); --full uses 20 seeds (about 10 minutes on 2 cores).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LC_PROBLEMS, PROBLEMS } from '../../src/core/bench/problems';
 import { bestWithinEpochs, median, runOverhead, runPruningStudy, runSamplerStudy } from '../../src/core/bench/runner';
 import { createPruner, createSampler } from '../../src/core/search/index';
 import { PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
-import { benchPython } from '../../src/cli/bench/pythonLines';
+import { runBenchPython } from '../../src/cli/bench/pythonLines';
 import { parallelMain } from './optuna-parallel';
 
 const argv = process.argv.slice(2);
@@ -47,27 +46,15 @@ for (const p of PROBLEM_NAMES) if (!(p in PROBLEMS)) throw new Error(`unknown pr
 type Json = Record<string, unknown>;
 
 /** Runs Optuna jobs one after another (one core), collecting their JSON lines. */
-function runOptunaJobs(jobs: string[][]): Promise<Json[][]> {
-  return new Promise((resolve, reject) => {
-    const results: Json[][] = [];
-    const next = (i: number) => {
-      if (i === jobs.length) return resolve(results);
-      const started = Date.now();
-      const child = spawn(benchPython(), [OPTUNA_SIDE, ...jobs[i]], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-      child.on('error', reject);
-      child.on('exit', code => {
-        if (code !== 0) return reject(new Error(`optuna_side.py ${jobs[i].join(' ')} failed (${code}): ${err.slice(-500)}`));
-        results.push(out.split('\n').filter(l => l.trim()).map(l => JSON.parse(l) as Json));
-        process.stderr.write(`  [optuna] ${jobs[i].join(' ')} — ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        next(i + 1);
-      });
-    };
-    next(0);
-  });
+async function runOptunaJobs(jobs: string[][]): Promise<Json[][]> {
+  const results: Json[][] = [];
+  for (const job of jobs) {
+    const started = Date.now();
+    const out = await runBenchPython([OPTUNA_SIDE, ...job]);
+    results.push(out.split('\n').filter(l => l.trim()).map(l => JSON.parse(l) as Json));
+    process.stderr.write(`  [optuna] ${job.join(' ')} — ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  return results;
 }
 
 function fmt(v: number): string {

@@ -16,13 +16,12 @@
  * Prints the median table and the goal check (ours ≥ each Optuna sampler's median hypervolume at
  * both budgets; overhead ≤ 1/10 of Optuna's) and writes test-results/bench/optuna-multiobjective.json.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MO_PROBLEMS } from '../../src/core/bench/problems';
 import { median, runMultiObjectiveStudy } from '../../src/core/bench/runner';
 import { createSampler } from '../../src/core/search/index';
-import { benchPython } from '../../src/cli/bench/pythonLines';
+import { runBenchPython } from '../../src/cli/bench/pythonLines';
 
 const argv = process.argv.slice(2);
 const value = (name: string, fallback: string) => {
@@ -90,24 +89,12 @@ async function optunaRuns(problem: string, samplers: string[]): Promise<Record<s
   return out;
 }
 
-function optunaSeed(problem: string, sampler: string, seed: number): Promise<SeedLine> {
-  return new Promise((resolve, reject) => {
-    const args = [SIDE, '--problem', problem, '--sampler', sampler, '--trials', String(TRIALS), '--seeds', String(seed)];
-    const child = spawn(benchPython(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('error', reject);
-    child.on('exit', code => {
-      if (code !== 0) return reject(new Error(`mo_side.py ${args.slice(1).join(' ')} failed (${code}): ${err.slice(-800)}`));
-      const line = text.trim();
-      mkdirSync(dirname(CACHE), { recursive: true });
-      appendFileSync(CACHE, `${line}\n`);
-      process.stderr.write(`optuna ${sampler} on ${problem}, seed ${seed}: ${line}\n`);
-      resolve(JSON.parse(line) as SeedLine);
-    });
-  });
+async function optunaSeed(problem: string, sampler: string, seed: number): Promise<SeedLine> {
+  const line = (await runBenchPython([SIDE, '--problem', problem, '--sampler', sampler, '--trials', String(TRIALS), '--seeds', String(seed)])).trim();
+  mkdirSync(dirname(CACHE), { recursive: true });
+  appendFileSync(CACHE, `${line}\n`);
+  process.stderr.write(`optuna ${sampler} on ${problem}, seed ${seed}: ${line}\n`);
+  return JSON.parse(line) as SeedLine;
 }
 
 /** Our side, yielding to the event loop between seeds so the Optuna child's output is read as it comes. */

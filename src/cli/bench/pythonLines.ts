@@ -5,10 +5,30 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 
 /** Python with Optuna and scikit-learn: $HPSTUDIO_PYTHON, else Debian's /usr/bin/python3, else PATH. */
 export function benchPython(): string {
   return process.env.HPSTUDIO_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+}
+
+/**
+ * Runs a Python script of the benchmarks to its end (`args[0]` is the script) and resolves with its
+ * stdout; a failed start or a non-zero exit rejects with the end of its stderr.
+ */
+export function runBenchPython(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(benchPython(), [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (code !== 0) reject(new Error(`${basename(args[0])} ${args.slice(1).join(' ')} failed (${code}): ${err.slice(-800)}`));
+      else resolve(out);
+    });
+  });
 }
 
 interface Waiting {
