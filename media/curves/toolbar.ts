@@ -27,8 +27,9 @@ function button(label: string, iconName: string, onClick: () => void, id: string
   return b;
 }
 
-
+/** How the trial picker tags a trial (see `CurvesStore.standing`). */
 const PICKER_TAG = { best: ' (best)', front: ' (Pareto front)', none: '' } as const;
+
 export class Toolbar {
   readonly header: HTMLElement;
   readonly status = el('div', { className: 'status', id: 'status' });

@@ -73,7 +73,6 @@ function shift(r: SourceRange, lines: number): SourceRange {
   return { line: r.line - lines, character: r.character, endLine: r.endLine - lines, endCharacter: r.endCharacter };
 }
 
-/** A setting of the joined module, placed in its cell. */
 /** The work budget stopped in the joined code: say where in the notebook (cells are numbered from 1). */
 function budgetWarning(path: string, line: number, spans: readonly CellSpan[]): string {
   const span = spanOf(spans, line);
@@ -81,6 +80,7 @@ function budgetWarning(path: string, line: number, spans: readonly CellSpan[]): 
   return `${name}: analysed the code up to cell ${span.cell + 1}, line ${line - span.line + 1} within the CPU budget for one file; settings from there on are not listed`;
 }
 
+/** A setting of the joined module, placed in its cell. */
 function intoCell(s: Setting, spans: readonly CellSpan[]): Setting {
   const span = spanOf(spans, s.range.line);
   return { ...s, cell: span.cell, range: shift(s.range, span.line), ...(s.valueRange ? { valueRange: shift(s.valueRange, span.line) } : {}) };
