@@ -2,7 +2,8 @@
  * The curves panel's multi-objective views at 10,000 trials, in headless Debian chromium (the curves
  * benchmark's harness page): Pareto (two objectives: one scatter; three: the scatter matrix),
  * Hypervolume and parallel coordinates with one axis per metric. Per view: first shown (click →
- * painted), 100 trials changed → painted, and the view's own redraw (fastest and median of 7).
+ * painted), 100 trials changed → painted (median of 5 updates), and the view's own redraw (fastest
+ * and median of 7).
  * Goal ≤ 150 ms each. Also checks the front the page draws against the core's.
  *
  *   node -r esbuild-register test/bench/curves-pareto.bench.ts      (npm run bench curves-pareto)
@@ -18,6 +19,8 @@ const root = join(__dirname, '..', '..');
 const outDir = join(root, 'test-results', 'bench');
 const shotDir = join(root, 'test-results', 'screenshots');
 const TARGET_MS = 150;
+/** Live updates measured per view (one is noise on a shared 2-core machine): the median is the figure. */
+const UPDATES = 5;
 
 /** A seeded study: width and depth trade accuracy against size (and latency), with noise and failures. */
 function study(n: number, objectives: 2 | 3, first = 0, seed = 12345): CurvesTrial[] {
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => /^10000 trials/.test(document.getElementById('status')?.textContent ?? ''));
       const tabs = count === 2 ? (['pareto', 'hypervolume', 'parallel'] as const) : (['pareto', 'hypervolume'] as const);
       for (const tab of tabs) {
-        const changed = study(100, count, 4_000, 777);
+        const changed = Array.from({ length: UPDATES }, (_, k) => study(100, count, 4_000, 777 + k));
         const r = await page.evaluate(async ([t, update]) => {
           const frames = (n: number) => new Promise<void>(resolve => { const step = (k: number) => requestAnimationFrame(() => (k <= 1 ? resolve() : step(k - 1))); step(n); });
           const w = window as unknown as { hpCurvesStats: { renders: number; lastRenderMs: number }; hpCurves: { redrawNow(): number } };
@@ -68,29 +71,34 @@ async function main(): Promise<void> {
           (document.getElementById(`tab-${t}`) as HTMLButtonElement).click();
           await frames(1);
           const shown = performance.now() - t0;
-          const renders = w.hpCurvesStats.renders;
-          const t1 = performance.now();
-          window.postMessage({ type: 'trials', trials: update }, '*');
-          while (w.hpCurvesStats.renders === renders) await frames(1);
-          await frames(1);
-          const updated = performance.now() - t1;
+          // Each update changes the same 100 trials to other values (so every one is a real change).
+          const updates: number[] = [];
+          for (const batch of update) {
+            const renders = w.hpCurvesStats.renders;
+            const t1 = performance.now();
+            window.postMessage({ type: 'trials', trials: batch }, '*');
+            while (w.hpCurvesStats.renders === renders) await frames(1);
+            await frames(1);
+            updates.push(performance.now() - t1);
+          }
+          updates.sort((a, b) => a - b);
           const redraws: number[] = [];
           for (let k = 0; k < 7; k++) {
             redraws.push(w.hpCurves.redrawNow());
             await frames(1);
           }
           redraws.sort((a, b) => a - b);
-          return { shown, updated, frameMs: w.hpCurvesStats.lastRenderMs, min: redraws[0], median: redraws[3] };
+          return { shown, updated: updates[updates.length >> 1], updatedMin: updates[0], min: redraws[0], median: redraws[3] };
         }, [tab, changed] as const);
         const label = `"${tab}" at 10,000 trials, ${count} objectives`;
         measures.push({ name: `${label}: first shown (click → painted)`, value: r.shown, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.shown <= TARGET_MS });
-        measures.push({ name: `${label}: 100 trials changed → painted`, value: r.updated, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.updated <= TARGET_MS });
+        measures.push({ name: `${label}: 100 trials changed → painted (median of ${UPDATES}, fastest ${r.updatedMin.toFixed(0)} ms)`, value: r.updated, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.updated <= TARGET_MS });
         measures.push({ name: `  redraw, fastest of 7 (median ${r.median.toFixed(0)} ms)`, value: r.min, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.min <= TARGET_MS });
         await page.screenshot({ path: join(shotDir, `curves-bench-10k-${tab}-${count}obj.png`) });
       }
       // What the page draws as the front is the core's front of the updated study.
       const byNumber = new Map(trials.map(t => [t.number, t]));
-      for (const t of study(100, count, 4_000, 777)) byNumber.set(t.number, t);
+      for (const t of study(100, count, 4_000, 777 + UPDATES - 1)) byNumber.set(t.number, t);
       const expected = paretoPlot(byNumber.values(), OBJECTIVES.slice(0, count).map(o => o.direction as 'maximize' | 'minimize')).front.map(p => p.number).sort((a, b) => a - b);
       await page.click('#tab-pareto');
       const layers = await page.evaluate(() => (window as unknown as { hpCurves: { layers(t: string): { name: string; trials: number[] }[] } }).hpCurves.layers('pareto'));
