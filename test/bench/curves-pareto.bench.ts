@@ -2,8 +2,9 @@
  * The curves panel's multi-objective views at 10,000 trials, in headless Debian chromium (the curves
  * benchmark's harness page): Pareto (two objectives: one scatter; three: the scatter matrix),
  * Hypervolume and parallel coordinates with one axis per metric. Per view: first shown (click →
- * painted), 100 trials changed → painted (median of 5 updates), and the view's own redraw (fastest
- * and median of 7).
+ * painted), 100 trials changed → painted (median of 5 updates; frame-aligned, so in steps of a
+ * display frame) with the panel's own work in that frame, and the view's own redraw (fastest and
+ * median of 7).
  * Goal ≤ 150 ms each. Also checks the front the page draws against the core's.
  *
  *   node -r esbuild-register test/bench/curves-pareto.bench.ts      (npm run bench curves-pareto)
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
           const shown = performance.now() - t0;
           // Each update changes the same 100 trials to other values (so every one is a real change).
           const updates: number[] = [];
+          const work: number[] = [];
           for (const batch of update) {
             const renders = w.hpCurvesStats.renders;
             const t1 = performance.now();
@@ -80,19 +82,22 @@ async function main(): Promise<void> {
             while (w.hpCurvesStats.renders === renders) await frames(1);
             await frames(1);
             updates.push(performance.now() - t1);
+            work.push(w.hpCurvesStats.lastRenderMs);
           }
           updates.sort((a, b) => a - b);
+          work.sort((a, b) => a - b);
           const redraws: number[] = [];
           for (let k = 0; k < 7; k++) {
             redraws.push(w.hpCurves.redrawNow());
             await frames(1);
           }
           redraws.sort((a, b) => a - b);
-          return { shown, updated: updates[updates.length >> 1], updatedMin: updates[0], min: redraws[0], median: redraws[3] };
+          return { shown, updated: updates[updates.length >> 1], updatedMin: updates[0], work: work[work.length >> 1], min: redraws[0], median: redraws[3] };
         }, [tab, changed] as const);
         const label = `"${tab}" at 10,000 trials, ${count} objectives`;
         measures.push({ name: `${label}: first shown (click → painted)`, value: r.shown, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.shown <= TARGET_MS });
         measures.push({ name: `${label}: 100 trials changed → painted (median of ${UPDATES}, fastest ${r.updatedMin.toFixed(0)} ms)`, value: r.updated, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.updated <= TARGET_MS });
+        measures.push({ name: `  of which the panel's frame (store, trial picker, view; median)`, value: r.work, unit: 'ms' });
         measures.push({ name: `  redraw, fastest of 7 (median ${r.median.toFixed(0)} ms)`, value: r.min, unit: 'ms', target: `≤ ${TARGET_MS}`, ok: r.min <= TARGET_MS });
         await page.screenshot({ path: join(shotDir, `curves-bench-10k-${tab}-${count}obj.png`) });
       }
