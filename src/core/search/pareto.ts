@@ -122,10 +122,7 @@ export function crowdingDistance(points: readonly Point[], members: readonly num
 
 /** The points strictly better than the reference in every objective (the others add no volume). */
 function insideReference(points: readonly Point[], ref: Point): Point[] {
-  return points.filter(p => {
-    for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) return false;
-    return true;
-  });
+  return points.filter(p => isInside(p, ref));
 }
 
 /** Area dominated by 2-D points (x, y) below (rx, ry); points must already lie inside the reference. */
@@ -154,6 +151,15 @@ class Staircase {
     private readonly rx: number,
     private readonly ry: number,
   ) {}
+
+  /** An independent copy (a history checkpoint). */
+  clone(): Staircase {
+    const copy = new Staircase(this.rx, this.ry);
+    copy.xs.push(...this.xs);
+    copy.ys.push(...this.ys);
+    copy.area = this.area;
+    return copy;
+  }
 
   insert(x: number, y: number): void {
     const { xs, ys } = this;
@@ -263,28 +269,118 @@ export function hypervolumeContributions(points: readonly Point[], ref: Point): 
  * few non-dominated corners make up.
  */
 export function hypervolumeHistory(points: readonly Point[], ref: Point): Float64Array {
-  const out = new Float64Array(points.length);
-  if (ref.length === 2) {
-    const stairs = new Staircase(ref[0], ref[1]);
-    points.forEach((p, i) => {
+  return resumableHypervolumeHistory(points, ref).values;
+}
+
+/** A history with what it takes to recompute it from where its points change (see `resumableHypervolumeHistory`). */
+export interface HypervolumeHistory {
+  readonly values: Float64Array;
+  readonly points: readonly Point[];
+  readonly ref: readonly number[];
+  readonly checkpoints: readonly HistoryCheckpoint[];
+}
+
+/** The history's state after the first `count` points. */
+interface HistoryCheckpoint {
+  readonly count: number;
+  readonly hv: number;
+  /** 3-D and more: the front so far, in insertion order (the contributions depend on it only). */
+  readonly front: readonly Point[];
+  /** 2-D: the staircase so far. */
+  readonly stairs: Staircase | null;
+}
+
+/** Points between checkpoints: a resumed history redoes at most this many before the first change. */
+const CHECKPOINT_EVERY = 256;
+
+/**
+ * `hypervolumeHistory`, resumed from `previous` where it can: a live study changes its newest trials,
+ * so with the same reference point the history is kept up to the last checkpoint before the first
+ * point that differs, and computed from that checkpoint's state on — the same operations in the
+ * same order as from scratch, so exactly the same values. Another reference point (a new worst
+ * value) re-measures everything.
+ */
+export function resumableHypervolumeHistory(points: readonly Point[], ref: Point, previous?: HypervolumeHistory): HypervolumeHistory {
+  const values = new Float64Array(points.length);
+  const refCopy = Array.from(ref);
+  const kept = previous && sameVector(previous.ref, refCopy) ? resumePoint(previous, points) : 0;
+  const checkpoints = previous && kept > 0 ? previous.checkpoints.filter(c => c.count <= kept) : [];
+  const start = checkpoints.length ? checkpoints[checkpoints.length - 1] : { count: 0, hv: 0, front: [], stairs: ref.length === 2 ? new Staircase(ref[0], ref[1]) : null };
+  if (checkpoints.length) values.set((previous as HypervolumeHistory).values.subarray(0, start.count));
+  else checkpoints.push(start);
+  const stairs = start.stairs?.clone() ?? null;
+  const front = [...start.front];
+  const scratch = new Scratch(ref.length);
+  let hv = start.hv;
+  for (let i = start.count; i < points.length; i++) {
+    const p = points[i];
+    if (stairs) {
       if (p[0] < ref[0] && p[1] < ref[1]) stairs.insert(p[0], p[1]);
-      out[i] = stairs.area;
-    });
-    return out;
-  }
-  let front: Point[] = [];
-  let hv = 0;
-  points.forEach((p, i) => {
-    let inside = true;
-    for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) inside = false;
-    if (inside && !front.some(q => dominates(q, p) || sameVector(q, p))) {
-      hv += exclusiveContribution(p, front, ref);
-      front = front.filter(q => !dominates(p, q));
+      hv = stairs.area;
+    } else if (isInside(p, ref) && !front.some(q => weaklyDominates(q, p))) {
+      hv += exclusiveContribution(p, front, ref, scratch);
+      let left = 0;
+      for (const q of front) if (!dominates(p, q)) front[left++] = q;
+      front.length = left;
       front.push(p);
     }
-    out[i] = hv;
-  });
-  return out;
+    values[i] = hv;
+    if ((i + 1) % CHECKPOINT_EVERY === 0) checkpoints.push({ count: i + 1, hv, front: [...front], stairs: stairs?.clone() ?? null });
+  }
+  return { values, points, ref: refCopy, checkpoints };
+}
+
+/** The last checkpoint's count at or before the first point that differs from `previous`'s. */
+function resumePoint(previous: HypervolumeHistory, points: readonly Point[]): number {
+  const same = Math.min(previous.points.length, points.length);
+  let first = 0;
+  while (first < same && sameVector(previous.points[first], points[first])) first++;
+  let count = 0;
+  for (const c of previous.checkpoints) if (c.count <= first) count = c.count;
+  return count;
+}
+
+function sameVector(a: Point, b: Point): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+function isInside(p: Point, ref: Point): boolean {
+  for (let k = 0; k < ref.length; k++) if (!(p[k] < ref[k])) return false;
+  return true;
+}
+
+/** True when a is at least as good as b everywhere (dominates or equals it): b then adds no volume. */
+function weaklyDominates(a: Point, b: Point): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] > b[k]) return false;
+  return true;
+}
+
+/**
+ * The clipped front of one contribution in one flat, reused buffer (`m` numbers per point): a
+ * 10,000-trial history clips the front a thousand times, and a small array per clipped member was
+ * most of its garbage.
+ */
+class Scratch {
+  values = new Float64Array(0);
+  constructor(readonly m: number) {}
+
+  /** Room for `count` points. */
+  reserve(count: number): Float64Array {
+    if (this.values.length < count * this.m) this.values = new Float64Array(Math.max(count * this.m, 2 * this.values.length));
+    return this.values;
+  }
+}
+
+/** True when the clipped point at offset a dominates the one at offset b (same buffer). */
+function dominatesAt(v: Float64Array, a: number, b: number, m: number): boolean {
+  let strictly = false;
+  for (let k = 0; k < m; k++) {
+    if (v[a + k] > v[b + k]) return false;
+    if (v[a + k] < v[b + k]) strictly = true;
+  }
+  return strictly;
 }
 
 /**
@@ -294,38 +390,40 @@ export function hypervolumeHistory(points: readonly Point[], ref: Point): Float6
  * front member worse than p in one objective only clips to p moved along that axis; the nearest such
  * per axis dominates most other clipped points, so those are dropped before the front is sorted out.
  */
-function exclusiveContribution(p: Point, front: readonly Point[], ref: Point): number {
+function exclusiveContribution(p: Point, front: readonly Point[], ref: Point, scratch: Scratch): number {
   const m = ref.length;
   let box = 1;
   for (let k = 0; k < m; k++) box *= ref[k] - p[k];
-  const clipped: number[][] = [];
-  const axis: (number[] | undefined)[] = new Array(m);
+  // Slots 0..m-1 hold the nearest one-axis corner per axis (if any); the others follow from slot m.
+  const v = scratch.reserve(front.length + m);
+  const axisCorner = new Int8Array(m);
+  let count = m;
   for (const q of front) {
-    const c = new Array<number>(m);
     let worse = 0;
     let along = -1;
-    for (let k = 0; k < m; k++) {
-      if (q[k] > p[k]) {
-        c[k] = q[k];
-        worse++;
-        along = k;
-      } else c[k] = p[k];
-    }
+    for (let k = 0; k < m; k++) if (q[k] > p[k]) { worse++; along = k; }
     if (worse === 1) {
-      const best = axis[along];
-      if (!best || c[along] < best[along]) axis[along] = c;
-    } else clipped.push(c);
+      const at = along * m;
+      if (axisCorner[along] && v[at + along] <= q[along]) continue;
+      axisCorner[along] = 1;
+      for (let k = 0; k < m; k++) v[at + k] = k === along ? q[k] : p[k];
+      continue;
+    }
+    const at = count * m;
+    for (let k = 0; k < m; k++) v[at + k] = q[k] > p[k] ? q[k] : p[k];
+    count++;
   }
-  const corners: number[][] = axis.filter((c): c is number[] => c !== undefined);
-  for (const c of clipped) if (!corners.some(a => a !== c && dominates(a, c))) corners.push(c);
+  const corners: number[] = [];
+  for (let a = 0; a < m; a++) if (axisCorner[a]) corners.push(a * m);
+  for (let c = m; c < count; c++) {
+    const at = c * m;
+    if (!corners.some(a => dominatesAt(v, a, at, m))) corners.push(at);
+  }
   if (corners.length === 0) return box;
-  const kept = corners.length > m ? paretoFront(corners).map(i => corners[i]) : corners;
+  // Plain arrays, as every other caller passes: typed arrays too would make these shared functions polymorphic (slower).
+  const points = corners.map(at => Array.from({ length: m }, (_, k) => v[at + k]));
+  const kept = points.length > m ? paretoFront(points).map(i => points[i]) : points;
   return box - (m === 3 ? volume3d(kept, ref) : hypervolume(kept, ref));
-}
-
-function sameVector(a: Point, b: Point): boolean {
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /**

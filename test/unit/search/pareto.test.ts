@@ -11,6 +11,7 @@ import {
   nonDominatedFronts,
   nonDominatedRanks,
   paretoFront,
+  resumableHypervolumeHistory,
   type Point,
 } from '../../../src/core/search/pareto';
 
@@ -187,6 +188,39 @@ describe('pareto: hypervolume', () => {
       const history = hypervolumeHistory(pts, ref);
       for (let i = 0; i < pts.length; i += m === 4 ? 37 : 7) close(history[i], hypervolume(pts.slice(0, i + 1), ref), `prefix ${i}`);
       close(history[pts.length - 1], hypervolume(pts, ref), 'all');
+    });
+  }
+
+  for (const m of [2, 3, 4]) {
+    it(`a resumed history equals the history from scratch, value for value, and keeps what precedes the change (${m} objectives, seeded)`, () => {
+      const rng = new Rng(SEED * 17 + m);
+      const ref = Array.from({ length: m }, () => 1.05);
+      let points = randomPoints(rng, 1500, m, 40);
+      let history = resumableHypervolumeHistory(points, ref);
+      assert.deepEqual([...history.values], [...hypervolumeHistory(points, ref)]);
+      for (let round = 0; round < 12; round++) {
+        // What a live study does: trials change values (running → complete), new ones arrive, a middle one appears.
+        const next = points.map(p => [...p]);
+        const kind = round % 3;
+        const at = kind === 2 ? rng.int(next.length) : next.length - 1 - rng.int(300);
+        if (kind === 0) for (let k = 0; k < 50; k++) next[Math.min(next.length - 1, at + rng.int(40))] = Array.from({ length: m }, () => rng.int(40) / 40);
+        else if (kind === 1) next.push(...randomPoints(rng, 100, m, 40));
+        else next.splice(at, 0, Array.from({ length: m }, () => rng.int(40) / 40));
+        const first = next.findIndex((p, i) => !points[i] || p.some((v, k) => v !== points[i][k]));
+        const resumed = resumableHypervolumeHistory(next, ref, history);
+        assert.deepEqual([...resumed.values], [...hypervolumeHistory(next, ref)], `round ${round} (seed ${SEED})`);
+        // The state before the change is the previous history's own: it was not recomputed.
+        const before = history.checkpoints.filter(c => c.count <= first);
+        assert.ok(before.length >= 1);
+        before.forEach((c, k) => assert.equal(resumed.checkpoints[k], c, `round ${round}: checkpoint ${c.count} kept`));
+        points = next;
+        history = resumed;
+      }
+      // Another reference point (a new worst value): everything is measured again against it.
+      const wider = ref.map(r => r + 0.5);
+      const again = resumableHypervolumeHistory(points, wider, history);
+      assert.deepEqual([...again.values], [...hypervolumeHistory(points, wider)]);
+      assert.notEqual(again.checkpoints[0], history.checkpoints[0]);
     });
   }
 
