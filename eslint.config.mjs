@@ -26,6 +26,15 @@ export default tseslint.config(
     },
   },
   { files: ['src/core/**', 'src/cli/**', 'src/worker/**', 'media/**'], rules: noVscode },
+  // The curves store computes a multi-objective study's Pareto front once per change of the trials;
+  // its views take it (`store.pareto()`, `paretoPlotOf`, `rankedPoints`) instead of computing their own.
+  { files: ['media/curves/views/**'], rules: { 'no-restricted-imports': ['error', {
+    paths: [
+      ...noVscode['no-restricted-imports'][1].paths,
+      ...['../../../src/core/analysis', '../../../src/core/analysis/pareto'].map(name => ({ name, importNames: ['paretoPlot', 'paretoData', 'frontNumbers'], message: 'Take the store\'s front: store.pareto() with paretoPlotOf or rankedPoints.' })),
+      { name: '../../../src/core/search/pareto', importNames: ['paretoFront', 'nonDominatedRanks', 'nonDominatedFronts', 'hypervolumeHistory'], message: 'Take the store\'s front: store.pareto() with paretoPlotOf or rankedPoints.' },
+    ],
+  }] } },
   // Mocha's globals in the JavaScript UI tests; getComputedStyle runs inside page.evaluate callbacks.
   { files: ['test/**/*.js'], languageOptions: { globals: Object.fromEntries(['describe', 'it', 'before', 'after', 'beforeEach', 'afterEach', 'getComputedStyle'].map(n => [n, 'readonly'])) } },
   // TypeScript itself checks undefined names in .ts files (and knows DOM/Node types); no-undef only misfires there.

@@ -24,6 +24,8 @@ declare global {
       markerTrials(): number[];
       redrawNow(): number;
       pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null;
+      /** How many times the store computed the Pareto front (once per change of the trials, whoever asks). */
+      frontComputations(): number;
     };
   }
 }
@@ -38,6 +40,7 @@ window.hpCurves = {
   markerTrials: () => panel.markerTrials(),
   redrawNow: () => panel.redrawNow(),
   pixel: (tab, x, y) => panel.pixel(tab, x, y),
+  frontComputations: () => panel.state.store.frontComputations,
 };
 
 window.addEventListener('message', event => {

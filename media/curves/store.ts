@@ -11,7 +11,7 @@
 import type { CurvesObjective, CurvesSeries, CurvesTrial } from '../../src/core/protocol/curves';
 import type { Direction } from '../../src/core/search/types';
 import { bestTrialNumber } from '../../src/core/analysis/history';
-import { frontNumbers } from '../../src/core/analysis/pareto';
+import { paretoData, type ParetoData } from '../../src/core/analysis/pareto';
 import { CURVES_CSV_HEADER, csvCell } from '../../src/core/analysis/export';
 import { SeriesData } from '../../src/core/analysis/series';
 
@@ -53,7 +53,9 @@ export class CurvesStore {
   best: number | null = null;
   /** Bumped whenever trials change: the Pareto front below is cached against it. */
   private revision = 0;
-  private frontCache: { revision: number; numbers: ReadonlySet<number> } | null = null;
+  private frontCache: { revision: number; data: ParetoData; numbers: ReadonlySet<number> } | null = null;
+  /** How many times the front was computed: once per change of the trials, however many ask (tests, benchmark). */
+  frontComputations = 0;
 
   reset(title: string, key: string, direction: Direction, metrics: readonly string[], trials: readonly CurvesTrial[], objectives: readonly CurvesObjective[] = []): void {
     this.revision++;
@@ -74,15 +76,24 @@ export class CurvesStore {
   }
 
   /**
-   * Several metrics: the trials on the Pareto front — what "best" means there (the first metric's
-   * best is one end of the front, no more) — computed once per change of the trials; null for one metric.
+   * Several metrics: the scored trials and their Pareto front — what "best" means there (the first
+   * metric's best is one end of the front, no more) — computed once per change of the trials and
+   * shared by the status line, trial picker, tooltips and the Pareto, hypervolume and parallel
+   * views; null for one metric. The same object until trials change, so views can key on it.
    */
-  paretoFront(): ReadonlySet<number> | null {
+  pareto(): ParetoData | null {
     if (this.objectives.length < 2) return null;
     if (this.frontCache?.revision !== this.revision) {
-      this.frontCache = { revision: this.revision, numbers: new Set(frontNumbers(this.trials.values(), this.objectives.map(o => o.direction))) };
+      const data = paretoData(this.trials.values(), this.objectives.map(o => o.direction));
+      this.frontComputations++;
+      this.frontCache = { revision: this.revision, data, numbers: new Set(data.front.map(i => data.scored[i].number)) };
     }
-    return this.frontCache.numbers;
+    return this.frontCache.data;
+  }
+
+  /** Numbers of the trials on the Pareto front (see `pareto`); null for one metric. */
+  paretoFront(): ReadonlySet<number> | null {
+    return this.pareto() && (this.frontCache as { numbers: ReadonlySet<number> }).numbers;
   }
 
   /** How the trial picker and tooltips tag a trial: "best", "Pareto front", or nothing. */
@@ -124,12 +135,14 @@ export class CurvesStore {
   updateDrawn(): boolean {
     const running: CurvesTrial[] = [];
     const finished: CurvesTrial[] = [];
+    // Only complete trials can be best: a pruned trial's value is its last intermediate one, not a final score.
+    const complete: CurvesTrial[] = [];
     for (const t of this.trials.values()) {
       if (t.state === 'running') running.push(t);
       else if (t.state !== 'waiting') finished.push(t);
+      if (t.state === 'complete') complete.push(t);
     }
-    // Only complete trials: a pruned trial's value is its last intermediate one, not a final score.
-    this.best = bestTrialNumber([...this.trials.values()].filter(t => t.state === 'complete'), this.direction);
+    this.best = bestTrialNumber(complete, this.direction);
     const score = (t: CurvesTrial) => (t.value !== null && Number.isFinite(t.value) ? (this.direction === 'minimize' ? t.value : -t.value) : Infinity);
     running.sort((a, b) => b.number - a.number);
     const next = new Set<number>();

@@ -6,7 +6,7 @@
  * click selects it. A study with one objective says how to get the view.
  */
 import { Chart } from 'chart.js';
-import { formatNumber, hypervolumeSteps, paretoPlot, referenceInUnits, type HypervolumeStep, type ParetoPlot } from '../../../src/core/analysis';
+import { formatNumber, hypervolumeSteps, paretoPlotOf, referenceInUnits, type HypervolumeStep, type ParetoData, type ParetoPlot } from '../../../src/core/analysis';
 import { readAxis, tickHooks, type AxisState, type PlotPoint } from '../axes';
 import { CanvasTooltip } from '../canvas';
 import { axisStyle, trialLines, trialTitle } from '../chartStyle';
@@ -15,46 +15,74 @@ import { withAlpha } from '../theme';
 import { drawStepLine } from '../stepLine';
 import { createPanel, setNote, type PlotView, type ViewContext } from './view';
 
+const stepPoint = (s: HypervolumeStep): PlotPoint => ({ x: s.number, y: s.hypervolume, n: s.number });
+
+/**
+ * The history of the store's front (exact, one contribution per front change, resumed from the
+ * previous history where the trials start to differ; ranks of the dominated trials left out, this
+ * view does not draw them) split in one pass into the trials that moved the
+ * front and the others, and the step line through the moves only (and the first and last trial): a
+ * 10,000-step line is mostly flat runs. chart.js's stepped 'before' runs level to the next point,
+ * then up (its 'after' rises at the previous one).
+ */
+interface HistoryPoints {
+  readonly data: ParetoData;
+  readonly plot: ParetoPlot;
+  readonly steps: readonly HypervolumeStep[];
+  readonly unchanged: PlotPoint[];
+  readonly improved: PlotPoint[];
+  readonly line: PlotPoint[];
+}
+
+function historyPoints(data: ParetoData, previous: ParetoPlot | undefined): HistoryPoints {
+  const plot = paretoPlotOf(data, { ranks: false, resume: previous });
+  const steps = hypervolumeSteps(plot);
+  const unchanged: PlotPoint[] = [];
+  const improved: PlotPoint[] = [];
+  const line: PlotPoint[] = [];
+  steps.forEach((s, k) => {
+    const p = stepPoint(s);
+    (s.improved ? improved : unchanged).push(p);
+    if (k === 0 || k === steps.length - 1 || s.improved) line.push(p);
+  });
+  return { data, plot, steps, unchanged, improved, line };
+}
+
 export function createHypervolumeView(ctx: ViewContext): PlotView {
   const { panel, canvas, note } = createPanel('hypervolume', 'Hypervolume history');
   const tooltip = new CanvasTooltip(canvas.parentElement as HTMLElement);
   let chart: Chart<'line'> | null = null;
   let layers: PointLayer[] = [];
-  let cache: { version: number; plot: ParetoPlot; steps: HypervolumeStep[] } | null = null;
+  /** What the store's front gives (history, point layers, step line): rebuilt when it changes, not per selection. */
+  let cache: HistoryPoints | null = null;
 
   /** The step line and the point layers; null (and a note) when there is nothing to draw. */
   function compute(): PlotPoint[] | null {
     const { store, theme } = ctx.state;
     const objectives = store.objectives;
-    if (objectives.length < 2) {
+    const data = store.pareto();
+    if (!data) {
       setNote(note, 'This study has one metric: the hypervolume measures the Pareto front of a study with several (list them under metric: in the study file).');
       layers = [];
       return null;
     }
     const directions = objectives.map(o => o.direction);
-    // The history costs a contribution per front change: computed once per trials version, not per
-    // selection; and without the ranks of the dominated trials, which this view does not draw.
-    if (cache?.version !== ctx.state.trialsVersion) {
-      const plot = paretoPlot(store.trials.values(), directions, { ranks: false });
-      cache = { version: ctx.state.trialsVersion, plot, steps: hypervolumeSteps(plot) };
-    }
-    const { plot, steps } = cache;
-    const points = steps.map(s => ({ x: s.number, y: s.hypervolume, n: s.number }));
-    const improved = new Set(steps.filter(s => s.improved).map(s => s.number));
-    const many = points.length > 2000;
+    // Once per change of the store's front (which it shares), not per selection.
+    if (cache?.data !== data) cache = historyPoints(data, cache?.plot);
+    const { plot, steps, unchanged, improved, line } = cache;
+    const many = steps.length > 2000;
+    const selected = store.selected === null ? undefined : steps.findIndex(s => s.number === store.selected);
     layers = [
-      { name: 'unchanged', points: points.filter(p => !improved.has(p.n)), colour: withAlpha(theme.muted, 0.5), radius: many ? 1 : 2.5, shape: 'circle' },
-      { name: 'improved', points: points.filter(p => improved.has(p.n)), colour: theme.accent, radius: many ? 2 : 4, shape: 'circle', onTop: true },
-      { name: 'selected', points: points.filter(p => p.n === store.selected), colour: theme.palette[1], radius: 6, shape: 'circle', stroke: theme.foreground, onTop: true },
+      { name: 'unchanged', points: unchanged, colour: withAlpha(theme.muted, 0.5), radius: many ? 1 : 2.5, shape: 'circle' },
+      { name: 'improved', points: improved, colour: theme.accent, radius: many ? 2 : 4, shape: 'circle', onTop: true },
+      { name: 'selected', points: selected === undefined || selected < 0 ? [] : [stepPoint(steps[selected])], colour: theme.palette[1], radius: 6, shape: 'circle', stroke: theme.foreground, onTop: true },
     ];
     const reference = referenceInUnits(plot, directions).map((r, k) => `${objectives[k].name} ${formatNumber(r, 3)}`).join(', ');
     const last = steps.length ? steps[steps.length - 1].hypervolume : 0;
     setNote(note, steps.length
-      ? `Hypervolume ${formatNumber(last, 4)} after ${steps.length} complete trials (${improved.size} moved the front). Reference point: ${reference} — per objective the worst value seen plus 10% of its range; the whole history is measured against it.`
+      ? `Hypervolume ${formatNumber(last, 4)} after ${steps.length} complete trials (${improved.length} moved the front). Reference point: ${reference} — per objective the worst value seen plus 10% of its range; the whole history is measured against it.`
       : 'No complete trial with every metric yet.');
-    // Only where the value changes (and the last trial): a 10,000-step line is mostly flat runs.
-    // chart.js's stepped 'before' runs level to the next point, then up (its 'after' rises at the previous one).
-    return points.filter((p, k) => k === 0 || k === points.length - 1 || improved.has(p.n));
+    return line;
   }
 
   function render(): void {

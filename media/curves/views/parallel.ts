@@ -4,7 +4,7 @@
  * datasets). The objective axis is robust (values off it run to the edge, marked by a triangle) and
  * lines are coloured by rank, so one outlier cannot spend the whole colour scale.
  */
-import { inferAxes, offScaleNote, paramAxisTicks, parallelCoordinates, paretoBadness, paretoPlot, rangePosition, rangeTicks, rankBadness, robustRange, scoredTrials, type AxisTick, type ParallelData, type RobustRange } from '../../../src/core/analysis';
+import { inferAxes, offScaleNote, paramAxisTicks, parallelCoordinates, paretoBadness, rangePosition, rankedPoints, rangeTicks, rankBadness, robustRange, scoredTrials, type AxisTick, type ParallelData, type RobustRange } from '../../../src/core/analysis';
 import type { Direction } from '../../../src/core/search/types';
 import type { AxisState } from '../axes';
 import { labelWithBackground, prepareCanvas, rampSteps, truncate } from '../canvas';
@@ -205,13 +205,14 @@ function drawAxes(ctx: CanvasRenderingContext2D, theme: Theme, L: Layout, ticks:
 function objectiveColumns(ctx: ViewContext, data: ParallelData): { objectives: ObjectiveColumn[]; badness: Float64Array; multi: boolean } {
   const { store } = ctx.state;
   const objectives = store.objectives;
-  if (objectives.length < 2) {
+  const pareto = store.pareto();
+  if (!pareto) {
     const values = data.lines.map(l => l.value);
     return { objectives: [{ name: 'objective', values }], badness: rankBadness(values, store.direction), multi: false };
   }
   const columns = objectives.map((o, k) => ({ name: `${o.name} ${arrow(o.direction)}`, values: data.lines.map(l => store.trials.get(l.number)?.values?.[k] ?? Number.NaN) }));
-  const plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false });
-  return { objectives: columns, badness: paretoBadness(data.lines.map(l => l.number), plot), multi: true };
+  // The ranks of every front from the store's scored trials (no hypervolume: the colours are all it needs).
+  return { objectives: columns, badness: paretoBadness(data.lines.map(l => l.number), { points: rankedPoints(pareto) }), multi: true };
 }
 
 export function createParallelView(ctx: ViewContext): PlotView {

@@ -5,7 +5,7 @@
  * the selector. A click selects the trial everywhere. A study with one objective says how to get the
  * view instead of drawing nothing.
  */
-import { formatNumber, objectivePairs, paretoPlot, type ParetoPlot } from '../../../src/core/analysis';
+import { formatNumber, objectivePairs, paretoPlotOf, type ParetoData, type ParetoPlot } from '../../../src/core/analysis';
 import type { CurvesObjective } from '../../../src/core/protocol/curves';
 import { layerStates } from '../pointCloud';
 import { el, fillSelect } from '../../shared/dom';
@@ -22,7 +22,8 @@ export function createParetoView(ctx: ViewContext): PlotView {
   (canvas.parentElement as HTMLElement).replaceChildren(grid);
   let cells: ParetoCell[] = [];
   let plot: ParetoPlot | null = null;
-  let plotVersion = -1;
+  /** The store's front the plot was built from: a new one (trials changed) rebuilds it. */
+  let plotData: ParetoData | null = null;
   /** The layout the cells were built for ("2", "3:all", "3:0,2" …): another one rebuilds them. */
   let layoutKey = '';
 
@@ -67,24 +68,25 @@ export function createParetoView(ctx: ViewContext): PlotView {
   function render(): void {
     const { store } = ctx.state;
     const objectives = store.objectives;
+    const data = store.pareto();
     // The controls row is a flex box (its CSS wins over `hidden`): only three or more objectives need a pair.
     controls.style.display = objectives.length < 3 ? 'none' : '';
-    if (objectives.length < 2) {
+    if (!data) {
       setNote(note, 'This study has one metric. List several under metric: in the study file (for example accuracy to maximize and model size to minimize) to see their trade-off here.');
       for (const cell of cells) cell.destroy();
       cells = [];
       layoutKey = '';
       grid.replaceChildren();
-      plot = null;
+      plot = plotData = null;
       return;
     }
     const pairs = objectivePairs(objectives.length).map(([a, b]) => ({ value: `${a},${b}`, label: `${objectives[a].name} × ${objectives[b].name}` }));
     fillSelect(pairSelect, [{ value: ALL_PAIRS, label: 'all pairs' }, ...pairs], pairSelect.value || ALL_PAIRS);
     layout(objectives.length);
-    // Ranks and hypervolume once per trials version; a selection or a pair change only redraws.
-    if (!plot || plotVersion !== ctx.state.trialsVersion || plot.reference.length !== objectives.length) {
-      plot = paretoPlot(store.trials.values(), objectives.map(o => o.direction), { history: false, ranks: false });
-      plotVersion = ctx.state.trialsVersion;
+    // The store's front and the hypervolume once per change of the trials; a selection or a pair change only redraws.
+    if (!plot || plotData !== data) {
+      plot = paretoPlotOf(data, { history: false, ranks: false });
+      plotData = data;
     }
     for (const cell of cells) cell.render(plot, objectives, cells.length > 1);
     setNote(note, describe(objectives, plot));

@@ -4,7 +4,7 @@
  * the front as a staircase for one pair of objectives, and the hypervolume history. Pure: the
  * webview draws it, the unit tests check it.
  */
-import { defaultReferencePoint, hypervolume, hypervolumeHistory, minimizedVector, nonDominatedRanks, paretoFront } from '../search/pareto';
+import { defaultReferencePoint, hypervolume, minimizedVector, nonDominatedRanks, paretoFront, resumableHypervolumeHistory, type HypervolumeHistory } from '../search/pareto';
 import type { Direction, ParamValue, TrialState } from '../search/types';
 
 export interface ParetoInputTrial {
@@ -32,6 +32,24 @@ export interface ParetoPlot {
    */
   readonly hypervolume: Float64Array;
   readonly reference: readonly number[];
+  /** The full history's state, for the next plot of the same study to resume from (absent without history). */
+  readonly history?: HypervolumeHistory;
+}
+
+/**
+ * What every multi-objective view starts from, computed once per change of the trials (the curves
+ * store caches it; the status line, trial picker, Pareto, hypervolume and parallel views all take
+ * it): the complete trials with one finite value per objective, by number, their minimised vectors,
+ * which of them are on the Pareto front and the default reference point.
+ */
+export interface ParetoData {
+  readonly scored: readonly { readonly number: number; readonly values: readonly number[] }[];
+  /** `scored`'s vectors with maximised objectives negated (smaller is better everywhere). */
+  readonly minimised: readonly number[][];
+  /** Indices into `scored` of the non-dominated trials, ascending. */
+  readonly front: readonly number[];
+  /** The worst value seen per objective plus a tenth of its range (minimised). */
+  readonly reference: readonly number[];
 }
 
 /** Complete trials with one finite value per objective, by number. */
@@ -44,17 +62,17 @@ function scoredVectors(trials: Iterable<ParetoInputTrial>, directions: readonly 
   return scored.sort((a, b) => a.number - b.number);
 }
 
-/** 0 on the front, 1 elsewhere. */
-function frontOnlyRanks(minimised: readonly number[][]): Int32Array {
-  const ranks = new Int32Array(minimised.length).fill(1);
-  for (const i of paretoFront(minimised)) ranks[i] = 0;
-  return ranks;
+/** Scores the trials and finds the front: the one place a view's Pareto front is computed. */
+export function paretoData(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): ParetoData {
+  const scored = scoredVectors(trials, directions);
+  const minimised = scored.map(s => minimizedVector(s.values, directions));
+  return { scored, minimised, front: paretoFront(minimised), reference: defaultReferencePoint(minimised) };
 }
 
 /** Numbers of the trials on the Pareto front (no hypervolume: cheap enough for a status line). */
 export function frontNumbers(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): number[] {
-  const scored = scoredVectors(trials, directions);
-  return paretoFront(scored.map(s => minimizedVector([...s.values], directions))).map(i => scored[i].number);
+  const data = paretoData(trials, directions);
+  return data.front.map(i => data.scored[i].number);
 }
 
 /**
@@ -64,15 +82,41 @@ export function frontNumbers(trials: Iterable<ParetoInputTrial>, directions: rea
  * Without `ranks`, every trial off the front gets rank 1 (front or not is all the scatter shows).
  */
 export function paretoPlot(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[], options: { history?: boolean; ranks?: boolean } = {}): ParetoPlot {
-  const scored = scoredVectors(trials, directions);
-  const minimised = scored.map(s => minimizedVector([...s.values], directions));
-  const ranks = options.ranks === false ? frontOnlyRanks(minimised) : nonDominatedRanks(minimised);
-  const points = scored.map((s, i) => ({ ...s, rank: ranks[i] }));
-  const reference = defaultReferencePoint(minimised);
-  const hv = options.history === false
-    ? Float64Array.of(minimised.length ? hypervolume(minimised.filter((_, i) => ranks[i] === 0), reference) : 0)
-    : hypervolumeHistory(minimised, reference);
-  return { points, front: points.filter(p => p.rank === 0), hypervolume: hv, reference };
+  return paretoPlotOf(paretoData(trials, directions), options);
+}
+
+/**
+ * `paretoPlot` of data already scored, with its front (the curves store's, shared by the views).
+ * `resume`: the previous plot of the same study, whose history is kept up to where the trials change.
+ */
+export function paretoPlotOf(data: ParetoData, options: { history?: boolean; ranks?: boolean; resume?: ParetoPlot } = {}): ParetoPlot {
+  const { scored, minimised, front, reference } = data;
+  let ranks: Int32Array;
+  if (options.ranks === false) {
+    ranks = new Int32Array(minimised.length).fill(1);
+    for (const i of front) ranks[i] = 0;
+  } else ranks = nonDominatedRanks(minimised);
+  const points = scored.map((s, i) => ({ number: s.number, values: s.values, rank: ranks[i] }));
+  if (options.history === false) {
+    const last = Float64Array.of(minimised.length ? hypervolume(front.map(i => minimised[i]), reference) : 0);
+    return { points, front: front.map(i => points[i]), hypervolume: last, reference };
+  }
+  const history = resumableHypervolumeHistory(minimised, reference, options.resume?.history);
+  return { points, front: front.map(i => points[i]), hypervolume: history.values, reference, history };
+}
+
+/**
+ * Every scored trial with its non-domination rank, and nothing else (no hypervolume): the parallel
+ * view's colours. The front is the data's; only the trials off it are ranked, one lower (removing
+ * the front leaves the next front as the rest's first, and so on).
+ */
+export function rankedPoints(data: ParetoData): ParetoPoint[] {
+  const ranks = new Int32Array(data.scored.length);
+  const onFront = new Uint8Array(data.scored.length);
+  for (const i of data.front) onFront[i] = 1;
+  const others = data.minimised.flatMap((_, i) => (onFront[i] ? [] : [i]));
+  nonDominatedRanks(others.map(i => data.minimised[i])).forEach((r, k) => (ranks[others[k]] = r + 1));
+  return data.scored.map((s, i) => ({ number: s.number, values: s.values, rank: ranks[i] }));
 }
 
 /**
@@ -132,7 +176,7 @@ export function referenceInUnits(plot: ParetoPlot, directions: readonly Directio
  * Colour order for trials of a multi-objective study (parallel coordinates): 0 on the Pareto front,
  * rising with the non-domination rank to 1 on the last front; trials without every value get 1.
  */
-export function paretoBadness(numbers: readonly number[], plot: ParetoPlot): Float64Array {
+export function paretoBadness(numbers: readonly number[], plot: { readonly points: readonly ParetoPoint[] }): Float64Array {
   const rank = new Map(plot.points.map(p => [p.number, p.rank]));
   const worst = Math.max(1, ...plot.points.map(p => p.rank));
   return Float64Array.from(numbers, n => (rank.has(n) ? (rank.get(n) as number) / worst : 1));

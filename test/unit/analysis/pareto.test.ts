@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { frontNumbers, frontStaircase, hypervolumeSteps, objectivePairs, paretoBadness, paretoPlot, referenceInUnits } from '../../../src/core/analysis/pareto';
+import { frontNumbers, frontStaircase, hypervolumeSteps, objectivePairs, paretoBadness, paretoData, paretoPlot, paretoPlotOf, rankedPoints, referenceInUnits } from '../../../src/core/analysis/pareto';
+import { Rng } from '../../../src/core/search/rng';
 import { hypervolume } from '../../../src/core/search/pareto';
 import { hostToCurves, parseCurvesMessage } from '../../../src/core/protocol/curves';
 
@@ -92,5 +93,19 @@ describe('analysis: Pareto view data', () => {
     // Front only: the same front, every other trial rank 1.
     const quick = paretoPlot([...trials.slice(0, 3), { number: 7, state: 'complete' as const, values: [0.7, 7] }], ['maximize', 'minimize'], { ranks: false });
     assert.deepEqual(quick.points.map(p => p.rank), [0, 0, 1, 1]);
+  });
+
+  it('plots and ranks take the given front: ranks off it equal ranking every trial (2 and 4 objectives, ties; seed 99)', () => {
+    const rng = new Rng(99);
+    for (const m of [2, 4]) {
+      const directions = Array.from({ length: m }, (_, k) => (k % 2 ? 'minimize' : 'maximize') as 'minimize' | 'maximize');
+      const many = Array.from({ length: 400 }, (_, number) => ({ number, state: 'complete' as const, values: Array.from({ length: m }, () => rng.int(8)) }));
+      const data = paretoData(many, directions);
+      assert.deepEqual(rankedPoints(data).map(p => p.rank), paretoPlot(many, directions).points.map(p => p.rank), `${m} objectives (seed 99)`);
+      // The plot's front is the data's, whatever it holds: nothing recomputes it.
+      const given = { ...data, front: data.front.slice(1) };
+      assert.deepEqual(paretoPlotOf(given, { history: false, ranks: false }).front.map(p => p.number), given.front.map(i => data.scored[i].number));
+      assert.deepEqual(rankedPoints(given).filter(p => p.rank === 0).map(p => p.number), given.front.map(i => data.scored[i].number));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { CurvesTrial } from '../../../src/core/protocol/curves';
 import { CurvesStore, MAX_DRAWN, MAX_RUNNING_DRAWN } from '../../../media/curves/store';
+import { paretoPlot, paretoPlotOf, rankedPoints, type ParetoData } from '../../../src/core/analysis/pareto';
 
 const trial = (number: number, state: CurvesTrial['state'], value: number | null): CurvesTrial => ({ number, state, params: {}, value, durationMs: null });
 
@@ -53,5 +54,61 @@ describe('CurvesStore: what "best" means with several metrics', () => {
     store.reset('t', 'k', 'minimize', ['loss'], [trial(0, 'complete', 0.5), trial(1, 'complete', 0.2)]);
     assert.equal(store.paretoFront(), null);
     assert.deepEqual([0, 1].map(n => store.standing(n)), [null, 'best']);
+  });
+});
+
+describe('CurvesStore: one Pareto front per change of the trials, shared by every view', () => {
+  const directions = ['maximize', 'minimize', 'minimize'] as const;
+  const objectives = [{ name: 'accuracy', direction: 'maximize' as const }, { name: 'model_mb', direction: 'minimize' as const }, { name: 'latency_ms', direction: 'minimize' as const }];
+  /** Seeded trials on a coarse grid (ties and equal vectors are common), one in nine failed. */
+  function trials(count: number, seed: number, first = 0): CurvesTrial[] {
+    let s = seed;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    return Array.from({ length: count }, (_, k): CurvesTrial => {
+      const number = first + k;
+      const values = [Math.floor(rand() * 20) / 20, Math.floor(rand() * 20), Math.floor(rand() * 10)];
+      return number % 9 === 4 ? { number, state: 'fail', params: {}, value: null, durationMs: null } : { number, state: 'complete', params: {}, value: values[0], durationMs: 1, values };
+    });
+  }
+  /** What one panel frame asks of the front: status line, trial picker, tooltips, timeline, Pareto, hypervolume and parallel views. */
+  function frame(store: CurvesStore): { front: number[]; paretoView: number[]; hypervolumeView: Float64Array; parallelRanks: number[] } {
+    store.paretoFront();
+    for (const n of store.drawn) store.standing(n);
+    assert.ok(store.paretoFront()?.size);
+    const data = store.pareto() as ParetoData;
+    const paretoView = paretoPlotOf(data, { history: false, ranks: false }).front.map(p => p.number);
+    const hypervolumeView = paretoPlotOf(data, { ranks: false }).hypervolume;
+    const parallelRanks = rankedPoints(data).map(p => p.rank);
+    return { front: [...(store.paretoFront() ?? [])].sort((a, b) => a - b), paretoView, hypervolumeView, parallelRanks };
+  }
+
+  it('computes it once per change however many ask, and the views get the same front and the same object until trials change (seed 4242)', () => {
+    const store = new CurvesStore();
+    const all = trials(3000, 4242);
+    store.reset('t', 'k', 'maximize', ['accuracy'], all, objectives);
+    assert.equal(store.frontComputations, 0, 'nothing computed before someone asks');
+    const first = frame(store);
+    const data = store.pareto();
+    assert.equal(store.frontComputations, 1, 'one computation for every consumer of the frame');
+    frame(store);
+    assert.equal(store.pareto(), data, 'the same object while trials are unchanged: views key on it');
+    assert.equal(store.frontComputations, 1);
+    // The front the views draw is the core's own, from scratch.
+    const expected = paretoPlot(all, [...directions]);
+    assert.deepEqual(first.front, expected.front.map(p => p.number));
+    assert.deepEqual(first.paretoView, first.front);
+    assert.deepEqual([...first.hypervolumeView], [...expected.hypervolume]);
+    assert.deepEqual(first.parallelRanks, expected.points.map(p => p.rank), 'ranks off the shared front equal ranking every trial');
+
+    // 100 trials change: one more computation, and the views follow the new front.
+    const changed = trials(100, 777, 1000);
+    store.upsertTrials(changed);
+    const second = frame(store);
+    assert.equal(store.frontComputations, 2);
+    assert.notEqual(store.pareto(), data);
+    const updated = paretoPlot(store.trials.values(), [...directions]);
+    assert.deepEqual(second.front, updated.front.map(p => p.number));
+    assert.deepEqual([...second.hypervolumeView], [...updated.hypervolume]);
+    assert.deepEqual(second.parallelRanks, updated.points.map(p => p.rank));
   });
 });
