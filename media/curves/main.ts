@@ -24,8 +24,8 @@ declare global {
       markerTrials(): number[];
       redrawNow(): number;
       pixel(tab: CurvesTab, x: number, y: number): { x: number; y: number } | null;
-      /** How many times the store computed the Pareto front (once per change of the trials, whoever asks). */
-      frontComputations(): number;
+      /** How many times the store computed the Pareto front (at most once per change of the trials, whoever asks) and the trials changed. */
+      fronts(): { computed: number; changes: number };
     };
   }
 }
@@ -40,7 +40,7 @@ window.hpCurves = {
   markerTrials: () => panel.markerTrials(),
   redrawNow: () => panel.redrawNow(),
   pixel: (tab, x, y) => panel.pixel(tab, x, y),
-  frontComputations: () => panel.state.store.frontComputations,
+  fronts: () => ({ computed: panel.state.store.frontComputations, changes: panel.state.store.changes }),
 };
 
 window.addEventListener('message', event => {

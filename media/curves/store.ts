@@ -53,6 +53,10 @@ export class CurvesStore {
   best: number | null = null;
   /** Bumped whenever trials change: the Pareto front below is cached against it. */
   private revision = 0;
+  /** How many times the trials changed (tests compare the front's computations with it). */
+  get changes(): number {
+    return this.revision;
+  }
   private frontCache: { revision: number; data: ParetoData; numbers: ReadonlySet<number> } | null = null;
   /** How many times the front was computed: once per change of the trials, however many ask (tests, benchmark). */
   frontComputations = 0;

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
         const changed = Array.from({ length: UPDATES }, (_, k) => study(100, count, 4_000, 777 + k));
         const r = await page.evaluate(async ([t, update]) => {
           const frames = (n: number) => new Promise<void>(resolve => { const step = (k: number) => requestAnimationFrame(() => (k <= 1 ? resolve() : step(k - 1))); step(n); });
-          const w = window as unknown as { hpCurvesStats: { renders: number; lastRenderMs: number }; hpCurves: { redrawNow(): number; frontComputations(): number } };
+          const w = window as unknown as { hpCurvesStats: { renders: number; lastRenderMs: number }; hpCurves: { redrawNow(): number; fronts(): { computed: number } } };
           const t0 = performance.now();
           (document.getElementById(`tab-${t}`) as HTMLButtonElement).click();
           await frames(1);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
           // Each update changes the same 100 trials to other values (so every one is a real change).
           const updates: number[] = [];
           const work: number[] = [];
-          const fronts = w.hpCurves.frontComputations();
+          const fronts = w.hpCurves.fronts().computed;
           for (const batch of update) {
             const renders = w.hpCurvesStats.renders;
             const t1 = performance.now();
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
             await frames(1);
           }
           redraws.sort((a, b) => a - b);
-          return { shown, updated: updates[updates.length >> 1], updatedMin: updates[0], work: work[work.length >> 1], fronts: w.hpCurves.frontComputations() - fronts, min: redraws[0], median: redraws[3] };
+          return { shown, updated: updates[updates.length >> 1], updatedMin: updates[0], work: work[work.length >> 1], fronts: w.hpCurves.fronts().computed - fronts, min: redraws[0], median: redraws[3] };
         }, [tab, changed] as const);
         const label = `"${tab}" at 10,000 trials, ${count} objectives`;
         // The store computes the front once per change, and the trial picker and the view share it.

@@ -129,6 +129,8 @@ for (const theme of themes) {
 
     it('shows the hypervolume history and one parallel-coordinates axis per metric', async () => {
       const curves = await frameWith(wb.page, '#status');
+      const fronts = () => curves.locator('body').evaluate(() => /** @type {any} */ (window).hpCurves.fronts());
+      const frontsBefore = await fronts();
       await curves.locator('#tab-hypervolume').click();
       const note = curves.locator('#note-hypervolume');
       await note.filter({ hasText: /^Hypervolume / }).waitFor({ timeout: 30_000 });
@@ -157,6 +159,10 @@ for (const theme of themes) {
       const outlined = marked.find(l => l.name === 'front')?.trials ?? [];
       const selected = marked.find(l => l.name === 'selected')?.trials ?? [];
       assert.deepEqual(sorted(outlined), front, JSON.stringify(marked));
+      // The store computed the front at most once per change of the trials, however many views and
+      // tabs (hypervolume, parallel, timeline, trial picker, status line) asked for it.
+      const frontsAfter = await fronts();
+      assert.ok(frontsAfter.computed - frontsBefore.computed <= frontsAfter.changes - frontsBefore.changes && frontsAfter.computed <= frontsAfter.changes, JSON.stringify({ frontsBefore, frontsAfter }));
       assert.ok(selected.length <= 1, JSON.stringify(marked));
       await wb.screenshot(`mo-timeline-${theme}`);
     });
