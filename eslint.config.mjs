@@ -31,7 +31,7 @@ export default tseslint.config(
   { files: ['media/curves/views/**'], rules: { 'no-restricted-imports': ['error', {
     paths: [
       ...noVscode['no-restricted-imports'][1].paths,
-      ...['../../../src/core/analysis', '../../../src/core/analysis/pareto'].map(name => ({ name, importNames: ['paretoPlot', 'paretoData', 'frontNumbers'], message: 'Take the store\'s front: store.pareto() with paretoPlotOf or rankedPoints.' })),
+      ...['../../../src/core/analysis', '../../../src/core/analysis/pareto'].map(name => ({ name, importNames: ['paretoPlot', 'paretoData'], message: 'Take the store\'s front: store.pareto() with paretoPlotOf or rankedPoints.' })),
       { name: '../../../src/core/search/pareto', importNames: ['paretoFront', 'nonDominatedRanks', 'nonDominatedFronts', 'hypervolumeHistory'], message: 'Take the store\'s front: store.pareto() with paretoPlotOf or rankedPoints.' },
     ],
   }] } },

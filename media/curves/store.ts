@@ -86,18 +86,22 @@ export class CurvesStore {
    * views; null for one metric. The same object until trials change, so views can key on it.
    */
   pareto(): ParetoData | null {
+    return this.currentFront()?.data ?? null;
+  }
+
+  /** Numbers of the trials on the Pareto front (see `pareto`); null for one metric. */
+  paretoFront(): ReadonlySet<number> | null {
+    return this.currentFront()?.numbers ?? null;
+  }
+
+  private currentFront(): { data: ParetoData; numbers: ReadonlySet<number> } | null {
     if (this.objectives.length < 2) return null;
     if (this.frontCache?.revision !== this.revision) {
       const data = paretoData(this.trials.values(), this.objectives.map(o => o.direction));
       this.frontComputations++;
       this.frontCache = { revision: this.revision, data, numbers: new Set(data.front.map(i => data.scored[i].number)) };
     }
-    return this.frontCache.data;
-  }
-
-  /** Numbers of the trials on the Pareto front (see `pareto`); null for one metric. */
-  paretoFront(): ReadonlySet<number> | null {
-    return this.pareto() && (this.frontCache as { numbers: ReadonlySet<number> }).numbers;
+    return this.frontCache;
   }
 
   /** How the trial picker and tooltips tag a trial: "best", "Pareto front", or nothing. */

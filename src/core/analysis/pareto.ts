@@ -69,12 +69,6 @@ export function paretoData(trials: Iterable<ParetoInputTrial>, directions: reado
   return { scored, minimised, front: paretoFront(minimised), reference: defaultReferencePoint(minimised) };
 }
 
-/** Numbers of the trials on the Pareto front (no hypervolume: cheap enough for a status line). */
-export function frontNumbers(trials: Iterable<ParetoInputTrial>, directions: readonly Direction[]): number[] {
-  const data = paretoData(trials, directions);
-  return data.front.map(i => data.scored[i].number);
-}
-
 /**
  * Scored trials of a study with `directions.length` objectives, ranked by non-domination. Without
  * `history` (views that show only the final value), `hypervolume` holds just the last step: the

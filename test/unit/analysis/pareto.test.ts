@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { frontNumbers, frontStaircase, hypervolumeSteps, objectivePairs, paretoBadness, paretoData, paretoPlot, paretoPlotOf, rankedPoints, referenceInUnits } from '../../../src/core/analysis/pareto';
+import { frontStaircase, hypervolumeSteps, objectivePairs, paretoBadness, paretoData, paretoPlot, paretoPlotOf, rankedPoints, referenceInUnits } from '../../../src/core/analysis/pareto';
 import { Rng } from '../../../src/core/search/rng';
 import { hypervolume } from '../../../src/core/search/pareto';
 import { hostToCurves, parseCurvesMessage } from '../../../src/core/protocol/curves';
@@ -85,7 +85,8 @@ describe('analysis: Pareto view data', () => {
 
   it('front numbers match the plot front; Pareto badness orders fronts for parallel coordinates', () => {
     const plot = paretoPlot(trials, ['maximize', 'minimize']);
-    assert.deepEqual(frontNumbers(trials, ['maximize', 'minimize']), [0, 1, 4]);
+    const data = paretoData(trials, ['maximize', 'minimize']);
+    assert.deepEqual(data.front.map(i => data.scored[i].number), [0, 1, 4]);
     // Front 0 → 0, the second front → 1, a trial without values (5) → 1.
     assert.deepEqual([...paretoBadness([0, 1, 2, 4, 5], plot)], [0, 0, 1, 0, 1]);
     const three = paretoPlot([...trials.slice(0, 3), { number: 7, state: 'complete' as const, values: [0.7, 7] }], ['maximize', 'minimize']);
