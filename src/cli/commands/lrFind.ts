@@ -21,7 +21,7 @@ const usage = `Usage: hpstudio lr-find <study-or-config> [--param NAME] [--range
 Finds a learning rate: short trials at log-spaced rates across the range, each stopped as soon as its
 metric has said enough (it diverged, levelled off, or gave --steps reports), then the loss-vs-rate curve
 and a first suggestion; a second pass runs it, a rate below it and two above it 3 times longer and suggests
-the one that ends lowest (the lower rate when it won by the noise alone), with its reason. No change to the program: it runs as the study runs it (any executor,
+the one that ends lowest (or the lowest rate that ends within the runs' noise of it), with its reason. No change to the program: it runs as the study runs it (any executor,
 in parallel), as a study of its own kind written next to the input as <name>.lrfind.study.yaml, so running
 the command again resumes it (or just prints the result).
 

@@ -101,14 +101,11 @@ function describeRefined(r: LrFindResult): { message: string; advice?: string } 
   const lowest = f.points.find(p => p.lr === f.lowest);
   const lowestValue = lowest?.loss !== null && lowest?.loss !== undefined ? ` (${formatLoss(lowest.loss)})` : '';
   const noise = f.noise !== undefined ? formatLoss(f.noise) : '?';
-  const tied = f.tiedWith !== undefined ? f.points.find(p => p.lr === f.tiedWith) : undefined;
-  const tiedValue = tied?.loss !== null && tied?.loss !== undefined ? ` (${formatLoss(tied.loss)})` : '';
+  const stays = Math.abs(Math.log((f.chosen as number) / f.around)) < 0.05;
   const found =
-    f.tiedWith === undefined
-      ? `${formatRate(f.chosen as number)} ended lowest${value}${Math.abs(Math.log((f.chosen as number) / f.around)) < 0.05 ? ', confirming it' : ''}`
-      : f.lowest === f.chosen
-        ? `${formatRate(f.chosen as number)} ended lowest${value}, within twice the runs' noise (${noise}) of ${formatRate(f.tiedWith)}${tiedValue}: the lower rate is taken (a higher rate's noise floor shows late in training)`
-        : `${formatRate(f.lowest as number)} ended lowest${lowestValue} but within twice the runs' noise (${noise}) of ${formatRate(f.chosen as number)}${value}, the lower rate, which stays`;
+    f.lowest === f.chosen
+      ? `${formatRate(f.chosen as number)} ended lowest${value}${stays ? ', confirming it' : ''}`
+      : `${formatRate(f.lowest as number)} ended lowest${lowestValue} but ${formatRate(f.chosen as number)}${value} ended within twice the runs' noise (${noise}) of it: ${stays ? 'the first suggestion, the lowest such rate, stays' : 'the lowest such rate is taken'} (a higher rate's noise floor shows late in training)`;
   return { message: `${first}; refined: of ${rates} run for ${f.reports} reports, ${found}. Suggested ${r.param} = ${formatRate(r.suggested as number)}.` };
 }
 

@@ -52,7 +52,7 @@ describe('lr-find second pass', function () {
     assert.deepEqual([...REFINE_FACTORS].map(f => Number(f.toFixed(3))), [0.577, 1, 1.732, 3]);
   });
 
-  it('picks the rate that ended lowest; within the noise of the first suggestion, the lower of the two', () => {
+  it('picks the rate that ended lowest; the lowest rate that ended within the noise of it, when one did', () => {
     const rules = refineRules(streamRules({ maxReports: 4 }));
     assert.equal(rules.maxReports, 12);
     const run = (number: number, lr: number, end: number, wobble: number): LrTrial => ({
@@ -62,26 +62,33 @@ describe('lr-find second pass', function () {
     const clear = judgeRefinement([run(8, 0.058, 0.7, 0.001), run(9, 0.1, 0.5, 0.001), run(10, 0.17, 0.3, 0.001), run(11, 0.3, 0.4, 0.001)], rates, 0.1, 'minimize', rules);
     assert.equal(clear.state, 'done');
     assert.equal(clear.chosen, 0.17);
-    assert.equal(clear.tiedWith, undefined);
+    assert.equal(clear.lowest, 0.17);
     // A clear win below the first suggestion moves it down.
     const down = judgeRefinement([run(8, 0.058, 0.3, 0.001), run(9, 0.1, 0.5, 0.001), run(10, 0.17, 0.6, 0.001), run(11, 0.3, 0.9, 0.001)], rates, 0.1, 'minimize', rules);
     assert.equal(down.chosen, 0.058);
-    // Above it by the noise alone: the first suggestion, the lower rate, stays.
-    const noisyUp = judgeRefinement([run(8, 0.058, 0.7, 0.2), run(9, 0.1, 0.5, 0.2), run(10, 0.17, 0.45, 0.2), run(11, 0.3, 0.6, 0.2)], rates, 0.1, 'minimize', rules);
+    // Above it by the noise alone, the rate below clearly worse: the first suggestion stays.
+    const noisyUp = judgeRefinement([run(8, 0.058, 1.5, 0.2), run(9, 0.1, 0.5, 0.2), run(10, 0.17, 0.45, 0.2), run(11, 0.3, 0.6, 0.2)], rates, 0.1, 'minimize', rules);
+    assert.ok(noisyUp.noise !== undefined && noisyUp.noise > 0.05 && 2 * noisyUp.noise < 1, `noise ${noisyUp.noise}`);
     assert.equal(noisyUp.lowest, 0.17);
-    assert.equal(noisyUp.chosen, 0.1, 'within twice the noise of the first suggestion: the lower rate stays');
-    assert.equal(noisyUp.tiedWith, 0.1);
+    assert.equal(noisyUp.chosen, 0.1, 'within twice the noise of the lowest: the lower rate');
     // Below it by the noise alone: the lower rate is taken (a higher rate's noise floor shows late).
     const noisyDown = judgeRefinement([run(8, 0.058, 0.45, 0.2), run(9, 0.1, 0.5, 0.2), run(10, 0.17, 0.6, 0.2), run(11, 0.3, 0.7, 0.2)], rates, 0.1, 'minimize', rules);
     assert.equal(noisyDown.lowest, 0.058);
     assert.equal(noisyDown.chosen, 0.058);
-    assert.equal(noisyDown.tiedWith, 0.1);
-    // The reason says which way the tie went and why.
+    // The first suggestion's own run ended badly by chance while the rates on both sides ended level: the
+    // lowest rate within the noise of the lowest loss, not the rate that ended lowest (the bench's MLP, seed
+    // 4). Comparing the lowest with the first suggestion's run alone chose 0.17 here.
+    const level = judgeRefinement([run(8, 0.058, 0.46, 0.05), run(9, 0.1, 0.9, 0.05), run(10, 0.17, 0.44, 0.05), run(11, 0.3, 0.8, 0.05)], rates, 0.1, 'minimize', rules);
+    assert.ok(level.noise !== undefined && 2 * level.noise > 0.02 && 2 * level.noise < 0.36, `noise ${level.noise}`);
+    assert.equal(level.lowest, 0.17);
+    assert.equal(level.chosen, 0.058);
+    // The reason says which rate ended lowest, which was taken and why.
     const first: LrFindResult = { param: 'lr', metric: 'loss', direction: 'minimize', verdict: 'ok', points: [], minimum: { lr: 0.2, loss: 1 }, suggested: 0.1, message: '', trials: 8, reports: 40 };
     const input = { param: 'lr', metric: 'loss', direction: 'minimize' as const, rules, trials: [] };
-    assert.equal(withRefinement(first, noisyDown, input).suggested, 0.058);
-    assert.match(withRefinement(first, noisyDown, input).message, /refined: of 0\.058, 0\.1, 0\.17, 0\.3 run for 12 reports, 0\.058 ended lowest \([\d.]+\), within twice the runs' noise \([\d.]+\) of 0\.1 \([\d.]+\): the lower rate is taken .*Suggested lr = 0\.058\.$/);
-    assert.match(withRefinement(first, noisyUp, input).message, /0\.17 ended lowest \([\d.]+\) but within twice the runs' noise \([\d.]+\) of 0\.1 \([\d.]+\), the lower rate, which stays\. Suggested lr = 0\.1\.$/);
+    assert.equal(withRefinement(first, level, input).suggested, 0.058);
+    assert.match(withRefinement(first, level, input).message, /refined: of 0\.058, 0\.1, 0\.17, 0\.3 run for 12 reports, 0\.17 ended lowest \([\d.]+\) but 0\.058 \([\d.]+\) ended within twice the runs' noise \([\d.]+\) of it: the lowest such rate is taken \(a higher rate's noise floor shows late in training\)\. Suggested lr = 0\.058\.$/);
+    assert.match(withRefinement(first, noisyUp, input).message, /0\.17 ended lowest \([\d.]+\) but 0\.1 \([\d.]+\) ended within twice the runs' noise \([\d.]+\) of it: the first suggestion, the lowest such rate, stays .*Suggested lr = 0\.1\.$/);
+    assert.match(withRefinement(first, noisyDown, input).message, /0\.058 ended lowest \([\d.]+\)\. Suggested lr = 0\.058\.$/);
     assert.match(withRefinement(first, clear, input).message, /0\.17 ended lowest \([\d.]+\)\. Suggested lr = 0\.17\.$/);
     const waiting = judgeRefinement([run(8, 0.1, 0.5, 0)], rates, 0.1, 'minimize', rules);
     assert.equal(waiting.state, 'running');
