@@ -71,7 +71,7 @@ describe('lr-find second pass', function () {
     assert.ok(noisyUp.noise !== undefined && noisyUp.noise > 0.05 && 2 * noisyUp.noise < 1, `noise ${noisyUp.noise}`);
     assert.equal(noisyUp.lowest, 0.17);
     assert.equal(noisyUp.chosen, 0.1, 'within twice the noise of the lowest: the lower rate');
-    // Below it by the noise alone: the lower rate is taken (a higher rate's noise floor shows late).
+    // Lowest below it, nothing lower: that rate.
     const noisyDown = judgeRefinement([run(8, 0.058, 0.45, 0.2), run(9, 0.1, 0.5, 0.2), run(10, 0.17, 0.6, 0.2), run(11, 0.3, 0.7, 0.2)], rates, 0.1, 'minimize', rules);
     assert.equal(noisyDown.lowest, 0.058);
     assert.equal(noisyDown.chosen, 0.058);
