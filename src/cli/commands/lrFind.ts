@@ -102,7 +102,7 @@ function printResult(io: CliIO, r: LrFindResult, prepared: PreparedLrFind, cwd: 
     io.stdout.write(`  second pass, ${r.refined.reports} reports each:\n`);
     for (const p of r.refined.points) {
       const loss = p.loss !== null ? String(Number(p.loss.toPrecision(4))) : p.status;
-      io.stdout.write(`  ${formatRate(p.lr).padStart(10)}  ${loss.padStart(12)}  ${String(p.reports).padStart(7)}${p.why ? `  ${p.why}` : ''}${p.lr === r.refined.chosen ? '  ← lowest' : ''}\n`);
+      io.stdout.write(`  ${formatRate(p.lr).padStart(10)}  ${loss.padStart(12)}  ${String(p.reports).padStart(7)}${p.why ? `  ${p.why}` : ''}${secondPassMark(p.lr, r.refined)}\n`);
     }
   }
   io.stdout.write(`${r.message}\n`);
@@ -196,3 +196,9 @@ export const lrFindCommand: CliCommand = {
     return result.verdict === 'ok' ? 0 : 1;
   },
 };
+
+/** The second pass' table marks the suggestion and, when the noise rule took a lower rate, the one that ended lowest. */
+function secondPassMark(lr: number, refined: { chosen?: number; lowest?: number }): string {
+  if (lr === refined.chosen) return '  ← suggested';
+  return lr === refined.lowest ? '  ← ended lowest' : '';
+}

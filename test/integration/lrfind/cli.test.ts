@@ -126,6 +126,9 @@ describe('hpstudio lr-find (real trials)', function () {
     assert.match(second.out, /^ {2}second pass, 30 reports each:$/m);
     assert.match(second.out, /The loss falls fastest around .*The first pass pointed at [\d.]+ .*; refined: .*Suggested lr = [\d.]+\./);
     assert.match(second.out, /To apply it, set lr to [\d.]+ in config\.json/);
+    // The second pass' table marks the suggested rate (not necessarily the one that ended lowest).
+    const suggested = /Suggested lr = ([\d.e-]+)\./.exec(second.out)?.[1] ?? '?';
+    assert.match(second.out, new RegExp(`^ +${suggested.replace('.', '\\.')} +[\\d.e-]+ +\\d+ {2}← suggested$`, 'm'));
     const trials = readJournal(journal).study.trials.filter(t => !(t.state === 'fail' && t.requeued));
     const rates = trials.map(t => t.params.lr);
     assert.equal(new Set(rates).size, rates.length, `no rate twice: ${rates.join(', ')}`);
