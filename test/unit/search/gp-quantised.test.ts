@@ -72,6 +72,25 @@ describe('GP proposals with running trials on a quantised objective', function (
     assert.equal(checked, 42);
   });
 
+  it('judges on completed trials: pruned ones entered at one pessimistic value do not make it quantised', () => {
+    const { space } = PROBLEMS.hartmann6;
+    const sampler = new GpSampler(3, { prunedAs: 'value' });
+    const trials: FrozenTrial[] = [];
+    const ask = () => sampler.sample({ space, direction: 'minimize', trials, budget: 100 });
+    for (let i = 0; i < 30; i++) {
+      const params = ask();
+      trials.push({ number: i, state: 'complete', params, value: hartmann6(params), intermediate: new Map() });
+    }
+    // Pruned early while looking good: each enters the model at the completed trials' median.
+    for (let i = 0; i < 12; i++) {
+      const params = ask();
+      trials.push({ number: trials.length, state: 'pruned', params, intermediate: new Map([[1, -3.3]]) });
+    }
+    trials.push({ number: trials.length, state: 'running', params: ask(), intermediate: new Map() });
+    ask();
+    assert.equal(sampler.lastPending?.quantised, false);
+  });
+
   it('leaves a continuous objective alone (hartmann6, seeds 1–3)', () => {
     for (let seed = 1; seed <= 3; seed++) {
       for (const p of batchAfter(hartmann6, seed, 40, 4).slice(1)) assert.equal(p.info?.quantised, false, `seed ${seed}: hartmann6 seen as quantised`);

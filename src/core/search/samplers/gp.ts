@@ -19,7 +19,7 @@ import { SlicedSampler, type Steps } from '../slices';
 import { Sobol } from '../sobol';
 import type { SpaceEncoder } from '../space';
 import type { ParamValue, StudyView } from '../types';
-import { encoderFor, rngFor } from './common';
+import { encoderFor, isCompleteWithValue, rngFor } from './common';
 import { SobolSampler } from './basic';
 import { GP_MAX_OBSERVATIONS, gpData, trainingSet, type GpData } from './gpData';
 
@@ -161,23 +161,25 @@ export class GpSampler extends SlicedSampler {
     const ys = new Float64Array(all.done.length);
     for (let i = 0; i < ys.length; i++) ys[i] = all.done[i].y;
     const transform = objectiveTransform(ys);
+    // Judged on completed trials only: pruned ones may all enter at one pessimistic value.
+    const quantised = all.pending.length > 0 && isQuantised(study.trials.filter(isCompleteWithValue).map(t => t.value));
     yield;
-    return enc.decode(yield* this.propose(enc, train, transform, all.done.length, rng, left));
+    return enc.decode(yield* this.propose(enc, train, transform, all.done.length, rng, left, quantised));
   }
 
   /**
    * The next point in the encoded cube, given the training set and the objective transform fitted on
    * every observation; `nObserved` counts every finished trial (the schedules depend on the study's
-   * progress, not on the training-set size).
+   * progress, not on the training-set size). `quantised`: trials are running and the completed values
+   * repeat (see `isQuantised`).
    */
-  private *propose(enc: SpaceEncoder, train: GpData, transform: (v: number) => number, nObserved: number, rng: Rng, seen: ReadonlySet<number> | undefined): Steps<Float64Array> {
+  private *propose(enc: SpaceEncoder, train: GpData, transform: (v: number) => number, nObserved: number, rng: Rng, seen: ReadonlySet<number> | undefined, quantised: boolean): Steps<Float64Array> {
     const { done, pending } = train;
     const dims = enc.dims;
     const yT = Float64Array.from(done, d => transform(d.y));
     const bestIdx = argmin(yT);
     let best = yT[bestIdx];
     const bestFinished = best;
-    const quantised = pending.length > 0 && isQuantised(yT);
     const n = done.length + pending.length;
     const x = new Float64Array(n * dims);
     const y = new Float64Array(n);
