@@ -49,7 +49,11 @@ function exitAfterShutdown(reason: string): void {
   if (host.runningStudies > 0) send({ type: 'log', level: 'info', message: `worker stopping (${reason}): stopping every trial` });
   host.shutdown().then(
     () => process.exit(0),
-    () => process.exit(1),
+    err => {
+      // The extension reports an unexpected exit with the worker's last stderr lines: say why here.
+      process.stderr.write(`hpstudio worker: stopping failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
   );
 }
 

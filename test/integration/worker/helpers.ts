@@ -66,24 +66,30 @@ export function sourceWorker(env: Record<string, string> = {}): {
   logs: Array<{ level: string; message: string }>;
   events: StudyEventMessage[];
   crashes: number[];
+  /** The worker's last stderr lines at each unexpected exit (for failure messages). */
+  crashStderr: string[];
 } {
   const messages: WorkerMessage[] = [];
   const logs: Array<{ level: string; message: string }> = [];
   const events: StudyEventMessage[] = [];
   const crashes: number[] = [];
+  const crashStderr: string[] = [];
   const client = new WorkerClient({
     modulePath: path.join(ROOT, 'src/worker/main.ts'),
     execArgv: ['-r', 'esbuild-register'],
     cwd: ROOT,
     env,
-    onCrash: info => crashes.push(info.code ?? -1),
+    onCrash: info => {
+      crashes.push(info.code ?? -1);
+      crashStderr.push(info.stderr);
+    },
     log: (level, message) => logs.push({ level, message }),
   });
   client.onMessage(m => {
     messages.push(m);
     if (m.type === 'events') events.push(...m.events);
   });
-  return { client, messages, logs, events, crashes };
+  return { client, messages, logs, events, crashes, crashStderr };
 }
 
 /** Polls `probe` until it returns something other than undefined/false (shared with the in-host tests). */

@@ -209,7 +209,7 @@ describe('worker process', function () {
   for (const how of ['disconnect', 'SIGTERM'] as const) {
     it(`on ${how} stops every trial, closes the journal and exits`, async () => {
       const ws = workspace(y => y.replace('delay_ms:\n    value: 40', 'delay_ms:\n    value: 300'));
-      const { client, events, crashes } = worker();
+      const { client, events, crashes, crashStderr } = worker();
       const started = await client.start({ studyFile: ws.studyFile, workspace: ws.dir, resume: false, trials: 6, parallel: 2 });
       assert.ok(started.ok);
       await waitFor('running trials', () => events.some(e => e.type === 'metric') && processesIn(ws.dir).length >= 2);
@@ -217,7 +217,10 @@ describe('worker process', function () {
       const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
       if (how === 'disconnect') child.disconnect();
       else child.kill('SIGTERM');
-      assert.equal(await exited, 0, 'the worker exits cleanly');
+      const code = await exited;
+      // CI run 41 of session 8 saw exit code 1 here once (not reproduced in 30 runs under load): say why next time.
+      if (code !== 0) await waitFor('the crash report', () => crashes.length > 0 || undefined, 5_000).catch(() => undefined);
+      assert.equal(code, 0, `the worker exits cleanly; its stderr: ${crashStderr.join('\n') || '(none)'}`);
       assert.deepEqual(processesIn(ws.dir), [], 'no trial process outlives the worker');
       const journal = readJournal(path.join(started.message.journalDir, 'journal.jsonl')).study;
       assert.equal(journal.status.state, 'stopped');
