@@ -76,12 +76,12 @@ export const QUANTISED_REPEATS = 0.2;
  */
 export const RUNNING_COPY_RADIUS = 0.03;
 
-/** Whether at least `QUANTISED_REPEATS` of the values repeat an earlier one exactly. */
-export function isQuantised(values: ArrayLike<number>): boolean {
-  const sorted = Float64Array.from(values).sort();
-  let repeats = 0;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeats++;
-  return sorted.length > 0 && repeats >= QUANTISED_REPEATS * sorted.length;
+/**
+ * Whether at least `QUANTISED_REPEATS` of the (finite) values repeat an earlier one exactly: the values
+ * less the distinct ones, counted in one pass (this runs on every proposal made while trials run).
+ */
+export function isQuantised(values: readonly number[]): boolean {
+  return values.length > 0 && values.length - new Set(values).size >= QUANTISED_REPEATS * values.length;
 }
 
 interface FitCache {
