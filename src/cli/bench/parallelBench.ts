@@ -7,7 +7,7 @@
 import type { BenchProblem, Params } from '../../core/bench/problems';
 import { median } from '../../core/bench/runner';
 import { UsageError, type CliIO } from '../args';
-import { compareParallel, type ParallelRecord } from './parallelCompare';
+import { compareParallel, PARALLEL_GOAL_FACTOR, parallelGoal, type ParallelRecord } from './parallelCompare';
 import { OPTUNA_SAMPLERS, OptunaAskTell } from './optunaAskTell';
 
 /** "1,4,8" → [1, 4, 8]; each an integer in 1…256. */
@@ -54,6 +54,13 @@ export function parallelTable(records: readonly ParallelRecord[], parallels: rea
   return all.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
 }
 
+/** Issue 15's goal for our side: the bar and, per parallel setting, the median and the seeds within it. */
+export function goalLine(records: readonly ParallelRecord[], side: string, parallels: readonly number[]): string {
+  const goal = parallelGoal(records, side, parallels);
+  const rows = goal.rows.filter(g => g.parallel !== 1).map(g => `p=${g.parallel} ${g.median <= goal.bar ? 'met' : 'missed'} (${g.within}/${g.seeds} seeds within)`);
+  return `goal: median ≤ ${PARALLEL_GOAL_FACTOR} × ours at p=1 = ${fmt(goal.bar)}: ${rows.join(', ')}\n`;
+}
+
 export async function runParallelBench(a: ParallelBenchArgs, io: CliIO): Promise<number> {
   const session = a.optuna.length ? new OptunaAskTell() : undefined;
   try {
@@ -74,6 +81,7 @@ export async function runParallelBench(a: ParallelBenchArgs, io: CliIO): Promise
     if (!a.json) {
       io.stdout.write(`${a.problem.name} · ${a.trials} trials · ${a.seeds.length} seed(s) · median over seeds · f* = ${a.problem.fStar}\n`);
       io.stdout.write(parallelTable(records, a.parallels, a.trials));
+      if (a.parallels.includes(1) && a.parallels.length > 1) io.stdout.write(goalLine(records, `ours:${a.sampler}`, a.parallels));
     }
     return 0;
   } finally {

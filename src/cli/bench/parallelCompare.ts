@@ -87,3 +87,30 @@ export function medianRegrets(records: readonly ParallelRecord[]): Map<string, n
   }
   return new Map([...groups].map(([k, v]) => [k, median(v)]));
 }
+
+/** Issue 15's goal: at every `parallel`, our median regret at most this many times our sequential median. */
+export const PARALLEL_GOAL_FACTOR = 1.5;
+
+/** Our side at one `parallel` setting against the goal. */
+export interface ParallelGoalRow {
+  readonly parallel: number;
+  readonly median: number;
+  /** Seeds whose regret is at most the bar (when more than half are, the median is too). */
+  readonly within: number;
+  readonly seeds: number;
+}
+
+/**
+ * The goal for one problem: the bar (PARALLEL_GOAL_FACTOR × our sequential median) and, per setting, the
+ * median and how many seeds end at or below the bar. On a two-moded regret (a seed either finds the
+ * global basin or not) the median flips with one seed, and the count shows how close to the edge it is.
+ */
+export function parallelGoal(records: readonly ParallelRecord[], side: string, parallels: readonly number[]): { readonly bar: number; readonly rows: readonly ParallelGoalRow[] } {
+  const regrets = (k: number) => records.filter(r => r.side === side && r.parallel === k).map(r => r.regret);
+  const bar = PARALLEL_GOAL_FACTOR * median(regrets(1));
+  const rows = parallels.map(parallel => {
+    const at = regrets(parallel);
+    return { parallel, median: median(at), within: at.filter(v => v <= bar).length, seeds: at.length };
+  });
+  return { bar, rows };
+}

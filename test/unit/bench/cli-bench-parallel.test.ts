@@ -23,6 +23,10 @@ describe('hpstudio bench --parallel', function () {
     assert.match(c.out(), /branin · 15 trials · 1 seed\(s\)/);
     assert.match(c.out(), /^side\s+best@15 p=1\s+best@15 p=4\s+regret p=1\s+regret p=4$/m);
     assert.match(c.out(), /^ours:tpe\s/m);
+    // The goal line: the bar from our sequential median, and the one seed at parallel 4 within it or not.
+    const goal = /^goal: median ≤ 1\.5 × ours at p=1 = (\S+): p=4 (met|missed) \(([01])\/1 seeds within\)$/m.exec(c.out());
+    assert.ok(goal, c.out());
+    assert.equal(goal[2] === 'met', goal[3] === '1');
     assert.match(c.out(), /^optuna:tpe\s/m);
     assert.match(c.err(), /optuna:tpe_cl parallel 4: seed 0 done/);
   });
