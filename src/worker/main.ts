@@ -4,6 +4,7 @@
 // trial process group, waits for the journals to be flushed and closed, and exits.
 import type { FromWorker } from '../core/protocol/worker';
 import { WorkerHost } from './host';
+import { sendToParent } from './parentChannel';
 
 declare const HPSTUDIO_VERSION: string;
 
@@ -19,15 +20,7 @@ for (const name of Object.keys(process.env)) {
   if (name === 'ELECTRON_RUN_AS_NODE' || name.startsWith('VSCODE_')) delete process.env[name];
 }
 
-function send(message: FromWorker): void {
-  // After a disconnect there is nobody to tell; the journal has the story.
-  if (!process.connected) return;
-  try {
-    process.send?.(message);
-  } catch {
-    /* channel closed between the check and the send */
-  }
-}
+const send = (message: FromWorker): void => sendToParent(message);
 
 const host = new WorkerHost({
   send,
