@@ -17,6 +17,7 @@ import { createPruner, createSampler } from '../../src/core/search/index';
 import { PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
 import { runBenchPython } from '../../src/cli/bench/pythonLines';
 import { parallelMain } from './optuna-parallel';
+import { textTable } from '../../src/cli/bench/textTable';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -64,10 +65,6 @@ function fmt(v: number): string {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => (r[c] ?? '').length)));
-  return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
-}
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -213,7 +210,7 @@ async function main(): Promise<void> {
     lines.push(
       '',
       `Median simple regret, ${SAMPLER} vs Optuna TPE (defaults), ${SEEDS} seeds × ${TRIALS} trials, same seeds and budgets, one run:`,
-      table(rows),
+      textTable(rows),
       `Target: ≤ 1 on every problem at 50 and 100 → ${allBeat ? 'MET' : 'NOT MET'}; ≤ ½ on ≥ 4 of ${PROBLEM_NAMES.length} → ${halfCount} (${halfCount >= 4 ? 'MET' : 'NOT MET'})`,
     );
   }
@@ -221,7 +218,7 @@ async function main(): Promise<void> {
     lines.push('', `Overhead at ${OVERHEAD_TRIALS} trials (x²+y², mean ms/trial): ours ${oursOverhead.toFixed(3)} · Optuna TPE ${refOverhead.toFixed(3)} · ratio ${ovRatio.toFixed(3)} (target ≤ 0.1 → ${ovRatio <= 0.1 ? 'MET' : 'NOT MET'})`);
   }
   if (PARTS.has('pruning')) {
-    lines.push('', `Pruning on ${LC} (f* = ${lc.fStar}), ${PRUNING_SEEDS} seeds: no pruning = ${TRIALS} trials × ${lc.maxEpoch} epochs; pruners run until ${quarter} epochs (25%):`, table(prRows));
+    lines.push('', `Pruning on ${LC} (f* = ${lc.fStar}), ${PRUNING_SEEDS} seeds: no pruning = ${TRIALS} trials × ${lc.maxEpoch} epochs; pruners run until ${quarter} epochs (25%):`, textTable(prRows));
   }
   lines.push('', `wall ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -16,6 +16,7 @@ import { PROBLEMS } from '../../src/core/bench/problems';
 import { OptunaAskTell } from '../../src/cli/bench/optunaAskTell';
 import { compareParallel, medianRegrets, PARALLEL_GOAL_FACTOR, parallelGoal, type ParallelRecord } from '../../src/cli/bench/parallelCompare';
 import { parseOptunaList, parseParallelList } from '../../src/cli/bench/parallelBench';
+import { textTable } from '../../src/cli/bench/textTable';
 
 function fmt(v: number | undefined): string {
   if (v === undefined) return '—';
@@ -23,11 +24,6 @@ function fmt(v: number | undefined): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
-}
-
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
-  return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
 export async function parallelMain(argv: readonly string[]): Promise<void> {
@@ -83,8 +79,8 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
     }
     rows.push([name, ...parallels.map(k => fmt(med.get(`${ours}@${k}`))), ...optunaSamplers.flatMap(s => parallels.map(k => fmt(med.get(`optuna:${s}@${k}`)))), sampler === 'none' ? '—' : ok ? 'met' : 'missed']);
   }
-  process.stdout.write(`\nMedian regret after ${trials} trials over ${seeds} seeds (goal: ours at every k ≤ Optuna's sequential TPE and ≤ ${PARALLEL_GOAL_FACTOR} × ours at k=1)\n${table(rows)}\n`);
-  if (within.length > 1) process.stdout.write(`\nSeeds at or below the bar (${PARALLEL_GOAL_FACTOR} × our median at k=1): the median meets it when more than half do\n${table(within)}\n`);
+  process.stdout.write(`\nMedian regret after ${trials} trials over ${seeds} seeds (goal: ours at every k ≤ Optuna's sequential TPE and ≤ ${PARALLEL_GOAL_FACTOR} × ours at k=1)\n${textTable(rows)}\n`);
+  if (within.length > 1) process.stdout.write(`\nSeeds at or below the bar (${PARALLEL_GOAL_FACTOR} × our median at k=1): the median meets it when more than half do\n${textTable(within)}\n`);
   for (const n of notes) process.stdout.write(`note: ${n}\n`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, JSON.stringify({ trials, seeds, seed0, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, goal: goals, notes, records }, null, 1));

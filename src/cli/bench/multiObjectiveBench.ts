@@ -8,6 +8,7 @@ import { median, runMultiObjectiveStudy } from '../../core/bench/runner';
 import { createSampler } from '../../core/search/index';
 import { MULTI_OBJECTIVE_METHODS } from '../../core/study/file/keys';
 import { UsageError, type CliIO } from '../args';
+import { textTable } from './textTable';
 
 export function multiObjectiveProblem(name: string): MultiObjectiveProblem | undefined {
   return (MO_PROBLEMS as Record<string, MultiObjectiveProblem | undefined>)[name];
@@ -48,8 +49,7 @@ export function runMultiObjectiveBench(o: MultiObjectiveBenchOptions, io: CliIO)
   if (!o.json) {
     const checkpoints = [...perCheckpoint.keys()];
     const all = [['seed', ...checkpoints.map(c => `HV@${c}`), 'overhead ms'], ...rows, ['median', ...checkpoints.map(c => fmt(median(perCheckpoint.get(c)!))), fmt(median(overheads))]];
-    const widths = all[0].map((_, c) => Math.max(...all.map(r => r[c].length)));
-    const table = all.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+    const table = textTable(all);
     io.stdout.write(`${o.problem.name} · ${o.sampler} · ${o.trials} trials · reference (${o.problem.reference.join(', ')}) · true front HV ${fmt(o.problem.bestHypervolume)}\n${table}\n`);
   }
   return 0;

@@ -9,6 +9,7 @@ import { median } from '../../core/bench/runner';
 import { UsageError, type CliIO } from '../args';
 import { compareParallel, PARALLEL_GOAL_FACTOR, parallelGoal, type ParallelRecord } from './parallelCompare';
 import { OPTUNA_SAMPLERS, OptunaAskTell } from './optunaAskTell';
+import { textTable } from './textTable';
 
 /** "1,4,8" → [1, 4, 8]; each an integer in 1…256. */
 export function parseParallelList(text: string): number[] {
@@ -49,9 +50,7 @@ export function parallelTable(records: readonly ParallelRecord[], parallels: rea
     const at = (k: number) => records.filter(r => r.side.replace(/_cl$/, '') === side && r.parallel === k);
     return [side, ...parallels.map(k => fmt(median(at(k).map(r => r.bestValueAfter[String(trials)])))), ...parallels.map(k => fmt(median(at(k).map(r => r.regret))))];
   });
-  const all = [head, ...rows];
-  const widths = head.map((_, c) => Math.max(...all.map(r => r[c].length)));
-  return all.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
+  return textTable([head, ...rows]) + '\n';
 }
 
 /** Issue 15's goal for our side: the bar and, per parallel setting, the median and the seeds within it. */

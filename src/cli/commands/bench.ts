@@ -11,6 +11,7 @@ import { OPTUNA_SAMPLERS } from '../bench/optunaAskTell';
 import { parseOptunaList, parseParallelList, runParallelBench } from '../bench/parallelBench';
 import { EVALUATOR_ENV, EVALUATOR_IN_REPO, PythonEvaluator, repoEvaluatorScript } from '../bench/pythonEvaluator';
 import { multiObjectiveProblem, runMultiObjectiveBench } from '../bench/multiObjectiveBench';
+import { textTable } from '../bench/textTable';
 
 const OPTIONS = {
   problem: { type: 'string', short: 'p' },
@@ -41,11 +42,6 @@ function fmt(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map(r => r[c].length)));
-  return rows.map(r => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
 }
 
 function usageText(): string {
@@ -112,7 +108,7 @@ export const benchCommand: CliCommand = {
         if (json) io.stdout.write(JSON.stringify({ kind: 'overhead', sampler: samplerName, seed: s, n_trials: n, wall_ms: round(r.wallMs), mean_ms_per_trial: round(r.meanMsPerTrial), last10pct_ms_per_trial: round(r.last10pctMsPerTrial) }) + '\n');
         rows.push([String(s), String(n), fmt(r.meanMsPerTrial), fmt(r.last10pctMsPerTrial)]);
       }
-      if (!json) io.stdout.write(`sampler ${samplerName}, objective x²+y²\n` + table(rows));
+      if (!json) io.stdout.write(`sampler ${samplerName}, objective x²+y²\n` + textTable(rows) + '\n');
       return 0;
     }
 
@@ -195,7 +191,7 @@ export const benchCommand: CliCommand = {
       const head = [...header, ...checkpoints.map(c => `best@${c}`), 'overhead ms'];
       const med = ['median', ...header.slice(1).map(() => ''), ...checkpoints.map(c => fmt(median(perCheckpoint.get(c) ?? []))), fmt(median(overheads))];
       const reg = ['regret', ...header.slice(1).map(() => ''), ...checkpoints.map(c => fmt(median(perCheckpoint.get(c) ?? []) - fStar)), ''];
-      io.stdout.write(`${problemName} · ${samplerName}${lc ? ` · pruner ${prunerName}` : ''} · ${trials} trials · f* = ${fStar}\n` + table([head, ...rows, med, reg]));
+      io.stdout.write(`${problemName} · ${samplerName}${lc ? ` · pruner ${prunerName}` : ''} · ${trials} trials · f* = ${fStar}\n` + textTable([head, ...rows, med, reg]) + '\n');
     }
     return 0;
   },
