@@ -7,12 +7,13 @@
  *
  *   [--parallel 1,4,8] [--seeds 20] [--seed0 0] [--problems branin,...] [--sampler auto|none] [--optuna tpe,tpe_mv,cmaes,qmc]
  *
- * Writes test-results/bench/optuna-parallel.json (optuna-parallel.<problems>.json for --problems). svc_cancer needs a Python evaluator of the
- * repository; without one it is skipped with a note.
+ * Writes test-results/bench/optuna-parallel.json (optuna-parallel.<problems>.json for --problems). svc_cancer runs
+ * through the repository's Python evaluator (test/bench/optuna/problems.py, or $HPSTUDIO_BENCH_EVALUATOR).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROBLEMS } from '../../src/core/bench/problems';
+import { PROBLEMS, type Params } from '../../src/core/bench/problems';
+import { EVALUATOR_ENV, EVALUATOR_IN_REPO, evaluatorScript, PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
 import { OptunaAskTell } from '../../src/cli/bench/optunaAskTell';
 import { compareParallel, medianRegrets, PARALLEL_GOAL_FACTOR, parallelGoal, type ParallelRecord } from '../../src/cli/bench/parallelCompare';
 import { parseOptunaList, parseParallelList } from '../../src/cli/bench/parallelBench';
@@ -50,12 +51,21 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
     for (const name of names) {
       const problem = (PROBLEMS as Record<string, (typeof PROBLEMS)['branin'] | undefined>)[name];
       if (!problem) throw new Error(`unknown problem ${name}`);
-      if (!problem.evaluate) {
-        notes.push(`${name}: skipped (needs the repository's Python evaluator)`);
+      // svc_cancer is real scikit-learn: the repository's Python evaluator (or $HPSTUDIO_BENCH_EVALUATOR), as in
+      // the sequential part and `hpstudio bench`; skipped only outside a checkout.
+      const script = problem.evaluate ? undefined : evaluatorScript();
+      if (!problem.evaluate && !script) {
+        notes.push(`${name}: skipped (needs the repository's Python evaluator, ${EVALUATOR_IN_REPO}, or $${EVALUATOR_ENV})`);
         continue;
       }
+      const evaluator = script ? new PythonEvaluator(name, script) : undefined;
       const started = Date.now();
-      records.push(...(await compareParallel({ problem, sampler, parallels, seeds: Array.from({ length: seeds }, (_, i) => seed0 + i), trials, optuna: { session, samplers: optunaSamplers } })));
+      try {
+        const evaluate = evaluator && ((p: Params) => evaluator.evaluate(p));
+        records.push(...(await compareParallel({ problem, evaluate, sampler, parallels, seeds: Array.from({ length: seeds }, (_, i) => seed0 + i), trials, optuna: { session, samplers: optunaSamplers } })));
+      } finally {
+        evaluator?.close();
+      }
       process.stderr.write(`  ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     }
   } finally {
