@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBLEMS, type Params } from '../../src/core/bench/problems';
-import { EVALUATOR_ENV, EVALUATOR_IN_REPO, evaluatorScript, PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
+import { PythonEvaluator } from '../../src/cli/bench/pythonEvaluator';
 import { OptunaAskTell } from '../../src/cli/bench/optunaAskTell';
 import { compareParallel, medianRegrets, PARALLEL_GOAL_FACTOR, parallelGoal, type ParallelRecord } from '../../src/cli/bench/parallelCompare';
 import { parseOptunaList, parseParallelList } from '../../src/cli/bench/parallelBench';
@@ -45,20 +45,14 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
   const out = join(__dirname, '..', '..', 'test-results', 'bench', value('problems') || sampler === 'none' || seed0 ? `optuna-parallel.${[sampler === 'none' ? 'optuna-only' : '', value('problems') ? names.join('+') : '', seed0 ? `seed${seed0}` : ''].filter(Boolean).join('.')}.json` : 'optuna-parallel.json');
   const session = new OptunaAskTell();
   const records: ParallelRecord[] = [];
-  const notes: string[] = [];
   const t0 = Date.now();
   try {
     for (const name of names) {
       const problem = (PROBLEMS as Record<string, (typeof PROBLEMS)['branin'] | undefined>)[name];
       if (!problem) throw new Error(`unknown problem ${name}`);
       // svc_cancer is real scikit-learn: the repository's Python evaluator (or $HPSTUDIO_BENCH_EVALUATOR), as in
-      // the sequential part and `hpstudio bench`; skipped only outside a checkout.
-      const script = problem.evaluate ? undefined : evaluatorScript();
-      if (!problem.evaluate && !script) {
-        notes.push(`${name}: skipped (needs the repository's Python evaluator, ${EVALUATOR_IN_REPO}, or $${EVALUATOR_ENV})`);
-        continue;
-      }
-      const evaluator = script ? new PythonEvaluator(name, script) : undefined;
+      // the sequential part and `hpstudio bench`.
+      const evaluator = problem.evaluate ? undefined : new PythonEvaluator(name);
       const started = Date.now();
       try {
         const evaluate = evaluator && ((p: Params) => evaluator.evaluate(p));
@@ -91,8 +85,7 @@ export async function parallelMain(argv: readonly string[]): Promise<void> {
   }
   process.stdout.write(`\nMedian regret after ${trials} trials over ${seeds} seeds (goal: ours at every k ≤ Optuna's sequential TPE and ≤ ${PARALLEL_GOAL_FACTOR} × ours at k=1)\n${textTable(rows)}\n`);
   if (within.length > 1) process.stdout.write(`\nSeeds at or below the bar (${PARALLEL_GOAL_FACTOR} × our median at k=1): the median meets it when more than half do\n${textTable(within)}\n`);
-  for (const n of notes) process.stdout.write(`note: ${n}\n`);
   mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ trials, seeds, seed0, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, goal: goals, notes, records }, null, 1));
+  writeFileSync(out, JSON.stringify({ trials, seeds, seed0, parallels, sampler, optuna: optunaSamplers, seconds: Math.round((Date.now() - t0) / 1000), median_regret: summary, goal: goals, records }, null, 1));
   process.stdout.write(`wrote ${out}\n`);
 }
