@@ -7,10 +7,10 @@
  * emits that failure as an 'error' event on `process`, which nobody handles — the worker died with exit
  * code 1 in the middle of stopping its trials.
  */
-export function sendToParent(message: unknown, proc: NodeJS.Process = process): void {
-  if (!proc.connected || !proc.send) return;
+export function sendToParent(message: unknown): void {
+  if (!process.connected || !process.send) return;
   try {
-    proc.send(message, undefined, {}, () => undefined);
+    process.send(message, undefined, {}, () => undefined);
   } catch {
     /* channel closed between the check and the send */
   }
